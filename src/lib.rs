@@ -1,0 +1,9 @@
+//! Couper: a desktop notification gatekeeper for the right to disconnect.
+//!
+//! The crate holds everything without a window: the settings, the schedule, the pure
+//! decision engine, the SQLite store, the service that ties them together, the replay
+//! and the Linux gate. The tray app (`src-tauri/`) and the `couper` command both call it.
+#![deny(missing_docs)]
+
+pub mod schedule;
+pub mod settings;
