@@ -5,5 +5,8 @@
 //! and the Linux gate. The tray app (`src-tauri/`) and the `couper` command both call it.
 #![deny(missing_docs)]
 
+pub mod crisis;
+pub mod notification;
+pub mod on_call;
 pub mod schedule;
 pub mod settings;
