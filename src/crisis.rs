@@ -1,38 +1,458 @@
 //! Recognising a crisis in a notification's text (SPEC §4): keywords as whole words or
 //! phrases and senders named in the summary, case- and accent-insensitive. The hint,
 //! the urgency and the repeat rule are decided by the engine, which holds the state.
+//!
+//! Matching happens on *folded* text (see [`fold`]): compatibility decomposition, marks
+//! dropped, lowercase, whitespace runs collapsed. Keywords are folded once, when the
+//! matcher is built, and searched for all at once with Aho-Corasick; a hit counts only
+//! when it is a whole word (the neighbouring characters are not alphanumeric). The
+//! engine asks this on every notification, so the common case (ASCII text) is searched
+//! in place without folding or allocating, and other text is folded into a buffer
+//! reused by the thread.
 
 use crate::settings::CrisisSettings;
+use aho_corasick::AhoCorasick;
+use std::cell::RefCell;
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 /// The compiled keyword and sender matchers.
 #[derive(Debug, Clone)]
 pub struct CrisisMatcher {
-    keywords: Vec<String>,
+    keywords: WordSet,
+    senders: WordSet,
 }
 
 impl CrisisMatcher {
     /// Compiles the keywords and senders of `settings`.
+    ///
+    /// Keywords and senders that fold to nothing (empty or blank) are ignored.
     pub fn new(settings: &CrisisSettings) -> CrisisMatcher {
         CrisisMatcher {
-            keywords: settings.keywords.clone(),
+            keywords: WordSet::new(&settings.keywords),
+            senders: WordSet::new(&settings.senders),
         }
     }
 
     /// The first keyword (as the user wrote it) found as a whole word or phrase in the
     /// summary or the body.
+    ///
+    /// The summary is searched first; within a text, the occurrence that ends first
+    /// wins. A phrase never spans the summary and the body.
     pub fn keyword_in(&self, summary: &str, body: &str) -> Option<&str> {
-        let _ = (summary, body, &self.keywords);
-        None
+        self.keywords
+            .find(summary)
+            .or_else(|| self.keywords.find(body))
     }
 
-    /// The first sender (as the user wrote it) named in the summary.
+    /// The first sender (as the user wrote it) named in the summary, as whole words.
     pub fn sender_in(&self, summary: &str) -> Option<&str> {
-        let _ = summary;
-        None
+        self.senders.find(summary)
     }
 }
 
-/// Folds text for matching: Unicode decomposition, combining marks removed, lowercase.
+/// Folds text for matching: Unicode compatibility decomposition (NFKD), combining marks
+/// removed, lowercase, and every run of whitespace made one space.
+///
+/// Lowercasing is per character, plus the two full case foldings it misses: `ß` (and
+/// `ẞ`) become `ss`, final `ς` becomes `σ`. Turkish dotted `İ` folds to `i`; dotless
+/// `ı` stays itself.
+///
+/// ```
+/// assert_eq!(couper::crisis::fold("Crisé  ÉNORME\tici"), "crise enorme ici");
+/// assert_eq!(couper::crisis::fold("İSTANBUL Straße"), "istanbul strasse");
+/// ```
 pub fn fold(text: &str) -> String {
-    text.to_lowercase()
+    let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// [`fold`], appending to `out`.
+fn fold_into(text: &str, out: &mut String) {
+    let mut after_space = false;
+    for c in text.chars() {
+        if c.is_ascii() {
+            // NFKD and lowercase are trivial here; this is most text.
+            if c.is_whitespace() {
+                if !after_space {
+                    out.push(' ');
+                    after_space = true;
+                }
+            } else {
+                out.push(c.to_ascii_lowercase());
+                after_space = false;
+            }
+            continue;
+        }
+        decompose_compatible(c, |d| {
+            if is_combining_mark(d) {
+                return;
+            }
+            if d.is_whitespace() {
+                if !after_space {
+                    out.push(' ');
+                    after_space = true;
+                }
+                return;
+            }
+            after_space = false;
+            for l in d.to_lowercase() {
+                match l {
+                    'ß' => out.push_str("ss"),
+                    'ς' => out.push('σ'),
+                    l if is_combining_mark(l) => {}
+                    l => out.push(l),
+                }
+            }
+        });
+    }
+}
+
+/// Folded text longer than this does not keep its buffer's memory after the search.
+const KEPT_BUFFER_BYTES: usize = 64 * 1024;
+
+thread_local! {
+    /// The buffer non-ASCII text is folded into, reused from one search to the next.
+    static FOLDED: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// A set of words or phrases searched for as whole words in folded text.
+#[derive(Debug, Clone)]
+struct WordSet {
+    /// The entries as the user wrote them.
+    written: Vec<String>,
+    /// One per searchable pattern, in pattern-id order.
+    patterns: Vec<Pattern>,
+    /// All patterns, over folded text; `None` when there are none or when building
+    /// failed (then `patterns` are searched one by one).
+    folded: Option<AhoCorasick>,
+    /// The ASCII patterns, ASCII-case-insensitive, over raw ASCII text whose whitespace
+    /// is already folded. A non-ASCII folded pattern can never occur in ASCII text.
+    ascii: Option<AhoCorasick>,
+    /// For each pattern of `ascii`, its index in `patterns`.
+    ascii_ids: Vec<usize>,
+}
+
+/// One folded word or phrase.
+#[derive(Debug, Clone)]
+struct Pattern {
+    /// The folded text, trimmed.
+    folded: String,
+    /// Index of the entry in `WordSet::written`.
+    entry: usize,
+    /// Whether its first character is alphanumeric (then the one before a hit must
+    /// not be).
+    starts_word: bool,
+    /// Whether its last character is alphanumeric (then the one after a hit must not
+    /// be).
+    ends_word: bool,
+}
+
+impl WordSet {
+    fn new(entries: &[String]) -> WordSet {
+        let mut patterns = Vec::new();
+        for (entry, written) in entries.iter().enumerate() {
+            let folded = fold(written).trim().to_string();
+            let (Some(first), Some(last)) = (folded.chars().next(), folded.chars().next_back())
+            else {
+                continue;
+            };
+            patterns.push(Pattern {
+                starts_word: first.is_alphanumeric(),
+                ends_word: last.is_alphanumeric(),
+                folded,
+                entry,
+            });
+        }
+        let folded = build(patterns.iter().map(|p| p.folded.as_str()), false);
+        let ascii_ids: Vec<usize> = (0..patterns.len())
+            .filter(|&i| patterns[i].folded.is_ascii())
+            .collect();
+        let ascii = build(ascii_ids.iter().map(|&i| patterns[i].folded.as_str()), true);
+        WordSet {
+            written: entries.to_vec(),
+            patterns,
+            folded,
+            ascii,
+            ascii_ids,
+        }
+    }
+
+    /// The entry (as written) of the first whole-word hit in `text`.
+    fn find(&self, text: &str) -> Option<&str> {
+        if self.patterns.is_empty() || text.is_empty() {
+            return None;
+        }
+        let pattern = if is_folded_ascii_whitespace(text) {
+            self.find_ascii(text)
+        } else {
+            FOLDED.with(|cell| match cell.try_borrow_mut() {
+                Ok(mut buffer) => {
+                    buffer.clear();
+                    fold_into(text, &mut buffer);
+                    let found = self.find_folded(&buffer);
+                    if buffer.capacity() > KEPT_BUFFER_BYTES {
+                        *buffer = String::new();
+                    }
+                    found
+                }
+                Err(_) => self.find_folded(&fold(text)),
+            })
+        }?;
+        let entry = self.patterns.get(pattern)?.entry;
+        self.written.get(entry).map(String::as_str)
+    }
+
+    /// Searches ASCII text in place: folding it would only lowercase it.
+    fn find_ascii(&self, text: &str) -> Option<usize> {
+        let ac = self.ascii.as_ref()?;
+        let bytes = text.as_bytes();
+        ac.find_overlapping_iter(text).find_map(|hit| {
+            let id = *self.ascii_ids.get(hit.pattern().as_usize())?;
+            let p = self.patterns.get(id)?;
+            let before = hit.start().checked_sub(1).and_then(|i| bytes.get(i));
+            let after = bytes.get(hit.end());
+            let before_ok = !p.starts_word || !before.is_some_and(u8::is_ascii_alphanumeric);
+            let after_ok = !p.ends_word || !after.is_some_and(u8::is_ascii_alphanumeric);
+            (before_ok && after_ok).then_some(id)
+        })
+    }
+
+    /// Searches text already folded.
+    fn find_folded(&self, folded: &str) -> Option<usize> {
+        match &self.folded {
+            Some(ac) => ac.find_overlapping_iter(folded).find_map(|hit| {
+                let id = hit.pattern().as_usize();
+                let p = self.patterns.get(id)?;
+                p.is_word_at(folded, hit.start(), hit.end()).then_some(id)
+            }),
+            // Building the automaton failed: search pattern by pattern.
+            None => self
+                .patterns
+                .iter()
+                .enumerate()
+                .filter_map(|(id, p)| p.first_word_end(folded).map(|end| (end, id)))
+                .min()
+                .map(|(_, id)| id),
+        }
+    }
+}
+
+impl Pattern {
+    /// The end of this pattern's first whole-word occurrence in `folded`, overlapping
+    /// occurrences included.
+    fn first_word_end(&self, folded: &str) -> Option<usize> {
+        let mut from = 0;
+        while let Some(at) = folded.get(from..).and_then(|rest| rest.find(&self.folded)) {
+            let start = from + at;
+            let end = start + self.folded.len();
+            if self.is_word_at(folded, start, end) {
+                return Some(end);
+            }
+            // Next char boundary after `start`.
+            from = start + folded.get(start..)?.chars().next()?.len_utf8();
+        }
+        None
+    }
+
+    /// Whether this pattern, found at `start..end` of `folded`, is a whole word there.
+    fn is_word_at(&self, folded: &str, start: usize, end: usize) -> bool {
+        let before = folded.get(..start).and_then(|s| s.chars().next_back());
+        let after = folded.get(end..).and_then(|s| s.chars().next());
+        (!self.starts_word || !before.is_some_and(char::is_alphanumeric))
+            && (!self.ends_word || !after.is_some_and(char::is_alphanumeric))
+    }
+}
+
+/// Builds an automaton over `patterns`, or `None` when there are none or it fails
+/// (absurdly many or long keywords).
+fn build<'a>(
+    patterns: impl Iterator<Item = &'a str> + Clone,
+    ascii_case_insensitive: bool,
+) -> Option<AhoCorasick> {
+    patterns.clone().next()?;
+    match AhoCorasick::builder()
+        .ascii_case_insensitive(ascii_case_insensitive)
+        .build(patterns)
+    {
+        Ok(ac) => Some(ac),
+        Err(error) => {
+            tracing::warn!(%error, "crisis words: falling back to a slow search");
+            None
+        }
+    }
+}
+
+/// Whether `text` is ASCII with its whitespace already folded (single spaces only), so
+/// that its fold is just its lowercase.
+fn is_folded_ascii_whitespace(text: &str) -> bool {
+    let mut after_space = false;
+    for &b in text.as_bytes() {
+        match b {
+            b' ' if after_space => return false,
+            b' ' => after_space = true,
+            b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' => return false,
+            0x80.. => return false,
+            _ => after_space = false,
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher(keywords: &[&str], senders: &[&str]) -> CrisisMatcher {
+        CrisisMatcher::new(&CrisisSettings {
+            keywords: keywords.iter().map(|s| s.to_string()).collect(),
+            senders: senders.iter().map(|s| s.to_string()).collect(),
+            ..CrisisSettings::default()
+        })
+    }
+
+    #[test]
+    fn keywords_match_whole_words_case_and_accent_insensitive() {
+        // (keywords, summary, body, expected keyword as written)
+        let cases: &[(&[&str], &str, &str, Option<&str>)] = &[
+            (&["crise"], "CRISE", "", Some("crise")),
+            (&["crise"], "Crisé en cours", "", Some("crise")),
+            (&["crise"], "", "c'est la crise.", Some("crise")),
+            (&["crise"], "les crises", "", None),
+            (&["crise"], "ils crisent", "", None),
+            (&["crise"], "crise2", "", None),
+            (&["crise"], "_crise_", "", Some("crise")),
+            (&["Crisé"], "CRISE", "", Some("Crisé")),
+            (&["crise"], "cri\u{301}se (decomposed)", "", Some("crise")),
+            // Phrases: any whitespace run is one space, in the text and in the keyword.
+            (&["bad buzz"], "Bad  Buzz", "", Some("bad buzz")),
+            (&["bad buzz"], "", "un bad buzz!", Some("bad buzz")),
+            (&["bad buzz"], "badbuzz", "", None),
+            (&["bad buzz"], "bad\tbuzz", "", Some("bad buzz")),
+            (&["bad buzz"], "bad\u{a0}buzz", "", Some("bad buzz")),
+            (&["bad  buzz "], "un bad buzz", "", Some("bad  buzz ")),
+            (&["bad buzz"], "bad", "buzz", None),
+            (&["bad buzz"], "bad buzzer", "", None),
+            // A shorter keyword hidden under a longer, non-word hit still matches.
+            (&["bad buzz", "bad"], "bad buzzer", "", Some("bad")),
+            // At the very start and the very end of the text.
+            (&["crise"], "crise", "", Some("crise")),
+            (&["crise"], "crise: serveur", "", Some("crise")),
+            (&["crise"], "", "serveur en crise", Some("crise")),
+            (&["crisé"], "", "serveur en CRISÉ", Some("crisé")),
+            // Emoji are not letters: they are word boundaries.
+            (&["crise"], "🔥crise🔥", "", Some("crise")),
+            (&["crise"], "🚨 CRISÉ ⚠\u{fe0f}", "", Some("crise")),
+            (&["🔥"], "ça 🔥 fort", "", Some("🔥")),
+            // Turkish: dotted capital İ folds to i; dotless ı is another letter.
+            (&["kriz"], "KRİZ VAR", "", Some("kriz")),
+            (&["istanbul"], "İSTANBUL ofisi", "", Some("istanbul")),
+            (&["istanbul"], "ıstanbul", "", None),
+            (&["ışık"], "IŞIK", "", None),
+            (&["ışık"], "ışık söndü", "", Some("ışık")),
+            // German: umlauts fold, ß and ẞ are ss.
+            (&["störung"], "STÖRUNG im Netz", "", Some("störung")),
+            (&["storung"], "Störung", "", Some("storung")),
+            (&["straße"], "STRASSE gesperrt", "", Some("straße")),
+            (&["strasse"], "GROẞE Straße", "", Some("strasse")),
+            (&["straße"], "Straßenbahn", "", None),
+            // Compatibility forms: ligatures, full-width letters.
+            (&["fire"], "ﬁre alarm", "", Some("fire")),
+            (&["crise"], "ＣＲＩＳＥ", "", Some("crise")),
+            // Greek final sigma.
+            (&["κρίσις"], "ΚΡΙΣΙΣ", "", Some("κρίσις")),
+            // Keywords with non-word edges need no boundary on that side.
+            (&["#crise"], "tag#crise", "", Some("#crise")),
+            // Order: the summary first, then the first hit to end.
+            (&["panne", "crise"], "crise", "panne", Some("crise")),
+            (&["panne", "crise"], "crise puis panne", "", Some("crise")),
+            // Nothing to find.
+            (&[], "crise", "crise", None),
+            (&["", "  "], "crise", "", None),
+            (&["crise"], "", "", None),
+        ];
+        for (keywords, summary, body, expected) in cases {
+            let m = matcher(keywords, &[]);
+            assert_eq!(
+                m.keyword_in(summary, body),
+                *expected,
+                "keywords {keywords:?}, summary {summary:?}, body {body:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn senders_are_named_in_the_summary_as_whole_words() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("alexandre cherre", Some("Alexandre Cherré")),
+            ("Alexandre Cherré (Ouest Digital)", Some("Alexandre Cherré")),
+            ("Re: ALEXANDRE  CHERRÉ", Some("Alexandre Cherré")),
+            ("Alexandre Cherréa", None),
+            ("Alexandre", None),
+            ("", None),
+        ];
+        let m = matcher(&[], &["Alexandre Cherré"]);
+        for (summary, expected) in cases {
+            assert_eq!(m.sender_in(summary), *expected, "summary {summary:?}");
+        }
+        assert_eq!(matcher(&[], &[]).sender_in("Alexandre Cherré"), None);
+    }
+
+    #[test]
+    fn fold_decomposes_drops_marks_lowercases_and_collapses_whitespace() {
+        let cases = [
+            ("Crisé", "crise"),
+            ("ÀÉÎÕÜ ç", "aeiou c"),
+            ("a \t\n b", "a b"),
+            ("İı", "iı"),
+            ("Straße ẞ", "strasse ss"),
+            ("ﬁ ①", "fi 1"),
+            ("🔥", "🔥"),
+            ("", ""),
+        ];
+        for (text, folded) in cases {
+            assert_eq!(fold(text), folded, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn ascii_fast_path_agrees_with_folding() {
+        let set = WordSet::new(&["bad buzz".to_string(), "Crise".to_string()]);
+        for text in ["un BAD BUZZ ici", "la crise", "crises", "bad buzzer", "x"] {
+            assert!(is_folded_ascii_whitespace(text));
+            assert_eq!(
+                set.find_ascii(text),
+                set.find_folded(&fold(text)),
+                "{text:?}"
+            );
+        }
+        assert!(!is_folded_ascii_whitespace("a  b"));
+        assert!(!is_folded_ascii_whitespace("a\tb"));
+        assert!(!is_folded_ascii_whitespace("é"));
+    }
+
+    #[test]
+    fn slow_search_agrees_with_the_automaton() {
+        let mut set = WordSet::new(&["bad buzz".to_string(), "aa".to_string()]);
+        let texts = [
+            "bad buzzer",
+            "un bad buzz",
+            "badbuzz",
+            "aaa aa",
+            "bad buzz aa",
+        ];
+        let fast: Vec<_> = texts.iter().map(|t| set.find_folded(t)).collect();
+        set.folded = None;
+        let slow: Vec<_> = texts.iter().map(|t| set.find_folded(t)).collect();
+        assert_eq!(fast, [None, Some(0), None, Some(1), Some(0)]);
+        assert_eq!(slow, fast);
+    }
+
+    #[test]
+    fn long_text_does_not_keep_a_large_buffer() {
+        let m = matcher(&["crise"], &[]);
+        let text = "é ".repeat(KEPT_BUFFER_BYTES) + "crise";
+        assert_eq!(m.keyword_in(&text, ""), Some("crise"));
+        FOLDED.with(|cell| assert!(cell.borrow().capacity() <= KEPT_BUFFER_BYTES));
+    }
 }

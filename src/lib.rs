@@ -5,8 +5,14 @@
 //! and the Linux gate. The tray app (`src-tauri/`) and the `couper` command both call it.
 #![deny(missing_docs)]
 
+pub mod cli;
 pub mod crisis;
+pub mod holidays;
+pub mod engine;
 pub mod notification;
 pub mod on_call;
 pub mod schedule;
+pub mod service;
 pub mod settings;
+pub mod simulate;
+pub mod store;

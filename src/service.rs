@@ -1,0 +1,453 @@
+//! The Service: the engine plus everything that must outlive a crash. Every front door
+//! (the gate, the replay, the control interface, the tray) calls this API and nothing
+//! else; it turns the engine's effects into store writes (a hold is committed before
+//! `notify` returns) and into [`Outcome`]s the driver carries out on a desktop.
+//!
+//! The Service reads no clock: every call takes `now`.
+
+use crate::engine::{
+    Action, Decision, Effect, Engine, Event, Mode, ModeRequest, ReleaseCause, State, Which,
+};
+use crate::notification::Notification;
+use crate::settings::{ReleaseMode, Settings};
+use crate::store::{Held, HistoryEntry, Kind, SeenApp, Store, StoreError};
+use jiff::Timestamp;
+use serde::Serialize;
+use std::collections::{BTreeMap, VecDeque};
+
+/// What the driver must do on the desktop.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Show this notification now (a decision to deliver).
+    Show {
+        /// Its id.
+        id: u32,
+        /// What to show.
+        notification: Notification,
+        /// Let through as a crisis: show with critical urgency.
+        crisis: bool,
+    },
+    /// Held notifications come back: show a digest or replay them.
+    Released {
+        /// The instant of the release.
+        at: Timestamp,
+        /// The notifications, oldest first.
+        items: Vec<Held>,
+        /// What started it.
+        cause: ReleaseCause,
+        /// Digest or replay, from the settings.
+        mode: ReleaseMode,
+    },
+    /// The app withdrew a shown notification: close it.
+    Close {
+        /// Its id.
+        id: u32,
+    },
+    /// Mode, on call or working state changed: front ends refresh.
+    StateChanged,
+}
+
+/// The answer to `notify`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Admitted {
+    /// The id to answer the app with.
+    pub id: u32,
+    /// The decision.
+    pub decision: Decision,
+    /// Whether a work source matched.
+    pub work: bool,
+    /// Its reason, rendered.
+    pub reason: String,
+    /// What to carry out (releases that became due first, then this notification's).
+    pub outcomes: Vec<Outcome>,
+}
+
+/// What `couper explain` shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    /// The id.
+    pub id: u32,
+    /// The app.
+    pub app: String,
+    /// Each decision and release, in order.
+    pub events: Vec<HistoryEntry>,
+}
+
+/// The state for `couper status` and the tray.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Status {
+    /// Engine state: mode, working, until, on call, held count.
+    #[serde(flatten)]
+    pub state: State,
+    /// The next start of working time, if any.
+    pub next_start: Option<Timestamp>,
+    /// The user's zone.
+    pub timezone: String,
+}
+
+/// How many personal decisions are remembered (in memory only) for `explain`.
+const PERSONAL_REMEMBERED: usize = 512;
+
+/// The Service. See the module documentation.
+#[derive(Debug)]
+pub struct Service {
+    engine: Engine,
+    store: Store,
+    next_id: u32,
+    personal: VecDeque<(u32, HistoryEntry)>,
+}
+
+impl Service {
+    /// Opens the service on `store` with `settings` at `now`: restores the mode, the
+    /// on-call toggle and the held queue, and releases what became due while Couper was
+    /// not running.
+    pub fn open(
+        settings: &Settings,
+        store: Store,
+        now: Timestamp,
+    ) -> Result<(Service, Vec<Outcome>), StoreError> {
+        let mode = store.mode()?;
+        let on_call = store.on_call()?;
+        let held: Vec<(u32, Timestamp)> = store
+            .held()?
+            .into_iter()
+            .map(|h| (h.id, h.held_at))
+            .collect();
+        let next_id = store.max_id()?.saturating_add(1).max(1);
+        // The engine starts at `now`: a mode that ended while Couper was down ends now.
+        let engine = Engine::new(settings, mode, on_call, held, now);
+        let mut service = Service {
+            engine,
+            store,
+            next_id,
+            personal: VecDeque::new(),
+        };
+        let effects = service.engine.handle(Event::Tick, now);
+        let mut outcomes = Vec::new();
+        if service.engine.state().mode != mode {
+            let state = service.engine.state();
+            service.store.set_mode(state.mode, now, state.working)?;
+        }
+        service.apply(effects, &mut outcomes)?;
+        Ok((service, outcomes))
+    }
+
+    /// An app sent `n`; `replaces_id` as sent (0: none).
+    pub fn notify(
+        &mut self,
+        replaces_id: u32,
+        n: &Notification,
+        now: Timestamp,
+    ) -> Result<Admitted, StoreError> {
+        let replacing = replaces_id != 0 && replaces_id < self.next_id;
+        let id = if replacing {
+            replaces_id
+        } else {
+            let id = self.next_id;
+            self.next_id = self.next_id.checked_add(1).unwrap_or(1);
+            id
+        };
+        let effects = self.engine.handle(
+            Event::Notify {
+                id,
+                notification: n,
+                replacing,
+            },
+            now,
+        );
+        let mut outcomes = Vec::new();
+        let mut admitted = None;
+        let mut rest = Vec::new();
+        for effect in effects {
+            match effect {
+                Effect::Decided(decision) => {
+                    let reason = self.engine.reason(&decision);
+                    self.record_decision(&decision, &reason, n, replacing)?;
+                    if matches!(decision.action, Action::Deliver | Action::DeliverCrisis) {
+                        // Releases due before it were pushed first; keep the order.
+                        self.apply(std::mem::take(&mut rest), &mut outcomes)?;
+                        outcomes.push(Outcome::Show {
+                            id,
+                            notification: n.clone(),
+                            crisis: decision.action == Action::DeliverCrisis,
+                        });
+                    }
+                    admitted = Some((decision, reason));
+                }
+                other => rest.push(other),
+            }
+        }
+        self.apply(rest, &mut outcomes)?;
+        self.store.seen(&n.app, now)?;
+        let (decision, reason) = admitted.ok_or_else(|| StoreError::Corrupt {
+            path: self.store.path().to_path_buf(),
+            what: "decision",
+            detail: "the engine made none".into(),
+        })?;
+        Ok(Admitted {
+            id,
+            work: decision.source.is_some(),
+            decision,
+            reason,
+            outcomes,
+        })
+    }
+
+    fn record_decision(
+        &mut self,
+        d: &Decision,
+        reason: &str,
+        n: &Notification,
+        replacing: bool,
+    ) -> Result<(), StoreError> {
+        let state = self.engine.state();
+        let entry = HistoryEntry {
+            at: d.at,
+            kind: match d.action {
+                Action::Deliver => Kind::Deliver,
+                Action::DeliverCrisis => Kind::Crisis,
+                Action::Hold => Kind::Hold,
+                Action::Drop => Kind::Drop,
+            },
+            id: Some(d.id),
+            app: n.app.clone(),
+            source: d.source.as_deref().map(str::to_string),
+            crisis: d.crisis.is_some(),
+            working: state.working,
+            on_call: d.on_call,
+            reason: reason.to_string(),
+        };
+        if d.source.is_none() {
+            // Personal: nothing stored beyond the seen-apps count.
+            if self.personal.len() >= PERSONAL_REMEMBERED {
+                self.personal.pop_front();
+            }
+            self.personal.push_back((d.id, entry));
+            if replacing {
+                self.store.remove_held(d.id)?;
+            }
+            return Ok(());
+        }
+        match d.action {
+            Action::Hold => self.store.hold(
+                &Held {
+                    id: d.id,
+                    held_at: d.at,
+                    source: entry.source.clone(),
+                    notification: n.clone(),
+                    crisis: entry.crisis,
+                    until: d.until,
+                    reason: reason.to_string(),
+                    released_at: None,
+                },
+                &entry,
+            ),
+            _ => {
+                if replacing {
+                    self.store.remove_held(d.id)?;
+                }
+                self.store.record(&entry)
+            }
+        }
+    }
+
+    /// The app withdrew notification `id`.
+    pub fn close(&mut self, id: u32, now: Timestamp) -> Result<Vec<Outcome>, StoreError> {
+        self.run(Event::Close { id }, now)
+    }
+
+    /// A manual mode: `off`, `on`, `auto`, or the tray's toggle.
+    pub fn set_mode(
+        &mut self,
+        request: ModeRequest,
+        now: Timestamp,
+    ) -> Result<Vec<Outcome>, StoreError> {
+        self.run(Event::Mode(request), now)
+    }
+
+    /// The manual on-call toggle.
+    pub fn set_on_call(&mut self, on: bool, now: Timestamp) -> Result<Vec<Outcome>, StoreError> {
+        self.run(Event::OnCall(on), now)
+    }
+
+    /// New, validated settings.
+    pub fn set_settings(
+        &mut self,
+        settings: &Settings,
+        now: Timestamp,
+    ) -> Result<Vec<Outcome>, StoreError> {
+        self.run(Event::Settings(settings), now)
+    }
+
+    /// Releases held notifications by hand.
+    pub fn release(&mut self, which: &Which, now: Timestamp) -> Result<Vec<Outcome>, StoreError> {
+        self.run(Event::Release(which), now)
+    }
+
+    /// Time passed (a timer fired).
+    pub fn tick(&mut self, now: Timestamp) -> Result<Vec<Outcome>, StoreError> {
+        self.run(Event::Tick, now)
+    }
+
+    /// Dismisses a held notification without showing it.
+    pub fn dismiss(&mut self, id: u32, now: Timestamp) -> Result<Vec<Outcome>, StoreError> {
+        // To the engine, a dismissal is a withdrawal.
+        self.run(Event::Close { id }, now).map(|outcomes| {
+            outcomes
+                .into_iter()
+                .filter(|o| !matches!(o, Outcome::Close { .. }))
+                .collect()
+        })
+    }
+
+    fn run(&mut self, event: Event<'_>, now: Timestamp) -> Result<Vec<Outcome>, StoreError> {
+        let effects = self.engine.handle(event, now);
+        let mut outcomes = Vec::new();
+        self.apply(effects, &mut outcomes)?;
+        Ok(outcomes)
+    }
+
+    fn apply(&mut self, effects: Vec<Effect>, outcomes: &mut Vec<Outcome>) -> Result<(), StoreError> {
+        let mode = self.engine.settings().release.mode;
+        for effect in effects {
+            match effect {
+                Effect::Decided(_) => {}
+                Effect::Released(release) => {
+                    let items = self.store.release(&release.ids, release.at, release.cause)?;
+                    outcomes.push(Outcome::Released {
+                        at: release.at,
+                        items,
+                        cause: release.cause,
+                        mode,
+                    });
+                    outcomes.push(Outcome::StateChanged);
+                }
+                Effect::Withdrawn { id } => {
+                    let app = self
+                        .store
+                        .held()?
+                        .into_iter()
+                        .find(|h| h.id == id)
+                        .map(|h| (h.notification.app, h.source));
+                    if self.store.remove_held(id)? {
+                        let (app, source) = app.unwrap_or_default();
+                        self.store.record(&HistoryEntry {
+                            at: self.engine.now(),
+                            kind: Kind::Withdraw,
+                            id: Some(id),
+                            app,
+                            source,
+                            crisis: false,
+                            working: self.engine.state().working,
+                            on_call: false,
+                            reason: "withdrawn by its app before release".into(),
+                        })?;
+                    }
+                    outcomes.push(Outcome::StateChanged);
+                }
+                Effect::Close { id } => outcomes.push(Outcome::Close { id }),
+                Effect::ModeChanged { at, mode } => {
+                    let working = self.engine.state().working;
+                    self.store.set_mode(mode, at, working)?;
+                    outcomes.push(Outcome::StateChanged);
+                }
+                Effect::OnCallChanged { at, on } => {
+                    self.store.set_on_call(on, at)?;
+                    outcomes.push(Outcome::StateChanged);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// When the driver must call [`Service::tick`] next.
+    pub fn next_wake(&self) -> Option<Timestamp> {
+        self.engine.next_wake()
+    }
+
+    /// The next change of working time (ignoring on call).
+    pub fn next_transition(&self) -> Option<Timestamp> {
+        self.engine.next_transition()
+    }
+
+    /// The state now.
+    pub fn status(&self) -> Status {
+        Status {
+            state: self.engine.state(),
+            next_start: self.engine.next_start(),
+            timezone: self.engine.settings().timezone_name.clone(),
+        }
+    }
+
+    /// The held queue, oldest first.
+    pub fn held(&self) -> Result<Vec<Held>, StoreError> {
+        self.store.held()
+    }
+
+    /// The decision(s) on notification `id`.
+    pub fn explain(&self, id: u32) -> Result<Option<Explanation>, StoreError> {
+        if let Some((_, entry)) = self.personal.iter().rev().find(|(i, _)| *i == id) {
+            return Ok(Some(Explanation {
+                id,
+                app: entry.app.clone(),
+                events: vec![entry.clone()],
+            }));
+        }
+        let events = self.store.history_of(id)?;
+        Ok(events.first().map(|first| Explanation {
+            id,
+            app: first.app.clone(),
+            events: events.clone(),
+        }))
+    }
+
+    /// The apps seen recently, newest first.
+    pub fn seen_apps(&self, limit: usize) -> Result<Vec<SeenApp>, StoreError> {
+        self.store.seen_apps(limit)
+    }
+
+    /// The engine, for read-only queries (schedule previews, reports).
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The store, for read-only queries (reports).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The mode in force.
+    pub fn mode(&self) -> Mode {
+        self.engine.state().mode
+    }
+}
+
+/// The digest notification for a release: "While you were off: 12 held — Slack 7,
+/// Teams 5", with an action that opens the list.
+pub fn digest(items: &[Held]) -> Notification {
+    let mut per_app: BTreeMap<&str, usize> = BTreeMap::new();
+    for item in items {
+        let name = item
+            .source
+            .as_deref()
+            .unwrap_or(item.notification.app.as_str());
+        *per_app.entry(name).or_default() += 1;
+    }
+    let mut counts: Vec<(&str, usize)> = per_app.into_iter().collect();
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let list = counts
+        .iter()
+        .map(|(name, n)| format!("{name} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Notification {
+        app: "Couper".into(),
+        summary: format!("While you were off: {} held — {list}", items.len()),
+        body: "Open Couper to read them.".into(),
+        icon: "couper".into(),
+        actions: vec!["default".into(), "Show".into(), "open".into(), "Show held".into()],
+        hints: BTreeMap::new(),
+        urgency: crate::notification::Urgency::Normal,
+        expire_timeout: -1,
+    }
+}

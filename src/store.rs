@@ -1,0 +1,804 @@
+//! The store: one SQLite file that outlives crashes. It keeps the held queue (with the
+//! notifications' content, the only place bodies are kept), the history of decisions
+//! (no bodies, no summaries), the manual mode and on-call toggle, and the seen-apps list
+//! (name and count only).
+//!
+//! Every write is one transaction, committed before the call returns: a hold written
+//! here survives a kill -9 one instruction later (WAL journal; `synchronous=NORMAL`
+//! is durable against a process crash, which is what a desktop session meets). The file
+//! and its directory are readable by the user alone. The schema is versioned with
+//! `PRAGMA user_version` (rusqlite_migration).
+
+use crate::engine::{Mode, ReleaseCause};
+use crate::notification::Notification;
+use jiff::Timestamp;
+use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite_migration::{Migrations, M};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// The schema, one entry per version. Never edit a released entry: add one.
+const MIGRATIONS: &[M<'static>] = &[M::up(
+    "CREATE TABLE held (
+        id INTEGER PRIMARY KEY,
+        held_at INTEGER NOT NULL,
+        app TEXT NOT NULL,
+        source TEXT,
+        summary TEXT NOT NULL,
+        notification TEXT NOT NULL,
+        crisis INTEGER NOT NULL DEFAULT 0,
+        until INTEGER,
+        reason TEXT NOT NULL,
+        released_at INTEGER
+    );
+    CREATE INDEX held_pending ON held(released_at, id);
+    CREATE TABLE history (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        id INTEGER,
+        app TEXT NOT NULL DEFAULT '',
+        source TEXT,
+        crisis INTEGER NOT NULL DEFAULT 0,
+        working INTEGER NOT NULL DEFAULT 0,
+        on_call INTEGER NOT NULL DEFAULT 0,
+        reason TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX history_at ON history(at);
+    CREATE INDEX history_id ON history(id);
+    CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE seen_apps (
+        app TEXT PRIMARY KEY,
+        count INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL
+    );",
+)];
+
+/// How long released notifications stay listed in the app after their release.
+pub const RELEASED_KEPT_DAYS: i64 = 7;
+
+/// A store error, naming the file.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite refused.
+    #[error("{path}: {source}")]
+    Sqlite {
+        /// The database file.
+        path: PathBuf,
+        /// Why.
+        source: rusqlite::Error,
+    },
+    /// The schema could not be brought up to date.
+    #[error("{path}: cannot migrate the schema: {source}")]
+    Migration {
+        /// The database file.
+        path: PathBuf,
+        /// Why.
+        source: rusqlite_migration::Error,
+    },
+    /// The directory or permissions could not be set up.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A stored value could not be read back.
+    #[error("{path}: corrupt {what}: {detail}")]
+    Corrupt {
+        /// The database file.
+        path: PathBuf,
+        /// Which value.
+        what: &'static str,
+        /// Why.
+        detail: String,
+    },
+}
+
+/// What kind of event a history row records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A work notification delivered in working time.
+    Deliver,
+    /// A crisis let through outside working time (an off-hours interruption).
+    Crisis,
+    /// A work notification held.
+    Hold,
+    /// A work notification silenced.
+    Drop,
+    /// A held notification released.
+    Release,
+    /// A held notification withdrawn by its app.
+    Withdraw,
+    /// The manual mode changed (`reason` holds the mode as JSON).
+    Mode,
+    /// The manual on-call toggle changed (`reason` says on or off).
+    OnCall,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Deliver => "deliver",
+            Kind::Crisis => "crisis",
+            Kind::Hold => "hold",
+            Kind::Drop => "drop",
+            Kind::Release => "release",
+            Kind::Withdraw => "withdraw",
+            Kind::Mode => "mode",
+            Kind::OnCall => "on_call",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Kind> {
+        Some(match s {
+            "deliver" => Kind::Deliver,
+            "crisis" => Kind::Crisis,
+            "hold" => Kind::Hold,
+            "drop" => Kind::Drop,
+            "release" => Kind::Release,
+            "withdraw" => Kind::Withdraw,
+            "mode" => Kind::Mode,
+            "on_call" => Kind::OnCall,
+            _ => return None,
+        })
+    }
+}
+
+/// One history row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistoryEntry {
+    /// When.
+    pub at: Timestamp,
+    /// What.
+    pub kind: Kind,
+    /// The notification's id, for notification events.
+    pub id: Option<u32>,
+    /// The app's name as sent.
+    pub app: String,
+    /// The work source's name.
+    pub source: Option<String>,
+    /// Recognised as a crisis.
+    pub crisis: bool,
+    /// Working time at `at`.
+    pub working: bool,
+    /// On call at `at`.
+    pub on_call: bool,
+    /// The one-line reason.
+    pub reason: String,
+}
+
+/// A held (or recently released) notification.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Held {
+    /// Its id.
+    pub id: u32,
+    /// When it was held.
+    pub held_at: Timestamp,
+    /// The work source's name.
+    pub source: Option<String>,
+    /// The notification itself.
+    pub notification: Notification,
+    /// Recognised as a crisis that did not pass.
+    pub crisis: bool,
+    /// When it is expected back.
+    pub until: Option<Timestamp>,
+    /// Why it was held.
+    pub reason: String,
+    /// When it was released, if it was.
+    pub released_at: Option<Timestamp>,
+}
+
+/// An app seen by Couper.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SeenApp {
+    /// The app's name as sent.
+    pub app: String,
+    /// How many notifications.
+    pub count: u64,
+    /// The last one.
+    pub last_seen: Timestamp,
+}
+
+/// The SQLite store.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// The default store path: the platform data dir (`~/.local/share/couper/couper.sqlite3`).
+pub fn default_path() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("COUPER_STORE").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(path));
+    }
+    directories::ProjectDirs::from("", "", "couper")
+        .map(|dirs| dirs.data_dir().join("couper.sqlite3"))
+}
+
+fn ms(t: Timestamp) -> i64 {
+    t.as_millisecond()
+}
+
+fn from_ms(v: i64) -> Timestamp {
+    Timestamp::from_millisecond(v).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+impl Store {
+    /// Opens (creating it if needed) the store at `path`, readable by the user alone,
+    /// and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            create_private_dir(dir).map_err(|source| StoreError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let sqlite = |source| StoreError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut conn = Connection::open(path).map_err(sqlite)?;
+        set_private(path).map_err(|source| StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(sqlite)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(sqlite)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(sqlite)?;
+        Migrations::from_slice(MIGRATIONS)
+            .to_latest(&mut conn)
+            .map_err(|source| StoreError::Migration {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn err(&self, source: rusqlite::Error) -> StoreError {
+        StoreError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Holds `n` (or updates the held one with the same id in place) and records the
+    /// decision, in one committed transaction.
+    pub fn hold(&mut self, held: &Held, entry: &HistoryEntry) -> Result<(), StoreError> {
+        let json = serde_json::to_string(&held.notification).map_err(|e| StoreError::Corrupt {
+            path: self.path.clone(),
+            what: "notification",
+            detail: e.to_string(),
+        })?;
+        let tx = self.conn.transaction().map_err(|e| StoreError::Sqlite {
+            path: self.path.clone(),
+            source: e,
+        })?;
+        let result = tx
+            .execute(
+                "INSERT INTO held (id, held_at, app, source, summary, notification, crisis, until, reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT(id) DO UPDATE SET app = ?3, source = ?4, summary = ?5,
+                    notification = ?6, crisis = ?7, until = ?8, reason = ?9, released_at = NULL",
+                params![
+                    held.id,
+                    ms(held.held_at),
+                    held.notification.app,
+                    held.source,
+                    held.notification.summary,
+                    json,
+                    held.crisis,
+                    held.until.map(ms),
+                    held.reason,
+                ],
+            )
+            .and_then(|_| insert_history(&tx, entry))
+            .and_then(|_| tx.commit());
+        result.map_err(|e| self.err(e))
+    }
+
+    /// Records one history row.
+    pub fn record(&mut self, entry: &HistoryEntry) -> Result<(), StoreError> {
+        insert_history(&self.conn, entry).map_err(|e| self.err(e))
+    }
+
+    /// Records several history rows in one transaction.
+    pub fn record_all(&mut self, entries: &[HistoryEntry]) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let err = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(err)?;
+        for entry in entries {
+            insert_history(&tx, entry).map_err(err)?;
+        }
+        tx.commit().map_err(err)
+    }
+
+    /// Marks `ids` released at `at` and records it, in one transaction; returns the
+    /// released notifications, oldest first. Ids already released are skipped, so a
+    /// release happens exactly once.
+    pub fn release(
+        &mut self,
+        ids: &[u32],
+        at: Timestamp,
+        cause: ReleaseCause,
+    ) -> Result<Vec<Held>, StoreError> {
+        let path = self.path.clone();
+        let err = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(err)?;
+        let mut released = Vec::with_capacity(ids.len());
+        {
+            let mut select = tx
+                .prepare_cached(&format!(
+                    "SELECT {HELD_COLUMNS} FROM held WHERE id = ?1 AND released_at IS NULL"
+                ))
+                .map_err(err)?;
+            let mut mark = tx
+                .prepare_cached("UPDATE held SET released_at = ?2 WHERE id = ?1")
+                .map_err(err)?;
+            let reason = serde_json::to_string(&cause).unwrap_or_default();
+            for &id in ids {
+                let row = select
+                    .query_row(params![id], held_from_row)
+                    .optional()
+                    .map_err(err)?;
+                let Some(held) = row else { continue };
+                let mut held = held.map_err(|detail| StoreError::Corrupt {
+                    path: path.clone(),
+                    what: "held notification",
+                    detail,
+                })?;
+                mark.execute(params![id, ms(at)]).map_err(err)?;
+                insert_history(
+                    &tx,
+                    &HistoryEntry {
+                        at,
+                        kind: Kind::Release,
+                        id: Some(id),
+                        app: held.notification.app.clone(),
+                        source: held.source.clone(),
+                        crisis: held.crisis,
+                        working: true,
+                        on_call: false,
+                        reason: reason.clone(),
+                    },
+                )
+                .map_err(err)?;
+                held.released_at = Some(at);
+                released.push(held);
+            }
+        }
+        tx.commit().map_err(err)?;
+        Ok(released)
+    }
+
+    /// Drops `id` from the queue (withdrawn by its app, or dismissed by the user).
+    pub fn remove_held(&mut self, id: u32) -> Result<bool, StoreError> {
+        self.conn
+            .execute("DELETE FROM held WHERE id = ?1", params![id])
+            .map(|n| n > 0)
+            .map_err(|e| self.err(e))
+    }
+
+    /// The notifications held now, oldest first.
+    pub fn held(&self) -> Result<Vec<Held>, StoreError> {
+        self.query_held("released_at IS NULL ORDER BY id")
+    }
+
+    /// The notifications released since `since`, newest release first.
+    pub fn released_since(&self, since: Timestamp) -> Result<Vec<Held>, StoreError> {
+        self.query_held(&format!(
+            "released_at >= {} ORDER BY released_at DESC, id",
+            ms(since)
+        ))
+    }
+
+    /// Forgets the content of notifications released before `before`.
+    pub fn purge_released(&mut self, before: Timestamp) -> Result<usize, StoreError> {
+        self.conn
+            .execute(
+                "DELETE FROM held WHERE released_at IS NOT NULL AND released_at < ?1",
+                params![ms(before)],
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    fn query_held(&self, condition: &str) -> Result<Vec<Held>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {HELD_COLUMNS} FROM held WHERE {condition}"))
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], held_from_row)
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(
+                row.map_err(|e| self.err(e))?
+                    .map_err(|detail| StoreError::Corrupt {
+                        path: self.path.clone(),
+                        what: "held notification",
+                        detail,
+                    })?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// The largest notification id the store knows (held or in the history).
+    pub fn max_id(&self) -> Result<u32, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT max(coalesce((SELECT max(id) FROM held), 0),
+                            coalesce((SELECT max(id) FROM history), 0))",
+                [],
+                |row| row.get::<_, i64>(0),
+            )
+            .map(|v| u32::try_from(v).unwrap_or(u32::MAX))
+            .map_err(|e| self.err(e))
+    }
+
+    /// The history rows of notification `id`, in order.
+    pub fn history_of(&self, id: u32) -> Result<Vec<HistoryEntry>, StoreError> {
+        self.query_history("id = ?1 ORDER BY seq", params![id])
+    }
+
+    /// The history rows in `[from, to)`, in order.
+    pub fn history_between(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<HistoryEntry>, StoreError> {
+        self.query_history(
+            "at >= ?1 AND at < ?2 ORDER BY at, seq",
+            params![ms(from), ms(to)],
+        )
+    }
+
+    fn query_history(
+        &self,
+        condition: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Vec<HistoryEntry>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT at, kind, id, app, source, crisis, working, on_call, reason
+                 FROM history WHERE {condition}"
+            ))
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params, |row| {
+                let kind: String = row.get(1)?;
+                Ok(HistoryEntry {
+                    at: from_ms(row.get(0)?),
+                    kind: Kind::parse(&kind).unwrap_or(Kind::Deliver),
+                    id: row.get(2)?,
+                    app: row.get(3)?,
+                    source: row.get(4)?,
+                    crisis: row.get(5)?,
+                    working: row.get(6)?,
+                    on_call: row.get(7)?,
+                    reason: row.get(8)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Erases the history before `before` (all of it with `None`).
+    pub fn forget(&mut self, before: Option<Timestamp>) -> Result<usize, StoreError> {
+        let n = match before {
+            Some(t) => self
+                .conn
+                .execute("DELETE FROM history WHERE at < ?1", params![ms(t)]),
+            None => self.conn.execute("DELETE FROM history", []),
+        };
+        n.map_err(|e| self.err(e))
+    }
+
+    /// Counts one notification from `app`.
+    pub fn seen(&mut self, app: &str, at: Timestamp) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO seen_apps (app, count, last_seen) VALUES (?1, 1, ?2)
+                 ON CONFLICT(app) DO UPDATE SET count = count + 1, last_seen = ?2",
+            )
+            .and_then(|mut stmt| stmt.execute(params![app, ms(at)]))
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    /// The apps seen, newest first.
+    pub fn seen_apps(&self, limit: usize) -> Result<Vec<SeenApp>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT app, count, last_seen FROM seen_apps ORDER BY last_seen DESC LIMIT ?1")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![limit as i64], |row| {
+                Ok(SeenApp {
+                    app: row.get(0)?,
+                    count: row.get::<_, i64>(1)?.max(0) as u64,
+                    last_seen: from_ms(row.get(2)?),
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// The persisted manual mode (auto when none).
+    pub fn mode(&self) -> Result<Mode, StoreError> {
+        Ok(self
+            .state("mode")?
+            .and_then(|v| serde_json::from_str(&v).ok())
+            .unwrap_or(Mode::Auto))
+    }
+
+    /// Persists the manual mode and records the change.
+    pub fn set_mode(&mut self, mode: Mode, at: Timestamp, working: bool) -> Result<(), StoreError> {
+        let value = serde_json::to_string(&mode).unwrap_or_default();
+        self.set_state("mode", &value)?;
+        self.record(&HistoryEntry {
+            at,
+            kind: Kind::Mode,
+            id: None,
+            app: String::new(),
+            source: None,
+            crisis: false,
+            working,
+            on_call: false,
+            reason: value,
+        })
+    }
+
+    /// The persisted manual on-call toggle.
+    pub fn on_call(&self) -> Result<bool, StoreError> {
+        Ok(self.state("on_call")?.as_deref() == Some("true"))
+    }
+
+    /// Persists the manual on-call toggle and records the change.
+    pub fn set_on_call(&mut self, on: bool, at: Timestamp) -> Result<(), StoreError> {
+        self.set_state("on_call", if on { "true" } else { "false" })?;
+        self.record(&HistoryEntry {
+            at,
+            kind: Kind::OnCall,
+            id: None,
+            app: String::new(),
+            source: None,
+            crisis: false,
+            working: false,
+            on_call: on,
+            reason: if on { "on" } else { "off" }.into(),
+        })
+    }
+
+    /// A free-form persisted value.
+    pub fn state(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT value FROM state WHERE key = ?1",
+                params![key],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Sets a free-form persisted value.
+    pub fn set_state(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO state (key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = ?2",
+                params![key, value],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+}
+
+const HELD_COLUMNS: &str = "id, held_at, source, notification, crisis, until, reason, released_at";
+
+type HeldRow = Result<Held, String>;
+
+fn held_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<HeldRow> {
+    let json: String = row.get(3)?;
+    let notification: Notification = match serde_json::from_str(&json) {
+        Ok(n) => n,
+        Err(e) => return Ok(Err(e.to_string())),
+    };
+    Ok(Ok(Held {
+        id: row.get(0)?,
+        held_at: from_ms(row.get(1)?),
+        source: row.get(2)?,
+        notification,
+        crisis: row.get(4)?,
+        until: row.get::<_, Option<i64>>(5)?.map(from_ms),
+        reason: row.get(6)?,
+        released_at: row.get::<_, Option<i64>>(7)?.map(from_ms),
+    }))
+}
+
+fn insert_history(conn: &Connection, entry: &HistoryEntry) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO history (at, kind, id, app, source, crisis, working, on_call, reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        ms(entry.at),
+        entry.kind.as_str(),
+        entry.id,
+        entry.app,
+        entry.source,
+        entry.crisis,
+        entry.working,
+        entry.on_call,
+        entry.reason,
+    ])
+    .map(|_| ())
+}
+
+/// Creates `dir` (and parents) with mode 0700 for the parts it creates.
+pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)
+    }
+}
+
+fn set_private(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn held(id: u32, at: Timestamp) -> Held {
+        Held {
+            id,
+            held_at: at,
+            source: Some("Slack".into()),
+            notification: Notification {
+                app: "Slack".into(),
+                summary: format!("Bryan {id}"),
+                body: "On publie ?".into(),
+                ..Default::default()
+            },
+            crisis: false,
+            until: None,
+            reason: "held".into(),
+            released_at: None,
+        }
+    }
+
+    fn entry(id: u32, at: Timestamp) -> HistoryEntry {
+        HistoryEntry {
+            at,
+            kind: Kind::Hold,
+            id: Some(id),
+            app: "Slack".into(),
+            source: Some("Slack".into()),
+            crisis: false,
+            working: false,
+            on_call: false,
+            reason: "held".into(),
+        }
+    }
+
+    #[test]
+    fn a_hold_survives_reopening_and_is_released_exactly_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data/couper.sqlite3");
+        let t: Timestamp = "2026-11-28T20:04:00Z".parse().unwrap();
+        {
+            let mut store = Store::open(&path).unwrap();
+            store.hold(&held(1, t), &entry(1, t)).unwrap();
+            store.hold(&held(2, t), &entry(2, t)).unwrap();
+        }
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.held().unwrap().len(), 2);
+        assert_eq!(store.max_id().unwrap(), 2);
+        let first = store.release(&[1, 2], t, ReleaseCause::Schedule).unwrap();
+        assert_eq!(first.len(), 2);
+        let again = store.release(&[1, 2], t, ReleaseCause::Schedule).unwrap();
+        assert!(again.is_empty(), "released twice");
+        assert!(store.held().unwrap().is_empty());
+        assert_eq!(store.released_since(t).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_replacement_updates_the_held_one_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("s.sqlite3")).unwrap();
+        let t: Timestamp = "2026-11-28T20:04:00Z".parse().unwrap();
+        store.hold(&held(1, t), &entry(1, t)).unwrap();
+        let mut newer = held(1, t);
+        newer.notification.body = "Finalement non".into();
+        store.hold(&newer, &entry(1, t)).unwrap();
+        let all = store.held().unwrap();
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].notification.body, "Finalement non");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_files_are_readable_by_the_user_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new/couper.sqlite3");
+        let _store = Store::open(&path).unwrap();
+        let file = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        let parent = std::fs::metadata(path.parent().unwrap())
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(file, 0o600);
+        assert_eq!(parent, 0o700);
+    }
+
+    #[test]
+    fn mode_and_on_call_persist() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.sqlite3");
+        let t: Timestamp = "2026-11-28T20:04:00Z".parse().unwrap();
+        {
+            let mut store = Store::open(&path).unwrap();
+            store
+                .set_mode(
+                    Mode::Off {
+                        since: t,
+                        until: None,
+                        explicit: false,
+                    },
+                    t,
+                    false,
+                )
+                .unwrap();
+            store.set_on_call(true, t).unwrap();
+            store.seen("Slack", t).unwrap();
+            store.seen("Slack", t).unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert!(matches!(store.mode().unwrap(), Mode::Off { .. }));
+        assert!(store.on_call().unwrap());
+        assert_eq!(store.seen_apps(10).unwrap()[0].count, 2);
+    }
+}
