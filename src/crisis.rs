@@ -456,3 +456,43 @@ mod tests {
         FOLDED.with(|cell| assert!(cell.borrow().capacity() <= KEPT_BUFFER_BYTES));
     }
 }
+
+#[cfg(test)]
+mod perf_tmp {
+    use super::*;
+    #[test]
+    #[ignore]
+    fn perf_tmp() {
+        let kw: Vec<String> = ["crise", "bad buzz", "urgent", "panne", "incident", "outage", "down", "sev1", "p1", "critique",
+            "alerte", "rappel produit", "fuite", "piratage", "hack", "bug bloquant", "plainte", "avocat", "presse", "journaliste"]
+            .iter().map(|s| s.to_string()).collect();
+        let m = CrisisMatcher::new(&CrisisSettings { keywords: kw, senders: vec!["Alexandre Cherré".into()], ..Default::default() });
+        let texts = [
+            ("New message from Marie in #general", "Hey, can you review the deck before tomorrow's meeting with the client? Thanks"),
+            ("Réunion déplacée à jeudi", "Bonjour, la réunion d'équipe est déplacée à jeudi 14h. Merci de confirmer."),
+        ];
+        let pats: Vec<String> = m.keywords.patterns.iter().map(|p| p.folded.clone()).collect();
+        for kind in [None, Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA), Some(aho_corasick::AhoCorasickKind::ContiguousNFA), Some(aho_corasick::AhoCorasickKind::DFA)] {
+          for ci in [false, true] {
+            let ac = AhoCorasick::builder().kind(kind).ascii_case_insensitive(ci).build(&pats).unwrap();
+            let t0 = std::time::Instant::now();
+            let mut c = 0;
+            for _ in 0..1_000_000 { c += std::hint::black_box(&ac).find_overlapping_iter(std::hint::black_box(texts[0].1)).count(); c += ac.find_overlapping_iter(std::hint::black_box(texts[0].0)).count(); }
+            eprintln!("{kind:?} ci={ci} {:?} {:?} {c}", ac.kind(), t0.elapsed() / 1_000_000);
+            let t0 = std::time::Instant::now();
+            for _ in 0..1_000_000 { c += std::hint::black_box(&ac).find_iter(std::hint::black_box(texts[0].1)).count(); c += ac.find_iter(std::hint::black_box(texts[0].0)).count(); }
+            eprintln!("   nonoverlapping {:?} {c}", t0.elapsed() / 1_000_000);
+          }
+        }
+        for (s, b) in texts {
+            let n = 1_000_000;
+            let t0 = std::time::Instant::now();
+            let mut hits = 0;
+            for _ in 0..n {
+                hits += usize::from(std::hint::black_box(&m).keyword_in(std::hint::black_box(s), std::hint::black_box(b)).is_some());
+                hits += usize::from(m.sender_in(std::hint::black_box(s)).is_some());
+            }
+            eprintln!("{s:?}: {:?} per call pair, hits {hits}", t0.elapsed() / n);
+        }
+    }
+}

@@ -771,3 +771,6 @@ impl Engine {
         });
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod crisis;
 pub mod holidays;
 pub mod engine;
+pub mod gate;
 pub mod notification;
 pub mod on_call;
 pub mod schedule;

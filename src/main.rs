@@ -35,14 +35,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Simulate { json: _, history } => {
             let settings = settings::load(&path)?;
             let dir;
-            let store_path = match history {
-                Some(p) => p,
+            let store = match history {
+                Some(path) => couper::store::Store::open(&path)?,
                 None => {
                     dir = tempfile::tempdir().context("cannot create a temporary directory")?;
-                    dir.path().join("simulate.sqlite3")
+                    couper::store::Store::open_scratch(&dir.path().join("simulate.sqlite3"))?
                 }
             };
-            let store = couper::store::Store::open(&store_path)?;
             let stdin = std::io::stdin().lock();
             let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
             couper::simulate::run(&settings, store, stdin, &mut stdout)?;

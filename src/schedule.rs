@@ -567,3 +567,644 @@ fn merge_instants(mut ranges: Vec<(Timestamp, Timestamp)>) -> Vec<(Timestamp, Ti
     }
     merged
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::{TimeOff, WeeklyHours};
+    use jiff::civil::date;
+
+    const PARIS: &str = "Europe/Paris";
+    const NEW_YORK: &str = "America/New_York";
+    const LORD_HOWE: &str = "Australia/Lord_Howe";
+
+    /// `["09:00-18:00", ...]` per weekday, Monday first; ranges of a day separated by
+    /// commas.
+    fn hours(days: [&str; 7]) -> WeeklyHours {
+        let parse = |hm: &str| {
+            let (h, m) = hm.split_once(':').unwrap();
+            h.parse::<u16>().unwrap() * 60 + m.parse::<u16>().unwrap()
+        };
+        WeeklyHours {
+            days: days.map(|day| {
+                day.split(',')
+                    .filter(|r| !r.is_empty())
+                    .map(|r| {
+                        let (start, end) = r.split_once('-').unwrap();
+                        DayRange {
+                            start: parse(start),
+                            end: parse(end),
+                        }
+                    })
+                    .collect()
+            }),
+        }
+    }
+
+    fn settings(zone: &str, days: [&str; 7]) -> Settings {
+        Settings {
+            timezone_name: zone.to_string(),
+            timezone: TimeZone::get(zone).unwrap(),
+            hours: hours(days),
+            ..Settings::default()
+        }
+    }
+
+    fn schedule(zone: &str, days: [&str; 7]) -> Schedule {
+        Schedule::new(&settings(zone, days))
+    }
+
+    fn office(zone: &str) -> Settings {
+        let day = "09:00-18:00";
+        settings(zone, [day, day, day, day, day, "", ""])
+    }
+
+    /// Sunday only.
+    fn sunday(zone: &str, ranges: &str) -> Schedule {
+        schedule(zone, ["", "", "", "", "", "", ranges])
+    }
+
+    /// Saturday only.
+    fn saturday(zone: &str, ranges: &str) -> Schedule {
+        schedule(zone, ["", "", "", "", "", ranges, ""])
+    }
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn span(s: &Schedule, from: &str, to: &str) -> Vec<(Timestamp, bool)> {
+        s.transitions(ts(from), ts(to))
+            .into_iter()
+            .map(|t| (t.at, t.working))
+            .collect()
+    }
+
+    fn hours_between(a: Timestamp, b: Timestamp) -> f64 {
+        (b.as_second() - a.as_second()) as f64 / 3600.0
+    }
+
+    // --- Europe/Paris: 2026-03-29 02:00 -> 03:00, 2026-10-25 03:00 -> 02:00 ---
+
+    #[test]
+    fn paris_range_starting_in_skipped_hour_starts_at_transition() {
+        let s = sunday(PARIS, "02:30-05:00");
+        assert_eq!(
+            s.next_start(ts("2026-03-28T12:00:00+01:00")),
+            Some(ts("2026-03-29T03:00:00+02:00"))
+        );
+        assert!(s.is_working(ts("2026-03-29T03:00:00+02:00")));
+        assert!(!s.is_working(ts("2026-03-29T01:59:00+01:00")));
+        assert_eq!(
+            s.next_end(ts("2026-03-29T03:00:00+02:00")),
+            Some(ts("2026-03-29T05:00:00+02:00"))
+        );
+    }
+
+    #[test]
+    fn paris_range_wholly_in_skipped_hour_is_empty() {
+        let s = sunday(PARIS, "02:10-02:50");
+        assert_eq!(
+            span(&s, "2026-03-28T00:00:00Z", "2026-03-30T00:00:00Z"),
+            vec![]
+        );
+        assert_eq!(
+            s.next_start(ts("2026-03-28T00:00:00Z")),
+            Some(ts("2026-04-05T02:10:00+02:00"))
+        );
+    }
+
+    #[test]
+    fn paris_range_ending_in_skipped_hour_ends_at_transition() {
+        let s = saturday(PARIS, "22:00-02:30");
+        assert_eq!(
+            span(&s, "2026-03-28T12:00:00Z", "2026-03-29T12:00:00Z"),
+            vec![
+                (ts("2026-03-28T22:00:00+01:00"), true),
+                (ts("2026-03-29T03:00:00+02:00"), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn paris_range_across_autumn_change_lasts_its_real_length() {
+        let s = sunday(PARIS, "00:00-06:00");
+        let start = s.next_start(ts("2026-10-24T12:00:00Z")).unwrap();
+        let end = s.next_end(start).unwrap();
+        assert_eq!(start, ts("2026-10-25T00:00:00+02:00"));
+        assert_eq!(end, ts("2026-10-25T06:00:00+01:00"));
+        assert_eq!(hours_between(start, end), 7.0);
+    }
+
+    #[test]
+    fn paris_repeated_hour_is_not_a_second_start() {
+        let s = sunday(PARIS, "02:00-02:30");
+        assert_eq!(
+            span(&s, "2026-10-24T12:00:00Z", "2026-10-26T00:00:00Z"),
+            vec![
+                (ts("2026-10-25T02:00:00+02:00"), true),
+                (ts("2026-10-25T02:30:00+02:00"), false),
+            ]
+        );
+        assert!(s.is_working(ts("2026-10-25T02:15:00+02:00")));
+        assert!(!s.is_working(ts("2026-10-25T02:15:00+01:00")));
+    }
+
+    #[test]
+    fn paris_range_starting_in_repeated_hour_covers_both_passes() {
+        let s = sunday(PARIS, "02:30-03:00");
+        assert_eq!(
+            span(&s, "2026-10-24T12:00:00Z", "2026-10-26T00:00:00Z"),
+            vec![
+                (ts("2026-10-25T02:30:00+02:00"), true),
+                (ts("2026-10-25T03:00:00+01:00"), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn paris_office_week_next_start_and_end_around_both_changes() {
+        let s = Schedule::new(&office(PARIS));
+        assert_eq!(
+            s.next_start(ts("2026-03-27T18:00:00+01:00")),
+            Some(ts("2026-03-30T09:00:00+02:00"))
+        );
+        assert_eq!(
+            s.next_end(ts("2026-03-27T18:00:00+01:00")),
+            Some(ts("2026-03-30T18:00:00+02:00"))
+        );
+        assert_eq!(
+            s.next_start(ts("2026-10-23T18:00:00+02:00")),
+            Some(ts("2026-10-26T09:00:00+01:00"))
+        );
+        assert_eq!(
+            s.segment(ts("2026-10-25T02:30:00+01:00")),
+            Segment {
+                working: false,
+                since: Some(ts("2026-10-23T18:00:00+02:00")),
+                until: Some(ts("2026-10-26T09:00:00+01:00")),
+            }
+        );
+    }
+
+    // --- America/New_York: 2026-03-08 02:00 -> 03:00, 2026-11-01 02:00 -> 01:00 ---
+
+    #[test]
+    fn new_york_range_starting_in_skipped_hour_starts_at_transition() {
+        let s = sunday(NEW_YORK, "02:30-04:00");
+        assert_eq!(
+            span(&s, "2026-03-07T12:00:00Z", "2026-03-09T12:00:00Z"),
+            vec![
+                (ts("2026-03-08T03:00:00-04:00"), true),
+                (ts("2026-03-08T04:00:00-04:00"), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn new_york_night_shift_ending_in_skipped_hour_lasts_four_hours() {
+        let s = saturday(NEW_YORK, "22:00-02:30");
+        let start = s.next_start(ts("2026-03-07T12:00:00-05:00")).unwrap();
+        let end = s.next_end(start).unwrap();
+        assert_eq!(start, ts("2026-03-07T22:00:00-05:00"));
+        assert_eq!(end, ts("2026-03-08T03:00:00-04:00"));
+        assert_eq!(hours_between(start, end), 4.0);
+    }
+
+    #[test]
+    fn new_york_night_shift_across_autumn_change_lasts_nine_hours() {
+        let s = saturday(NEW_YORK, "22:00-06:00");
+        let start = s.next_start(ts("2026-10-31T12:00:00-04:00")).unwrap();
+        let end = s.next_end(start).unwrap();
+        assert_eq!(start, ts("2026-10-31T22:00:00-04:00"));
+        assert_eq!(end, ts("2026-11-01T06:00:00-05:00"));
+        assert_eq!(hours_between(start, end), 9.0);
+        assert!(s.is_working(ts("2026-11-01T01:30:00-04:00")));
+        assert!(s.is_working(ts("2026-11-01T01:30:00-05:00")));
+        assert_eq!(
+            s.work_day(ts("2026-11-01T01:30:00-05:00")),
+            date(2026, 10, 31)
+        );
+    }
+
+    #[test]
+    fn new_york_range_ending_in_repeated_hour_ends_at_first_pass() {
+        let s = sunday(NEW_YORK, "00:00-01:30");
+        assert_eq!(
+            s.next_end(ts("2026-11-01T00:10:00-04:00")),
+            Some(ts("2026-11-01T01:30:00-04:00"))
+        );
+        assert!(!s.is_working(ts("2026-11-01T01:10:00-05:00")));
+        assert_eq!(
+            s.next_start(ts("2026-11-01T01:10:00-05:00")),
+            Some(ts("2026-11-08T00:00:00-05:00"))
+        );
+    }
+
+    // --- Australia/Lord_Howe: 30-minute shifts. 2026-04-05 02:00 (+11) -> 01:30
+    // (+10:30); 2026-10-04 02:00 (+10:30) -> 02:30 (+11) ---
+
+    #[test]
+    fn lord_howe_range_starting_in_skipped_half_hour_starts_at_transition() {
+        let s = sunday(LORD_HOWE, "02:10-04:00");
+        let start = s.next_start(ts("2026-10-03T00:00:00Z")).unwrap();
+        assert_eq!(start, ts("2026-10-04T02:30:00+11:00"));
+        assert_eq!(start, ts("2026-10-03T15:30:00Z"));
+        assert_eq!(s.next_end(start), Some(ts("2026-10-04T04:00:00+11:00")));
+        assert!(!s.is_working(ts("2026-10-04T01:59:00+10:30")));
+    }
+
+    #[test]
+    fn lord_howe_range_across_autumn_change_lasts_its_real_length() {
+        let s = sunday(LORD_HOWE, "01:00-03:00");
+        let start = s.next_start(ts("2026-04-04T00:00:00Z")).unwrap();
+        let end = s.next_end(start).unwrap();
+        assert_eq!(start, ts("2026-04-05T01:00:00+11:00"));
+        assert_eq!(end, ts("2026-04-05T03:00:00+10:30"));
+        assert_eq!(hours_between(start, end), 2.5);
+    }
+
+    #[test]
+    fn lord_howe_repeated_half_hour_is_not_a_second_start() {
+        let s = sunday(LORD_HOWE, "01:45-01:50");
+        assert_eq!(
+            span(&s, "2026-04-04T00:00:00Z", "2026-04-06T00:00:00Z"),
+            vec![
+                (ts("2026-04-05T01:45:00+11:00"), true),
+                (ts("2026-04-05T01:50:00+11:00"), false),
+            ]
+        );
+        assert!(!s.is_working(ts("2026-04-05T01:47:00+10:30")));
+    }
+
+    #[test]
+    fn lord_howe_office_week_next_start_over_both_changes() {
+        let s = Schedule::new(&office(LORD_HOWE));
+        assert_eq!(
+            s.next_start(ts("2026-04-03T18:00:00+11:00")),
+            Some(ts("2026-04-06T09:00:00+10:30"))
+        );
+        assert_eq!(
+            s.next_start(ts("2026-10-02T18:00:00+10:30")),
+            Some(ts("2026-10-05T09:00:00+11:00"))
+        );
+        assert_eq!(
+            s.next_end(ts("2026-10-05T09:00:00+11:00")),
+            Some(ts("2026-10-05T18:00:00+11:00"))
+        );
+    }
+
+    // --- Ranges, midnight and merging ---
+
+    #[test]
+    fn night_shift_belongs_to_the_day_it_starts_on() {
+        let s = schedule(PARIS, ["22:00-06:00", "", "", "", "", "", ""]);
+        // Monday 2026-11-23.
+        assert!(s.is_working(ts("2026-11-24T03:00:00+01:00")));
+        assert!(!s.is_working(ts("2026-11-24T06:00:00+01:00")));
+        assert!(!s.is_working(ts("2026-11-23T03:00:00+01:00")));
+        assert_eq!(s.work_day(ts("2026-11-24T03:00:00+01:00")), date(2026, 11, 23));
+    }
+
+    #[test]
+    fn work_day_before_work_is_the_calendar_day() {
+        let s = Schedule::new(&office(PARIS));
+        assert_eq!(s.work_day(ts("2026-11-24T08:00:00+01:00")), date(2026, 11, 24));
+        assert_eq!(s.work_day(ts("2026-11-24T11:00:00+01:00")), date(2026, 11, 24));
+        assert_eq!(s.work_day(ts("2026-11-24T23:00:00+01:00")), date(2026, 11, 24));
+    }
+
+    #[test]
+    fn touching_ranges_merge_across_midnight() {
+        let s = schedule(PARIS, ["22:00-24:00", "00:00-06:00", "", "", "", "", ""]);
+        assert_eq!(
+            span(&s, "2026-11-23T12:00:00+01:00", "2026-11-25T12:00:00+01:00"),
+            vec![
+                (ts("2026-11-23T22:00:00+01:00"), true),
+                (ts("2026-11-24T06:00:00+01:00"), false),
+            ]
+        );
+        assert_eq!(
+            s.next_end(ts("2026-11-23T23:00:00+01:00")),
+            Some(ts("2026-11-24T06:00:00+01:00"))
+        );
+        assert_eq!(s.work_day(ts("2026-11-24T03:00:00+01:00")), date(2026, 11, 23));
+        assert_eq!(
+            s.segment(ts("2026-11-24T03:00:00+01:00")),
+            Segment {
+                working: true,
+                since: Some(ts("2026-11-23T22:00:00+01:00")),
+                until: Some(ts("2026-11-24T06:00:00+01:00")),
+            }
+        );
+    }
+
+    #[test]
+    fn overlapping_and_touching_ranges_of_a_day_merge() {
+        let s = schedule(
+            PARIS,
+            ["09:00-12:30,18:00-19:00,12:00-18:00", "", "", "", "", "", ""],
+        );
+        assert_eq!(
+            span(&s, "2026-11-23T00:00:00+01:00", "2026-11-24T00:00:00+01:00"),
+            vec![
+                (ts("2026-11-23T09:00:00+01:00"), true),
+                (ts("2026-11-23T19:00:00+01:00"), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn lunch_break_is_two_periods() {
+        let s = schedule(PARIS, ["09:00-12:30,13:30-18:00", "", "", "", "", "", ""]);
+        assert_eq!(
+            s.next_start(ts("2026-11-23T12:30:00+01:00")),
+            Some(ts("2026-11-23T13:30:00+01:00"))
+        );
+        assert!(!s.is_working(ts("2026-11-23T12:30:00+01:00")));
+        assert!(s.is_working(ts("2026-11-23T12:29:59+01:00")));
+    }
+
+    #[test]
+    fn range_may_end_at_24_00() {
+        let s = schedule(PARIS, ["", "", "", "", "20:00-24:00", "", ""]);
+        assert_eq!(
+            s.next_end(ts("2026-11-27T21:00:00+01:00")),
+            Some(ts("2026-11-28T00:00:00+01:00"))
+        );
+        assert!(s.is_working(ts("2026-11-27T23:59:59+01:00")));
+        assert!(!s.is_working(ts("2026-11-28T00:00:00+01:00")));
+    }
+
+    #[test]
+    fn night_shift_overlapping_next_morning_merges() {
+        let s = schedule(PARIS, ["22:00-07:00", "06:00-10:00", "", "", "", "", ""]);
+        assert_eq!(
+            span(&s, "2026-11-23T12:00:00+01:00", "2026-11-25T00:00:00+01:00"),
+            vec![
+                (ts("2026-11-23T22:00:00+01:00"), true),
+                (ts("2026-11-24T10:00:00+01:00"), false),
+            ]
+        );
+        assert_eq!(s.work_day(ts("2026-11-24T09:00:00+01:00")), date(2026, 11, 23));
+    }
+
+    #[test]
+    fn start_exactly_at_t_is_not_next() {
+        let s = Schedule::new(&office(PARIS));
+        let nine = ts("2026-11-23T09:00:00+01:00");
+        assert!(s.is_working(nine));
+        assert_eq!(s.next_start(nine), Some(ts("2026-11-24T09:00:00+01:00")));
+        assert_eq!(s.next_end(nine), Some(ts("2026-11-23T18:00:00+01:00")));
+        assert_eq!(
+            s.transitions(ts("2026-11-23T08:00:00+01:00"), nine),
+            vec![Transition {
+                at: nine,
+                working: true
+            }]
+        );
+    }
+
+    #[test]
+    fn saturday_segment_runs_from_friday_end_to_monday_start() {
+        let s = Schedule::new(&office(PARIS));
+        assert_eq!(
+            s.segment(ts("2026-11-28T21:04:00+01:00")),
+            Segment {
+                working: false,
+                since: Some(ts("2026-11-27T18:00:00+01:00")),
+                until: Some(ts("2026-11-30T09:00:00+01:00")),
+            }
+        );
+    }
+
+    #[test]
+    fn empty_hours_never_work() {
+        let s = schedule(PARIS, ["", "", "", "", "", "", ""]);
+        let t = ts("2026-11-23T10:00:00+01:00");
+        assert!(!s.is_working(t));
+        assert_eq!(s.next_start(t), None);
+        assert_eq!(s.next_end(t), None);
+        assert_eq!(
+            s.segment(t),
+            Segment {
+                working: false,
+                since: None,
+                until: None
+            }
+        );
+        assert_eq!(s.transitions(t, ts("2027-11-23T10:00:00+01:00")), vec![]);
+    }
+
+    #[test]
+    fn hours_around_the_clock_never_end_within_horizon() {
+        let day = "00:00-24:00";
+        let s = schedule(PARIS, [day; 7]);
+        let t = ts("2026-11-24T03:00:00+01:00");
+        assert!(s.is_working(t));
+        assert_eq!(s.next_end(t), None);
+        assert_eq!(s.next_start(t), None);
+        assert_eq!(s.work_day(t), date(2026, 11, 24));
+        assert_eq!(
+            s.segment(t),
+            Segment {
+                working: true,
+                since: None,
+                until: None
+            }
+        );
+    }
+
+    // --- Holidays and time off ---
+
+    fn french_office() -> Schedule {
+        Schedule::new(&Settings {
+            holidays: Some(HolidayCalendar::France),
+            ..office(PARIS)
+        })
+    }
+
+    #[test]
+    fn french_holidays_2026_are_not_working() {
+        let s = french_office();
+        for day in [date(2026, 4, 6), date(2026, 5, 14), date(2026, 5, 25)] {
+            assert!(s.is_holiday(day), "{day}");
+            let ten = resolve(s.zone(), day.at(10, 0, 0, 0)).unwrap();
+            assert!(!s.is_working(ten), "{day}");
+        }
+        assert!(!s.is_holiday(date(2026, 4, 5)));
+        assert_eq!(
+            s.next_start(ts("2026-04-03T18:00:00+02:00")),
+            Some(ts("2026-04-07T09:00:00+02:00"))
+        );
+        assert_eq!(
+            s.next_start(ts("2026-05-13T18:00:00+02:00")),
+            Some(ts("2026-05-15T09:00:00+02:00"))
+        );
+    }
+
+    #[test]
+    fn french_holidays_2027_are_not_working() {
+        let s = french_office();
+        for day in [date(2027, 3, 29), date(2027, 5, 6), date(2027, 5, 17)] {
+            assert!(s.is_holiday(day), "{day}");
+            let ten = resolve(s.zone(), day.at(10, 0, 0, 0)).unwrap();
+            assert!(!s.is_working(ten), "{day}");
+        }
+        assert_eq!(
+            s.next_start(ts("2027-03-26T18:00:00+01:00")),
+            Some(ts("2027-03-30T09:00:00+02:00"))
+        );
+    }
+
+    #[test]
+    fn holiday_removes_the_night_shift_starting_on_it_only() {
+        let night = "22:00-06:00";
+        let s = Schedule::new(&Settings {
+            holidays: Some(HolidayCalendar::France),
+            ..settings(PARIS, [night; 7])
+        });
+        // Easter Monday 2026-04-06: Sunday's shift runs into it, Monday's does not run.
+        assert!(s.is_working(ts("2026-04-06T05:00:00+02:00")));
+        assert!(!s.is_working(ts("2026-04-06T23:00:00+02:00")));
+        assert!(!s.is_working(ts("2026-04-07T05:00:00+02:00")));
+        assert_eq!(
+            s.next_start(ts("2026-04-06T06:00:00+02:00")),
+            Some(ts("2026-04-07T22:00:00+02:00"))
+        );
+    }
+
+    #[test]
+    fn extra_holidays_are_days_off() {
+        let s = Schedule::new(&Settings {
+            extra_holidays: vec![date(2026, 5, 29)],
+            ..office(PARIS)
+        });
+        assert!(s.is_holiday(date(2026, 5, 29)));
+        assert!(!s.is_holiday(date(2026, 5, 25)));
+        assert!(!s.is_working(ts("2026-05-29T10:00:00+02:00")));
+        assert_eq!(
+            s.next_start(ts("2026-05-28T18:00:00+02:00")),
+            Some(ts("2026-06-01T09:00:00+02:00"))
+        );
+    }
+
+    fn with_time_off(start: TimeOffBound, end: TimeOffBound) -> Schedule {
+        Schedule::new(&Settings {
+            time_off: vec![TimeOff {
+                start,
+                end,
+                label: None,
+            }],
+            ..office(PARIS)
+        })
+    }
+
+    #[test]
+    fn time_off_by_dates_is_inclusive() {
+        let s = with_time_off(
+            TimeOffBound::Date(date(2026, 12, 24)),
+            TimeOffBound::Date(date(2027, 1, 1)),
+        );
+        assert!(s.is_working(ts("2026-12-23T10:00:00+01:00")));
+        assert!(!s.is_working(ts("2026-12-24T10:00:00+01:00")));
+        assert!(!s.is_working(ts("2027-01-01T10:00:00+01:00")));
+        assert!(!s.is_holiday(date(2026, 12, 24)));
+        assert_eq!(
+            s.next_start(ts("2026-12-23T18:00:00+01:00")),
+            Some(ts("2027-01-04T09:00:00+01:00"))
+        );
+    }
+
+    #[test]
+    fn time_off_by_dates_removes_a_night_shift_starting_inside() {
+        let night = "22:00-06:00";
+        let s = Schedule::new(&Settings {
+            time_off: vec![TimeOff {
+                start: TimeOffBound::Date(date(2026, 11, 24)),
+                end: TimeOffBound::Date(date(2026, 11, 24)),
+                label: None,
+            }],
+            ..settings(PARIS, [night; 7])
+        });
+        assert!(s.is_working(ts("2026-11-24T05:00:00+01:00")));
+        assert!(!s.is_working(ts("2026-11-25T05:00:00+01:00")));
+    }
+
+    #[test]
+    fn time_off_by_date_times_cuts_exactly() {
+        let s = with_time_off(
+            TimeOffBound::DateTime(date(2026, 11, 27).at(12, 0, 0, 0)),
+            TimeOffBound::DateTime(date(2026, 11, 27).at(15, 30, 0, 0)),
+        );
+        assert_eq!(
+            span(&s, "2026-11-27T00:00:00+01:00", "2026-11-28T00:00:00+01:00"),
+            vec![
+                (ts("2026-11-27T09:00:00+01:00"), true),
+                (ts("2026-11-27T12:00:00+01:00"), false),
+                (ts("2026-11-27T15:30:00+01:00"), true),
+                (ts("2026-11-27T18:00:00+01:00"), false),
+            ]
+        );
+        assert_eq!(
+            s.next_start(ts("2026-11-27T12:00:00+01:00")),
+            Some(ts("2026-11-27T15:30:00+01:00"))
+        );
+        assert_eq!(
+            s.segment(ts("2026-11-27T13:00:00+01:00")),
+            Segment {
+                working: false,
+                since: Some(ts("2026-11-27T12:00:00+01:00")),
+                until: Some(ts("2026-11-27T15:30:00+01:00")),
+            }
+        );
+        assert_eq!(s.work_day(ts("2026-11-27T16:00:00+01:00")), date(2026, 11, 27));
+    }
+
+    #[test]
+    fn time_off_with_mixed_bounds_runs_to_the_end_of_the_last_day() {
+        let s = with_time_off(
+            TimeOffBound::DateTime(date(2026, 11, 26).at(14, 0, 0, 0)),
+            TimeOffBound::Date(date(2026, 11, 27)),
+        );
+        assert!(s.is_working(ts("2026-11-26T13:59:00+01:00")));
+        assert!(!s.is_working(ts("2026-11-26T14:00:00+01:00")));
+        assert_eq!(
+            s.next_start(ts("2026-11-26T14:00:00+01:00")),
+            Some(ts("2026-11-30T09:00:00+01:00"))
+        );
+        let s = with_time_off(
+            TimeOffBound::Date(date(2026, 11, 26)),
+            TimeOffBound::DateTime(date(2026, 11, 27).at(11, 0, 0, 0)),
+        );
+        assert_eq!(
+            s.next_start(ts("2026-11-25T18:00:00+01:00")),
+            Some(ts("2026-11-27T11:00:00+01:00"))
+        );
+    }
+
+    #[test]
+    fn time_off_cutting_a_night_shift_keeps_its_work_day() {
+        let s = Schedule::new(&Settings {
+            time_off: vec![TimeOff {
+                start: TimeOffBound::DateTime(date(2026, 11, 23).at(23, 0, 0, 0)),
+                end: TimeOffBound::DateTime(date(2026, 11, 24).at(2, 0, 0, 0)),
+                label: None,
+            }],
+            ..settings(PARIS, ["22:00-06:00", "", "", "", "", "", ""])
+        });
+        assert!(!s.is_working(ts("2026-11-24T01:00:00+01:00")));
+        assert!(s.is_working(ts("2026-11-24T03:00:00+01:00")));
+        assert_eq!(s.work_day(ts("2026-11-24T03:00:00+01:00")), date(2026, 11, 23));
+    }
+
+    #[test]
+    fn transitions_over_a_year_alternate() {
+        let s = french_office();
+        let all = s.transitions(ts("2026-01-01T00:00:00Z"), ts("2027-01-01T00:00:00Z"));
+        assert!(all.windows(2).all(|w| w[0].working != w[1].working && w[0].at < w[1].at));
+        assert_eq!(all.first().map(|t| t.working), Some(true));
+        // 261 weekdays in 2026, 9 French holidays fall on one of them.
+        assert_eq!(all.len(), 2 * (261 - 9));
+    }
+}

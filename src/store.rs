@@ -230,6 +230,16 @@ impl Store {
     /// Opens (creating it if needed) the store at `path`, readable by the user alone,
     /// and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        Store::open_with(path, true)
+    }
+
+    /// Opens a scratch store (the replay's temporary database): the same schema and
+    /// code, without waiting for the disk, since nothing in it must survive a crash.
+    pub fn open_scratch(path: &Path) -> Result<Store, StoreError> {
+        Store::open_with(path, false)
+    }
+
+    fn open_with(path: &Path, durable: bool) -> Result<Store, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             create_private_dir(dir).map_err(|source| StoreError::Io {
                 path: dir.to_path_buf(),
@@ -245,9 +255,14 @@ impl Store {
             path: path.to_path_buf(),
             source,
         })?;
-        conn.pragma_update(None, "journal_mode", "WAL")
+        let (journal, synchronous) = if durable {
+            ("WAL", "NORMAL")
+        } else {
+            ("MEMORY", "OFF")
+        };
+        conn.pragma_update(None, "journal_mode", journal)
             .map_err(sqlite)?;
-        conn.pragma_update(None, "synchronous", "NORMAL")
+        conn.pragma_update(None, "synchronous", synchronous)
             .map_err(sqlite)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(sqlite)?;

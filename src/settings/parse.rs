@@ -1,8 +1,26 @@
 //! Stage one and two of reading `settings.toml`: raw TOML with spans, then the
 //! validated [`Settings`](super::Settings). Every refusal names the file, the line, the
 //! key and the reason: `settings.toml:9: hours.mon: "9h-18h" is not HH:MM-HH:MM`.
+//!
+//! Stage one (`serde` into the `raw` structs, unknown keys denied everywhere) stops at
+//! the first problem, so a syntax error, an unknown key or a value of the wrong TOML type
+//! is one refusal. Stage two checks every value it understands and collects all its
+//! refusals, so the user fixes the file in one pass.
 
-use super::Settings;
+mod forms;
+mod raw;
+
+pub(super) use forms::WEEKDAY_KEYS;
+
+use super::{
+    CrisisPass, CrisisSettings, DisplaySettings, HolidayCalendar, OffHours, OnCallSettings,
+    ReleaseMode, Repeat, Rotation, Settings, Shift, TimeOff, TimeOffBound, WeeklyHours,
+    WorkApp,
+};
+use forms::{parse_date, parse_datetime, parse_range, parse_time_off_bound, parse_week_time};
+use jiff::tz::TimeZone;
+use std::ops::Range;
+use toml::Spanned;
 
 /// One reason a settings file was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +67,517 @@ impl std::fmt::Display for Refusals {
 impl std::error::Error for Refusals {}
 
 /// Parses and validates the text of a settings file; `file` names it in refusals.
+///
+/// Keys inside arrays of tables are numbered from 1 in refusals (`work_apps[1]` is the
+/// first `[[work_apps]]`), as a user counts them. Refusals come in file order.
 pub fn parse(text: &str, file: &str) -> Result<Settings, Refusals> {
-    let _ = (text, file);
-    Ok(Settings::default())
+    let raw: raw::Settings = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(error) => return Err(Refusals(vec![toml_refusal(&error, text, file)])),
+    };
+    let mut check = Check {
+        text,
+        file,
+        refusals: Vec::new(),
+    };
+    let settings = check.settings(raw);
+    if check.refusals.is_empty() {
+        Ok(settings)
+    } else {
+        check.refusals.sort_by_key(|r| r.line);
+        Err(Refusals(check.refusals))
+    }
+}
+
+/// The 1-based line of byte `offset` in `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// `prefix.name`, or `name` at the top.
+fn join(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}
+
+/// Stage two: the raw values checked one by one, refusals collected.
+struct Check<'a> {
+    text: &'a str,
+    file: &'a str,
+    refusals: Vec<Refusal>,
+}
+
+impl Check<'_> {
+    fn refuse(&mut self, span: Range<usize>, key: &str, reason: String) {
+        self.refusals.push(Refusal {
+            file: self.file.to_string(),
+            line: Some(line_of(self.text, span.start)),
+            key: key.to_string(),
+            reason,
+        });
+    }
+
+    /// Converts one spanned value, recording the refusal at its line when it fails.
+    fn value<T, U>(
+        &mut self,
+        key: &str,
+        value: &Spanned<T>,
+        convert: impl FnOnce(&T) -> Result<U, String>,
+    ) -> Option<U> {
+        match convert(value.get_ref()) {
+            Ok(converted) => Some(converted),
+            Err(reason) => {
+                self.refuse(value.span(), key, reason);
+                None
+            }
+        }
+    }
+
+    fn settings(&mut self, raw: raw::Settings) -> Settings {
+        let mut settings = Settings::default();
+        if let Some(name) = &raw.timezone {
+            if let Some(zone) = self.value("timezone", name, |name| time_zone(name)) {
+                settings.timezone = zone;
+                settings.timezone_name = name.get_ref().clone();
+            }
+        }
+        if let Some(calendar) = &raw.holidays {
+            settings.holidays = self.value("holidays", calendar, |name| holiday_calendar(name));
+        }
+        for day in &raw.extra_holidays {
+            if let Some(date) = self.value("extra_holidays", day, |v| date_value(v)) {
+                settings.extra_holidays.push(date);
+            }
+        }
+        if let Some(hours) = &raw.hours {
+            settings.hours = self.hours(hours);
+        }
+        for (i, period) in raw.time_off.iter().enumerate() {
+            if let Some(period) = self.time_off(&format!("time_off[{}]", i + 1), period) {
+                settings.time_off.push(period);
+            }
+        }
+        for (i, app) in raw.work_apps.iter().enumerate() {
+            if let Some(app) = self.work_app(&format!("work_apps[{}]", i + 1), app) {
+                settings.work_apps.push(app);
+            }
+        }
+        settings.crisis = self.crisis(&raw.crisis);
+        settings.on_call = self.on_call(&raw.on_call);
+        settings.auto_reply.fr = raw.auto_reply.fr.clone();
+        settings.auto_reply.en = raw.auto_reply.en.clone();
+        if let Some(mode) = &raw.release.mode {
+            let mode = self.value("release.mode", mode, |mode| match mode.as_str() {
+                "digest" => Ok(ReleaseMode::Digest),
+                "replay" => Ok(ReleaseMode::Replay),
+                other => Err(not_one_of(other, &["digest", "replay"])),
+            });
+            settings.release.mode = mode.unwrap_or_default();
+        }
+        settings.display = self.display(&raw.display);
+        settings
+    }
+
+    fn hours(&mut self, raw: &raw::Hours) -> WeeklyHours {
+        let mut hours = WeeklyHours::default();
+        for (i, (name, ranges)) in WEEKDAY_KEYS.iter().zip(raw.days()).enumerate() {
+            let key = format!("hours.{name}");
+            for range in ranges {
+                if let Some(range) = self.value(&key, range, |text| parse_range(text)) {
+                    hours.days[i].push(range);
+                }
+            }
+        }
+        hours
+    }
+
+    fn time_off(&mut self, key: &str, raw: &raw::TimeOff) -> Option<TimeOff> {
+        let start = self.value(&join(key, "start"), &raw.start, |v| {
+            text_value(v, "a date or date-time").and_then(|t| parse_time_off_bound(&t))
+        });
+        let end = self.value(&join(key, "end"), &raw.end, |v| {
+            text_value(v, "a date or date-time").and_then(|t| parse_time_off_bound(&t))
+        });
+        let (start, end) = (start?, end?);
+        if let Some(reason) = time_off_order(start, end) {
+            self.refuse(raw.end.span(), &join(key, "end"), reason);
+            return None;
+        }
+        Some(TimeOff {
+            start,
+            end,
+            label: raw.label.clone(),
+        })
+    }
+
+    fn work_app(&mut self, key: &str, raw: &raw::WorkApp) -> Option<WorkApp> {
+        let name = self.value(&join(key, "name"), &raw.name, |name| {
+            not_empty(name, "name").map(|()| name.clone())
+        });
+        let app = self.value(&join(key, "app"), &raw.app, |app| {
+            not_empty(app, "app").map(|()| app.trim().to_lowercase())
+        });
+        let account = match &raw.account {
+            Some(account) => Some(self.value(&join(key, "account"), account, |account| {
+                not_empty(account, "account (leave it out to match every account)")
+                    .map(|()| account.clone())
+            })?),
+            None => None,
+        };
+        let off_hours = match &raw.off_hours {
+            Some(off_hours) => self.value(&join(key, "off_hours"), off_hours, |v| {
+                match v.as_str() {
+                    "hold" => Ok(OffHours::Hold),
+                    "drop" => Ok(OffHours::Drop),
+                    other => Err(not_one_of(other, &["hold", "drop"])),
+                }
+            })?,
+            None => OffHours::default(),
+        };
+        Some(WorkApp {
+            name: name?,
+            app: app?,
+            account,
+            off_hours,
+        })
+    }
+
+    fn crisis(&mut self, raw: &raw::Crisis) -> CrisisSettings {
+        let mut crisis = CrisisSettings::default();
+        if let Some(pass) = &raw.pass {
+            let pass = self.value("crisis.pass", pass, |pass| match pass.as_str() {
+                "always" => Ok(CrisisPass::Always),
+                "on_call" => Ok(CrisisPass::OnCall),
+                other => Err(not_one_of(other, &["always", "on_call"])),
+            });
+            crisis.pass = pass.unwrap_or_default();
+        }
+        if let Some(critical) = raw.critical_urgency {
+            crisis.critical_urgency = critical;
+        }
+        for (list, key, out) in [
+            (&raw.keywords, "crisis.keywords", &mut crisis.keywords),
+            (&raw.senders, "crisis.senders", &mut crisis.senders),
+        ] {
+            for word in list {
+                let word = self.value(key, word, |word| {
+                    not_empty(word, "an entry (it would match everything)").map(|()| word.clone())
+                });
+                out.extend(word);
+            }
+        }
+        if let Some(repeat) = &raw.repeat {
+            let count = self.value("crisis.repeat.count", &repeat.get_ref().count, |&n| {
+                at_least(n, 2, "count")
+            });
+            let minutes = self.value("crisis.repeat.minutes", &repeat.get_ref().minutes, |&n| {
+                at_least(n, 1, "minutes")
+            });
+            if let (Some(count), Some(minutes)) = (count, minutes) {
+                crisis.repeat = Some(Repeat { count, minutes });
+            }
+        }
+        crisis
+    }
+
+    fn on_call(&mut self, raw: &raw::OnCall) -> OnCallSettings {
+        let mut on_call = OnCallSettings::default();
+        for (i, shift) in raw.shifts.iter().enumerate() {
+            let key = format!("on_call.shifts[{}]", i + 1);
+            let shift = shift.get_ref();
+            let start = self.value(&join(&key, "start"), &shift.start, |v| {
+                text_value(v, "a date-time").and_then(|t| parse_datetime(&t))
+            });
+            let end = self.value(&join(&key, "end"), &shift.end, |v| {
+                text_value(v, "a date-time").and_then(|t| parse_datetime(&t))
+            });
+            let (Some(start), Some(end)) = (start, end) else {
+                continue;
+            };
+            if let Some(reason) = backwards(start, end, &start.to_string(), &end.to_string()) {
+                self.refuse(shift.end.span(), &join(&key, "end"), reason);
+                continue;
+            }
+            on_call.shifts.push(Shift { start, end });
+        }
+        if let Some(rotation) = &raw.rotation {
+            let rotation = rotation.get_ref();
+            let first = self.value("on_call.rotation.first", &rotation.first, |v| {
+                text_value(v, "a date").and_then(|t| parse_date(&t))
+            });
+            let every_weeks = match &rotation.every_weeks {
+                Some(n) => self.value("on_call.rotation.every_weeks", n, |&n| {
+                    at_least(n, 1, "every_weeks")
+                }),
+                None => Some(1),
+            };
+            let start = self.value("on_call.rotation.start", &rotation.start, |t| {
+                parse_week_time(t)
+            });
+            let end = self.value("on_call.rotation.end", &rotation.end, |t| {
+                parse_week_time(t)
+            });
+            if let (Some(first), Some(every_weeks), Some(start), Some(end)) =
+                (first, every_weeks, start, end)
+            {
+                on_call.rotation = Some(Rotation {
+                    first,
+                    every_weeks,
+                    start,
+                    end,
+                });
+            }
+        }
+        if let Some(calendar) = &raw.calendar {
+            on_call.calendar = self.value("on_call.calendar", calendar, |c| {
+                not_empty(c, "calendar (leave it out for none)").map(|()| c.clone())
+            });
+        }
+        if let Some(name) = &raw.calendar_match {
+            on_call.calendar_match = self.value("on_call.calendar_match", name, |n| {
+                not_empty(n, "calendar_match (it would match every event)").map(|()| n.clone())
+            });
+        }
+        on_call
+    }
+
+    fn display(&mut self, raw: &raw::Display) -> DisplaySettings {
+        let Some(command) = &raw.command else {
+            return DisplaySettings::default();
+        };
+        let command = self.value("display.command", command, |words| {
+            match words.first() {
+                None => Err("the command is empty; leave it out to find the display daemon \
+                             from the D-Bus activation files"
+                    .to_string()),
+                Some(program) if program.trim().is_empty() => {
+                    Err("the program name is empty".to_string())
+                }
+                Some(_) => Ok(words.clone()),
+            }
+        });
+        DisplaySettings { command }
+    }
+}
+
+/// The zone named `name` in the time-zone database.
+fn time_zone(name: &str) -> Result<TimeZone, String> {
+    if name.trim().is_empty() {
+        return Err("the time zone is empty; leave it out to use the system's".to_string());
+    }
+    TimeZone::get(name).map_err(|_| format!("unknown time zone {name:?} (an IANA name such as \"Europe/Paris\")"))
+}
+
+/// The built-in holiday calendar called `name`.
+fn holiday_calendar(name: &str) -> Result<HolidayCalendar, String> {
+    if name.eq_ignore_ascii_case("FR") {
+        Ok(HolidayCalendar::France)
+    } else {
+        Err(format!("unknown holiday calendar {name:?}; known: \"FR\""))
+    }
+}
+
+/// `"x" is not one of "a", "b"`.
+fn not_one_of(value: &str, known: &[&str]) -> String {
+    let known: Vec<String> = known.iter().map(|k| format!("{k:?}")).collect();
+    format!("{value:?} is not one of {}", known.join(", "))
+}
+
+fn not_empty(text: &str, what: &str) -> Result<(), String> {
+    if text.trim().is_empty() {
+        Err(format!("empty {what}"))
+    } else {
+        Ok(())
+    }
+}
+
+fn at_least(n: i64, min: u32, what: &str) -> Result<u32, String> {
+    if n < i64::from(min) {
+        return Err(format!("{what} must be at least {min}, not {n}"));
+    }
+    u32::try_from(n).map_err(|_| format!("{what} is too large: {n}"))
+}
+
+/// The text of a date or date-time written as a string or as a TOML local date-time.
+fn text_value(value: &toml::Value, what: &str) -> Result<String, String> {
+    match value {
+        toml::Value::String(text) => Ok(text.clone()),
+        toml::Value::Datetime(datetime) if datetime.offset.is_some() => Err(format!(
+            "{datetime} has a UTC offset; write the local time (\"2026-11-27T18:00\")"
+        )),
+        toml::Value::Datetime(datetime) => Ok(datetime.to_string()),
+        other => Err(format!("expected {what}, found {}", other.type_str())),
+    }
+}
+
+fn date_value(value: &toml::Value) -> Result<jiff::civil::Date, String> {
+    text_value(value, "a date").and_then(|text| parse_date(&text))
+}
+
+/// Why a time-off period is backwards, if it is.
+fn time_off_order(start: TimeOffBound, end: TimeOffBound) -> Option<String> {
+    let first = match start {
+        TimeOffBound::Date(date) => date.to_datetime(jiff::civil::Time::midnight()),
+        TimeOffBound::DateTime(datetime) => datetime,
+    };
+    // A date end is inclusive: the period runs to the end of that day.
+    let after = match end {
+        TimeOffBound::Date(date) => match date.tomorrow() {
+            Ok(next) => next.to_datetime(jiff::civil::Time::midnight()),
+            Err(_) => return None,
+        },
+        TimeOffBound::DateTime(datetime) => datetime,
+    };
+    backwards(first, after, &bound_text(start), &bound_text(end))
+}
+
+/// Why a period from `start` to `end` (exclusive) is empty, if it is.
+fn backwards(
+    start: jiff::civil::DateTime,
+    end: jiff::civil::DateTime,
+    start_text: &str,
+    end_text: &str,
+) -> Option<String> {
+    if end < start {
+        Some(format!("ends ({end_text}) before it starts ({start_text})"))
+    } else if end == start {
+        Some(format!("starts and ends at the same time ({start_text})"))
+    } else {
+        None
+    }
+}
+
+fn bound_text(bound: TimeOffBound) -> String {
+    match bound {
+        TimeOffBound::Date(date) => date.to_string(),
+        TimeOffBound::DateTime(datetime) => datetime.to_string(),
+    }
+}
+
+/// Turns a stage-one error (syntax, unknown key, wrong type) into one refusal.
+fn toml_refusal(error: &toml::de::Error, text: &str, file: &str) -> Refusal {
+    let span = error.span();
+    let line = span.as_ref().map(|span| line_of(text, span.start));
+    let message = error.message().trim().replace('\n', " ");
+    let refusal = |key: String, reason: String| Refusal {
+        file: file.to_string(),
+        line,
+        key,
+        reason,
+    };
+    let Ok(document) = toml_edit::Document::parse(text) else {
+        let reason = match (&span, message.as_str()) {
+            (Some(span), "duplicate key") => {
+                format!("duplicate key {:?}", text.get(span.clone()).unwrap_or(""))
+            }
+            _ => format!("not valid TOML: {message}"),
+        };
+        return refusal(String::new(), reason);
+    };
+    let path = span
+        .and_then(|span| path_at(document.as_table(), span.start))
+        .unwrap_or_default();
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let known = expected
+            .trim_start_matches(", expected ")
+            .trim_start_matches("one of ")
+            .replace(['`'], "");
+        let parent = path.rsplit_once('.').map_or("", |(parent, _)| parent);
+        let reason = if parent == "hours" {
+            format!("unknown weekday {name:?}; the days are {}", WEEKDAY_KEYS.join(", "))
+        } else if known.is_empty() || known.starts_with("there are no fields") {
+            format!("unknown key {name:?}")
+        } else {
+            format!("unknown key {name:?}; known keys: {known}")
+        };
+        return refusal(path, reason);
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or(rest);
+        return refusal(join(&path, name), format!("missing key {name:?}"));
+    }
+    refusal(path, plain_type_words(&message))
+}
+
+/// Rewords serde's type names in the user's words.
+fn plain_type_words(message: &str) -> String {
+    let mut message = message.replace("invalid type: ", "wrong type: ");
+    for (rust, plain) in [
+        ("expected i64", "expected a whole number"),
+        ("expected a sequence", "expected an array"),
+        ("sequence", "array"),
+        ("expected a map", "expected a table"),
+    ] {
+        message = message.replace(rust, plain);
+    }
+    if let Some(at) = message.find("expected struct ") {
+        message.truncate(at);
+        message.push_str("expected a table");
+    }
+    message
+}
+
+/// The dotted key at byte `at`: the smallest key, value or table header containing it.
+fn path_at(root: &toml_edit::Table, at: usize) -> Option<String> {
+    let mut best = None;
+    visit_table(root, "", at, &mut best);
+    best.map(|(_, path)| path)
+}
+
+type Best = Option<(usize, String)>;
+
+fn consider(span: Option<Range<usize>>, path: &str, at: usize, best: &mut Best) {
+    let Some(span) = span else { return };
+    let inside = span.contains(&at) || (span.is_empty() && span.start == at);
+    let better = match best {
+        None => true,
+        Some((len, old)) => span.len() < *len || (span.len() == *len && path.len() > old.len()),
+    };
+    if inside && better {
+        *best = Some((span.len(), path.to_string()));
+    }
+}
+
+fn visit_table(table: &dyn toml_edit::TableLike, prefix: &str, at: usize, best: &mut Best) {
+    for (name, item) in table.iter() {
+        let path = join(prefix, name);
+        consider(table.key(name).and_then(|key| key.span()), &path, at, best);
+        consider(item.span(), &path, at, best);
+        match item {
+            toml_edit::Item::Table(table) => visit_table(table, &path, at, best),
+            toml_edit::Item::ArrayOfTables(tables) => {
+                for (i, table) in tables.iter().enumerate() {
+                    let path = format!("{path}[{}]", i + 1);
+                    consider(table.span(), &path, at, best);
+                    visit_table(table, &path, at, best);
+                }
+            }
+            toml_edit::Item::Value(value) => visit_value(value, &path, at, best),
+            toml_edit::Item::None => {}
+        }
+    }
+}
+
+fn visit_value(value: &toml_edit::Value, path: &str, at: usize, best: &mut Best) {
+    match value {
+        toml_edit::Value::InlineTable(table) => visit_table(table, path, at, best),
+        toml_edit::Value::Array(values) => {
+            for (i, value) in values.iter().enumerate() {
+                // Only tables in an array are numbered: `hours.mon` names the whole list.
+                let path = if value.is_inline_table() {
+                    format!("{path}[{}]", i + 1)
+                } else {
+                    path.to_string()
+                };
+                consider(value.span(), &path, at, best);
+                visit_value(value, &path, at, best);
+            }
+        }
+        _ => {}
+    }
 }

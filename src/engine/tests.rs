@@ -1,0 +1,416 @@
+//! Engine behaviour, on real zones and a virtual clock.
+
+use super::*;
+use crate::notification::HintValue;
+use crate::settings::{
+    CrisisSettings, DayRange, OnCallSettings, Repeat, Settings, WeeklyHours, WorkApp,
+};
+use jiff::tz::TimeZone;
+
+fn paris() -> TimeZone {
+    TimeZone::get("Europe/Paris").unwrap()
+}
+
+/// Paris local time "2026-11-30 09:00" as an instant.
+fn at(local: &str) -> Timestamp {
+    let dt: jiff::civil::DateTime = local.parse().unwrap();
+    dt.to_zoned_datetime(paris()).unwrap().timestamp()
+}
+
+fn range(s: &str) -> DayRange {
+    let (a, b) = s.split_once('-').unwrap();
+    let m = |t: &str| {
+        let (h, m) = t.split_once(':').unwrap();
+        h.parse::<u16>().unwrap() * 60 + m.parse::<u16>().unwrap()
+    };
+    DayRange {
+        start: m(a),
+        end: m(b),
+    }
+}
+
+fn settings() -> Settings {
+    let mut hours = WeeklyHours::default();
+    hours.days[0] = vec![range("09:00-12:30"), range("13:30-18:00")];
+    for d in 1..4 {
+        hours.days[d] = vec![range("09:00-18:00")];
+    }
+    hours.days[4] = vec![range("09:00-17:00")];
+    Settings {
+        timezone_name: "Europe/Paris".into(),
+        timezone: paris(),
+        hours,
+        work_apps: vec![
+            WorkApp {
+                name: "Slack".into(),
+                app: "slack".into(),
+                account: None,
+                off_hours: OffHours::Hold,
+            },
+            WorkApp {
+                name: "LinkedIn".into(),
+                app: "linkedin".into(),
+                account: None,
+                off_hours: OffHours::Drop,
+            },
+        ],
+        crisis: CrisisSettings {
+            keywords: vec!["crise".into(), "bad buzz".into()],
+            ..CrisisSettings::default()
+        },
+        ..Settings::default()
+    }
+}
+
+fn slack(summary: &str, body: &str) -> Notification {
+    Notification {
+        app: "Slack".into(),
+        summary: summary.into(),
+        body: body.into(),
+        hints: [("desktop-entry".to_string(), HintValue::Str("slack".into()))].into(),
+        ..Default::default()
+    }
+}
+
+fn notify(e: &mut Engine, id: u32, n: &Notification, now: Timestamp) -> (Decision, Vec<Effect>) {
+    let effects = e.handle(
+        Event::Notify {
+            id,
+            notification: n,
+            replacing: false,
+        },
+        now,
+    );
+    let decision = effects
+        .iter()
+        .find_map(|f| match f {
+            Effect::Decided(d) => Some(d.clone()),
+            _ => None,
+        })
+        .unwrap();
+    (decision, effects)
+}
+
+fn releases(effects: &[Effect]) -> Vec<(Timestamp, Vec<u32>)> {
+    effects
+        .iter()
+        .filter_map(|f| match f {
+            Effect::Released(r) => Some((r.at, r.ids.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn engine(settings: &Settings, now: Timestamp) -> Engine {
+    Engine::new(settings, Mode::Auto, false, [], now)
+}
+
+#[test]
+fn work_app_in_hours_is_delivered_and_personal_app_always() {
+    let s = settings();
+    let mut e = engine(&s, at("2026-11-30T10:00"));
+    let (d, _) = notify(&mut e, 1, &slack("Bryan", "On publie ?"), at("2026-11-30T10:00"));
+    assert_eq!(d.action, Action::Deliver);
+    assert!(e.reason(&d).contains("within your hours"), "{}", e.reason(&d));
+    let whatsapp = Notification {
+        app: "WhatsApp".into(),
+        summary: "Maman".into(),
+        ..Default::default()
+    };
+    let (d, _) = notify(&mut e, 2, &whatsapp, at("2026-11-28T22:00"));
+    assert_eq!(d.action, Action::Deliver);
+    assert_eq!(d.source, None);
+    assert_eq!(e.reason(&d), "delivered: WhatsApp is not a work app");
+}
+
+#[test]
+fn saturday_night_is_held_until_monday_and_released_exactly_once() {
+    let s = settings();
+    let mut e = engine(&s, at("2026-11-28T21:00"));
+    let (d, _) = notify(&mut e, 1, &slack("Bryan", "On publie ?"), at("2026-11-28T21:04"));
+    assert_eq!(d.action, Action::Hold);
+    assert_eq!(d.until, Some(at("2026-11-30T09:00")));
+    assert_eq!(
+        e.reason(&d),
+        "held: Slack is a work app and Saturday 21:04 is outside your hours; delivered Monday 09:00"
+    );
+    // Nothing before its time.
+    assert!(releases(&e.handle(Event::Tick, at("2026-11-30T08:59"))).is_empty());
+    assert_eq!(e.next_wake(), Some(at("2026-11-30T09:00")));
+    // A jump past the start releases at the start itself.
+    let r = releases(&e.handle(Event::Tick, at("2026-11-30T11:00")));
+    assert_eq!(r, vec![(at("2026-11-30T09:00"), vec![1])]);
+    assert!(releases(&e.handle(Event::Tick, at("2026-12-01T11:00"))).is_empty());
+}
+
+#[test]
+fn off_at_11_lasts_until_next_work_day() {
+    let s = settings();
+    for when in ["2026-11-30T11:00", "2026-11-30T16:00", "2026-11-30T08:00"] {
+        let mut e = engine(&s, at(when));
+        e.handle(Event::Mode(ModeRequest::Off { until: None }), at(when));
+        let state = e.state();
+        assert!(!state.working, "{when}");
+        assert_eq!(
+            state.mode,
+            Mode::Off {
+                since: at(when),
+                until: Some(at("2026-12-01T09:00")),
+                explicit: false
+            },
+            "off said {when}"
+        );
+        // Monday 14:00 is inside the hours but off: held.
+        let (d, _) = notify(&mut e, 1, &slack("Bryan", "?"), at("2026-11-30T18:30").max(at(when)));
+        assert_eq!(d.action, Action::Hold);
+        assert_eq!(d.until, Some(at("2026-12-01T09:00")));
+        let effects = e.handle(Event::Tick, at("2026-12-01T09:00"));
+        assert_eq!(releases(&effects), vec![(at("2026-12-01T09:00"), vec![1])]);
+        assert_eq!(e.state().mode, Mode::Auto);
+    }
+}
+
+#[test]
+fn off_during_a_lunch_break_still_means_the_rest_of_the_day() {
+    let s = settings();
+    let mut e = engine(&s, at("2026-11-30T12:45"));
+    e.handle(Event::Mode(ModeRequest::Off { until: None }), at("2026-11-30T12:45"));
+    assert!(!e.state().working);
+    e.handle(Event::Tick, at("2026-11-30T13:30"));
+    assert!(!e.state().working, "13:30 must stay off");
+}
+
+#[test]
+fn on_releases_at_once_and_ends_after_an_hour() {
+    let s = settings();
+    let mut e = engine(&s, at("2026-11-28T20:00"));
+    notify(&mut e, 1, &slack("a", "b"), at("2026-11-28T20:00"));
+    notify(&mut e, 2, &slack("c", "d"), at("2026-11-28T20:01"));
+    let effects = e.handle(Event::Mode(ModeRequest::On { until: None }), at("2026-11-28T21:00"));
+    assert_eq!(releases(&effects), vec![(at("2026-11-28T21:00"), vec![1, 2])]);
+    assert!(e.state().working);
+    let (d, _) = notify(&mut e, 3, &slack("e", "f"), at("2026-11-28T21:30"));
+    assert_eq!(d.action, Action::Deliver);
+    assert!(e.reason(&d).contains("you said you are working until 22:00"));
+    let (d, _) = notify(&mut e, 4, &slack("g", "h"), at("2026-11-28T22:00"));
+    assert_eq!(d.action, Action::Hold, "on lasts one hour");
+    assert_eq!(e.state().mode, Mode::Auto);
+}
+
+#[test]
+fn the_tray_toggle_sets_off_in_hours_and_on_outside() {
+    let s = settings();
+    let mut e = engine(&s, at("2026-11-30T10:00"));
+    e.handle(Event::Mode(ModeRequest::Toggle), at("2026-11-30T10:00"));
+    assert!(matches!(e.state().mode, Mode::Off { .. }));
+    assert!(!e.state().working);
+    e.handle(Event::Mode(ModeRequest::Toggle), at("2026-11-30T10:05"));
+    assert!(matches!(e.state().mode, Mode::On { .. }));
+    assert!(e.state().working);
+}
+
+#[test]
+fn crises_pass_always_or_only_on_call() {
+    let mut s = settings();
+    let mut e = engine(&s, at("2026-11-28T21:00"));
+    let (d, _) = notify(&mut e, 1, &slack("Client", "C'est la CRISÉ totale"), at("2026-11-28T21:00"));
+    assert_eq!(d.action, Action::DeliverCrisis, "accents and case fold");
+    let (d, _) = notify(&mut e, 2, &slack("Client", "Un bad buzz sur la page"), at("2026-11-28T21:01"));
+    assert_eq!(d.action, Action::DeliverCrisis);
+    assert_eq!(d.crisis, Some(CrisisWhy::Keyword("bad buzz".into())));
+
+    s.crisis.pass = CrisisPass::OnCall;
+    let mut e = engine(&s, at("2026-11-28T21:00"));
+    let (d, _) = notify(&mut e, 1, &slack("Client", "bad buzz"), at("2026-11-28T21:00"));
+    assert_eq!(d.action, Action::Hold);
+    assert!(d.crisis.is_some(), "recognised, not let through");
+    assert!(e.reason(&d).contains("only on call"), "{}", e.reason(&d));
+    e.handle(Event::OnCall(true), at("2026-11-28T21:05"));
+    let (d, _) = notify(&mut e, 2, &slack("Client", "bad buzz"), at("2026-11-28T21:06"));
+    assert_eq!(d.action, Action::DeliverCrisis);
+    assert!(e.reason(&d).contains("you are on call"), "{}", e.reason(&d));
+}
+
+#[test]
+fn critical_urgency_and_the_hint_are_crises() {
+    let s = settings();
+    let mut e = engine(&s, at("2026-11-28T21:00"));
+    let mut n = slack("Ops", "server down");
+    n.urgency = Urgency::Critical;
+    let (d, _) = notify(&mut e, 1, &n, at("2026-11-28T21:00"));
+    assert_eq!(d.crisis, Some(CrisisWhy::Critical));
+    let mut n = slack("Ops", "server down");
+    n.hints
+        .insert("x-couper-crisis".into(), HintValue::Bool(true));
+    let (d, _) = notify(&mut e, 2, &n, at("2026-11-28T21:00"));
+    assert_eq!(d.crisis, Some(CrisisWhy::Hint));
+}
+
+#[test]
+fn scheduled_shift_makes_on_call() {
+    let mut s = settings();
+    s.crisis.pass = CrisisPass::OnCall;
+    s.on_call = OnCallSettings {
+        shifts: vec![crate::settings::Shift {
+            start: "2026-11-27T18:00".parse().unwrap(),
+            end: "2026-11-30T09:00".parse().unwrap(),
+        }],
+        ..OnCallSettings::default()
+    };
+    let mut e = engine(&s, at("2026-11-28T21:00"));
+    let (d, _) = notify(&mut e, 1, &slack("Client", "crise"), at("2026-11-28T21:00"));
+    assert_eq!(d.action, Action::DeliverCrisis);
+    assert!(d.on_call);
+    let (d, _) = notify(&mut e, 2, &slack("Client", "crise"), at("2026-12-05T21:00"));
+    assert_eq!(d.action, Action::Hold);
+}
+
+#[test]
+fn repeat_sender_reaching_the_count_is_a_crisis() {
+    let mut s = settings();
+    s.crisis.repeat = Some(Repeat {
+        count: 3,
+        minutes: 10,
+    });
+    let mut e = engine(&s, at("2026-11-28T21:00"));
+    let n = slack("Bryan", "tu es là ?");
+    assert_eq!(notify(&mut e, 1, &n, at("2026-11-28T21:00")).0.action, Action::Hold);
+    assert_eq!(notify(&mut e, 2, &n, at("2026-11-28T21:04")).0.action, Action::Hold);
+    let (d, _) = notify(&mut e, 3, &n, at("2026-11-28T21:09"));
+    assert_eq!(d.action, Action::DeliverCrisis);
+    assert!(matches!(d.crisis, Some(CrisisWhy::Repeat { count: 3, .. })));
+    // Outside the window it starts again.
+    assert_eq!(notify(&mut e, 4, &n, at("2026-11-28T22:00")).0.action, Action::Hold);
+}
+
+#[test]
+fn silenced_source_is_dropped_off_hours() {
+    let s = settings();
+    let mut e = engine(&s, at("2026-11-28T21:00"));
+    let n = Notification {
+        app: "LinkedIn".into(),
+        summary: "Nouveau commentaire".into(),
+        ..Default::default()
+    };
+    let (d, _) = notify(&mut e, 1, &n, at("2026-11-28T21:00"));
+    assert_eq!(d.action, Action::Drop);
+    assert!(e.reason(&d).starts_with("silenced: LinkedIn"));
+    assert_eq!(e.state().held, 0);
+}
+
+#[test]
+fn a_withdrawn_held_notification_is_never_released() {
+    let s = settings();
+    let mut e = engine(&s, at("2026-11-28T21:00"));
+    notify(&mut e, 1, &slack("a", "b"), at("2026-11-28T21:00"));
+    notify(&mut e, 2, &slack("c", "d"), at("2026-11-28T21:00"));
+    let effects = e.handle(Event::Close { id: 1 }, at("2026-11-28T21:10"));
+    assert_eq!(effects, vec![Effect::Withdrawn { id: 1 }]);
+    let effects = e.handle(Event::Close { id: 7 }, at("2026-11-28T21:10"));
+    assert_eq!(effects, vec![Effect::Close { id: 7 }]);
+    let r = releases(&e.handle(Event::Tick, at("2026-11-30T09:00")));
+    assert_eq!(r, vec![(at("2026-11-30T09:00"), vec![2])]);
+}
+
+#[test]
+fn a_replacement_of_a_held_one_keeps_its_place() {
+    let s = settings();
+    let mut e = engine(&s, at("2026-11-28T21:00"));
+    notify(&mut e, 1, &slack("a", "b"), at("2026-11-28T21:00"));
+    notify(&mut e, 2, &slack("c", "d"), at("2026-11-28T21:01"));
+    let effects = e.handle(
+        Event::Notify {
+            id: 1,
+            notification: &slack("a", "b edited"),
+            replacing: true,
+        },
+        at("2026-11-28T21:10"),
+    );
+    assert!(matches!(&effects[0], Effect::Decided(d) if d.action == Action::Hold && d.id == 1));
+    assert_eq!(e.held().collect::<Vec<_>>(), vec![1, 2]);
+    // A replacement that is now a crisis leaves the queue and is shown.
+    let effects = e.handle(
+        Event::Notify {
+            id: 2,
+            notification: &slack("c", "crise !"),
+            replacing: true,
+        },
+        at("2026-11-28T21:11"),
+    );
+    assert!(matches!(&effects[0], Effect::Decided(d) if d.action == Action::DeliverCrisis));
+    assert_eq!(e.held().collect::<Vec<_>>(), vec![1]);
+}
+
+#[test]
+fn off_with_hours_around_the_clock_lasts_until_the_schedule_changes() {
+    let mut s = settings();
+    s.hours = WeeklyHours {
+        days: std::array::from_fn(|_| vec![range("00:00-24:00")]),
+    };
+    let mut e = engine(&s, at("2026-11-28T21:00"));
+    assert!(e.state().working);
+    e.handle(Event::Mode(ModeRequest::Off { until: None }), at("2026-11-28T21:00"));
+    assert!(matches!(e.state().mode, Mode::Off { until: None, .. }));
+    let (d, _) = notify(&mut e, 1, &slack("a", "b"), at("2026-11-28T21:01"));
+    assert_eq!(d.action, Action::Hold);
+    assert_eq!(d.until, None);
+    assert!(e.reason(&d).ends_with("delivered when you are back at work"));
+    // The user changes the hours: off now ends at the next work day's start.
+    let office = settings();
+    let effects = e.handle(Event::Settings(&office), at("2026-11-28T21:30"));
+    assert!(effects.iter().any(|f| matches!(f, Effect::ModeChanged { .. })));
+    let r = releases(&e.handle(Event::Tick, at("2026-11-30T10:00")));
+    assert_eq!(r, vec![(at("2026-11-30T09:00"), vec![1])]);
+}
+
+#[test]
+fn settings_that_make_it_working_time_release() {
+    let s = settings();
+    let mut e = engine(&s, at("2026-11-28T21:00"));
+    notify(&mut e, 1, &slack("a", "b"), at("2026-11-28T21:00"));
+    let mut weekend = settings();
+    weekend.hours.days[5] = vec![range("20:00-23:00")];
+    let effects = e.handle(Event::Settings(&weekend), at("2026-11-28T21:05"));
+    assert_eq!(releases(&effects), vec![(at("2026-11-28T21:05"), vec![1])]);
+}
+
+#[test]
+fn off_until_a_time_in_hours_resumes_then() {
+    let s = settings();
+    let mut e = engine(&s, at("2026-11-30T10:00"));
+    e.handle(
+        Event::Mode(ModeRequest::Off {
+            until: Some(at("2026-11-30T14:00")),
+        }),
+        at("2026-11-30T10:00"),
+    );
+    let (d, _) = notify(&mut e, 1, &slack("a", "b"), at("2026-11-30T11:00"));
+    assert_eq!(d.until, Some(at("2026-11-30T14:00")));
+    let r = releases(&e.handle(Event::Tick, at("2026-11-30T15:00")));
+    assert_eq!(r, vec![(at("2026-11-30T14:00"), vec![1])]);
+}
+
+#[test]
+fn restored_held_ones_come_back_on_the_first_tick_in_hours() {
+    let s = settings();
+    let mut e = Engine::new(
+        &s,
+        Mode::Auto,
+        false,
+        [(4, at("2026-11-28T21:00")), (9, at("2026-11-29T10:00"))],
+        at("2026-11-30T10:00"),
+    );
+    let r = releases(&e.handle(Event::Tick, at("2026-11-30T10:00")));
+    assert_eq!(r, vec![(at("2026-11-30T10:00"), vec![4, 9])]);
+}
+
+#[test]
+fn next_wake_follows_transitions_and_mode_ends() {
+    let s = settings();
+    let mut e = engine(&s, at("2026-11-30T10:00"));
+    assert_eq!(e.next_wake(), Some(at("2026-11-30T12:30")));
+    e.handle(Event::Tick, at("2026-11-30T12:30"));
+    assert_eq!(e.next_wake(), Some(at("2026-11-30T13:30")));
+    e.handle(Event::Mode(ModeRequest::On { until: None }), at("2026-11-30T12:40"));
+    assert_eq!(e.next_wake(), Some(at("2026-11-30T13:40")));
+}

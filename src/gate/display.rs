@@ -1,0 +1,475 @@
+//! Which display daemon draws the notifications Couper lets through, and starting it on
+//! Couper's private bus.
+//!
+//! The daemon is the one the user already has: `[display] command` in settings, or else the
+//! one the D-Bus activation files name for `org.freedesktop.Notifications` (the files that
+//! would start it on the session bus if Couper were not there). It is started with the
+//! session's environment (`DISPLAY`, `WAYLAND_DISPLAY`, `XDG_RUNTIME_DIR`…), so it draws on
+//! the user's screen, but with `DBUS_SESSION_BUS_ADDRESS` set to Couper's private bus, so it
+//! hears only Couper.
+
+use std::collections::HashSet;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use tokio::process::Child;
+use zbus::message::Type;
+use zbus::names::OwnedUniqueName;
+use zbus::{Connection, MatchRule, MessageStream};
+
+use super::child;
+use super::private_bus::PrivateBus;
+use super::{GateError, NOTIFICATIONS};
+
+/// The display daemon's command line, and where it was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisplayCommand {
+    /// The program and its arguments.
+    pub argv: Vec<String>,
+    /// The activation file it came from; `None` when settings named it.
+    pub found_in: Option<PathBuf>,
+}
+
+impl DisplayCommand {
+    /// The command line as one string, for messages.
+    pub fn line(&self) -> String {
+        self.argv.join(" ")
+    }
+}
+
+/// The display daemon to use: `configured` (settings' `[display] command`) if given, else
+/// the first one the D-Bus activation files name (see [`service_dirs`]).
+pub fn display_command(configured: Option<Vec<String>>) -> Result<DisplayCommand, GateError> {
+    match configured {
+        Some(argv) if argv.first().is_some_and(|p| !p.trim().is_empty()) => Ok(DisplayCommand {
+            argv,
+            found_in: None,
+        }),
+        Some(_) => Err(GateError::EmptyCommand),
+        None => find_in(&service_dirs()),
+    }
+}
+
+/// The session bus's activation directories, in the order D-Bus reads them:
+/// `$XDG_DATA_HOME/dbus-1/services` (default `~/.local/share`), then each of
+/// `$XDG_DATA_DIRS` (default `/usr/local/share:/usr/share`) with `dbus-1/services`.
+pub fn service_dirs() -> Vec<PathBuf> {
+    dirs_from(
+        std::env::var_os("XDG_DATA_HOME"),
+        std::env::var_os("HOME"),
+        std::env::var_os("XDG_DATA_DIRS"),
+    )
+}
+
+fn dirs_from(
+    data_home: Option<OsString>,
+    home: Option<OsString>,
+    data_dirs: Option<OsString>,
+) -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    let data_home = data_home
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| home.map(|h| PathBuf::from(h).join(".local/share")));
+    dirs.extend(data_home);
+    let data_dirs = data_dirs
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| "/usr/local/share:/usr/share".into());
+    dirs.extend(std::env::split_paths(&data_dirs).filter(|p| p.is_absolute()));
+    dirs.into_iter()
+        .map(|d| d.join("dbus-1/services"))
+        .collect()
+}
+
+/// The display daemon named by the `.service` files in `dirs`, searched in order (a file
+/// name seen in an earlier directory hides the same name in later ones, as in D-Bus).
+/// Files that start Couper itself are skipped. A file with only `SystemdService=` is
+/// reported as such if nothing else is found.
+pub fn find_in(dirs: &[PathBuf]) -> Result<DisplayCommand, GateError> {
+    let mut seen = HashSet::new();
+    let mut systemd_only = None;
+    for dir in dirs {
+        for file in service_files(dir) {
+            let Some(name) = file.file_name().map(|n| n.to_os_string()) else {
+                continue;
+            };
+            if !seen.insert(name) {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&file) else {
+                continue;
+            };
+            let entry = ServiceEntry::parse(&text);
+            if entry.name.as_deref() != Some(NOTIFICATIONS) {
+                continue;
+            }
+            match entry.exec.as_deref().and_then(split_exec) {
+                Some(argv) if !argv.is_empty() => {
+                    if is_couper(&argv[0]) {
+                        continue;
+                    }
+                    return Ok(DisplayCommand {
+                        argv,
+                        found_in: Some(file),
+                    });
+                }
+                _ => {
+                    if let Some(unit) = entry.systemd_service {
+                        systemd_only.get_or_insert((file, unit));
+                    }
+                }
+            }
+        }
+    }
+    match systemd_only {
+        Some((file, unit)) => Err(GateError::SystemdOnly { file, unit }),
+        None => Err(GateError::NoDisplayDaemon {
+            searched: dirs.to_vec(),
+        }),
+    }
+}
+
+/// The `*.service` files of `dir`, sorted by name (an unreadable directory has none).
+fn service_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "service") && p.is_file())
+        .collect();
+    files.sort();
+    files
+}
+
+/// The keys of a `[D-BUS Service]` group that matter here.
+#[derive(Debug, Default)]
+struct ServiceEntry {
+    name: Option<String>,
+    exec: Option<String>,
+    systemd_service: Option<String>,
+}
+
+impl ServiceEntry {
+    fn parse(text: &str) -> ServiceEntry {
+        let mut entry = ServiceEntry::default();
+        let mut in_group = false;
+        for line in text.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if line.starts_with('[') {
+                in_group = line == "[D-BUS Service]";
+                continue;
+            }
+            let Some((key, value)) = line.split_once('=') else {
+                continue;
+            };
+            if !in_group {
+                continue;
+            }
+            let value = Some(value.trim().to_string());
+            match key.trim() {
+                "Name" => entry.name = value,
+                "Exec" => entry.exec = value,
+                "SystemdService" => entry.systemd_service = value,
+                _ => {}
+            }
+        }
+        entry
+    }
+}
+
+/// Splits an `Exec=` line as D-Bus does (shell-like: blanks separate, quotes group,
+/// backslash escapes). `None` when a quote is not closed.
+fn split_exec(line: &str) -> Option<Vec<String>> {
+    let mut args = Vec::new();
+    let mut current = String::new();
+    let mut in_word = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next()? {
+                        '\'' => break,
+                        c => current.push(c),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next()? {
+                        '"' => break,
+                        '\\' => match chars.next()? {
+                            c @ ('"' | '\\' | '$' | '`') => current.push(c),
+                            '\n' => {}
+                            c => {
+                                current.push('\\');
+                                current.push(c);
+                            }
+                        },
+                        c => current.push(c),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                match chars.next() {
+                    Some('\n') | None => {}
+                    Some(c) => current.push(c),
+                }
+            }
+            c if c.is_whitespace() => {
+                if in_word {
+                    args.push(std::mem::take(&mut current));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                current.push(c);
+            }
+        }
+    }
+    if in_word {
+        args.push(current);
+    }
+    Some(args)
+}
+
+/// Whether `program` is Couper itself (its activation file must not be taken for the
+/// user's display daemon): a program named `couper…`, or this very executable.
+fn is_couper(program: &str) -> bool {
+    let path = Path::new(program);
+    let named_couper = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.to_ascii_lowercase().starts_with("couper"));
+    let this_exe = std::env::current_exe()
+        .ok()
+        .zip(path.canonicalize().ok())
+        .is_some_and(|(me, it)| me == it);
+    named_couper || this_exe
+}
+
+/// The display daemon, running on Couper's private bus.
+pub(crate) struct RunningDisplay {
+    pub(crate) child: Child,
+    /// Its command line, for messages.
+    pub(crate) command: String,
+    /// Its unique name on the private bus.
+    pub(crate) unique_name: OwnedUniqueName,
+}
+
+/// Starts `command` on `bus` and waits until it owns `org.freedesktop.Notifications` there
+/// (told by `NameOwnerChanged`, subscribed before the start), at most `timeout`.
+/// `extra_env` is set on top of Couper's own environment.
+pub(crate) async fn start(
+    command: &DisplayCommand,
+    bus: &PrivateBus,
+    private: &Connection,
+    extra_env: &[(String, String)],
+    timeout: Duration,
+) -> Result<RunningDisplay, GateError> {
+    let line = command.line();
+    let rule = MatchRule::builder()
+        .msg_type(Type::Signal)
+        .sender("org.freedesktop.DBus")
+        .interface("org.freedesktop.DBus")
+        .path("/org/freedesktop/DBus")
+        .member("NameOwnerChanged")
+        .arg(0, NOTIFICATIONS)
+        .build()?;
+    let mut changes = MessageStream::for_match_rule(rule, private, None).await?;
+
+    let Some((program, args)) = command.argv.split_first() else {
+        return Err(GateError::EmptyCommand);
+    };
+    let mut spawn = child::tied_to_couper(program);
+    spawn
+        .args(args)
+        .env("DBUS_SESSION_BUS_ADDRESS", bus.address())
+        .env_remove("DBUS_STARTER_ADDRESS")
+        .env_remove("DBUS_STARTER_BUS_TYPE")
+        .envs(extra_env.iter().map(|(k, v)| (k, v)));
+    let mut daemon = child::spawn(&mut spawn, program)?;
+    tracing::info!(command = %line, "starting the display daemon on Couper's private bus");
+
+    let owned = async {
+        if let Some(owner) = name_owner(private).await? {
+            return Ok(owner);
+        }
+        while let Some(message) = changes.next().await {
+            let (_, _, new): (String, String, String) = message?.body().deserialize()?;
+            if !new.is_empty() {
+                return Ok(OwnedUniqueName::try_from(new)?);
+            }
+        }
+        Err(GateError::PrivateBus {
+            reason: "the connection to it closed".into(),
+        })
+    };
+    let outcome = tokio::select! {
+        owner = owned => owner,
+        status = daemon.wait() => Err(GateError::DisplayExited {
+            command: line.clone(),
+            status: child::status_text(status),
+        }),
+        () = tokio::time::sleep(timeout) => Err(GateError::DisplayNeverOwned {
+            command: line.clone(),
+            timeout,
+        }),
+    };
+    match outcome {
+        Ok(unique_name) => Ok(RunningDisplay {
+            child: daemon,
+            command: line,
+            unique_name,
+        }),
+        Err(e) => {
+            let _ = child::stop(&mut daemon).await;
+            Err(e)
+        }
+    }
+}
+
+/// The unique name owning `org.freedesktop.Notifications` on `conn`'s bus, if any.
+pub(crate) async fn name_owner(conn: &Connection) -> Result<Option<OwnedUniqueName>, zbus::Error> {
+    let reply = conn
+        .call_method(
+            Some("org.freedesktop.DBus"),
+            "/org/freedesktop/DBus",
+            Some("org.freedesktop.DBus"),
+            "GetNameOwner",
+            &NOTIFICATIONS,
+        )
+        .await;
+    match reply {
+        Ok(reply) => Ok(Some(reply.body().deserialize::<OwnedUniqueName>()?)),
+        Err(zbus::Error::FDO(e)) if matches!(*e, zbus::fdo::Error::NameHasNoOwner(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+
+    #[test]
+    fn the_dunst_activation_file_gives_its_exec() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("share/dbus-1/services");
+        write(
+            &dir,
+            "org.knopwob.dunst.service",
+            "[D-BUS Service]\nName=org.freedesktop.Notifications\nExec=/usr/bin/dunst\n\
+             SystemdService=dunst.service\n",
+        );
+        write(&dir, "ca.desrt.dconf.service", "[D-BUS Service]\nName=ca.desrt.dconf\nExec=/usr/libexec/dconf-service\n");
+        let found = find_in(&[dir.clone()]).unwrap();
+        assert_eq!(found.argv, ["/usr/bin/dunst"]);
+        assert_eq!(found.found_in, Some(dir.join("org.knopwob.dunst.service")));
+    }
+
+    #[test]
+    fn couper_own_activation_file_is_skipped() {
+        let tmp = tempfile::tempdir().unwrap();
+        let user = tmp.path().join("home/dbus-1/services");
+        let system = tmp.path().join("usr/dbus-1/services");
+        write(
+            &user,
+            "org.couper.Notifications.service",
+            "[D-BUS Service]\nName=org.freedesktop.Notifications\nExec=/home/me/.cargo/bin/couper run\n",
+        );
+        write(
+            &system,
+            "fr.emersion.mako.service",
+            "[D-BUS Service]\nName=org.freedesktop.Notifications\nExec=/usr/bin/mako --config '/etc/my mako'\n",
+        );
+        let found = find_in(&[user, system]).unwrap();
+        assert_eq!(found.argv, ["/usr/bin/mako", "--config", "/etc/my mako"]);
+    }
+
+    #[test]
+    fn the_user_directory_wins_and_hides_the_same_file_below() {
+        let tmp = tempfile::tempdir().unwrap();
+        let user = tmp.path().join("home/dbus-1/services");
+        let system = tmp.path().join("usr/dbus-1/services");
+        // The user renamed the service of the system's file: it no longer names the spec.
+        write(&user, "org.knopwob.dunst.service", "[D-BUS Service]\nName=org.knopwob.Off\nExec=/usr/bin/dunst\n");
+        write(&system, "org.knopwob.dunst.service", "[D-BUS Service]\nName=org.freedesktop.Notifications\nExec=/usr/bin/dunst\n");
+        write(&system, "org.xfce.xfce4-notifyd.Notifications.service", "[D-BUS Service]\nName=org.freedesktop.Notifications\nExec=/usr/lib/xfce4/notifyd/xfce4-notifyd\n");
+        let found = find_in(&[user, system]).unwrap();
+        assert_eq!(found.argv, ["/usr/lib/xfce4/notifyd/xfce4-notifyd"]);
+    }
+
+    #[test]
+    fn a_systemd_only_file_is_reported_as_such() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("dbus-1/services");
+        write(&dir, "org.example.Notifier.service", "[D-BUS Service]\nName=org.freedesktop.Notifications\nSystemdService=notifier.service\n");
+        match find_in(&[dir.clone()]) {
+            Err(GateError::SystemdOnly { file, unit }) => {
+                assert_eq!(file, dir.join("org.example.Notifier.service"));
+                assert_eq!(unit, "notifier.service");
+            }
+            other => panic!("expected SystemdOnly, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn no_file_names_what_was_searched() {
+        let tmp = tempfile::tempdir().unwrap();
+        let missing = tmp.path().join("nothing/dbus-1/services");
+        let err = find_in(&[missing.clone()]).unwrap_err();
+        assert!(matches!(&err, GateError::NoDisplayDaemon { searched } if searched == &[missing.clone()]));
+        assert!(err.to_string().contains(&missing.display().to_string()));
+    }
+
+    #[test]
+    fn settings_command_comes_first_and_must_not_be_empty() {
+        let found = display_command(Some(vec!["dunst".into(), "-config".into(), "x".into()])).unwrap();
+        assert_eq!(found.argv, ["dunst", "-config", "x"]);
+        assert_eq!(found.found_in, None);
+        assert!(matches!(display_command(Some(vec![])), Err(GateError::EmptyCommand)));
+    }
+
+    #[test]
+    fn dirs_follow_the_xdg_defaults() {
+        assert_eq!(
+            dirs_from(None, Some("/home/gwen".into()), None),
+            [
+                PathBuf::from("/home/gwen/.local/share/dbus-1/services"),
+                PathBuf::from("/usr/local/share/dbus-1/services"),
+                PathBuf::from("/usr/share/dbus-1/services"),
+            ]
+        );
+        assert_eq!(
+            dirs_from(Some("/data".into()), Some("/home/gwen".into()), Some("/a:relative:/b".into())),
+            [
+                PathBuf::from("/data/dbus-1/services"),
+                PathBuf::from("/a/dbus-1/services"),
+                PathBuf::from("/b/dbus-1/services"),
+            ]
+        );
+    }
+
+    #[test]
+    fn exec_lines_split_like_dbus() {
+        assert_eq!(split_exec("a  b\tc").unwrap(), ["a", "b", "c"]);
+        assert_eq!(split_exec(r#"a "b c" 'd e' f\ g"#).unwrap(), ["a", "b c", "d e", "f g"]);
+        assert_eq!(split_exec(r#"a "x\"y""#).unwrap(), ["a", "x\"y"]);
+        assert_eq!(split_exec("a ''").unwrap(), ["a", ""]);
+        assert_eq!(split_exec("a 'open"), None);
+    }
+}

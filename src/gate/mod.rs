@@ -1,0 +1,498 @@
+//! The Linux gate, proxy route: Couper stands between apps and the user's display daemon.
+//!
+//! Couper owns `org.freedesktop.Notifications` on the session bus and starts the user's own
+//! display daemon (dunst, mako, …) on a private `dbus-daemon` of its own, so the daemon
+//! draws on the user's screen but hears only what Couper forwards. The gate decides
+//! nothing: each `Notify` goes through the [`Gatekeeper`] seam (the service) and the gate
+//! applies its [`Verdict`]. The service shows held notifications later, and posts its own
+//! (the digest), through a [`GateHandle`].
+//!
+//! ```text
+//!  app ──Notify──▶ server ──▶ Gatekeeper::notify ──▶ Admission { id, verdict }
+//!   ▲                │ Deliver / DeliverCrisis
+//!   │                ▼
+//!   │           downstream ──Notify──▶ display daemon (on Couper's private bus)
+//!   └─ActionInvoked(Couper's id)── downstream ◀──ActionInvoked(daemon's id)──┘
+//! ```
+//!
+//! It fails open: if Couper dies, the kernel closes its socket and the bus frees the name
+//! (D-Bus activation brings the normal daemon back on the next notification), and its
+//! children end with it (see `child.rs`).
+//!
+//! ```no_run
+//! # use std::sync::Arc;
+//! # use couper::gate::{self, Admission, GateConfig, Gatekeeper, Verdict};
+//! # use couper::notification::Notification;
+//! # struct Service;
+//! # impl Gatekeeper for Service {
+//! #     fn notify(&self, _: u32, _: &Notification) -> Admission { Admission { id: 1, verdict: Verdict::Deliver } }
+//! #     fn close(&self, _: u32) {}
+//! #     fn own_action(&self, _: u32, _: &str) {}
+//! # }
+//! # async fn example() -> Result<(), gate::GateError> {
+//! let shutdown = tokio_util::sync::CancellationToken::new();
+//! let gate = gate::start(Arc::new(Service), GateConfig::default(), shutdown.clone()).await?;
+//! let handle = gate.handle(); // for releases and the digest
+//! gate.wait().await // until `shutdown` is cancelled, or the gate fails
+//! # }
+//! ```
+
+mod child;
+mod display;
+mod downstream;
+mod error;
+mod private_bus;
+mod server;
+mod wire;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use zbus::fdo::{RequestNameFlags, RequestNameReply};
+use zbus::Connection;
+
+pub use display::{display_command, find_in, service_dirs, DisplayCommand};
+pub use error::GateError;
+
+use crate::notification::Notification;
+use downstream::{Closer, Downstream, Request};
+use private_bus::PrivateBus;
+
+/// The well-known name of the freedesktop notification service.
+pub const NOTIFICATIONS: &str = "org.freedesktop.Notifications";
+/// Its object path.
+const PATH: &str = "/org/freedesktop/Notifications";
+
+/// How long a call to the display daemon may take before Couper gives up on it.
+const DISPLAY_CALL_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long the gate's tasks have to finish on a stop.
+const STOP_GRACE: Duration = Duration::from_secs(3);
+
+/// What the gate asks for each notification. Implemented by the Service.
+///
+/// The methods are called from a blocking thread (`spawn_blocking`), one call at a time
+/// for `notify` and `close`, in the order the apps' calls came.
+pub trait Gatekeeper: Send + Sync + 'static {
+    /// An app called Notify. `replaces_id` as sent (0 = none). Returns the id to answer
+    /// with and what to do. Must have committed a hold durably before returning.
+    fn notify(&self, replaces_id: u32, n: &Notification) -> Admission;
+    /// An app called CloseNotification(id) for a Couper id.
+    fn close(&self, id: u32);
+    /// The user invoked `action_key` on a notification Couper itself posted (the digest).
+    fn own_action(&self, id: u32, action_key: &str);
+}
+
+/// The gatekeeper's answer to one `Notify`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Admission {
+    /// The id the app is answered with (and later knows the notification by).
+    pub id: u32,
+    /// What the gate does with it.
+    pub verdict: Verdict,
+}
+
+/// What the gate does with a notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Show it now, as it came.
+    Deliver,
+    /// Show it now with critical urgency.
+    DeliverCrisis,
+    /// Show nothing now (the service keeps it and may [`GateHandle::show`] it later).
+    Hold,
+    /// Show nothing.
+    Drop,
+}
+
+/// How to start the gate.
+#[derive(Debug, Clone)]
+pub struct GateConfig {
+    /// `[display] command` from settings; `None` finds the daemon from the D-Bus activation
+    /// files.
+    pub display_command: Option<Vec<String>>,
+    /// The session bus to serve on; `None` is the user's (`DBUS_SESSION_BUS_ADDRESS`).
+    pub session_bus: Option<String>,
+    /// Environment for the display daemon, on top of Couper's own (e.g. the `DISPLAY` of a
+    /// test's Xvfb).
+    pub display_env: Vec<(String, String)>,
+    /// How long the private bus and the display daemon may take to start.
+    pub start_timeout: Duration,
+}
+
+impl Default for GateConfig {
+    fn default() -> Self {
+        GateConfig {
+            display_command: None,
+            session_bus: None,
+            display_env: Vec::new(),
+            start_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// What the service uses to show and close notifications through a running gate.
+/// Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct GateHandle {
+    requests: mpsc::Sender<Request>,
+    display_bus: Arc<str>,
+    display: Arc<DisplayCommand>,
+}
+
+impl GateHandle {
+    /// Shows notification `id` now (a held one, released), with critical urgency if
+    /// `crisis`. It replaces what is shown under `id`, if anything. Its actions reach the
+    /// app that sent it if that app is still connected, and are ignored otherwise.
+    pub async fn show(&self, id: u32, n: &Notification, crisis: bool) -> Result<(), GateError> {
+        let (done, answer) = oneshot::channel();
+        self.ask(Request::Show {
+            id,
+            notification: n.clone(),
+            crisis,
+            done,
+        })
+        .await?;
+        answer.await.map_err(|_| GateError::Stopped)?
+    }
+
+    /// Posts Couper's own notification (e.g. the digest) and returns its id. Actions
+    /// invoked on it go to [`Gatekeeper::own_action`]. Its ids count down from `u32::MAX`,
+    /// apart from the service's.
+    pub async fn post_own(&self, n: &Notification) -> Result<u32, GateError> {
+        let (done, answer) = oneshot::channel();
+        self.ask(Request::PostOwn {
+            notification: n.clone(),
+            done,
+        })
+        .await?;
+        answer.await.map_err(|_| GateError::Stopped)?
+    }
+
+    /// Closes notification `id`: on screen if it is shown; a held one's app is told it is
+    /// closed.
+    pub async fn close(&self, id: u32) -> Result<(), GateError> {
+        let (done, answer) = oneshot::channel();
+        self.ask(Request::Close {
+            id,
+            by: Closer::Service,
+            done: Some(done),
+        })
+        .await?;
+        answer.await.map_err(|_| GateError::Stopped)?
+    }
+
+    /// The address of Couper's private bus, where the display daemon runs (diagnostics,
+    /// and tests that read the daemon's state with its own tools).
+    pub fn display_bus_address(&self) -> &str {
+        &self.display_bus
+    }
+
+    /// The display daemon and where it was found (diagnostics).
+    pub fn display_command(&self) -> &DisplayCommand {
+        &self.display
+    }
+
+    async fn ask(&self, request: Request) -> Result<(), GateError> {
+        self.requests
+            .send(request)
+            .await
+            .map_err(|_| GateError::Stopped)
+    }
+}
+
+/// A running gate.
+#[derive(Debug)]
+pub struct Gate {
+    handle: GateHandle,
+    supervisor: JoinHandle<Result<(), GateError>>,
+    stop: CancellationToken,
+}
+
+impl Gate {
+    /// The handle the service uses for releases and its own notifications.
+    pub fn handle(&self) -> GateHandle {
+        self.handle.clone()
+    }
+
+    /// Waits until the gate ends: `Ok` when the shutdown token given to [`start`] was
+    /// cancelled; an error when it failed (the display daemon or a bus went away). Either
+    /// way the name is released and the children are gone when this returns.
+    pub async fn wait(mut self) -> Result<(), GateError> {
+        let ended = (&mut self.supervisor).await;
+        ended.unwrap_or_else(|e| {
+            Err(GateError::PrivateBus {
+                reason: format!("the gate's supervisor failed: {e}"),
+            })
+        })
+    }
+}
+
+impl Drop for Gate {
+    fn drop(&mut self) {
+        // A gate dropped without `wait` stops too (its supervisor still cleans up).
+        self.stop.cancel();
+    }
+}
+
+/// Starts the gate, then waits until it ends (see [`Gate::wait`]). For `couper run`.
+pub async fn run(
+    gatekeeper: Arc<dyn Gatekeeper>,
+    config: GateConfig,
+    shutdown: CancellationToken,
+) -> Result<(), GateError> {
+    start(gatekeeper, config, shutdown).await?.wait().await
+}
+
+/// Starts the gate: finds the display daemon, starts it on a private bus, serves
+/// `org.freedesktop.Notifications` on the session bus and takes the name. Returns when the
+/// gate is serving, or with the reason it cannot (e.g. [`GateError::NameTaken`], checked
+/// before anything is started). Cancelling `shutdown` stops it.
+///
+/// Call it from a task that lives on a runtime thread (not `spawn_blocking`): the children
+/// are tied to the thread that spawns them.
+pub async fn start(
+    gatekeeper: Arc<dyn Gatekeeper>,
+    config: GateConfig,
+    shutdown: CancellationToken,
+) -> Result<Gate, GateError> {
+    let display = display::display_command(config.display_command.clone())?;
+    let session = session_bus(config.session_bus.as_deref()).await?;
+    if let Some(owner) = display::name_owner(&session)
+        .await
+        .map_err(GateError::SessionBus)?
+    {
+        return Err(name_taken(&session, owner.as_str()).await);
+    }
+
+    let mut bus = PrivateBus::start(config.start_timeout).await?;
+    let private = match zbus::connection::Builder::address(bus.address())
+        .method_timeout(DISPLAY_CALL_TIMEOUT)
+        .build()
+        .await
+    {
+        Ok(private) => private,
+        Err(e) => {
+            child::stop(&mut bus.child).await;
+            return Err(e.into());
+        }
+    };
+    let daemon = match display::start(
+        &display,
+        &bus,
+        &private,
+        &config.display_env,
+        config.start_timeout,
+    )
+    .await
+    {
+        Ok(daemon) => daemon,
+        Err(e) => {
+            child::stop(&mut bus.child).await;
+            return Err(e);
+        }
+    };
+    let mut children = Children { bus, daemon };
+
+    let stop = shutdown.child_token();
+    let tracker = TaskTracker::new();
+    let (failures, failed) = mpsc::channel(4);
+    let serving = serve(
+        gatekeeper, &session, &private, &children, &stop, &tracker, &failures,
+    )
+    .await;
+    let requests = match serving {
+        Ok(requests) => requests,
+        Err(e) => {
+            finish(&stop, &tracker, &session, &mut children).await;
+            return Err(e);
+        }
+    };
+    tracing::info!(
+        display = %children.daemon.command,
+        "Couper owns {NOTIFICATIONS}"
+    );
+
+    let handle = GateHandle {
+        requests,
+        display_bus: children.bus.address().into(),
+        display: Arc::new(display),
+    };
+    let supervisor = tokio::spawn(supervise(
+        children,
+        session,
+        stop.clone(),
+        tracker,
+        failed,
+    ));
+    Ok(Gate {
+        handle,
+        supervisor,
+        stop,
+    })
+}
+
+/// The gate's children: the private bus and the display daemon on it.
+struct Children {
+    bus: PrivateBus,
+    daemon: display::RunningDisplay,
+}
+
+impl Children {
+    async fn stop(&mut self) {
+        child::stop(&mut self.daemon.child).await;
+        child::stop(&mut self.bus.child).await;
+    }
+}
+
+async fn session_bus(address: Option<&str>) -> Result<Connection, GateError> {
+    let builder = match address {
+        Some(address) => zbus::connection::Builder::address(address),
+        None => zbus::connection::Builder::session(),
+    };
+    builder.build().await.map_err(GateError::SessionBus)
+}
+
+/// Starts the display side and the server, then takes the name. Returns the display side's
+/// request channel.
+async fn serve(
+    gatekeeper: Arc<dyn Gatekeeper>,
+    session: &Connection,
+    private: &Connection,
+    children: &Children,
+    stop: &CancellationToken,
+    tracker: &TaskTracker,
+    failures: &mpsc::Sender<GateError>,
+) -> Result<mpsc::Sender<Request>, GateError> {
+    let daemon = &children.daemon.unique_name;
+    let capabilities = downstream::capabilities(private, daemon).await?;
+    let signals = downstream::subscribe(private, daemon).await?;
+    let (requests, inbox) = mpsc::channel(256);
+    let display_side = Downstream::new(
+        private.clone(),
+        daemon.clone(),
+        session.clone(),
+        gatekeeper.clone(),
+    );
+    let failed = failures.clone();
+    let stopped = stop.clone();
+    tracker.spawn(async move {
+        if let Err(e) = display_side.run(inbox, signals, stopped).await {
+            let _ = failed.try_send(e);
+        }
+    });
+
+    // Serve before taking the name, so that no early call is lost.
+    let calls = server::calls(session).await?;
+    let server = server::Server {
+        session: session.clone(),
+        gatekeeper,
+        downstream: requests.clone(),
+        capabilities,
+    };
+    let failed = failures.clone();
+    let stopped = stop.clone();
+    tracker.spawn(async move {
+        if let Err(e) = server.run(calls, stopped).await {
+            let _ = failed.try_send(e);
+        }
+    });
+
+    let taken = session
+        .request_name_with_flags(NOTIFICATIONS, RequestNameFlags::DO_NOT_QUEUE)
+        .await;
+    match taken {
+        Ok(RequestNameReply::PrimaryOwner | RequestNameReply::AlreadyOwner) => Ok(requests),
+        Ok(_) | Err(zbus::Error::NameTaken) => {
+            let owner = display::name_owner(session).await.ok().flatten();
+            let owner = owner.as_ref().map(|o| o.as_str()).unwrap_or("another program");
+            Err(name_taken(session, owner).await)
+        }
+        Err(e) => Err(GateError::SessionBus(e)),
+    }
+}
+
+/// Runs until the gate stops or fails, then releases the name and ends the children.
+async fn supervise(
+    mut children: Children,
+    session: Connection,
+    stop: CancellationToken,
+    tracker: TaskTracker,
+    mut failed: mpsc::Receiver<GateError>,
+) -> Result<(), GateError> {
+    let outcome = tokio::select! {
+        () = stop.cancelled() => Ok(()),
+        status = children.daemon.child.wait() => Err(GateError::DisplayExited {
+            command: children.daemon.command.clone(),
+            status: child::status_text(status),
+        }),
+        status = children.bus.child.wait() => Err(GateError::PrivateBus {
+            reason: format!("it exited ({})", child::status_text(status)),
+        }),
+        Some(e) = failed.recv() => Err(e),
+    };
+    if let Err(e) = &outcome {
+        tracing::error!("the gate stops: {e}");
+    }
+    finish(&stop, &tracker, &session, &mut children).await;
+    outcome
+}
+
+/// Stops the tasks, gives the name back, and ends the children (display daemon first).
+async fn finish(
+    stop: &CancellationToken,
+    tracker: &TaskTracker,
+    session: &Connection,
+    children: &mut Children,
+) {
+    stop.cancel();
+    tracker.close();
+    if tokio::time::timeout(STOP_GRACE, tracker.wait()).await.is_err() {
+        tracing::warn!("the gate's tasks did not end in time");
+    }
+    if let Err(e) = session.release_name(NOTIFICATIONS).await {
+        tracing::debug!("releasing {NOTIFICATIONS}: {e}");
+    }
+    children.stop().await;
+}
+
+/// [`GateError::NameTaken`], naming the program behind `owner` (a unique bus name) when
+/// the bus tells its process id.
+async fn name_taken(session: &Connection, owner: &str) -> GateError {
+    let pid = session
+        .call_method(
+            Some("org.freedesktop.DBus"),
+            "/org/freedesktop/DBus",
+            Some("org.freedesktop.DBus"),
+            "GetConnectionUnixProcessID",
+            &owner,
+        )
+        .await
+        .ok()
+        .and_then(|reply| reply.body().deserialize::<u32>().ok());
+    let program = pid.and_then(program_name);
+    GateError::NameTaken {
+        owner: program.unwrap_or_else(|| owner.to_string()),
+        pid,
+    }
+}
+
+/// The name of process `pid`: the file name of its `argv[0]`, else its `comm`.
+fn program_name(pid: u32) -> Option<String> {
+    let proc = std::path::PathBuf::from(format!("/proc/{pid}"));
+    let from_cmdline = std::fs::read(proc.join("cmdline")).ok().and_then(|raw| {
+        let argv0 = raw.split(|b| *b == 0).next()?;
+        let argv0 = String::from_utf8_lossy(argv0);
+        let name = argv0.rsplit('/').next()?.trim().to_string();
+        (!name.is_empty()).then_some(name)
+    });
+    from_cmdline.or_else(|| {
+        std::fs::read_to_string(proc.join("comm"))
+            .ok()
+            .map(|comm| comm.trim().to_string())
+            .filter(|comm| !comm.is_empty())
+    })
+}

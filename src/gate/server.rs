@@ -1,0 +1,289 @@
+//! The `org.freedesktop.Notifications` server Couper puts on the session bus (spec 1.2).
+//!
+//! It only translates: a `Notify` becomes a [`Notification`] handed to
+//! [`Gatekeeper::notify`], whose verdict is applied as it is; a `CloseNotification` goes to
+//! [`Gatekeeper::close`] and on to the display. It decides nothing.
+//!
+//! zbus's `#[interface]` needs its `service` feature, which this crate does not build with,
+//! so calls are read from a message stream and answered here, with the standard
+//! `Introspectable` and `Peer` methods. As with an object server, the stream exists before
+//! the name is requested, so no early call is lost. Calls are answered one at a time, in
+//! the order they came: an app's `Notify` and its `CloseNotification` stay in order.
+
+use std::sync::Arc;
+
+use futures_util::StreamExt;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+use zbus::message::{Flags, Header, Type};
+use zbus::{Connection, MatchRule, Message, MessageStream};
+
+use super::downstream::{Closer, Request, Show};
+use super::wire::{self, NotifyArgs};
+use super::{Admission, GateError, Gatekeeper, Verdict, NOTIFICATIONS, PATH};
+
+/// What `GetServerInformation` answers.
+const NAME: &str = "Couper";
+const VENDOR: &str = "Couper";
+const SPEC_VERSION: &str = "1.2";
+
+const INTROSPECTABLE: &str = "org.freedesktop.DBus.Introspectable";
+const PEER: &str = "org.freedesktop.DBus.Peer";
+const PROPERTIES: &str = "org.freedesktop.DBus.Properties";
+
+/// The server's state: where decisions and displays are asked for.
+pub(crate) struct Server {
+    pub(crate) session: Connection,
+    pub(crate) gatekeeper: Arc<dyn Gatekeeper>,
+    pub(crate) downstream: mpsc::Sender<Request>,
+    /// The display daemon's capabilities, reported as Couper's.
+    pub(crate) capabilities: Vec<String>,
+}
+
+/// The stream of method calls to Couper on the session bus. Create it before requesting
+/// the name.
+pub(crate) async fn calls(session: &Connection) -> Result<MessageStream, GateError> {
+    let rule = MatchRule::builder().msg_type(Type::MethodCall).build()?;
+    Ok(MessageStream::for_match_rule(rule, session, None).await?)
+}
+
+impl Server {
+    /// Answers calls until `stop`, or until the session bus closes.
+    pub(crate) async fn run(
+        self,
+        mut calls: MessageStream,
+        stop: CancellationToken,
+    ) -> Result<(), GateError> {
+        loop {
+            let call = tokio::select! {
+                biased;
+                () = stop.cancelled() => return Ok(()),
+                call = calls.next() => call,
+            };
+            match call {
+                Some(Ok(call)) => self.answer(&call).await,
+                Some(Err(e)) => tracing::warn!("unreadable call on the session bus: {e}"),
+                None => {
+                    return Err(GateError::SessionBus(zbus::Error::InputOutput(
+                        std::io::Error::from(std::io::ErrorKind::ConnectionAborted).into(),
+                    )))
+                }
+            }
+        }
+    }
+
+    async fn answer(&self, call: &Message) {
+        let header = call.header();
+        let path = header.path().map(|p| p.as_str()).unwrap_or_default();
+        let interface = header.interface().map(|i| i.as_str());
+        let member = header.member().map(|m| m.as_str()).unwrap_or_default();
+        let ours = path == PATH;
+        let answered = match (interface, member) {
+            (Some(NOTIFICATIONS) | None, "Notify") if ours => self.notify(call, &header).await,
+            (Some(NOTIFICATIONS) | None, "CloseNotification") if ours => {
+                self.close(call, &header).await
+            }
+            (Some(NOTIFICATIONS) | None, "GetCapabilities") if ours => {
+                self.reply(&header, &self.capabilities).await
+            }
+            (Some(NOTIFICATIONS) | None, "GetServerInformation") if ours => {
+                let version = env!("CARGO_PKG_VERSION");
+                self.reply(&header, &(NAME, VENDOR, version, SPEC_VERSION))
+                    .await
+            }
+            (Some(INTROSPECTABLE) | None, "Introspect") => match introspection(path) {
+                Some(xml) => self.reply(&header, &xml).await,
+                None => self.unknown_object(&header, path).await,
+            },
+            (Some(PEER) | None, "Ping") => self.reply(&header, &()).await,
+            (Some(PEER) | None, "GetMachineId") => match machine_id() {
+                Some(id) => self.reply(&header, &id).await,
+                None => self.fail(&header, "Failed", "no machine id").await,
+            },
+            (Some(PROPERTIES), "GetAll") if ours => {
+                let none = std::collections::HashMap::<String, zbus::OwnedVariant>::new();
+                self.reply(&header, &none).await
+            }
+            _ if introspection(path).is_none() => self.unknown_object(&header, path).await,
+            _ => {
+                let text = format!("no method {member} on {path}");
+                self.fail(&header, "UnknownMethod", &text).await
+            }
+        };
+        if let Err(e) = answered {
+            tracing::warn!(member, "could not answer a call: {e}");
+        }
+    }
+
+    async fn notify(&self, call: &Message, header: &Header<'_>) -> zbus::Result<()> {
+        let args: NotifyArgs = match call.body().deserialize() {
+            Ok(args) => args,
+            Err(e) => return self.fail(header, "InvalidArgs", &e.to_string()).await,
+        };
+        let (replaces_id, notification, extras) = wire::from_notify(args);
+        tracing::debug!(
+            app = %notification.app,
+            summary = %notification.summary,
+            replaces_id,
+            "Notify"
+        );
+        let gatekeeper = self.gatekeeper.clone();
+        let asked = tokio::task::spawn_blocking(move || {
+            let admission = gatekeeper.notify(replaces_id, &notification);
+            (admission, notification)
+        })
+        .await;
+        let (Admission { id, verdict }, notification) = match asked {
+            Ok(answer) => answer,
+            Err(e) => {
+                tracing::error!("the gatekeeper failed on a notification: {e}");
+                return self.fail(header, "Failed", "Couper could not decide").await;
+            }
+        };
+        self.reply(header, &id).await?;
+        let crisis = match verdict {
+            Verdict::Drop => return Ok(()),
+            Verdict::Hold => None,
+            Verdict::Deliver => Some(false),
+            Verdict::DeliverCrisis => Some(true),
+        };
+        let request = Request::Admitted {
+            id,
+            app: header.sender().map(|s| s.to_owned().into()),
+            show: crisis.map(|crisis| Show {
+                notification,
+                extras,
+                crisis,
+            }),
+        };
+        if self.downstream.send(request).await.is_err() {
+            tracing::error!(id, "the display side has stopped");
+        }
+        Ok(())
+    }
+
+    async fn close(&self, call: &Message, header: &Header<'_>) -> zbus::Result<()> {
+        let id: u32 = match call.body().deserialize() {
+            Ok(id) => id,
+            Err(e) => return self.fail(header, "InvalidArgs", &e.to_string()).await,
+        };
+        let gatekeeper = self.gatekeeper.clone();
+        if let Err(e) = tokio::task::spawn_blocking(move || gatekeeper.close(id)).await {
+            tracing::error!(id, "the gatekeeper failed on a close: {e}");
+        }
+        let request = Request::Close {
+            id,
+            by: Closer::App,
+            done: None,
+        };
+        if self.downstream.send(request).await.is_err() {
+            tracing::error!(id, "the display side has stopped");
+        }
+        self.reply(header, &()).await
+    }
+
+    async fn reply<B>(&self, header: &Header<'_>, body: &B) -> zbus::Result<()>
+    where
+        B: serde::Serialize + zbus::DynamicType,
+    {
+        if wants_no_reply(header) {
+            return Ok(());
+        }
+        self.session.reply(header, body).await
+    }
+
+    async fn fail(&self, header: &Header<'_>, error: &str, text: &str) -> zbus::Result<()> {
+        if wants_no_reply(header) {
+            return Ok(());
+        }
+        let name = format!("org.freedesktop.DBus.Error.{error}");
+        self.session.reply_error(header, name.as_str(), &text).await
+    }
+
+    async fn unknown_object(&self, header: &Header<'_>, path: &str) -> zbus::Result<()> {
+        self.fail(header, "UnknownObject", &format!("no object at {path}"))
+            .await
+    }
+}
+
+fn wants_no_reply(header: &Header<'_>) -> bool {
+    header
+        .primary()
+        .flags()
+        .contains(Flags::NO_REPLY_EXPECTED)
+}
+
+/// The introspection data of the objects Couper serves: its one object and the nodes
+/// leading to it.
+fn introspection(path: &str) -> Option<String> {
+    const DOCTYPE: &str = r#"<!DOCTYPE node PUBLIC "-//freedesktop//DTD D-BUS Object Introspection 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/introspect.dtd">"#;
+    let child = match path {
+        "/" => "org",
+        "/org" => "freedesktop",
+        "/org/freedesktop" => "Notifications",
+        PATH => return Some(format!("{DOCTYPE}\n{OBJECT}")),
+        _ => return None,
+    };
+    Some(format!("{DOCTYPE}\n<node>\n <node name=\"{child}\"/>\n</node>\n"))
+}
+
+const OBJECT: &str = r#"<node>
+ <interface name="org.freedesktop.Notifications">
+  <method name="Notify">
+   <arg name="app_name" type="s" direction="in"/>
+   <arg name="replaces_id" type="u" direction="in"/>
+   <arg name="app_icon" type="s" direction="in"/>
+   <arg name="summary" type="s" direction="in"/>
+   <arg name="body" type="s" direction="in"/>
+   <arg name="actions" type="as" direction="in"/>
+   <arg name="hints" type="a{sv}" direction="in"/>
+   <arg name="expire_timeout" type="i" direction="in"/>
+   <arg name="id" type="u" direction="out"/>
+  </method>
+  <method name="CloseNotification">
+   <arg name="id" type="u" direction="in"/>
+  </method>
+  <method name="GetCapabilities">
+   <arg name="capabilities" type="as" direction="out"/>
+  </method>
+  <method name="GetServerInformation">
+   <arg name="name" type="s" direction="out"/>
+   <arg name="vendor" type="s" direction="out"/>
+   <arg name="version" type="s" direction="out"/>
+   <arg name="spec_version" type="s" direction="out"/>
+  </method>
+  <signal name="NotificationClosed">
+   <arg name="id" type="u"/>
+   <arg name="reason" type="u"/>
+  </signal>
+  <signal name="ActionInvoked">
+   <arg name="id" type="u"/>
+   <arg name="action_key" type="s"/>
+  </signal>
+  <signal name="ActivationToken">
+   <arg name="id" type="u"/>
+   <arg name="activation_token" type="s"/>
+  </signal>
+ </interface>
+ <interface name="org.freedesktop.DBus.Introspectable">
+  <method name="Introspect">
+   <arg name="xml_data" type="s" direction="out"/>
+  </method>
+ </interface>
+ <interface name="org.freedesktop.DBus.Peer">
+  <method name="Ping"/>
+  <method name="GetMachineId">
+   <arg name="machine_uuid" type="s" direction="out"/>
+  </method>
+ </interface>
+</node>
+"#;
+
+fn machine_id() -> Option<String> {
+    ["/etc/machine-id", "/var/lib/dbus/machine-id"]
+        .iter()
+        .find_map(|path| std::fs::read_to_string(path).ok())
+        .map(|id| id.trim().to_string())
+        .filter(|id| !id.is_empty())
+}

@@ -1,0 +1,198 @@
+//! Replays through the `couper` binary, as a user runs them: a realistic week of a
+//! community manager, every decision and release asserted (SPEC §7).
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn replays() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/replays")
+}
+
+/// Runs `couper simulate` with `args`, feeding `input`.
+fn couper(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_couper"))
+        .args(args)
+        .env_remove("COUPER_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("couper runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("input written");
+    child.wait_with_output().expect("couper ends")
+}
+
+fn lines(text: &str) -> Vec<Value> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+fn week() -> (Vec<Value>, Output) {
+    let dir = replays();
+    let input = std::fs::read_to_string(dir.join("week.jsonl")).unwrap();
+    let config = dir.join("week.toml");
+    let out = couper(&["simulate", "--config", config.to_str().unwrap()], &input);
+    assert!(
+        out.status.success(),
+        "simulate failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (lines(&String::from_utf8_lossy(&out.stdout)), out)
+}
+
+#[test]
+fn a_community_managers_week_is_decided_and_released_as_expected() {
+    let (got, _) = week();
+    let expected = lines(&std::fs::read_to_string(replays().join("week.expected.jsonl")).unwrap());
+    // Reasons are asserted below; every other field exactly.
+    let without_reason: Vec<Value> = got
+        .iter()
+        .map(|v| {
+            let mut v = v.clone();
+            if let Some(o) = v.as_object_mut() {
+                o.remove("reason");
+            }
+            v
+        })
+        .collect();
+    for (i, (g, e)) in without_reason.iter().zip(&expected).enumerate() {
+        assert_eq!(g, e, "output line {}", i + 1);
+    }
+    assert_eq!(without_reason.len(), expected.len(), "{got:#?}");
+    // Every decision carries a reason; keys come in the spec's order.
+    let (_, out) = week();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        if !line.contains("\"id\"") {
+            continue;
+        }
+        let positions: Vec<usize> = ["at", "id", "decision", "until", "work", "crisis", "reason"]
+            .iter()
+            .filter_map(|k| line.find(&format!("\"{k}\":")))
+            .collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "{line}");
+        assert!(line.contains("\"reason\":\""), "{line}");
+    }
+}
+
+#[test]
+fn reasons_say_why_in_the_users_words() {
+    let (got, _) = week();
+    let reason = |id: u64| -> String {
+        got.iter()
+            .find(|v| v["id"] == id)
+            .and_then(|v| v["reason"].as_str())
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        reason(1),
+        "held: Slack is a work app and Monday 08:30 is outside your hours; delivered 09:00"
+    );
+    assert_eq!(reason(5), "delivered: Firefox is not a work app");
+    assert!(reason(7).starts_with("silenced: Agorapulse"), "{}", reason(7));
+    assert!(reason(8).contains("you said you are off"), "{}", reason(8));
+    assert!(reason(10).contains("Alexandre Cherré"), "{}", reason(10));
+    assert!(reason(10).contains("only on call"), "{}", reason(10));
+    assert!(reason(11).contains("bad buzz"), "{}", reason(11));
+    assert!(reason(11).contains("on call"), "{}", reason(11));
+    assert!(reason(15).contains("3 notifications"), "{}", reason(15));
+    assert!(
+        reason(17).contains("you said you are working until 21:00"),
+        "{}",
+        reason(17)
+    );
+}
+
+#[test]
+fn a_malformed_line_stops_the_replay_and_names_its_number() {
+    let config = replays().join("week.toml");
+    let input = concat!(
+        "{\"at\":\"2026-11-28T21:04:00+01:00\",\"notify\":{\"app\":\"Slack\",\"summary\":\"Bryan\"}}\n",
+        "{\"at\":\"2026-11-28T21:05:00+01:00\",\"notify\":{\"app\":\"Slack\",\"summary\":\"x\",\"urgency\":\"urgent\"}}\n",
+        "{\"at\":\"2026-11-28T21:06:00+01:00\",\"notify\":{\"app\":\"Slack\",\"summary\":\"y\"}}\n",
+    );
+    let out = couper(&["simulate", "--config", config.to_str().unwrap()], input);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("line 2"), "{stderr}");
+    assert!(stderr.contains("urgency"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+    let stdout = lines(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(stdout.len(), 1, "only line 1 was decided: {stdout:?}");
+
+    for (bad, what) in [
+        ("not json\n", "line 1"),
+        ("{\"at\":\"yesterday\",\"close\":1}\n", "RFC 3339"),
+        ("{\"at\":\"2026-11-28T21:04:00\",\"close\":1}\n", "offset"),
+        ("{\"at\":\"2026-11-28T21:04:00+01:00\"}\n", "no event"),
+        ("{\"at\":\"2026-11-28T21:04:00+01:00\",\"mode\":\"sleep\"}\n", "mode"),
+        ("{\"at\":\"2026-11-28T21:04:00+01:00\",\"close\":1,\"x\":2}\n", "unknown field"),
+    ] {
+        let out = couper(&["simulate", "--config", config.to_str().unwrap()], bad);
+        assert_eq!(out.status.code(), Some(1), "{bad}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(what), "{bad} -> {stderr}");
+    }
+}
+
+#[test]
+fn lines_out_of_time_order_are_refused() {
+    let config = replays().join("week.toml");
+    let input = concat!(
+        "{\"at\":\"2026-11-28T21:04:00+01:00\",\"close\":1}\n",
+        "{\"at\":\"2026-11-28T21:00:00+01:00\",\"close\":2}\n",
+    );
+    let out = couper(&["simulate", "--config", config.to_str().unwrap()], input);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 2"));
+}
+
+#[test]
+fn a_hold_with_no_known_start_has_no_until_and_no_release() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("settings.toml");
+    std::fs::write(
+        &config,
+        "timezone = \"Europe/Paris\"\n[hours]\n[[work_apps]]\nname = \"Slack\"\napp = \"slack\"\n",
+    )
+    .unwrap();
+    let input = "{\"at\":\"2026-11-28T21:04:00+01:00\",\"notify\":{\"app\":\"Slack\",\"summary\":\"Bryan\"}}\n";
+    let out = couper(&["simulate", "--config", config.to_str().unwrap()], input);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let got = lines(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0]["decision"], "hold");
+    assert!(got[0].get("until").is_none());
+}
+
+#[test]
+fn history_kept_with_history_path_survives_the_replay() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history.sqlite3");
+    let input = std::fs::read_to_string(replays().join("week.jsonl")).unwrap();
+    let config = replays().join("week.toml");
+    let out = couper(
+        &[
+            "simulate",
+            "--config",
+            config.to_str().unwrap(),
+            "--history",
+            history.to_str().unwrap(),
+        ],
+        &input,
+    );
+    assert!(out.status.success());
+    let store = couper::store::Store::open(&history).unwrap();
+    assert!(store.held().unwrap().is_empty(), "everything was released");
+    let explained = store.history_of(10).unwrap();
+    assert_eq!(explained.len(), 2, "held, then released: {explained:?}");
+}
