@@ -39,9 +39,26 @@ fn settings() -> Settings {
         })
         .collect();
     let keywords = [
-        "crise", "bad buzz", "urgent", "panne", "incident", "down", "outage", "shitstorm",
-        "plainte", "avocat", "presse", "journaliste", "fuite", "piratage", "hack", "rappel",
-        "boycott", "scandale", "polémique", "alerte",
+        "crise",
+        "bad buzz",
+        "urgent",
+        "panne",
+        "incident",
+        "down",
+        "outage",
+        "shitstorm",
+        "plainte",
+        "avocat",
+        "presse",
+        "journaliste",
+        "fuite",
+        "piratage",
+        "hack",
+        "rappel",
+        "boycott",
+        "scandale",
+        "polémique",
+        "alerte",
     ]
     .map(String::from)
     .to_vec();
@@ -173,8 +190,8 @@ fn replay(c: &mut Criterion) {
     let input = timeline();
     let run = || {
         let dir = tempfile::tempdir().expect("tempdir");
-        let store = couper::store::Store::open_scratch(&dir.path().join("replay.sqlite3"))
-            .expect("store");
+        let store =
+            couper::store::Store::open_scratch(&dir.path().join("replay.sqlite3")).expect("store");
         let mut sink = std::io::sink();
         couper::simulate::run(&settings, store, input.as_bytes(), &mut sink).expect("replay");
     };

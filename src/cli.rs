@@ -89,3 +89,164 @@ pub enum Command {
         history: Option<PathBuf>,
     },
 }
+
+// What the commands print for a person. The gate answers in JSON; these only lay it
+// out, in the user's zone.
+
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+use serde_json::Value;
+
+fn zone_of(status: &Value) -> TimeZone {
+    status["timezone"]
+        .as_str()
+        .and_then(|name| TimeZone::get(name).ok())
+        .unwrap_or_else(TimeZone::system)
+}
+
+fn when(value: &Value, zone: &TimeZone) -> Option<String> {
+    let t: Timestamp = value.as_str()?.parse().ok()?;
+    let now = Timestamp::now().to_zoned_datetime(zone.clone());
+    let then = t.to_zoned_datetime(zone.clone());
+    Some(if then.date() == now.date() {
+        then.strftime("%H:%M").to_string()
+    } else {
+        then.strftime("%a %-d %b %H:%M").to_string()
+    })
+}
+
+fn parse(text: &str) -> anyhow::Result<Value> {
+    serde_json::from_str(text)
+        .map_err(|e| anyhow::anyhow!("the gate answered something unreadable: {e}"))
+}
+
+/// "Working until 18:00" / "Off until Tue 1 Dec 09:00", with on call and held.
+pub fn status_line(status: &str) -> anyhow::Result<String> {
+    let s = parse(status)?;
+    let zone = zone_of(&s);
+    let working = s["working"].as_bool().unwrap_or(false);
+    let mut line = String::from(if working { "Working" } else { "Off" });
+    if let Some(until) = when(&s["until"], &zone) {
+        line.push_str(&format!(" until {until}"));
+    }
+    let mode = s["mode"]["mode"].as_str().unwrap_or("auto");
+    if mode != "auto" {
+        line.push_str(&format!(" (you said {mode})"));
+    }
+    if s["on_call"].as_bool().unwrap_or(false) {
+        line.push_str(", on call");
+    }
+    let held = s["held"].as_u64().unwrap_or(0);
+    if held > 0 {
+        line.push_str(&format!(", {held} held"));
+    }
+    Ok(line)
+}
+
+/// `couper status`.
+pub fn status_text(status: &str) -> anyhow::Result<String> {
+    let s = parse(status)?;
+    let zone = zone_of(&s);
+    let mut out = status_line(status)?;
+    out.push('\n');
+    let mode = s["mode"]["mode"].as_str().unwrap_or("auto");
+    out.push_str(&format!("mode:        {mode}\n"));
+    let manual = if s["on_call_manual"].as_bool().unwrap_or(false) {
+        " (set by hand)"
+    } else {
+        ""
+    };
+    let on_call = if s["on_call"].as_bool().unwrap_or(false) {
+        "yes"
+    } else {
+        "no"
+    };
+    out.push_str(&format!("on call:     {on_call}{manual}\n"));
+    out.push_str(&format!(
+        "held:        {}\n",
+        s["held"].as_u64().unwrap_or(0)
+    ));
+    if let Some(next) = when(&s["next_start"], &zone) {
+        out.push_str(&format!("next start:  {next}\n"));
+    }
+    out.push_str(&format!(
+        "route:       {} ({})\n",
+        s["route"].as_str().unwrap_or("?"),
+        s["display"].as_str().unwrap_or("no display daemon")
+    ));
+    out.push_str(&format!(
+        "settings:    {}\n",
+        s["settings_path"].as_str().unwrap_or("?")
+    ));
+    if let Some(refused) = s["settings_refused"].as_str() {
+        out.push_str(&format!(
+            "refused:     {refused} (the last good settings stay)\n"
+        ));
+    }
+    out.push_str(&format!(
+        "time zone:   {}",
+        s["timezone"].as_str().unwrap_or("?")
+    ));
+    Ok(out)
+}
+
+/// `couper held`.
+pub fn held_text(held: &str, status: &str) -> anyhow::Result<String> {
+    let zone = zone_of(&parse(status)?);
+    let items = parse(held)?;
+    let items = items.as_array().cloned().unwrap_or_default();
+    if items.is_empty() {
+        return Ok("nothing held".into());
+    }
+    let mut out = format!(
+        "{:>6}  {:<16}  {:<20}  {}\n",
+        "id", "held", "from", "summary"
+    );
+    for item in &items {
+        let from = item["source"]
+            .as_str()
+            .or(item["notification"]["app"].as_str())
+            .unwrap_or("?");
+        out.push_str(&format!(
+            "{:>6}  {:<16}  {:<20}  {}\n",
+            item["id"].as_u64().unwrap_or(0),
+            when(&item["held_at"], &zone).unwrap_or_default(),
+            from,
+            item["notification"]["summary"].as_str().unwrap_or("")
+        ));
+    }
+    Ok(out.trim_end().to_string())
+}
+
+/// `couper explain ID`.
+pub fn explain_text(explained: &str, status: &str) -> anyhow::Result<String> {
+    let zone = zone_of(&parse(status)?);
+    let e = parse(explained)?;
+    let mut out = format!("#{} {}\n", e["id"], e["app"].as_str().unwrap_or(""));
+    for event in e["events"].as_array().cloned().unwrap_or_default() {
+        let kind = event["kind"].as_str().unwrap_or("");
+        let reason = match kind {
+            "release" => format!(
+                "released ({})",
+                event["reason"].as_str().unwrap_or("").trim_matches('"')
+            ),
+            "withdraw" => "withdrawn by its app".to_string(),
+            _ => event["reason"].as_str().unwrap_or("").to_string(),
+        };
+        out.push_str(&format!(
+            "  {}  {reason}\n",
+            when(&event["at"], &zone).unwrap_or_default()
+        ));
+    }
+    Ok(out.trim_end().to_string())
+}
+
+/// `couper alert`.
+pub fn alert_text(answer: &str) -> anyhow::Result<String> {
+    let a = parse(answer)?;
+    Ok(format!(
+        "#{} {}",
+        a["id"],
+        a["reason"].as_str().unwrap_or("")
+    ))
+}

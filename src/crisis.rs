@@ -6,12 +6,12 @@
 //! dropped, lowercase, whitespace runs collapsed. Keywords are folded once, when the
 //! matcher is built, and searched for all at once with Aho-Corasick; a hit counts only
 //! when it is a whole word (the neighbouring characters are not alphanumeric). The
-//! engine asks this on every notification, so the common case (ASCII text) is searched
-//! in place without folding or allocating, and other text is folded into a buffer
-//! reused by the thread.
+//! engine asks this on every notification, so text is folded into a buffer the thread
+//! reuses (no allocation), ASCII characters skip the Unicode tables, and a fast
+//! "anything at all?" search comes before the boundary checks.
 
 use crate::settings::CrisisSettings;
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, MatchKind};
 use std::cell::RefCell;
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
@@ -112,7 +112,7 @@ fn fold_into(text: &str, out: &mut String) {
 const KEPT_BUFFER_BYTES: usize = 64 * 1024;
 
 thread_local! {
-    /// The buffer non-ASCII text is folded into, reused from one search to the next.
+    /// The buffer text is folded into, reused from one search to the next.
     static FOLDED: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
@@ -123,14 +123,14 @@ struct WordSet {
     written: Vec<String>,
     /// One per searchable pattern, in pattern-id order.
     patterns: Vec<Pattern>,
-    /// All patterns, over folded text; `None` when there are none or when building
-    /// failed (then `patterns` are searched one by one).
-    folded: Option<AhoCorasick>,
-    /// The ASCII patterns, ASCII-case-insensitive, over raw ASCII text whose whitespace
-    /// is already folded. A non-ASCII folded pattern can never occur in ASCII text.
-    ascii: Option<AhoCorasick>,
-    /// For each pattern of `ascii`, its index in `patterns`.
-    ascii_ids: Vec<usize>,
+    /// Whether any pattern occurs at all, word or not: the common answer is no, and a
+    /// leftmost search answers it fastest (it can use a SIMD prefilter).
+    any: Option<AhoCorasick>,
+    /// Every occurrence of every pattern, overlapping, to check word boundaries: a
+    /// pattern that is not a word here may hide one that is (`bad` in `bad buzzer`).
+    /// `None` when there are no patterns or building failed (then `patterns` are
+    /// searched one by one).
+    all: Option<AhoCorasick>,
 }
 
 /// One folded word or phrase.
@@ -164,17 +164,12 @@ impl WordSet {
                 entry,
             });
         }
-        let folded = build(patterns.iter().map(|p| p.folded.as_str()), false);
-        let ascii_ids: Vec<usize> = (0..patterns.len())
-            .filter(|&i| patterns[i].folded.is_ascii())
-            .collect();
-        let ascii = build(ascii_ids.iter().map(|&i| patterns[i].folded.as_str()), true);
+        let folded = || patterns.iter().map(|p| p.folded.as_str());
         WordSet {
+            any: build(folded(), MatchKind::LeftmostFirst),
+            all: build(folded(), MatchKind::Standard),
             written: entries.to_vec(),
             patterns,
-            folded,
-            ascii,
-            ascii_ids,
         }
     }
 
@@ -183,45 +178,30 @@ impl WordSet {
         if self.patterns.is_empty() || text.is_empty() {
             return None;
         }
-        let pattern = if is_folded_ascii_whitespace(text) {
-            self.find_ascii(text)
-        } else {
-            FOLDED.with(|cell| match cell.try_borrow_mut() {
-                Ok(mut buffer) => {
-                    buffer.clear();
-                    fold_into(text, &mut buffer);
-                    let found = self.find_folded(&buffer);
-                    if buffer.capacity() > KEPT_BUFFER_BYTES {
-                        *buffer = String::new();
-                    }
-                    found
+        let pattern = FOLDED.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut buffer) => {
+                buffer.clear();
+                fold_into(text, &mut buffer);
+                let found = self.find_folded(&buffer);
+                if buffer.capacity() > KEPT_BUFFER_BYTES {
+                    *buffer = String::new();
                 }
-                Err(_) => self.find_folded(&fold(text)),
-            })
-        }?;
+                found
+            }
+            Err(_) => self.find_folded(&fold(text)),
+        })?;
         let entry = self.patterns.get(pattern)?.entry;
         self.written.get(entry).map(String::as_str)
     }
 
-    /// Searches ASCII text in place: folding it would only lowercase it.
-    fn find_ascii(&self, text: &str) -> Option<usize> {
-        let ac = self.ascii.as_ref()?;
-        let bytes = text.as_bytes();
-        ac.find_overlapping_iter(text).find_map(|hit| {
-            let id = *self.ascii_ids.get(hit.pattern().as_usize())?;
-            let p = self.patterns.get(id)?;
-            let before = hit.start().checked_sub(1).and_then(|i| bytes.get(i));
-            let after = bytes.get(hit.end());
-            let before_ok = !p.starts_word || !before.is_some_and(u8::is_ascii_alphanumeric);
-            let after_ok = !p.ends_word || !after.is_some_and(u8::is_ascii_alphanumeric);
-            (before_ok && after_ok).then_some(id)
-        })
-    }
-
-    /// Searches text already folded.
+    /// The pattern of the first whole-word hit (the one that ends first) in text
+    /// already folded.
     fn find_folded(&self, folded: &str) -> Option<usize> {
-        match &self.folded {
-            Some(ac) => ac.find_overlapping_iter(folded).find_map(|hit| {
+        if self.any.as_ref().is_some_and(|any| !any.is_match(folded)) {
+            return None;
+        }
+        match &self.all {
+            Some(all) => all.find_overlapping_iter(folded).find_map(|hit| {
                 let id = hit.pattern().as_usize();
                 let p = self.patterns.get(id)?;
                 p.is_word_at(folded, hit.start(), hit.end()).then_some(id)
@@ -268,35 +248,16 @@ impl Pattern {
 /// (absurdly many or long keywords).
 fn build<'a>(
     patterns: impl Iterator<Item = &'a str> + Clone,
-    ascii_case_insensitive: bool,
+    kind: MatchKind,
 ) -> Option<AhoCorasick> {
     patterns.clone().next()?;
-    match AhoCorasick::builder()
-        .ascii_case_insensitive(ascii_case_insensitive)
-        .build(patterns)
-    {
+    match AhoCorasick::builder().match_kind(kind).build(patterns) {
         Ok(ac) => Some(ac),
         Err(error) => {
             tracing::warn!(%error, "crisis words: falling back to a slow search");
             None
         }
     }
-}
-
-/// Whether `text` is ASCII with its whitespace already folded (single spaces only), so
-/// that its fold is just its lowercase.
-fn is_folded_ascii_whitespace(text: &str) -> bool {
-    let mut after_space = false;
-    for &b in text.as_bytes() {
-        match b {
-            b' ' if after_space => return false,
-            b' ' => after_space = true,
-            b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' => return false,
-            0x80.. => return false,
-            _ => after_space = false,
-        }
-    }
-    true
 }
 
 #[cfg(test)]
@@ -416,22 +377,6 @@ mod tests {
     }
 
     #[test]
-    fn ascii_fast_path_agrees_with_folding() {
-        let set = WordSet::new(&["bad buzz".to_string(), "Crise".to_string()]);
-        for text in ["un BAD BUZZ ici", "la crise", "crises", "bad buzzer", "x"] {
-            assert!(is_folded_ascii_whitespace(text));
-            assert_eq!(
-                set.find_ascii(text),
-                set.find_folded(&fold(text)),
-                "{text:?}"
-            );
-        }
-        assert!(!is_folded_ascii_whitespace("a  b"));
-        assert!(!is_folded_ascii_whitespace("a\tb"));
-        assert!(!is_folded_ascii_whitespace("é"));
-    }
-
-    #[test]
     fn slow_search_agrees_with_the_automaton() {
         let mut set = WordSet::new(&["bad buzz".to_string(), "aa".to_string()]);
         let texts = [
@@ -442,7 +387,7 @@ mod tests {
             "bad buzz aa",
         ];
         let fast: Vec<_> = texts.iter().map(|t| set.find_folded(t)).collect();
-        set.folded = None;
+        set.all = None;
         let slow: Vec<_> = texts.iter().map(|t| set.find_folded(t)).collect();
         assert_eq!(fast, [None, Some(0), None, Some(1), Some(0)]);
         assert_eq!(slow, fast);
@@ -463,33 +408,105 @@ mod perf_tmp {
     #[test]
     #[ignore]
     fn perf_tmp() {
-        let kw: Vec<String> = ["crise", "bad buzz", "urgent", "panne", "incident", "outage", "down", "sev1", "p1", "critique",
-            "alerte", "rappel produit", "fuite", "piratage", "hack", "bug bloquant", "plainte", "avocat", "presse", "journaliste"]
-            .iter().map(|s| s.to_string()).collect();
-        let m = CrisisMatcher::new(&CrisisSettings { keywords: kw, senders: vec!["Alexandre Cherré".into()], ..Default::default() });
+        let kw: Vec<String> = [
+            "crise",
+            "bad buzz",
+            "urgent",
+            "panne",
+            "incident",
+            "outage",
+            "down",
+            "sev1",
+            "p1",
+            "critique",
+            "alerte",
+            "rappel produit",
+            "fuite",
+            "piratage",
+            "hack",
+            "bug bloquant",
+            "plainte",
+            "avocat",
+            "presse",
+            "journaliste",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let m = CrisisMatcher::new(&CrisisSettings {
+            keywords: kw,
+            senders: vec!["Alexandre Cherré".into()],
+            ..Default::default()
+        });
         let texts = [
-            ("New message from Marie in #general", "Hey, can you review the deck before tomorrow's meeting with the client? Thanks"),
-            ("Réunion déplacée à jeudi", "Bonjour, la réunion d'équipe est déplacée à jeudi 14h. Merci de confirmer."),
+            (
+                "New message from Marie in #general",
+                "Hey, can you review the deck before tomorrow's meeting with the client? Thanks",
+            ),
+            (
+                "Réunion déplacée à jeudi",
+                "Bonjour, la réunion d'équipe est déplacée à jeudi 14h. Merci de confirmer.",
+            ),
         ];
-        let pats: Vec<String> = m.keywords.patterns.iter().map(|p| p.folded.clone()).collect();
-        for kind in [None, Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA), Some(aho_corasick::AhoCorasickKind::ContiguousNFA), Some(aho_corasick::AhoCorasickKind::DFA)] {
-          for ci in [false, true] {
-            let ac = AhoCorasick::builder().kind(kind).ascii_case_insensitive(ci).build(&pats).unwrap();
-            let t0 = std::time::Instant::now();
-            let mut c = 0;
-            for _ in 0..1_000_000 { c += std::hint::black_box(&ac).find_overlapping_iter(std::hint::black_box(texts[0].1)).count(); c += ac.find_overlapping_iter(std::hint::black_box(texts[0].0)).count(); }
-            eprintln!("{kind:?} ci={ci} {:?} {:?} {c}", ac.kind(), t0.elapsed() / 1_000_000);
-            let t0 = std::time::Instant::now();
-            for _ in 0..1_000_000 { c += std::hint::black_box(&ac).find_iter(std::hint::black_box(texts[0].1)).count(); c += ac.find_iter(std::hint::black_box(texts[0].0)).count(); }
-            eprintln!("   nonoverlapping {:?} {c}", t0.elapsed() / 1_000_000);
-          }
+        let pats: Vec<String> = m
+            .keywords
+            .patterns
+            .iter()
+            .map(|p| p.folded.clone())
+            .collect();
+        for kind in [
+            None,
+            Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA),
+            Some(aho_corasick::AhoCorasickKind::ContiguousNFA),
+            Some(aho_corasick::AhoCorasickKind::DFA),
+        ] {
+            for ci in [false, true] {
+                let ac = AhoCorasick::builder()
+                    .kind(kind)
+                    .ascii_case_insensitive(ci)
+                    .build(&pats)
+                    .unwrap();
+                let t0 = std::time::Instant::now();
+                let mut c = 0;
+                for _ in 0..1_000_000 {
+                    c += std::hint::black_box(&ac)
+                        .find_overlapping_iter(std::hint::black_box(texts[0].1))
+                        .count();
+                    c += ac
+                        .find_overlapping_iter(std::hint::black_box(texts[0].0))
+                        .count();
+                }
+                eprintln!(
+                    "{kind:?} ci={ci} {:?} {:?} {c}",
+                    ac.kind(),
+                    t0.elapsed() / 1_000_000
+                );
+                let ac = AhoCorasick::builder()
+                    .kind(kind)
+                    .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                    .ascii_case_insensitive(ci)
+                    .build(&pats)
+                    .unwrap();
+                let t0 = std::time::Instant::now();
+                for _ in 0..1_000_000 {
+                    c += usize::from(
+                        std::hint::black_box(&ac).is_match(std::hint::black_box(texts[0].1)),
+                    );
+                    c += usize::from(ac.is_match(std::hint::black_box(texts[0].0)));
+                }
+                eprintln!("   leftmost is_match {:?} {c}", t0.elapsed() / 1_000_000);
+            }
         }
         for (s, b) in texts {
             let n = 1_000_000;
             let t0 = std::time::Instant::now();
             let mut hits = 0;
             for _ in 0..n {
-                hits += usize::from(std::hint::black_box(&m).keyword_in(std::hint::black_box(s), std::hint::black_box(b)).is_some());
+                hits += usize::from(
+                    std::hint::black_box(&m)
+                        .keyword_in(std::hint::black_box(s), std::hint::black_box(b))
+                        .is_some(),
+                );
                 hits += usize::from(m.sender_in(std::hint::black_box(s)).is_some());
             }
             eprintln!("{s:?}: {:?} per call pair, hits {hits}", t0.elapsed() / n);

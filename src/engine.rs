@@ -26,6 +26,7 @@ mod sources;
 
 pub use reason::Why;
 use sources::Sources;
+pub use sources::ALERT_APP;
 
 /// How long `on` ("I'm working") lasts when no `--until` is given.
 pub const ON_DEFAULT: SignedDuration = SignedDuration::from_hours(1);
@@ -650,9 +651,7 @@ impl Engine {
                 crisis: None,
                 until: None,
                 on_call,
-                why: Why::Personal {
-                    app: n.app.clone(),
-                },
+                why: Why::Personal { app: n.app.clone() },
             };
         };
         let source = self.c.sources.name(index);
@@ -665,8 +664,7 @@ impl Engine {
                 _ => None,
             };
             (Action::Deliver, None, Why::Working { on_until })
-        } else if crisis.is_some()
-            && (self.c.settings.crisis.pass == CrisisPass::Always || on_call)
+        } else if crisis.is_some() && (self.c.settings.crisis.pass == CrisisPass::Always || on_call)
         {
             (
                 Action::DeliverCrisis,

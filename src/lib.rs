@@ -6,10 +6,12 @@
 #![deny(missing_docs)]
 
 pub mod cli;
+pub mod control;
 pub mod crisis;
-pub mod holidays;
 pub mod engine;
 pub mod gate;
+pub mod holidays;
+pub mod live;
 pub mod notification;
 pub mod on_call;
 pub mod schedule;
@@ -17,3 +19,4 @@ pub mod service;
 pub mod settings;
 pub mod simulate;
 pub mod store;
+pub mod wall_timer;

@@ -3,7 +3,8 @@
 
 use anyhow::Context;
 use clap::Parser;
-use couper::cli::{Cli, Command};
+use couper::cli::{self, Cli, Command};
+use couper::control::CouperProxy;
 use couper::settings;
 use std::process::ExitCode;
 
@@ -12,10 +13,15 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("couper: {e:#}");
+            eprintln!("couper: {}", one_line(&e));
             ExitCode::from(1)
         }
     }
+}
+
+/// The error and its causes on one line.
+fn one_line(e: &anyhow::Error) -> String {
+    format!("{e:#}").replace('\n', "; ")
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -47,8 +53,146 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             couper::simulate::run(&settings, store, stdin, &mut stdout)?;
             Ok(ExitCode::SUCCESS)
         }
-        other => {
-            anyhow::bail!("{other:?} is not available yet");
+        Command::Run => {
+            init_logs();
+            let store_path =
+                couper::store::default_path().context("no data directory for the store")?;
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()?;
+            runtime.block_on(async {
+                let shutdown = tokio_util::sync::CancellationToken::new();
+                let stop = shutdown.clone();
+                tokio::spawn(async move {
+                    let mut term =
+                        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                            .ok();
+                    tokio::select! {
+                        _ = tokio::signal::ctrl_c() => {}
+                        _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending().await } } => {}
+                    }
+                    stop.cancel();
+                });
+                let options = couper::live::RunOptions {
+                    settings_path: path,
+                    store_path,
+                    session_bus: None,
+                };
+                couper::live::run(options, shutdown).await
+            })?;
+            Ok(ExitCode::SUCCESS)
         }
+        command => client(command),
     }
+}
+
+fn init_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("COUPER_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+/// The commands that talk to the running gate over its control interface.
+fn client(command: Command) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let conn = zbus::Connection::session()
+            .await
+            .context("no session bus: is this a desktop session?")?;
+        let dbus = zbus::fdo::DBusProxy::new(&conn).await?;
+        let name = zbus::names::BusName::try_from(couper::control::NAME)?;
+        if !dbus.name_has_owner(name).await? {
+            anyhow::bail!(
+                "no Couper gate is running in this session: start it with `couper run` or the Couper app"
+            );
+        }
+        let couper = CouperProxy::new(&conn).await?;
+        let refused = |e: zbus::Error| match e {
+            zbus::Error::MethodError(_, Some(message), _) => anyhow::anyhow!(message),
+            other => anyhow::Error::from(other),
+        };
+        match command {
+            Command::Status { json } => {
+                let status = couper.status().await.map_err(refused)?;
+                print_json_or(json, &status, cli::status_text)?;
+            }
+            Command::Off { until } => {
+                let status = couper
+                    .set_mode("off", until.as_deref().unwrap_or(""))
+                    .await
+                    .map_err(refused)?;
+                println!("{}", cli::status_line(&status)?);
+            }
+            Command::On { until } => {
+                let status = couper
+                    .set_mode("on", until.as_deref().unwrap_or(""))
+                    .await
+                    .map_err(refused)?;
+                println!("{}", cli::status_line(&status)?);
+            }
+            Command::Auto => {
+                let status = couper.set_mode("auto", "").await.map_err(refused)?;
+                println!("{}", cli::status_line(&status)?);
+            }
+            Command::OnCall { state } => {
+                let status = couper
+                    .set_on_call(state == "on")
+                    .await
+                    .map_err(refused)?;
+                println!("{}", cli::status_line(&status)?);
+            }
+            Command::Held { json } => {
+                let held = couper.held().await.map_err(refused)?;
+                let status = couper.status().await.map_err(refused)?;
+                print_json_or(json, &held, |h| cli::held_text(h, &status))?;
+            }
+            Command::Release { ids, all } => {
+                if ids.is_empty() && !all {
+                    anyhow::bail!("say which: couper release ID… or couper release --all");
+                }
+                let n = couper.release(&ids, all).await.map_err(refused)?;
+                println!("released {n}");
+            }
+            Command::Explain { id } => {
+                let explained = couper.explain(id).await.map_err(refused)?;
+                let status = couper.status().await.map_err(refused)?;
+                if explained == "null" {
+                    anyhow::bail!("no notification {id} is known (personal ones are remembered only while Couper runs)");
+                }
+                println!("{}", cli::explain_text(&explained, &status)?);
+            }
+            Command::Alert {
+                crisis,
+                title,
+                body,
+            } => {
+                let answer = couper
+                    .alert(&title, body.as_deref().unwrap_or(""), crisis)
+                    .await
+                    .map_err(refused)?;
+                println!("{}", cli::alert_text(&answer)?);
+            }
+            Command::Run | Command::Check | Command::Simulate { .. } => {}
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+fn print_json_or(
+    json: bool,
+    text: &str,
+    human: impl FnOnce(&str) -> anyhow::Result<String>,
+) -> anyhow::Result<()> {
+    if json {
+        println!("{text}");
+    } else {
+        println!("{}", human(text)?);
+    }
+    Ok(())
 }

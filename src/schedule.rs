@@ -318,7 +318,9 @@ impl Schedule {
             return true;
         }
         let i = self.days_off.partition_point(|&(_, last)| last < date);
-        self.days_off.get(i).is_some_and(|&(first, _)| first <= date)
+        self.days_off
+            .get(i)
+            .is_some_and(|&(first, _)| first <= date)
     }
 
     /// The first certain edge strictly after `t`, of the given kind (`Some(true)`:
@@ -509,7 +511,11 @@ fn compile_day(ranges: &[DayRange]) -> Vec<WeekRange> {
         .iter()
         .filter(|r| r.start < 1440 && r.end <= 1440)
         .map(|r| {
-            let end = if r.end <= r.start { r.end + 1440 } else { r.end };
+            let end = if r.end <= r.start {
+                r.end + 1440
+            } else {
+                r.end
+            };
             (r.start, end)
         })
         .collect();
@@ -863,15 +869,27 @@ mod tests {
         assert!(s.is_working(ts("2026-11-24T03:00:00+01:00")));
         assert!(!s.is_working(ts("2026-11-24T06:00:00+01:00")));
         assert!(!s.is_working(ts("2026-11-23T03:00:00+01:00")));
-        assert_eq!(s.work_day(ts("2026-11-24T03:00:00+01:00")), date(2026, 11, 23));
+        assert_eq!(
+            s.work_day(ts("2026-11-24T03:00:00+01:00")),
+            date(2026, 11, 23)
+        );
     }
 
     #[test]
     fn work_day_before_work_is_the_calendar_day() {
         let s = Schedule::new(&office(PARIS));
-        assert_eq!(s.work_day(ts("2026-11-24T08:00:00+01:00")), date(2026, 11, 24));
-        assert_eq!(s.work_day(ts("2026-11-24T11:00:00+01:00")), date(2026, 11, 24));
-        assert_eq!(s.work_day(ts("2026-11-24T23:00:00+01:00")), date(2026, 11, 24));
+        assert_eq!(
+            s.work_day(ts("2026-11-24T08:00:00+01:00")),
+            date(2026, 11, 24)
+        );
+        assert_eq!(
+            s.work_day(ts("2026-11-24T11:00:00+01:00")),
+            date(2026, 11, 24)
+        );
+        assert_eq!(
+            s.work_day(ts("2026-11-24T23:00:00+01:00")),
+            date(2026, 11, 24)
+        );
     }
 
     #[test]
@@ -888,7 +906,10 @@ mod tests {
             s.next_end(ts("2026-11-23T23:00:00+01:00")),
             Some(ts("2026-11-24T06:00:00+01:00"))
         );
-        assert_eq!(s.work_day(ts("2026-11-24T03:00:00+01:00")), date(2026, 11, 23));
+        assert_eq!(
+            s.work_day(ts("2026-11-24T03:00:00+01:00")),
+            date(2026, 11, 23)
+        );
         assert_eq!(
             s.segment(ts("2026-11-24T03:00:00+01:00")),
             Segment {
@@ -903,7 +924,15 @@ mod tests {
     fn overlapping_and_touching_ranges_of_a_day_merge() {
         let s = schedule(
             PARIS,
-            ["09:00-12:30,18:00-19:00,12:00-18:00", "", "", "", "", "", ""],
+            [
+                "09:00-12:30,18:00-19:00,12:00-18:00",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ],
         );
         assert_eq!(
             span(&s, "2026-11-23T00:00:00+01:00", "2026-11-24T00:00:00+01:00"),
@@ -946,7 +975,10 @@ mod tests {
                 (ts("2026-11-24T10:00:00+01:00"), false),
             ]
         );
-        assert_eq!(s.work_day(ts("2026-11-24T09:00:00+01:00")), date(2026, 11, 23));
+        assert_eq!(
+            s.work_day(ts("2026-11-24T09:00:00+01:00")),
+            date(2026, 11, 23)
+        );
     }
 
     #[test]
@@ -1158,7 +1190,10 @@ mod tests {
                 until: Some(ts("2026-11-27T15:30:00+01:00")),
             }
         );
-        assert_eq!(s.work_day(ts("2026-11-27T16:00:00+01:00")), date(2026, 11, 27));
+        assert_eq!(
+            s.work_day(ts("2026-11-27T16:00:00+01:00")),
+            date(2026, 11, 27)
+        );
     }
 
     #[test]
@@ -1195,14 +1230,19 @@ mod tests {
         });
         assert!(!s.is_working(ts("2026-11-24T01:00:00+01:00")));
         assert!(s.is_working(ts("2026-11-24T03:00:00+01:00")));
-        assert_eq!(s.work_day(ts("2026-11-24T03:00:00+01:00")), date(2026, 11, 23));
+        assert_eq!(
+            s.work_day(ts("2026-11-24T03:00:00+01:00")),
+            date(2026, 11, 23)
+        );
     }
 
     #[test]
     fn transitions_over_a_year_alternate() {
         let s = french_office();
         let all = s.transitions(ts("2026-01-01T00:00:00Z"), ts("2027-01-01T00:00:00Z"));
-        assert!(all.windows(2).all(|w| w[0].working != w[1].working && w[0].at < w[1].at));
+        assert!(all
+            .windows(2)
+            .all(|w| w[0].working != w[1].working && w[0].at < w[1].at));
         assert_eq!(all.first().map(|t| t.working), Some(true));
         // 261 weekdays in 2026, 9 French holidays fall on one of them.
         assert_eq!(all.len(), 2 * (261 - 9));

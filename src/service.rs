@@ -11,6 +11,7 @@ use crate::engine::{
 use crate::notification::Notification;
 use crate::settings::{ReleaseMode, Settings};
 use crate::store::{Held, HistoryEntry, Kind, SeenApp, Store, StoreError};
+use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
@@ -307,13 +308,19 @@ impl Service {
         Ok(outcomes)
     }
 
-    fn apply(&mut self, effects: Vec<Effect>, outcomes: &mut Vec<Outcome>) -> Result<(), StoreError> {
+    fn apply(
+        &mut self,
+        effects: Vec<Effect>,
+        outcomes: &mut Vec<Outcome>,
+    ) -> Result<(), StoreError> {
         let mode = self.engine.settings().release.mode;
         for effect in effects {
             match effect {
                 Effect::Decided(_) => {}
                 Effect::Released(release) => {
-                    let items = self.store.release(&release.ids, release.at, release.cause)?;
+                    let items = self
+                        .store
+                        .release(&release.ids, release.at, release.cause)?;
                     outcomes.push(Outcome::Released {
                         at: release.at,
                         items,
@@ -420,6 +427,58 @@ impl Service {
     pub fn mode(&self) -> Mode {
         self.engine.state().mode
     }
+
+    /// Keeps a value in the store (e.g. the last good settings text).
+    pub fn remember(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.store.set_state(key, value)
+    }
+}
+
+/// The mode a front end asks for by name: `off`, `on`, `auto` or `toggle`.
+pub fn mode_request(name: &str, until: Option<Timestamp>) -> Result<ModeRequest, String> {
+    match name {
+        "off" => Ok(ModeRequest::Off { until }),
+        "on" => Ok(ModeRequest::On { until }),
+        "auto" if until.is_none() => Ok(ModeRequest::Auto),
+        "toggle" if until.is_none() => Ok(ModeRequest::Toggle),
+        "auto" | "toggle" => Err(format!("{name} takes no end time")),
+        other => Err(format!("{other:?} is not a mode: off, on, auto or toggle")),
+    }
+}
+
+/// Reads an end time as a user types it, in `zone`: `HH:MM` (the next such time),
+/// `YYYY-MM-DD HH:MM`, `YYYY-MM-DDTHH:MM`, `YYYY-MM-DD` (its midnight) or RFC 3339.
+pub fn parse_until(text: &str, now: Timestamp, zone: &TimeZone) -> Result<Timestamp, String> {
+    let text = text.trim();
+    let refuse = || {
+        format!(
+            "--until {text:?} is not a time: use HH:MM, YYYY-MM-DD HH:MM or RFC 3339 (2026-11-30T09:00:00+01:00)"
+        )
+    };
+    if let Ok(t) = text.parse::<Timestamp>() {
+        return Ok(t);
+    }
+    let local = |dt: jiff::civil::DateTime| {
+        zone.to_ambiguous_timestamp(dt)
+            .compatible()
+            .map_err(|_| refuse())
+    };
+    if let Ok(time) = text.parse::<jiff::civil::Time>() {
+        let today = now.to_zoned_datetime(zone.clone()).date();
+        let t = local(today.to_datetime(time))?;
+        if t > now {
+            return Ok(t);
+        }
+        let tomorrow = today.tomorrow().map_err(|_| refuse())?;
+        return local(tomorrow.to_datetime(time));
+    }
+    if let Ok(dt) = text.replacen(' ', "T", 1).parse::<jiff::civil::DateTime>() {
+        return local(dt);
+    }
+    if let Ok(date) = text.parse::<jiff::civil::Date>() {
+        return local(date.to_datetime(jiff::civil::Time::midnight()));
+    }
+    Err(refuse())
 }
 
 /// The digest notification for a release: "While you were off: 12 held — Slack 7,
@@ -445,7 +504,12 @@ pub fn digest(items: &[Held]) -> Notification {
         summary: format!("While you were off: {} held — {list}", items.len()),
         body: "Open Couper to read them.".into(),
         icon: "couper".into(),
-        actions: vec!["default".into(), "Show".into(), "open".into(), "Show held".into()],
+        actions: vec![
+            "default".into(),
+            "Show".into(),
+            "open".into(),
+            "Show held".into(),
+        ],
         hints: BTreeMap::new(),
         urgency: crate::notification::Urgency::Normal,
         expire_timeout: -1,

@@ -184,7 +184,6 @@ pub fn run(
     Ok(())
 }
 
-
 fn write_outcomes(
     outcomes: &[Outcome],
     zone: &TimeZone,
@@ -281,7 +280,10 @@ fn parse_line(text: &str) -> Result<(Timestamp, Input), String> {
     }
     match events.len() {
         1 => Ok((at, events.remove(0))),
-        0 => Err("no event: expected one of \"notify\", \"close\", \"mode\", \"on_call\", \"release\"".into()),
+        0 => Err(
+            "no event: expected one of \"notify\", \"close\", \"mode\", \"on_call\", \"release\""
+                .into(),
+        ),
         _ => Err("more than one event on one line".into()),
     }
 }
@@ -302,10 +304,12 @@ fn notification(n: NotifyIn) -> Result<Notification, String> {
         let hint = match value {
             serde_json::Value::String(s) => HintValue::Str(s),
             serde_json::Value::Bool(b) => HintValue::Bool(b),
-            serde_json::Value::Number(num) => match num.as_i64().and_then(|v| i32::try_from(v).ok()) {
-                Some(v) => HintValue::Int(v),
-                None => return Err(format!("\"hints\".{key}: {num} is not a 32-bit integer")),
-            },
+            serde_json::Value::Number(num) => {
+                match num.as_i64().and_then(|v| i32::try_from(v).ok()) {
+                    Some(v) => HintValue::Int(v),
+                    None => return Err(format!("\"hints\".{key}: {num} is not a 32-bit integer")),
+                }
+            }
             other => {
                 return Err(format!(
                     "\"hints\".{key}: {other} is not a string, a boolean or an integer"

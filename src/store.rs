@@ -439,11 +439,11 @@ impl Store {
     fn query_held(&self, condition: &str) -> Result<Vec<Held>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare(&format!("SELECT {HELD_COLUMNS} FROM held WHERE {condition}"))
+            .prepare(&format!(
+                "SELECT {HELD_COLUMNS} FROM held WHERE {condition}"
+            ))
             .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([], held_from_row)
-            .map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([], held_from_row).map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         for row in rows {
             out.push(

@@ -1,6 +1,8 @@
 //! Replays through the `couper` binary, as a user runs them: a realistic week of a
 //! community manager, every decision and release asserted (SPEC §7).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -98,7 +100,11 @@ fn reasons_say_why_in_the_users_words() {
         "held: Slack is a work app and Monday 08:30 is outside your hours; delivered 09:00"
     );
     assert_eq!(reason(5), "delivered: Firefox is not a work app");
-    assert!(reason(7).starts_with("silenced: Agorapulse"), "{}", reason(7));
+    assert!(
+        reason(7).starts_with("silenced: Agorapulse"),
+        "{}",
+        reason(7)
+    );
     assert!(reason(8).contains("you said you are off"), "{}", reason(8));
     assert!(reason(10).contains("Alexandre Cherré"), "{}", reason(10));
     assert!(reason(10).contains("only on call"), "{}", reason(10));
@@ -134,8 +140,14 @@ fn a_malformed_line_stops_the_replay_and_names_its_number() {
         ("{\"at\":\"yesterday\",\"close\":1}\n", "RFC 3339"),
         ("{\"at\":\"2026-11-28T21:04:00\",\"close\":1}\n", "offset"),
         ("{\"at\":\"2026-11-28T21:04:00+01:00\"}\n", "no event"),
-        ("{\"at\":\"2026-11-28T21:04:00+01:00\",\"mode\":\"sleep\"}\n", "mode"),
-        ("{\"at\":\"2026-11-28T21:04:00+01:00\",\"close\":1,\"x\":2}\n", "unknown field"),
+        (
+            "{\"at\":\"2026-11-28T21:04:00+01:00\",\"mode\":\"sleep\"}\n",
+            "mode",
+        ),
+        (
+            "{\"at\":\"2026-11-28T21:04:00+01:00\",\"close\":1,\"x\":2}\n",
+            "unknown field",
+        ),
     ] {
         let out = couper(&["simulate", "--config", config.to_str().unwrap()], bad);
         assert_eq!(out.status.code(), Some(1), "{bad}");
@@ -167,7 +179,11 @@ fn a_hold_with_no_known_start_has_no_until_and_no_release() {
     .unwrap();
     let input = "{\"at\":\"2026-11-28T21:04:00+01:00\",\"notify\":{\"app\":\"Slack\",\"summary\":\"Bryan\"}}\n";
     let out = couper(&["simulate", "--config", config.to_str().unwrap()], input);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let got = lines(&String::from_utf8_lossy(&out.stdout));
     assert_eq!(got.len(), 1);
     assert_eq!(got[0]["decision"], "hold");

@@ -36,8 +36,8 @@ fn add_days(day: Date, n: i64) -> Date {
 }
 
 fn range() -> impl Strategy<Value = DayRange> {
-    // Mostly ordinary ranges, some across midnight, some ending at 24:00; boundaries on
-    // random minutes, with a bias to the DST-prone early hours.
+    // Ordinary ranges, ranges across midnight, ranges ending at 24:00; boundaries on
+    // random minutes, with a bias to the DST-prone early hours and to whole hours.
     prop_oneof![
         (0u16..1440, 1u16..720).prop_map(|(start, len)| DayRange {
             start,
@@ -49,6 +49,11 @@ fn range() -> impl Strategy<Value = DayRange> {
             end: start + len,
         }),
         (0u16..1440).prop_map(|start| DayRange { start, end: 1440 }),
+        // Whole hours, so that ranges of consecutive days touch or overlap often.
+        (0u16..24, 0u16..=24).prop_map(|(start, end)| DayRange {
+            start: start * 60,
+            end: end * 60,
+        }),
     ]
     .prop_filter("start == end is refused when parsing", |r| r.start != r.end)
 }
@@ -150,7 +155,10 @@ fn settings(case: &Case, zone: &TimeZone, t: Timestamp) -> Settings {
                 ),
                 1 => (TimeOffBound::DateTime(start), TimeOffBound::DateTime(end)),
                 2 => (TimeOffBound::Date(first), TimeOffBound::DateTime(end)),
-                _ => (TimeOffBound::DateTime(start), TimeOffBound::Date(end.date())),
+                _ => (
+                    TimeOffBound::DateTime(start),
+                    TimeOffBound::Date(end.date()),
+                ),
             };
             TimeOff {
                 start,
@@ -190,14 +198,18 @@ fn oracle_resolve(zone: &TimeZone, dt: DateTime) -> Timestamp {
 fn oracle_periods(settings: &Settings, first: Date, last: Date) -> Vec<(Timestamp, Timestamp)> {
     let zone = &settings.timezone;
     let holidays = |day: Date| {
-        (settings.holidays.is_some() && couper::holidays::french_holidays(day.year()).contains(&day))
+        (settings.holidays.is_some()
+            && couper::holidays::french_holidays(day.year()).contains(&day))
             || settings.extra_holidays.contains(&day)
     };
     let dated_off = |day: Date| {
-        settings.time_off.iter().any(|off| match (off.start, off.end) {
-            (TimeOffBound::Date(a), TimeOffBound::Date(b)) => a <= day && day <= b,
-            _ => false,
-        })
+        settings
+            .time_off
+            .iter()
+            .any(|off| match (off.start, off.end) {
+                (TimeOffBound::Date(a), TimeOffBound::Date(b)) => a <= day && day <= b,
+                _ => false,
+            })
     };
     let local = |day: Date, minutes: u16| {
         let day = add_days(day, i64::from(minutes / 1440));
@@ -212,7 +224,11 @@ fn oracle_periods(settings: &Settings, first: Date, last: Date) -> Vec<(Timestam
     while day <= last {
         if !holidays(day) && !dated_off(day) {
             for r in settings.hours.day(day.weekday()) {
-                let end = if r.end <= r.start { r.end + 1440 } else { r.end };
+                let end = if r.end <= r.start {
+                    r.end + 1440
+                } else {
+                    r.end
+                };
                 let (a, b) = (local(day, r.start), local(day, end));
                 if a < b {
                     pieces.push((a, b));
@@ -325,7 +341,12 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     prop_assert_eq!(segment.until, until);
     if let Some(until) = until {
         prop_assert!(until > t);
-        prop_assert_eq!(s.is_working(until), !working, "state at the change {}", until);
+        prop_assert_eq!(
+            s.is_working(until),
+            !working,
+            "state at the change {}",
+            until
+        );
         let just_before = until - SignedDuration::from_nanos(1);
         prop_assert_eq!(s.is_working(just_before), working);
         let minutes = (until.as_second() - t.as_second()) / 60;
@@ -345,7 +366,10 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     if let Some(since) = segment.since {
         prop_assert!(since <= t);
         prop_assert_eq!(s.is_working(since), working);
-        prop_assert_eq!(s.is_working(since - SignedDuration::from_nanos(1)), !working);
+        prop_assert_eq!(
+            s.is_working(since - SignedDuration::from_nanos(1)),
+            !working
+        );
     }
 
     // Work day: the start day of the period, or the calendar day.
@@ -365,13 +389,24 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
         prop_assert_ne!(tr.working, state, "transitions alternate");
         prop_assert!(tr.at > at && tr.at <= to);
         prop_assert_eq!(s.is_working(tr.at), tr.working);
-        let expected = if state { s.next_end(at) } else { s.next_start(at) };
+        let expected = if state {
+            s.next_end(at)
+        } else {
+            s.next_start(at)
+        };
         prop_assert_eq!(expected, Some(tr.at));
         state = tr.working;
         at = tr.at;
     }
-    let after = if state { s.next_end(at) } else { s.next_start(at) };
-    prop_assert!(after.is_none_or(|x| x > to), "a change after the last transition");
+    let after = if state {
+        s.next_end(at)
+    } else {
+        s.next_start(at)
+    };
+    prop_assert!(
+        after.is_none_or(|x| x > to),
+        "a change after the last transition"
+    );
     if let Some(oracle_to) = Some(to).filter(|&to| to < known_to) {
         let oracle: Vec<(Timestamp, bool)> = periods
             .iter()
@@ -401,10 +436,19 @@ fn segment_of_a_week_of_instants_matches_is_working() {
     let hours = WeeklyHours {
         days: std::array::from_fn(|i| match i {
             0..=4 => vec![
-                DayRange { start: 540, end: 750 },
-                DayRange { start: 810, end: 1080 },
+                DayRange {
+                    start: 540,
+                    end: 750,
+                },
+                DayRange {
+                    start: 810,
+                    end: 1080,
+                },
             ],
-            5 => vec![DayRange { start: 1320, end: 360 }],
+            5 => vec![DayRange {
+                start: 1320,
+                end: 360,
+            }],
             _ => vec![],
         }),
     };

@@ -50,7 +50,9 @@ pub(super) fn render(d: &Decision, settings: &Settings, schedule: &Schedule) -> 
     let source = d.source.as_deref().unwrap_or("");
     match &d.why {
         Why::Personal { app } => format!("delivered: {app} is not a work app"),
-        Why::Working { on_until: Some(until) } => format!(
+        Why::Working {
+            on_until: Some(until),
+        } => format!(
             "delivered: {source} is a work app and you said you are working until {}",
             short(&at, &until.to_zoned_datetime(zone.clone()))
         ),

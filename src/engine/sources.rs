@@ -9,6 +9,11 @@ use crate::settings::{OffHours, WorkApp};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// The app name of `couper alert` notifications.
+pub const ALERT_APP: &str = "couper-alert";
+/// The name of their built-in work source.
+const ALERT_NAME: &str = "Couper alert";
+
 #[derive(Debug, Clone)]
 struct Source {
     name: Arc<str>,
@@ -42,19 +47,31 @@ impl Sources {
                 .or_default()
                 .push(index);
         }
+        // `couper alert` is always a work source, after the user's own.
+        let index = sources.sources.len();
+        sources.sources.push(Source {
+            name: Arc::from(ALERT_NAME),
+            account: None,
+            off_hours: OffHours::Hold,
+        });
+        sources
+            .by_app
+            .entry(ALERT_APP.to_string())
+            .or_default()
+            .push(index);
         sources
     }
 
     /// The first source matching `n`, by index.
     pub(crate) fn find(&self, n: &Notification) -> Option<usize> {
-        if self.sources.is_empty() {
-            return None;
-        }
         let mut best: Option<usize> = None;
         let mut text: Option<String> = None;
         let entry = n.desktop_entry().map(|e| e.trim_end_matches(".desktop"));
         let last_part = entry.and_then(|e| e.rsplit_once('.').map(|(_, last)| last));
-        for key in [Some(n.app.as_str()), entry, last_part].into_iter().flatten() {
+        for key in [Some(n.app.as_str()), entry, last_part]
+            .into_iter()
+            .flatten()
+        {
             let Some(candidates) = self.lookup(key) else {
                 continue;
             };
@@ -139,8 +156,14 @@ mod tests {
     fn app_name_and_desktop_entry_match_case_insensitively() {
         let s = Sources::new(&[app("Slack", "slack", None), app("Teams", "teams", None)]);
         assert_eq!(s.find(&note("Slack", None, "a", "b")), Some(0));
-        assert_eq!(s.find(&note("notify-send", Some("slack"), "a", "b")), Some(0));
-        assert_eq!(s.find(&note("x", Some("com.microsoft.Teams"), "a", "b")), Some(1));
+        assert_eq!(
+            s.find(&note("notify-send", Some("slack"), "a", "b")),
+            Some(0)
+        );
+        assert_eq!(
+            s.find(&note("x", Some("com.microsoft.Teams"), "a", "b")),
+            Some(1)
+        );
         assert_eq!(s.find(&note("WhatsApp", None, "a", "b")), None);
     }
 
@@ -151,7 +174,10 @@ mod tests {
             s.find(&note("Firefox", None, "New mail", "to gwen@ouest.digital")),
             Some(0)
         );
-        assert_eq!(s.find(&note("Firefox", None, "New mail", "to me@home.fr")), None);
+        assert_eq!(
+            s.find(&note("Firefox", None, "New mail", "to me@home.fr")),
+            None
+        );
     }
 
     #[test]

@@ -109,9 +109,18 @@ fn engine(settings: &Settings, now: Timestamp) -> Engine {
 fn work_app_in_hours_is_delivered_and_personal_app_always() {
     let s = settings();
     let mut e = engine(&s, at("2026-11-30T10:00"));
-    let (d, _) = notify(&mut e, 1, &slack("Bryan", "On publie ?"), at("2026-11-30T10:00"));
+    let (d, _) = notify(
+        &mut e,
+        1,
+        &slack("Bryan", "On publie ?"),
+        at("2026-11-30T10:00"),
+    );
     assert_eq!(d.action, Action::Deliver);
-    assert!(e.reason(&d).contains("within your hours"), "{}", e.reason(&d));
+    assert!(
+        e.reason(&d).contains("within your hours"),
+        "{}",
+        e.reason(&d)
+    );
     let whatsapp = Notification {
         app: "WhatsApp".into(),
         summary: "Maman".into(),
@@ -127,7 +136,12 @@ fn work_app_in_hours_is_delivered_and_personal_app_always() {
 fn saturday_night_is_held_until_monday_and_released_exactly_once() {
     let s = settings();
     let mut e = engine(&s, at("2026-11-28T21:00"));
-    let (d, _) = notify(&mut e, 1, &slack("Bryan", "On publie ?"), at("2026-11-28T21:04"));
+    let (d, _) = notify(
+        &mut e,
+        1,
+        &slack("Bryan", "On publie ?"),
+        at("2026-11-28T21:04"),
+    );
     assert_eq!(d.action, Action::Hold);
     assert_eq!(d.until, Some(at("2026-11-30T09:00")));
     assert_eq!(
@@ -161,7 +175,12 @@ fn off_at_11_lasts_until_next_work_day() {
             "off said {when}"
         );
         // Monday 14:00 is inside the hours but off: held.
-        let (d, _) = notify(&mut e, 1, &slack("Bryan", "?"), at("2026-11-30T18:30").max(at(when)));
+        let (d, _) = notify(
+            &mut e,
+            1,
+            &slack("Bryan", "?"),
+            at("2026-11-30T18:30").max(at(when)),
+        );
         assert_eq!(d.action, Action::Hold);
         assert_eq!(d.until, Some(at("2026-12-01T09:00")));
         let effects = e.handle(Event::Tick, at("2026-12-01T09:00"));
@@ -174,7 +193,10 @@ fn off_at_11_lasts_until_next_work_day() {
 fn off_during_a_lunch_break_still_means_the_rest_of_the_day() {
     let s = settings();
     let mut e = engine(&s, at("2026-11-30T12:45"));
-    e.handle(Event::Mode(ModeRequest::Off { until: None }), at("2026-11-30T12:45"));
+    e.handle(
+        Event::Mode(ModeRequest::Off { until: None }),
+        at("2026-11-30T12:45"),
+    );
     assert!(!e.state().working);
     e.handle(Event::Tick, at("2026-11-30T13:30"));
     assert!(!e.state().working, "13:30 must stay off");
@@ -186,12 +208,20 @@ fn on_releases_at_once_and_ends_after_an_hour() {
     let mut e = engine(&s, at("2026-11-28T20:00"));
     notify(&mut e, 1, &slack("a", "b"), at("2026-11-28T20:00"));
     notify(&mut e, 2, &slack("c", "d"), at("2026-11-28T20:01"));
-    let effects = e.handle(Event::Mode(ModeRequest::On { until: None }), at("2026-11-28T21:00"));
-    assert_eq!(releases(&effects), vec![(at("2026-11-28T21:00"), vec![1, 2])]);
+    let effects = e.handle(
+        Event::Mode(ModeRequest::On { until: None }),
+        at("2026-11-28T21:00"),
+    );
+    assert_eq!(
+        releases(&effects),
+        vec![(at("2026-11-28T21:00"), vec![1, 2])]
+    );
     assert!(e.state().working);
     let (d, _) = notify(&mut e, 3, &slack("e", "f"), at("2026-11-28T21:30"));
     assert_eq!(d.action, Action::Deliver);
-    assert!(e.reason(&d).contains("you said you are working until 22:00"));
+    assert!(e
+        .reason(&d)
+        .contains("you said you are working until 22:00"));
     let (d, _) = notify(&mut e, 4, &slack("g", "h"), at("2026-11-28T22:00"));
     assert_eq!(d.action, Action::Hold, "on lasts one hour");
     assert_eq!(e.state().mode, Mode::Auto);
@@ -213,20 +243,40 @@ fn the_tray_toggle_sets_off_in_hours_and_on_outside() {
 fn crises_pass_always_or_only_on_call() {
     let mut s = settings();
     let mut e = engine(&s, at("2026-11-28T21:00"));
-    let (d, _) = notify(&mut e, 1, &slack("Client", "C'est la CRISÉ totale"), at("2026-11-28T21:00"));
+    let (d, _) = notify(
+        &mut e,
+        1,
+        &slack("Client", "C'est la CRISÉ totale"),
+        at("2026-11-28T21:00"),
+    );
     assert_eq!(d.action, Action::DeliverCrisis, "accents and case fold");
-    let (d, _) = notify(&mut e, 2, &slack("Client", "Un bad buzz sur la page"), at("2026-11-28T21:01"));
+    let (d, _) = notify(
+        &mut e,
+        2,
+        &slack("Client", "Un bad buzz sur la page"),
+        at("2026-11-28T21:01"),
+    );
     assert_eq!(d.action, Action::DeliverCrisis);
     assert_eq!(d.crisis, Some(CrisisWhy::Keyword("bad buzz".into())));
 
     s.crisis.pass = CrisisPass::OnCall;
     let mut e = engine(&s, at("2026-11-28T21:00"));
-    let (d, _) = notify(&mut e, 1, &slack("Client", "bad buzz"), at("2026-11-28T21:00"));
+    let (d, _) = notify(
+        &mut e,
+        1,
+        &slack("Client", "bad buzz"),
+        at("2026-11-28T21:00"),
+    );
     assert_eq!(d.action, Action::Hold);
     assert!(d.crisis.is_some(), "recognised, not let through");
     assert!(e.reason(&d).contains("only on call"), "{}", e.reason(&d));
     e.handle(Event::OnCall(true), at("2026-11-28T21:05"));
-    let (d, _) = notify(&mut e, 2, &slack("Client", "bad buzz"), at("2026-11-28T21:06"));
+    let (d, _) = notify(
+        &mut e,
+        2,
+        &slack("Client", "bad buzz"),
+        at("2026-11-28T21:06"),
+    );
     assert_eq!(d.action, Action::DeliverCrisis);
     assert!(e.reason(&d).contains("you are on call"), "{}", e.reason(&d));
 }
@@ -274,13 +324,22 @@ fn repeat_sender_reaching_the_count_is_a_crisis() {
     });
     let mut e = engine(&s, at("2026-11-28T21:00"));
     let n = slack("Bryan", "tu es là ?");
-    assert_eq!(notify(&mut e, 1, &n, at("2026-11-28T21:00")).0.action, Action::Hold);
-    assert_eq!(notify(&mut e, 2, &n, at("2026-11-28T21:04")).0.action, Action::Hold);
+    assert_eq!(
+        notify(&mut e, 1, &n, at("2026-11-28T21:00")).0.action,
+        Action::Hold
+    );
+    assert_eq!(
+        notify(&mut e, 2, &n, at("2026-11-28T21:04")).0.action,
+        Action::Hold
+    );
     let (d, _) = notify(&mut e, 3, &n, at("2026-11-28T21:09"));
     assert_eq!(d.action, Action::DeliverCrisis);
     assert!(matches!(d.crisis, Some(CrisisWhy::Repeat { count: 3, .. })));
     // Outside the window it starts again.
-    assert_eq!(notify(&mut e, 4, &n, at("2026-11-28T22:00")).0.action, Action::Hold);
+    assert_eq!(
+        notify(&mut e, 4, &n, at("2026-11-28T22:00")).0.action,
+        Action::Hold
+    );
 }
 
 #[test]
@@ -349,16 +408,23 @@ fn off_with_hours_around_the_clock_lasts_until_the_schedule_changes() {
     };
     let mut e = engine(&s, at("2026-11-28T21:00"));
     assert!(e.state().working);
-    e.handle(Event::Mode(ModeRequest::Off { until: None }), at("2026-11-28T21:00"));
+    e.handle(
+        Event::Mode(ModeRequest::Off { until: None }),
+        at("2026-11-28T21:00"),
+    );
     assert!(matches!(e.state().mode, Mode::Off { until: None, .. }));
     let (d, _) = notify(&mut e, 1, &slack("a", "b"), at("2026-11-28T21:01"));
     assert_eq!(d.action, Action::Hold);
     assert_eq!(d.until, None);
-    assert!(e.reason(&d).ends_with("delivered when you are back at work"));
+    assert!(e
+        .reason(&d)
+        .ends_with("delivered when you are back at work"));
     // The user changes the hours: off now ends at the next work day's start.
     let office = settings();
     let effects = e.handle(Event::Settings(&office), at("2026-11-28T21:30"));
-    assert!(effects.iter().any(|f| matches!(f, Effect::ModeChanged { .. })));
+    assert!(effects
+        .iter()
+        .any(|f| matches!(f, Effect::ModeChanged { .. })));
     let r = releases(&e.handle(Event::Tick, at("2026-11-30T10:00")));
     assert_eq!(r, vec![(at("2026-11-30T09:00"), vec![1])]);
 }
@@ -411,6 +477,9 @@ fn next_wake_follows_transitions_and_mode_ends() {
     assert_eq!(e.next_wake(), Some(at("2026-11-30T12:30")));
     e.handle(Event::Tick, at("2026-11-30T12:30"));
     assert_eq!(e.next_wake(), Some(at("2026-11-30T13:30")));
-    e.handle(Event::Mode(ModeRequest::On { until: None }), at("2026-11-30T12:40"));
+    e.handle(
+        Event::Mode(ModeRequest::On { until: None }),
+        at("2026-11-30T12:40"),
+    );
     assert_eq!(e.next_wake(), Some(at("2026-11-30T13:40")));
 }

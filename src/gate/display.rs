@@ -375,8 +375,12 @@ mod tests {
             "[D-BUS Service]\nName=org.freedesktop.Notifications\nExec=/usr/bin/dunst\n\
              SystemdService=dunst.service\n",
         );
-        write(&dir, "ca.desrt.dconf.service", "[D-BUS Service]\nName=ca.desrt.dconf\nExec=/usr/libexec/dconf-service\n");
-        let found = find_in(&[dir.clone()]).unwrap();
+        write(
+            &dir,
+            "ca.desrt.dconf.service",
+            "[D-BUS Service]\nName=ca.desrt.dconf\nExec=/usr/libexec/dconf-service\n",
+        );
+        let found = find_in(std::slice::from_ref(&dir)).unwrap();
         assert_eq!(found.argv, ["/usr/bin/dunst"]);
         assert_eq!(found.found_in, Some(dir.join("org.knopwob.dunst.service")));
     }
@@ -406,8 +410,16 @@ mod tests {
         let user = tmp.path().join("home/dbus-1/services");
         let system = tmp.path().join("usr/dbus-1/services");
         // The user renamed the service of the system's file: it no longer names the spec.
-        write(&user, "org.knopwob.dunst.service", "[D-BUS Service]\nName=org.knopwob.Off\nExec=/usr/bin/dunst\n");
-        write(&system, "org.knopwob.dunst.service", "[D-BUS Service]\nName=org.freedesktop.Notifications\nExec=/usr/bin/dunst\n");
+        write(
+            &user,
+            "org.knopwob.dunst.service",
+            "[D-BUS Service]\nName=org.knopwob.Off\nExec=/usr/bin/dunst\n",
+        );
+        write(
+            &system,
+            "org.knopwob.dunst.service",
+            "[D-BUS Service]\nName=org.freedesktop.Notifications\nExec=/usr/bin/dunst\n",
+        );
         write(&system, "org.xfce.xfce4-notifyd.Notifications.service", "[D-BUS Service]\nName=org.freedesktop.Notifications\nExec=/usr/lib/xfce4/notifyd/xfce4-notifyd\n");
         let found = find_in(&[user, system]).unwrap();
         assert_eq!(found.argv, ["/usr/lib/xfce4/notifyd/xfce4-notifyd"]);
@@ -418,7 +430,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("dbus-1/services");
         write(&dir, "org.example.Notifier.service", "[D-BUS Service]\nName=org.freedesktop.Notifications\nSystemdService=notifier.service\n");
-        match find_in(&[dir.clone()]) {
+        match find_in(std::slice::from_ref(&dir)) {
             Err(GateError::SystemdOnly { file, unit }) => {
                 assert_eq!(file, dir.join("org.example.Notifier.service"));
                 assert_eq!(unit, "notifier.service");
@@ -431,17 +443,23 @@ mod tests {
     fn no_file_names_what_was_searched() {
         let tmp = tempfile::tempdir().unwrap();
         let missing = tmp.path().join("nothing/dbus-1/services");
-        let err = find_in(&[missing.clone()]).unwrap_err();
-        assert!(matches!(&err, GateError::NoDisplayDaemon { searched } if searched == &[missing.clone()]));
+        let err = find_in(std::slice::from_ref(&missing)).unwrap_err();
+        assert!(
+            matches!(&err, GateError::NoDisplayDaemon { searched } if searched == std::slice::from_ref(&missing))
+        );
         assert!(err.to_string().contains(&missing.display().to_string()));
     }
 
     #[test]
     fn settings_command_comes_first_and_must_not_be_empty() {
-        let found = display_command(Some(vec!["dunst".into(), "-config".into(), "x".into()])).unwrap();
+        let found =
+            display_command(Some(vec!["dunst".into(), "-config".into(), "x".into()])).unwrap();
         assert_eq!(found.argv, ["dunst", "-config", "x"]);
         assert_eq!(found.found_in, None);
-        assert!(matches!(display_command(Some(vec![])), Err(GateError::EmptyCommand)));
+        assert!(matches!(
+            display_command(Some(vec![])),
+            Err(GateError::EmptyCommand)
+        ));
     }
 
     #[test]
@@ -455,7 +473,11 @@ mod tests {
             ]
         );
         assert_eq!(
-            dirs_from(Some("/data".into()), Some("/home/gwen".into()), Some("/a:relative:/b".into())),
+            dirs_from(
+                Some("/data".into()),
+                Some("/home/gwen".into()),
+                Some("/a:relative:/b".into())
+            ),
             [
                 PathBuf::from("/data/dbus-1/services"),
                 PathBuf::from("/a/dbus-1/services"),
@@ -467,7 +489,10 @@ mod tests {
     #[test]
     fn exec_lines_split_like_dbus() {
         assert_eq!(split_exec("a  b\tc").unwrap(), ["a", "b", "c"]);
-        assert_eq!(split_exec(r#"a "b c" 'd e' f\ g"#).unwrap(), ["a", "b c", "d e", "f g"]);
+        assert_eq!(
+            split_exec(r#"a "b c" 'd e' f\ g"#).unwrap(),
+            ["a", "b c", "d e", "f g"]
+        );
         assert_eq!(split_exec(r#"a "x\"y""#).unwrap(), ["a", "x\"y"]);
         assert_eq!(split_exec("a ''").unwrap(), ["a", ""]);
         assert_eq!(split_exec("a 'open"), None);

@@ -147,7 +147,10 @@ mod tests {
             pid: None,
         };
         let line = e.to_string();
-        assert!(line.contains("owned by gnome-shell, the desktop shell"), "{line}");
+        assert!(
+            line.contains("owned by gnome-shell, the desktop shell"),
+            "{line}"
+        );
         assert!(!line.contains('\n'));
     }
 }

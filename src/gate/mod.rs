@@ -321,13 +321,7 @@ pub async fn start(
         display_bus: children.bus.address().into(),
         display: Arc::new(display),
     };
-    let supervisor = tokio::spawn(supervise(
-        children,
-        session,
-        stop.clone(),
-        tracker,
-        failed,
-    ));
+    let supervisor = tokio::spawn(supervise(children, session, stop.clone(), tracker, failed));
     Ok(Gate {
         handle,
         supervisor,
@@ -408,7 +402,10 @@ async fn serve(
         Ok(RequestNameReply::PrimaryOwner | RequestNameReply::AlreadyOwner) => Ok(requests),
         Ok(_) | Err(zbus::Error::NameTaken) => {
             let owner = display::name_owner(session).await.ok().flatten();
-            let owner = owner.as_ref().map(|o| o.as_str()).unwrap_or("another program");
+            let owner = owner
+                .as_ref()
+                .map(|o| o.as_str())
+                .unwrap_or("another program");
             Err(name_taken(session, owner).await)
         }
         Err(e) => Err(GateError::SessionBus(e)),
@@ -450,7 +447,10 @@ async fn finish(
 ) {
     stop.cancel();
     tracker.close();
-    if tokio::time::timeout(STOP_GRACE, tracker.wait()).await.is_err() {
+    if tokio::time::timeout(STOP_GRACE, tracker.wait())
+        .await
+        .is_err()
+    {
         tracing::warn!("the gate's tasks did not end in time");
     }
     if let Err(e) = session.release_name(NOTIFICATIONS).await {

@@ -61,7 +61,9 @@ impl PrivateBus {
             }),
             Ok(_) => {
                 let status = child::status_text(bus.wait().await);
-                Err(failed(format!("it exited ({status}) before giving its address")))
+                Err(failed(format!(
+                    "it exited ({status}) before giving its address"
+                )))
             }
             Err(_) => {
                 let _ = child::stop(&mut bus).await;

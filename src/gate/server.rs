@@ -207,10 +207,7 @@ impl Server {
 }
 
 fn wants_no_reply(header: &Header<'_>) -> bool {
-    header
-        .primary()
-        .flags()
-        .contains(Flags::NO_REPLY_EXPECTED)
+    header.primary().flags().contains(Flags::NO_REPLY_EXPECTED)
 }
 
 /// The introspection data of the objects Couper serves: its one object and the nodes
@@ -225,7 +222,9 @@ fn introspection(path: &str) -> Option<String> {
         PATH => return Some(format!("{DOCTYPE}\n{OBJECT}")),
         _ => return None,
     };
-    Some(format!("{DOCTYPE}\n<node>\n <node name=\"{child}\"/>\n</node>\n"))
+    Some(format!(
+        "{DOCTYPE}\n<node>\n <node name=\"{child}\"/>\n</node>\n"
+    ))
 }
 
 const OBJECT: &str = r#"<node>

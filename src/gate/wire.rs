@@ -147,12 +147,21 @@ mod tests {
     #[test]
     fn notify_arguments_become_a_notification() {
         let image = OwnedVariant::try_from(Variant::from(zbus::Structure::from((
-            1i32, 1i32, 4i32, true, 8i32, 4i32, vec![0u8, 1, 2, 3],
+            1i32,
+            1i32,
+            4i32,
+            true,
+            8i32,
+            4i32,
+            vec![0u8, 1, 2, 3],
         ))))
         .unwrap();
         let (replaces, n, extras) = from_notify(args(vec![
             ("urgency", OwnedVariant::from(2u8)),
-            ("desktop-entry", OwnedVariant::from(zbus::Str::from("slack"))),
+            (
+                "desktop-entry",
+                OwnedVariant::from(zbus::Str::from("slack")),
+            ),
             ("x-couper-crisis", OwnedVariant::from(true)),
             ("image-data", image),
         ]));
@@ -177,7 +186,10 @@ mod tests {
 
     #[test]
     fn display_hints_carry_urgency_and_crisis_makes_it_critical() {
-        let (_, n, extras) = from_notify(args(vec![("sound-name", OwnedVariant::from(zbus::Str::from("bell")))]));
+        let (_, n, extras) = from_notify(args(vec![(
+            "sound-name",
+            OwnedVariant::from(zbus::Str::from("bell")),
+        )]));
         let hints = display_hints(&n, false, &extras);
         assert_eq!(hints.get("urgency"), Some(&Variant::from(1u8)));
         assert_eq!(hints.get("sound-name"), Some(&Variant::from("bell")));

@@ -14,8 +14,7 @@ pub(super) use forms::WEEKDAY_KEYS;
 
 use super::{
     CrisisPass, CrisisSettings, DisplaySettings, HolidayCalendar, OffHours, OnCallSettings,
-    ReleaseMode, Repeat, Rotation, Settings, Shift, TimeOff, TimeOffBound, WeeklyHours,
-    WorkApp,
+    ReleaseMode, Repeat, Rotation, Settings, Shift, TimeOff, TimeOffBound, WeeklyHours, WorkApp,
 };
 use forms::{parse_date, parse_datetime, parse_range, parse_time_off_bound, parse_week_time};
 use jiff::tz::TimeZone;
@@ -92,7 +91,11 @@ pub fn parse(text: &str, file: &str) -> Result<Settings, Refusals> {
 /// The 1-based line of byte `offset` in `text`.
 fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// `prefix.name`, or `name` at the top.
@@ -149,7 +152,7 @@ impl Check<'_> {
             settings.holidays = self.value("holidays", calendar, |name| holiday_calendar(name));
         }
         for day in &raw.extra_holidays {
-            if let Some(date) = self.value("extra_holidays", day, |v| date_value(v)) {
+            if let Some(date) = self.value("extra_holidays", day, date_value) {
                 settings.extra_holidays.push(date);
             }
         }
@@ -221,28 +224,31 @@ impl Check<'_> {
         let app = self.value(&join(key, "app"), &raw.app, |app| {
             not_empty(app, "app").map(|()| app.trim().to_lowercase())
         });
+        // Outer `None`: refused (every key is still checked, so all refusals are told).
         let account = match &raw.account {
-            Some(account) => Some(self.value(&join(key, "account"), account, |account| {
-                not_empty(account, "account (leave it out to match every account)")
-                    .map(|()| account.clone())
-            })?),
-            None => None,
+            Some(account) => self
+                .value(&join(key, "account"), account, |account| {
+                    not_empty(account, "account (leave it out to match every account)")
+                        .map(|()| account.clone())
+                })
+                .map(Some),
+            None => Some(None),
         };
         let off_hours = match &raw.off_hours {
-            Some(off_hours) => self.value(&join(key, "off_hours"), off_hours, |v| {
-                match v.as_str() {
+            Some(off_hours) => {
+                self.value(&join(key, "off_hours"), off_hours, |v| match v.as_str() {
                     "hold" => Ok(OffHours::Hold),
                     "drop" => Ok(OffHours::Drop),
                     other => Err(not_one_of(other, &["hold", "drop"])),
-                }
-            })?,
-            None => OffHours::default(),
+                })
+            }
+            None => Some(OffHours::default()),
         };
         Some(WorkApp {
             name: name?,
             app: app?,
-            account,
-            off_hours,
+            account: account?,
+            off_hours: off_hours?,
         })
     }
 
@@ -349,16 +355,16 @@ impl Check<'_> {
         let Some(command) = &raw.command else {
             return DisplaySettings::default();
         };
-        let command = self.value("display.command", command, |words| {
-            match words.first() {
-                None => Err("the command is empty; leave it out to find the display daemon \
+        let command = self.value("display.command", command, |words| match words.first() {
+            None => Err(
+                "the command is empty; leave it out to find the display daemon \
                              from the D-Bus activation files"
-                    .to_string()),
-                Some(program) if program.trim().is_empty() => {
-                    Err("the program name is empty".to_string())
-                }
-                Some(_) => Ok(words.clone()),
+                    .to_string(),
+            ),
+            Some(program) if program.trim().is_empty() => {
+                Err("the program name is empty".to_string())
             }
+            Some(_) => Ok(words.clone()),
         });
         DisplaySettings { command }
     }
@@ -369,7 +375,8 @@ fn time_zone(name: &str) -> Result<TimeZone, String> {
     if name.trim().is_empty() {
         return Err("the time zone is empty; leave it out to use the system's".to_string());
     }
-    TimeZone::get(name).map_err(|_| format!("unknown time zone {name:?} (an IANA name such as \"Europe/Paris\")"))
+    TimeZone::get(name)
+        .map_err(|_| format!("unknown time zone {name:?} (an IANA name such as \"Europe/Paris\")"))
 }
 
 /// The built-in holiday calendar called `name`.
@@ -489,7 +496,10 @@ fn toml_refusal(error: &toml::de::Error, text: &str, file: &str) -> Refusal {
             .replace(['`'], "");
         let parent = path.rsplit_once('.').map_or("", |(parent, _)| parent);
         let reason = if parent == "hours" {
-            format!("unknown weekday {name:?}; the days are {}", WEEKDAY_KEYS.join(", "))
+            format!(
+                "unknown weekday {name:?}; the days are {}",
+                WEEKDAY_KEYS.join(", ")
+            )
         } else if known.is_empty() || known.starts_with("there are no fields") {
             format!("unknown key {name:?}")
         } else {
@@ -579,5 +589,55 @@ fn visit_value(value: &toml_edit::Value, path: &str, at: usize, best: &mut Best)
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_counted_from_one() {
+        let text = "a = 1\nb = 2\n";
+        assert_eq!(line_of(text, 0), 1);
+        assert_eq!(line_of(text, 6), 2);
+        assert_eq!(line_of(text, 99), 3);
+    }
+
+    #[test]
+    fn the_path_at_an_offset_is_the_innermost_key() {
+        let text = "x = 1\n[[work_apps]]\nname = \"a\"\n[[work_apps]]\nname = \"b\"\n\
+                    [on_call]\nshifts = [\n  { start = \"s\" },\n  { end = \"e\" },\n]\n";
+        let document = toml_edit::Document::parse(text).unwrap();
+        let at = |needle: &str| path_at(document.as_table(), text.find(needle).unwrap());
+        assert_eq!(at("x =").as_deref(), Some("x"));
+        assert_eq!(at("\"b\"").as_deref(), Some("work_apps[2].name"));
+        assert_eq!(at("end").as_deref(), Some("on_call.shifts[2].end"));
+        assert_eq!(at("{ start").as_deref(), Some("on_call.shifts[1]"));
+    }
+
+    #[test]
+    fn serde_type_names_are_said_in_plain_words() {
+        assert_eq!(
+            plain_type_words("invalid type: string \"x\", expected i64"),
+            "wrong type: string \"x\", expected a whole number"
+        );
+        assert_eq!(
+            plain_type_words("invalid type: integer `3`, expected struct Repeat"),
+            "wrong type: integer `3`, expected a table"
+        );
+    }
+
+    #[test]
+    fn refusals_come_in_file_order_whatever_the_check_order() {
+        // `release` is checked after `crisis`, but written first here.
+        let text = "[release]\nmode = \"x\"\n[crisis]\npass = \"y\"\n";
+        let keys: Vec<String> = parse(text, "f")
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|r| r.key)
+            .collect();
+        assert_eq!(keys, ["release.mode", "crisis.pass"]);
     }
 }

@@ -9,9 +9,7 @@
 //! same (`app = "Slack"`, `start = 2026-12-24`) is therefore left as they wrote it.
 
 use super::parse::WEEKDAY_KEYS;
-use super::{
-    CrisisPass, HolidayCalendar, OffHours, ReleaseMode, Settings, TimeOffBound, WeekTime,
-};
+use super::{CrisisPass, HolidayCalendar, OffHours, ReleaseMode, Settings, TimeOffBound, WeekTime};
 use jiff::civil::DateTime;
 use std::path::Path;
 use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
@@ -68,11 +66,12 @@ fn merge(
         }
         let empty = toml::Table::new();
         match (old, now, edited.get_mut(key)) {
-            // A table emptied: keep its header and the user's comments around it.
-            (Some(toml::Value::Table(old)), None, Some(item)) if item.is_table_like() => {
-                if let Some(table) = item.as_table_like_mut() {
-                    merge(table, old, &empty, &Table::new(), None);
-                }
+            // A section emptied (`[display]` with nothing left): keep its header and the
+            // user's comments. Deeper tables have required keys: they go.
+            (Some(toml::Value::Table(old)), None, Some(Item::Table(table)))
+                if next_position.is_some() =>
+            {
+                merge(table, old, &empty, &Table::new(), None);
             }
             (_, None, _) => {
                 edited.remove(key);
@@ -87,8 +86,7 @@ fn merge(
                     _ => &empty,
                 };
                 let fresh_table = fresh.get(key).and_then(Item::as_table_like);
-                if let (Some(table), Some(fresh_table)) = (item.as_table_like_mut(), fresh_table)
-                {
+                if let (Some(table), Some(fresh_table)) = (item.as_table_like_mut(), fresh_table) {
                     merge(table, old, now, fresh_table, None);
                 }
             }
@@ -251,7 +249,9 @@ fn document(settings: &Settings) -> DocumentMut {
     }
 
     let mut hours = Table::new();
-    hours.decor_mut().set_suffix("  # a missing day is a day off");
+    hours
+        .decor_mut()
+        .set_suffix("  # a missing day is a day off");
     for (key, ranges) in WEEKDAY_KEYS.iter().zip(&settings.hours.days) {
         if !ranges.is_empty() {
             hours[key] = strings(ranges.iter().map(|r| r.to_string()));
@@ -341,7 +341,10 @@ fn document(settings: &Settings) -> DocumentMut {
     }
 
     let mut table = Table::new();
-    for (key, text) in [("fr", &settings.auto_reply.fr), ("en", &settings.auto_reply.en)] {
+    for (key, text) in [
+        ("fr", &settings.auto_reply.fr),
+        ("en", &settings.auto_reply.en),
+    ] {
         if let Some(text) = text {
             table[key] = toml_edit::value(text.as_str());
         }
@@ -464,4 +467,46 @@ pub fn save(path: &Path, settings: &Settings) -> std::io::Result<()> {
         Err(e) => return Err(e),
     };
     atomic_write(path, to_toml(settings, existing.as_deref()).as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(items: &[i64]) -> Vec<toml::Value> {
+        items.iter().map(|&i| toml::Value::Integer(i)).collect()
+    }
+
+    #[test]
+    fn the_common_subsequence_keeps_what_did_not_move() {
+        let pairs = common_subsequence(&values(&[1, 2, 3, 4]), &values(&[1, 3, 5, 4]));
+        assert_eq!(pairs, [(0, 0), (2, 1), (3, 3)]);
+        assert!(common_subsequence(&values(&[]), &values(&[1])).is_empty());
+    }
+
+    #[test]
+    fn date_times_are_written_with_seconds_only_when_there_are_some() {
+        let day = jiff::civil::date(2026, 11, 27);
+        assert_eq!(datetime_text(day.at(18, 0, 0, 0)), "2026-11-27T18:00");
+        assert_eq!(datetime_text(day.at(18, 0, 5, 0)), "2026-11-27T18:00:05");
+    }
+
+    #[test]
+    fn week_times_are_written_as_they_are_read() {
+        let week_time = WeekTime {
+            weekday: jiff::civil::Weekday::Sunday,
+            time: jiff::civil::time(7, 5, 0, 0),
+        };
+        assert_eq!(week_time_text(week_time), "sun 07:05");
+    }
+
+    #[test]
+    fn a_new_key_goes_after_the_user_keys_of_its_table() {
+        let existing = "[crisis]\n# mine\nkeywords = [\"crise\"]  # words\n";
+        let mut settings = super::super::parse(existing, "s").unwrap();
+        settings.crisis.senders.push("Alex".to_string());
+        let saved = to_toml(&settings, Some(existing));
+        assert!(saved.starts_with(existing), "{saved}");
+        assert!(saved.ends_with("senders = [\"Alex\"]\n"), "{saved}");
+    }
 }

@@ -24,7 +24,10 @@ fn clock(text: &str) -> Option<(u32, u32)> {
 pub(super) fn parse_range(text: &str) -> Result<DayRange, String> {
     let shape = || format!("{text:?} is not HH:MM-HH:MM");
     let (start, end) = text.split_once('-').ok_or_else(shape)?;
-    let (start, end) = (clock(start).ok_or_else(shape)?, clock(end).ok_or_else(shape)?);
+    let (start, end) = (
+        clock(start).ok_or_else(shape)?,
+        clock(end).ok_or_else(shape)?,
+    );
     let minutes = |(h, m): (u32, u32)| h * 60 + m;
     if start == (24, 0) {
         return Err(format!("{text:?}: 24:00 is allowed only as an end"));
@@ -76,10 +79,7 @@ pub(super) fn parse_date(text: &str) -> Result<Date, String> {
 /// A local date-time, `YYYY-MM-DDTHH:MM` or `YYYY-MM-DDTHH:MM:SS`.
 pub(super) fn parse_datetime(text: &str) -> Result<DateTime, String> {
     let shape = || format!("{text:?} is not a local date-time like \"2026-11-27T18:00\"");
-    let (date, time) = text
-        .trim()
-        .split_once(['T', 't', ' '])
-        .ok_or_else(shape)?;
+    let (date, time) = text.trim().split_once(['T', 't', ' ']).ok_or_else(shape)?;
     let date = parse_date(date)?;
     let (hour_minute, second) = match time.match_indices(':').nth(1) {
         Some((at, _)) => (&time[..at], Some(&time[at + 1..])),
@@ -159,7 +159,10 @@ mod tests {
     fn a_range_reads_hours_and_minutes() {
         let range = parse_range("09:00-12:30").unwrap();
         assert_eq!((range.start, range.end), (540, 750));
-        assert_eq!(parse_range("9:00 - 18:00").unwrap().to_string(), "09:00-18:00");
+        assert_eq!(
+            parse_range("9:00 - 18:00").unwrap().to_string(),
+            "09:00-18:00"
+        );
     }
 
     #[test]
@@ -173,10 +176,19 @@ mod tests {
 
     #[test]
     fn a_range_refuses_impossible_clock_times() {
-        assert_eq!(parse_range("9h-18h").unwrap_err(), "\"9h-18h\" is not HH:MM-HH:MM");
-        assert!(parse_range("24:00-08:00").unwrap_err().contains("24:00 is allowed only as an end"));
-        assert!(parse_range("08:00-25:00").unwrap_err().contains("25:00 is not a time of day"));
-        assert!(parse_range("08:60-09:00").unwrap_err().contains("08:60 is not a time of day"));
+        assert_eq!(
+            parse_range("9h-18h").unwrap_err(),
+            "\"9h-18h\" is not HH:MM-HH:MM"
+        );
+        assert!(parse_range("24:00-08:00")
+            .unwrap_err()
+            .contains("24:00 is allowed only as an end"));
+        assert!(parse_range("08:00-25:00")
+            .unwrap_err()
+            .contains("25:00 is not a time of day"));
+        assert!(parse_range("08:60-09:00")
+            .unwrap_err()
+            .contains("08:60 is not a time of day"));
         assert!(parse_range("08:00-24:30").is_err());
         assert_eq!(
             parse_range("09:00-09:00").unwrap_err(),
@@ -186,9 +198,18 @@ mod tests {
 
     #[test]
     fn dates_must_be_on_the_calendar() {
-        assert_eq!(parse_date("2026-12-24").unwrap(), jiff::civil::date(2026, 12, 24));
-        assert_eq!(parse_date("24/12/2026").unwrap_err(), "\"24/12/2026\" is not a date (YYYY-MM-DD)");
-        assert_eq!(parse_date("2026-02-30").unwrap_err(), "\"2026-02-30\" is not a day of the calendar");
+        assert_eq!(
+            parse_date("2026-12-24").unwrap(),
+            jiff::civil::date(2026, 12, 24)
+        );
+        assert_eq!(
+            parse_date("24/12/2026").unwrap_err(),
+            "\"24/12/2026\" is not a date (YYYY-MM-DD)"
+        );
+        assert_eq!(
+            parse_date("2026-02-30").unwrap_err(),
+            "\"2026-02-30\" is not a day of the calendar"
+        );
     }
 
     #[test]
@@ -206,9 +227,14 @@ mod tests {
         let friday = parse_week_time("fri 18:00").unwrap();
         assert_eq!(friday.weekday, Weekday::Friday);
         assert_eq!(friday.time, Time::constant(18, 0, 0, 0));
-        assert_eq!(parse_week_time("Monday 09:00").unwrap().weekday, Weekday::Monday);
+        assert_eq!(
+            parse_week_time("Monday 09:00").unwrap().weekday,
+            Weekday::Monday
+        );
         assert!(parse_week_time("fri").is_err());
-        assert!(parse_week_time("fry 18:00").unwrap_err().contains("\"fry\" is not a day"));
+        assert!(parse_week_time("fry 18:00")
+            .unwrap_err()
+            .contains("\"fry\" is not a day"));
         assert!(parse_week_time("fri 24:00").is_err());
     }
 

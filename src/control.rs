@@ -1,0 +1,124 @@
+//! The control interface: how the CLI (and later the tray) talk to a running gate, on the
+//! session bus as `org.couper.Couper` (`/org/couper/Couper`, interface
+//! `org.couper.Couper1`). The name is also the single-instance lock: one gate per
+//! session. Answers are JSON strings (the types of `service.rs`, serialized), so any tool
+//! can read them; the interface only translates and calls the live service.
+
+use crate::live::Live;
+use std::sync::Arc;
+use zbus::object_server::SignalEmitter;
+
+/// The bus name of a running gate.
+pub const NAME: &str = "org.couper.Couper";
+/// Its object path.
+pub const PATH: &str = "/org/couper/Couper";
+
+/// The served object.
+pub struct Control {
+    live: Arc<Live>,
+}
+
+impl Control {
+    /// Serves `live`.
+    pub fn new(live: Arc<Live>) -> Control {
+        Control { live }
+    }
+}
+
+fn failed(e: impl std::fmt::Display) -> zbus::fdo::Error {
+    zbus::fdo::Error::Failed(e.to_string())
+}
+
+fn refused(e: impl std::fmt::Display) -> zbus::fdo::Error {
+    zbus::fdo::Error::InvalidArgs(e.to_string())
+}
+
+fn json(value: &impl serde::Serialize) -> zbus::fdo::Result<String> {
+    serde_json::to_string(value).map_err(failed)
+}
+
+#[zbus::interface(name = "org.couper.Couper1")]
+impl Control {
+    /// Mode, working or not, on call, next transition, held count, route (JSON).
+    async fn status(&self) -> zbus::fdo::Result<String> {
+        json(&self.live.status())
+    }
+
+    /// `off`, `on`, `auto` or `toggle`, with an optional end (`""`: none). Returns the
+    /// new status.
+    async fn set_mode(&self, mode: &str, until: &str) -> zbus::fdo::Result<String> {
+        self.live.set_mode(mode, until).map_err(refused)?;
+        json(&self.live.status())
+    }
+
+    /// The manual on-call toggle. Returns the new status.
+    async fn set_on_call(&self, on: bool) -> zbus::fdo::Result<String> {
+        self.live.set_on_call(on).map_err(failed)?;
+        json(&self.live.status())
+    }
+
+    /// The held queue, oldest first (JSON).
+    async fn held(&self) -> zbus::fdo::Result<String> {
+        json(&self.live.held().map_err(failed)?)
+    }
+
+    /// Releases `ids`, or all with `all`. Returns how many were released.
+    async fn release(&self, ids: Vec<u32>, all: bool) -> zbus::fdo::Result<u32> {
+        self.live.release(ids, all).map_err(failed)
+    }
+
+    /// Drops a held notification without showing it.
+    async fn dismiss(&self, id: u32) -> zbus::fdo::Result<()> {
+        self.live.dismiss(id).map_err(failed)
+    }
+
+    /// The decision and reason for notification `id` (JSON; `null` when unknown).
+    async fn explain(&self, id: u32) -> zbus::fdo::Result<String> {
+        json(&self.live.explain(id).map_err(failed)?)
+    }
+
+    /// Sends an alert through the gate. Returns its id and decision (JSON).
+    async fn alert(&self, title: &str, body: &str, crisis: bool) -> zbus::fdo::Result<String> {
+        json(&self.live.alert(title, body, crisis).map_err(failed)?)
+    }
+
+    /// The apps seen recently, newest first (JSON).
+    async fn seen_apps(&self) -> zbus::fdo::Result<String> {
+        json(&self.live.seen_apps().map_err(failed)?)
+    }
+
+    /// Emitted with the new status (JSON) whenever mode, working time, on call or the
+    /// held count change.
+    #[zbus(signal)]
+    pub async fn state_changed(emitter: &SignalEmitter<'_>, status: &str) -> zbus::Result<()>;
+}
+
+/// The client side, for the CLI and other tools.
+#[zbus::proxy(
+    interface = "org.couper.Couper1",
+    default_service = "org.couper.Couper",
+    default_path = "/org/couper/Couper"
+)]
+pub trait Couper {
+    /// See [`Control::status`].
+    fn status(&self) -> zbus::Result<String>;
+    /// See [`Control::set_mode`].
+    fn set_mode(&self, mode: &str, until: &str) -> zbus::Result<String>;
+    /// See [`Control::set_on_call`].
+    fn set_on_call(&self, on: bool) -> zbus::Result<String>;
+    /// See [`Control::held`].
+    fn held(&self) -> zbus::Result<String>;
+    /// See [`Control::release`].
+    fn release(&self, ids: &[u32], all: bool) -> zbus::Result<u32>;
+    /// See [`Control::dismiss`].
+    fn dismiss(&self, id: u32) -> zbus::Result<()>;
+    /// See [`Control::explain`].
+    fn explain(&self, id: u32) -> zbus::Result<String>;
+    /// See [`Control::alert`].
+    fn alert(&self, title: &str, body: &str, crisis: bool) -> zbus::Result<String>;
+    /// See [`Control::seen_apps`].
+    fn seen_apps(&self) -> zbus::Result<String>;
+    /// See [`Control::state_changed`].
+    #[zbus(signal)]
+    fn state_changed(&self, status: &str) -> zbus::Result<()>;
+}

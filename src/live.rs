@@ -1,0 +1,718 @@
+//! The live gatekeeper: the Service on the wall clock, in front of a desktop. It is what
+//! `couper run` runs (and what the tray app runs in-process): the proxy gate, the control
+//! interface, a wall-clock timer that wakes only at transitions, the settings file
+//! watcher, and the executor that carries the Service's outcomes out on the display
+//! (digests, replays, closes). The clock is read here, and only here.
+
+use crate::control::{self, Control};
+use crate::engine::{Which, ALERT_APP};
+use crate::gate::{self, Admission, GateConfig, GateHandle, Gatekeeper, Verdict};
+use crate::notification::{HintValue, Notification};
+use crate::service::{self, Admitted, Explanation, Outcome, Service, Status};
+use crate::settings::{self, ReleaseMode, Settings};
+use crate::store::{Held, SeenApp, Store, StoreError};
+use crate::wall_timer::{Wake, WallTimer};
+use jiff::Timestamp;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+use tokio::sync::{mpsc, Notify};
+use tokio_util::sync::CancellationToken;
+use zbus::fdo::{RequestNameFlags, RequestNameReply};
+
+/// In replay mode, at most this many are shown one by one; a larger release is a digest.
+pub const REPLAY_MAX: usize = 20;
+/// The pause between two replayed notifications.
+const REPLAY_GAP: Duration = Duration::from_millis(1500);
+/// Where the last good settings text is kept in the store.
+const LAST_GOOD: &str = "settings.last_good";
+
+/// Why `couper run` could not start or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum LiveError {
+    /// Another gate runs in this session.
+    #[error("a Couper gate is already running in this session{owner}; use `couper status`, or stop it before starting another")]
+    AlreadyRunning {
+        /// " (pid N: command)", when known.
+        owner: String,
+    },
+    /// The settings were refused and no good copy is known.
+    #[error("{0}")]
+    Settings(#[from] settings::LoadError),
+    /// The store failed.
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    /// The gate failed.
+    #[error("{0}")]
+    Gate(#[from] gate::GateError),
+    /// The session bus failed.
+    #[error("session bus: {0}")]
+    Bus(#[from] zbus::Error),
+    /// A system call failed.
+    #[error("{what}: {source}")]
+    Io {
+        /// What was being done.
+        what: &'static str,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// The status as front ends show it: the Service's, plus the route and the settings.
+#[derive(Debug, Clone, Serialize)]
+pub struct LiveStatus {
+    /// Mode, working, on call, held...
+    #[serde(flatten)]
+    pub status: Status,
+    /// The gate route: "proxy".
+    pub route: String,
+    /// Why this route.
+    pub route_reason: String,
+    /// The display daemon Couper draws through.
+    pub display: Option<String>,
+    /// The settings file.
+    pub settings_path: PathBuf,
+    /// The last refusal of a settings edit, while the file stays refused.
+    pub settings_refused: Option<String>,
+}
+
+/// The answer to `alert`.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertAnswer {
+    /// Its id.
+    pub id: u32,
+    /// deliver, hold or drop.
+    pub decision: &'static str,
+    /// Let through as a crisis.
+    pub crisis: bool,
+    /// Why.
+    pub reason: String,
+}
+
+/// The live service shared by the gate, the control interface and the timers.
+pub struct Live {
+    service: Mutex<Service>,
+    outcomes: mpsc::UnboundedSender<Outcome>,
+    rearm: Notify,
+    settings_path: PathBuf,
+    refusal: Mutex<Option<String>>,
+    display: Mutex<Option<String>>,
+    own_posts: Mutex<Vec<u32>>,
+}
+
+impl std::fmt::Debug for Live {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Live")
+            .field("settings_path", &self.settings_path)
+            .finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Live {
+    /// Opens the live service: settings (or the last good copy), store, queue.
+    /// Returns it with the receiver of the outcomes to carry out.
+    pub fn open(
+        settings_path: &Path,
+        store: Store,
+    ) -> Result<(Arc<Live>, mpsc::UnboundedReceiver<Outcome>), LiveError> {
+        let (settings, refusal, text) = load_start(settings_path, &store)?;
+        let now = Timestamp::now();
+        let (mut service, outcomes) = Service::open(&settings, store, now)?;
+        if let Some(text) = text {
+            service.remember(LAST_GOOD, &text)?;
+        }
+        let (tx, rx) = mpsc::unbounded_channel();
+        let live = Arc::new(Live {
+            service: Mutex::new(service),
+            outcomes: tx,
+            rearm: Notify::new(),
+            settings_path: settings_path.to_path_buf(),
+            refusal: Mutex::new(refusal),
+            display: Mutex::new(None),
+            own_posts: Mutex::new(Vec::new()),
+        });
+        live.send(outcomes);
+        Ok((live, rx))
+    }
+
+    fn send(&self, outcomes: Vec<Outcome>) {
+        for outcome in outcomes {
+            let _ = self.outcomes.send(outcome);
+        }
+        self.rearm.notify_one();
+    }
+
+    /// Runs `f` on the Service at the wall clock's now, and carries its outcomes out.
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Service, Timestamp) -> Result<(T, Vec<Outcome>), StoreError>,
+    ) -> Result<T, StoreError> {
+        let (value, outcomes) = {
+            let mut service = lock(&self.service);
+            f(&mut service, Timestamp::now())?
+        };
+        self.send(outcomes);
+        Ok(value)
+    }
+
+    /// The status for front ends.
+    pub fn status(&self) -> LiveStatus {
+        let status = lock(&self.service).status();
+        LiveStatus {
+            status,
+            route: "proxy".into(),
+            route_reason: "no desktop shell owns org.freedesktop.Notifications: Couper owns it \
+                           and draws through the display daemon on a private bus"
+                .into(),
+            display: lock(&self.display).clone(),
+            settings_path: self.settings_path.clone(),
+            settings_refused: lock(&self.refusal).clone(),
+        }
+    }
+
+    /// `off`, `on`, `auto` or `toggle`, with an optional end as the user typed it.
+    pub fn set_mode(&self, mode: &str, until: &str) -> Result<(), String> {
+        let until = until.trim();
+        let result = self.with(|s, now| {
+            let zone = s.engine().settings().timezone.clone();
+            let until = if until.is_empty() {
+                None
+            } else {
+                match service::parse_until(until, now, &zone) {
+                    Ok(t) => Some(t),
+                    Err(e) => return Ok((Err(e), Vec::new())),
+                }
+            };
+            let request = match service::mode_request(mode, until) {
+                Ok(r) => r,
+                Err(e) => return Ok((Err(e), Vec::new())),
+            };
+            s.set_mode(request, now).map(|o| (Ok(()), o))
+        });
+        result.map_err(|e| e.to_string())?
+    }
+
+    /// The manual on-call toggle.
+    pub fn set_on_call(&self, on: bool) -> Result<(), StoreError> {
+        self.with(|s, now| s.set_on_call(on, now).map(|o| ((), o)))
+    }
+
+    /// The held queue.
+    pub fn held(&self) -> Result<Vec<Held>, StoreError> {
+        lock(&self.service).held()
+    }
+
+    /// Releases `ids` (or all); returns how many.
+    pub fn release(&self, ids: Vec<u32>, all: bool) -> Result<u32, StoreError> {
+        let which = if all { Which::All } else { Which::Ids(ids) };
+        self.with(|s, now| {
+            let outcomes = s.release(&which, now)?;
+            let count = outcomes
+                .iter()
+                .map(|o| match o {
+                    Outcome::Released { items, .. } => items.len() as u32,
+                    _ => 0,
+                })
+                .sum();
+            Ok((count, outcomes))
+        })
+    }
+
+    /// Drops a held notification without showing it.
+    pub fn dismiss(&self, id: u32) -> Result<(), StoreError> {
+        self.with(|s, now| s.dismiss(id, now).map(|o| ((), o)))
+    }
+
+    /// The decision on `id`.
+    pub fn explain(&self, id: u32) -> Result<Option<Explanation>, StoreError> {
+        lock(&self.service).explain(id)
+    }
+
+    /// The apps seen recently.
+    pub fn seen_apps(&self) -> Result<Vec<SeenApp>, StoreError> {
+        lock(&self.service).seen_apps(50)
+    }
+
+    /// `couper alert`: an alert from Couper's built-in work source.
+    pub fn alert(&self, title: &str, body: &str, crisis: bool) -> Result<AlertAnswer, StoreError> {
+        let mut n = Notification {
+            app: ALERT_APP.into(),
+            summary: title.into(),
+            body: body.into(),
+            icon: "dialog-warning".into(),
+            ..Default::default()
+        };
+        if crisis {
+            n.hints
+                .insert("x-couper-crisis".into(), HintValue::Bool(true));
+        }
+        self.with(|s, now| {
+            let admitted = s.notify(0, &n, now)?;
+            let answer = AlertAnswer {
+                id: admitted.id,
+                decision: admitted.decision.action.word(),
+                crisis: admitted.decision.action == crate::engine::Action::DeliverCrisis,
+                reason: admitted.reason.clone(),
+            };
+            Ok((answer, admitted.outcomes))
+        })
+    }
+
+    /// Re-reads the settings file: a valid change takes effect at once, an invalid one is
+    /// refused and the last good settings stay.
+    pub fn reload_settings(&self) {
+        let text = match std::fs::read_to_string(&self.settings_path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => {
+                let message = format!("{}: cannot read: {e}", self.settings_path.display());
+                tracing::warn!("settings refused: {message}");
+                *lock(&self.refusal) = Some(message);
+                self.rearm.notify_one();
+                return;
+            }
+        };
+        match settings::parse(&text, &self.settings_path.display().to_string()) {
+            Ok(new) => {
+                *lock(&self.refusal) = None;
+                let result = self.with(|s, now| {
+                    if s.engine().settings() == &new {
+                        return Ok(((), vec![Outcome::StateChanged]));
+                    }
+                    s.remember(LAST_GOOD, &text)?;
+                    s.set_settings(&new, now).map(|o| ((), o))
+                });
+                match result {
+                    Ok(()) => tracing::info!("settings reloaded"),
+                    Err(e) => tracing::error!("settings reload: {e}"),
+                }
+            }
+            Err(refusals) => {
+                let message = refusals.to_string().replace('\n', "; ");
+                tracing::warn!("settings refused, the last good ones stay: {message}");
+                *lock(&self.refusal) = Some(message);
+                let _ = self.outcomes.send(Outcome::StateChanged);
+            }
+        }
+    }
+
+    /// Time passed.
+    fn tick(&self) {
+        if let Err(e) = self.with(|s, now| s.tick(now).map(|o| ((), o))) {
+            tracing::error!("tick: {e}");
+        }
+    }
+
+    fn next_wake(&self) -> Option<Timestamp> {
+        lock(&self.service).next_wake()
+    }
+
+    /// Called with the list of the last release when the user opens the digest.
+    fn list_notification(&self) -> Option<Notification> {
+        let service = lock(&self.service);
+        let since = Timestamp::now()
+            .checked_sub(jiff::SignedDuration::from_hours(24 * 7))
+            .unwrap_or(Timestamp::UNIX_EPOCH);
+        let released = service.store().released_since(since).ok()?;
+        if released.is_empty() {
+            return None;
+        }
+        let lines: Vec<String> = released
+            .iter()
+            .take(10)
+            .map(|h| {
+                let name = h.source.as_deref().unwrap_or(&h.notification.app);
+                format!("{name} — {}", h.notification.summary)
+            })
+            .collect();
+        let more = released.len().saturating_sub(10);
+        let mut body = lines.join("\n");
+        if more > 0 {
+            body.push_str(&format!("\n… and {more} more (couper held)"));
+        }
+        Some(Notification {
+            app: "Couper".into(),
+            summary: "Held while you were off".into(),
+            body,
+            icon: "couper".into(),
+            ..Default::default()
+        })
+    }
+}
+
+impl Gatekeeper for Live {
+    fn notify(&self, replaces_id: u32, n: &Notification) -> Admission {
+        let result = self.with(|s, now| {
+            let admitted: Admitted = s.notify(replaces_id, n, now)?;
+            let id = admitted.id;
+            // The gate shows this one itself, from the verdict.
+            let outcomes = admitted
+                .outcomes
+                .iter()
+                .filter(|o| !matches!(o, Outcome::Show { id: shown, .. } if *shown == id))
+                .cloned()
+                .collect();
+            Ok((admitted, outcomes))
+        });
+        match result {
+            Ok(admitted) => {
+                tracing::debug!(id = admitted.id, reason = %admitted.reason, "decided");
+                Admission {
+                    id: admitted.id,
+                    verdict: match admitted.decision.action {
+                        crate::engine::Action::Deliver => Verdict::Deliver,
+                        crate::engine::Action::DeliverCrisis => Verdict::DeliverCrisis,
+                        crate::engine::Action::Hold => Verdict::Hold,
+                        crate::engine::Action::Drop => Verdict::Drop,
+                    },
+                }
+            }
+            Err(e) => {
+                // Fail open: a notification Couper cannot keep is shown, never lost.
+                tracing::error!("cannot decide, delivering: {e}");
+                Admission {
+                    id: u32::MAX - (replaces_id % 1024),
+                    verdict: Verdict::Deliver,
+                }
+            }
+        }
+    }
+
+    fn close(&self, id: u32) {
+        if let Err(e) = self.with(|s, now| s.close(id, now).map(|o| ((), o))) {
+            tracing::error!("close {id}: {e}");
+        }
+    }
+
+    fn own_action(&self, id: u32, action_key: &str) {
+        let ours = lock(&self.own_posts).contains(&id);
+        if ours && matches!(action_key, "default" | "open") {
+            if let Some(list) = self.list_notification() {
+                let _ = self.outcomes.send(Outcome::Show {
+                    id: 0,
+                    notification: list,
+                    crisis: false,
+                });
+            }
+        }
+    }
+}
+
+/// Reads the settings at start. A refused file falls back to the last good copy kept in
+/// the store (and says so); with no good copy, Couper does not start.
+fn load_start(
+    path: &Path,
+    store: &Store,
+) -> Result<(Settings, Option<String>, Option<String>), LiveError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok((Settings::default(), None, None))
+        }
+        Err(source) => {
+            return Err(settings::LoadError::Read {
+                path: path.to_path_buf(),
+                source,
+            }
+            .into())
+        }
+    };
+    match settings::parse(&text, &path.display().to_string()) {
+        Ok(settings) => Ok((settings, None, Some(text))),
+        Err(refusals) => {
+            let last_good = store.state(LAST_GOOD)?;
+            match last_good.and_then(|t| settings::parse(&t, "last good settings").ok()) {
+                Some(good) => {
+                    let message = refusals.to_string().replace('\n', "; ");
+                    tracing::warn!("settings refused, using the last good ones: {message}");
+                    Ok((good, Some(message), None))
+                }
+                None => Err(settings::LoadError::Refused(refusals).into()),
+            }
+        }
+    }
+}
+
+/// How to run the live gate.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// The settings file.
+    pub settings_path: PathBuf,
+    /// The store file.
+    pub store_path: PathBuf,
+    /// The session bus (tests); `None`: `DBUS_SESSION_BUS_ADDRESS`.
+    pub session_bus: Option<String>,
+}
+
+/// Runs the gate until `shutdown` is cancelled or the gate fails.
+pub async fn run(options: RunOptions, shutdown: CancellationToken) -> Result<(), LiveError> {
+    let store = Store::open(&options.store_path)?;
+    let (live, outcomes) = Live::open(&options.settings_path, store)?;
+
+    // The control name first: it is the one-gate-per-session lock.
+    let builder = match &options.session_bus {
+        Some(address) => zbus::connection::Builder::address(address.as_str()),
+        None => zbus::connection::Builder::session(),
+    };
+    let control = builder
+        .serve_at(control::PATH, Control::new(live.clone()))
+        .build()
+        .await?;
+    let reply = control
+        .request_name_with_flags(control::NAME, RequestNameFlags::DO_NOT_QUEUE)
+        .await;
+    match reply {
+        Ok(RequestNameReply::PrimaryOwner) | Ok(RequestNameReply::AlreadyOwner) => {}
+        Ok(_) | Err(zbus::Error::NameTaken) => {
+            return Err(LiveError::AlreadyRunning {
+                owner: owner_of(&control, control::NAME).await,
+            })
+        }
+        Err(e) => return Err(e.into()),
+    }
+
+    let display_command = lock(&live.service)
+        .engine()
+        .settings()
+        .display
+        .command
+        .clone();
+    let config = GateConfig {
+        display_command,
+        session_bus: options.session_bus.clone(),
+        ..GateConfig::default()
+    };
+    let gate = gate::start(live.clone(), config, shutdown.clone()).await?;
+    *lock(&live.display) = Some(gate.handle().display_command().line());
+    tracing::info!("Couper is running");
+
+    let tasks = tokio_util::task::TaskTracker::new();
+    tasks.spawn(execute(
+        live.clone(),
+        gate.handle(),
+        control.clone(),
+        outcomes,
+    ));
+    tasks.spawn(timers(live.clone(), shutdown.clone()));
+    tasks.spawn(watch_settings(live.clone(), shutdown.clone()));
+    tasks.spawn(watch_sleep(live.clone(), shutdown.clone()));
+    tasks.close();
+    let ended = gate.wait().await;
+    shutdown.cancel();
+    let _ = control.release_name(control::NAME).await;
+    ended.map_err(Into::into)
+}
+
+async fn owner_of(conn: &zbus::Connection, name: &str) -> String {
+    let Ok(dbus) = zbus::fdo::DBusProxy::new(conn).await else {
+        return String::new();
+    };
+    let Ok(bus_name) = zbus::names::BusName::try_from(name) else {
+        return String::new();
+    };
+    match dbus.get_connection_unix_process_id(bus_name).await {
+        Ok(pid) => {
+            let cmd = std::fs::read_to_string(format!("/proc/{pid}/cmdline"))
+                .map(|c| c.replace('\0', " ").trim().to_string())
+                .unwrap_or_default();
+            if cmd.is_empty() {
+                format!(" (pid {pid})")
+            } else {
+                format!(" (pid {pid}: {cmd})")
+            }
+        }
+        Err(_) => String::new(),
+    }
+}
+
+/// Carries the Service's outcomes out on the display, in order.
+async fn execute(
+    live: Arc<Live>,
+    gate: GateHandle,
+    control: zbus::Connection,
+    mut outcomes: mpsc::UnboundedReceiver<Outcome>,
+) {
+    while let Some(outcome) = outcomes.recv().await {
+        let result = match outcome {
+            Outcome::Show {
+                id: 0,
+                notification,
+                ..
+            } => post_own(&live, &gate, &notification).await,
+            Outcome::Show {
+                id,
+                notification,
+                crisis,
+            } => gate.show(id, &notification, crisis).await,
+            Outcome::Released { items, mode, .. } => release(&live, &gate, items, mode).await,
+            Outcome::Close { id } => gate.close(id).await,
+            Outcome::StateChanged => {
+                let status = serde_json::to_string(&live.status()).unwrap_or_default();
+                if let Ok(emitter) =
+                    zbus::object_server::SignalEmitter::new(&control, control::PATH)
+                {
+                    let _ = Control::state_changed(&emitter, &status).await;
+                }
+                Ok(())
+            }
+        };
+        if let Err(e) = result {
+            tracing::error!("display: {e}");
+        }
+    }
+}
+
+async fn post_own(live: &Live, gate: &GateHandle, n: &Notification) -> Result<(), gate::GateError> {
+    let id = gate.post_own(n).await?;
+    let mut own = lock(&live.own_posts);
+    own.push(id);
+    if own.len() > 64 {
+        own.remove(0);
+    }
+    Ok(())
+}
+
+async fn release(
+    live: &Live,
+    gate: &GateHandle,
+    items: Vec<Held>,
+    mode: ReleaseMode,
+) -> Result<(), gate::GateError> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    if mode == ReleaseMode::Replay && items.len() <= REPLAY_MAX {
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                tokio::time::sleep(REPLAY_GAP).await;
+            }
+            gate.show(item.id, &item.notification, false).await?;
+        }
+        return Ok(());
+    }
+    post_own(live, gate, &service::digest(&items)).await
+}
+
+/// Wakes the Service at each transition on the wall clock, and re-arms after a change of
+/// the clock, a resume or any change of state.
+async fn timers(live: Arc<Live>, shutdown: CancellationToken) {
+    let timer = match WallTimer::new() {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::error!("wall-clock timer: {e}");
+            return;
+        }
+    };
+    loop {
+        let wake = live.next_wake();
+        if let Err(e) = timer.arm(wake) {
+            tracing::error!("wall-clock timer: {e}");
+            return;
+        }
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = live.rearm.notified() => {}
+            fired = timer.wait() => match fired {
+                Ok(Wake::Fired) => live.tick(),
+                Ok(Wake::ClockChanged) => {
+                    tracing::info!("the clock changed: re-arming");
+                    live.tick();
+                }
+                Err(e) => {
+                    tracing::error!("wall-clock timer: {e}");
+                    return;
+                }
+            },
+        }
+    }
+}
+
+/// Re-reads the settings whenever the file changes (editors replace it: the directory
+/// is watched).
+async fn watch_settings(live: Arc<Live>, shutdown: CancellationToken) {
+    use notify::Watcher;
+    let path = live.settings_path.clone();
+    let Some(dir) = path.parent().map(Path::to_path_buf) else {
+        return;
+    };
+    if let Err(e) = crate::store::create_private_dir(&dir) {
+        tracing::warn!("{}: {e}: settings changes are not watched", dir.display());
+        return;
+    }
+    let name = path.file_name().map(|n| n.to_os_string());
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if let Ok(event) = event {
+            let ours = event
+                .paths
+                .iter()
+                .any(|p| p.file_name().map(|n| n.to_os_string()) == name);
+            let change = !matches!(event.kind, notify::EventKind::Access(_));
+            if ours && change {
+                let _ = tx.send(());
+            }
+        }
+    });
+    let mut watcher = match watcher {
+        Ok(w) => w,
+        Err(e) => {
+            tracing::warn!("settings changes are not watched: {e}");
+            return;
+        }
+    };
+    if let Err(e) = watcher.watch(&dir, notify::RecursiveMode::NonRecursive) {
+        tracing::warn!("{}: settings changes are not watched: {e}", dir.display());
+        return;
+    }
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            got = rx.recv() => {
+                if got.is_none() {
+                    return;
+                }
+                // Several events come for one save: take them all, reload once.
+                while rx.try_recv().is_ok() {}
+                live.reload_settings();
+            }
+        }
+    }
+}
+
+/// logind's `PrepareForSleep(false)` on resume: tick and re-arm at once (the wall-clock
+/// timer would fire anyway; this also catches a resume with no timer due). Without a
+/// system bus (containers, tests) this does nothing.
+async fn watch_sleep(live: Arc<Live>, shutdown: CancellationToken) {
+    use futures_util::StreamExt;
+    let Ok(system) = zbus::Connection::system().await else {
+        return;
+    };
+    let Ok(rule) = zbus::MatchRule::builder()
+        .msg_type(zbus::message::Type::Signal)
+        .interface("org.freedesktop.login1.Manager")
+        .member("PrepareForSleep")
+        .build()
+    else {
+        return;
+    };
+    let Ok(mut stream) = zbus::MessageStream::for_match_rule(rule, &system, None).await else {
+        return;
+    };
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            message = stream.next() => {
+                let Some(Ok(message)) = message else { return };
+                if let Ok(false) = message.body().deserialize::<bool>() {
+                    tracing::info!("resumed from sleep");
+                    live.tick();
+                }
+            }
+        }
+    }
+}

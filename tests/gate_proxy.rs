@@ -1,0 +1,426 @@
+//! The proxy gate with real parts: an Xvfb display, a session bus, the gate in-process, dunst
+//! on the gate's private bus, and `notify-send` / `gdbus` as apps. What dunst shows is read
+//! back with `dunstctl`.
+
+#[path = "common/desktop.rs"]
+mod desktop;
+
+use std::process::Stdio;
+
+use couper::gate::{self, GateError, Verdict};
+use couper::notification::Notification;
+use desktop::{next_event, Desktop, Dunst, Event, Keeper, PATIENCE};
+use futures_util::StreamExt;
+
+/// The next `Notified` event's id and notification.
+async fn notified(
+    events: &mut tokio::sync::mpsc::UnboundedReceiver<Event>,
+) -> (u32, Verdict, Notification) {
+    match next_event(events).await {
+        Event::Notified {
+            id,
+            verdict,
+            notification,
+        } => (id, verdict, notification),
+        other => panic!("expected a notification, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_delivered_notification_reaches_dunst_with_its_summary_body_and_urgency() {
+    let desk = Desktop::start().await;
+    let (keeper, mut events) = Keeper::new();
+    let gate = desk.start_gate(keeper).await.expect("gate");
+    let dunst = Dunst::of(&gate.handle());
+
+    desk.run(
+        "notify-send",
+        &["-a", "Slack", "-u", "low", "Standup", "in 5 minutes"],
+    )
+    .await;
+    let (id, verdict, n) = notified(&mut events).await;
+    assert_eq!(verdict, Verdict::Deliver);
+    assert!(id >= 1000);
+    assert_eq!((n.app.as_str(), n.summary.as_str()), ("Slack", "Standup"));
+
+    dunst.wait_displayed(1).await;
+    let shown = dunst.close_all_and_read().await;
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert_eq!(shown[0].app, "Slack");
+    assert_eq!(shown[0].summary, "Standup");
+    assert_eq!(shown[0].body, "in 5 minutes");
+    assert_eq!(shown[0].message, "LOW Standup|in 5 minutes");
+}
+
+#[tokio::test]
+async fn an_action_clicked_in_dunst_reaches_the_app_that_sent_it() {
+    let desk = Desktop::start().await;
+    let (keeper, mut events) = Keeper::new();
+    let gate = desk.start_gate(keeper).await.expect("gate");
+    let dunst = Dunst::of(&gate.handle());
+
+    let app = desk
+        .app("notify-send")
+        .args([
+            "--wait",
+            "--action=yes=Yes",
+            "--action=no=No",
+            "Deploy?",
+            "approve the release",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("notify-send");
+    let (id, _, n) = notified(&mut events).await;
+    assert_eq!(n.actions, ["yes", "Yes", "no", "No"]);
+    dunst.wait_displayed(1).await;
+    // dunst numbers from 1: the app hears Couper's id (1000 and up), or it would not react.
+    dunst.action(0).await;
+
+    let output = tokio::time::timeout(PATIENCE, app.wait_with_output())
+        .await
+        .expect("notify-send --wait did not end")
+        .expect("notify-send");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        "yes",
+        "id {id}"
+    );
+}
+
+#[tokio::test]
+async fn a_held_notification_does_not_reach_dunst_until_the_service_shows_it() {
+    let desk = Desktop::start().await;
+    let (keeper, mut events) = Keeper::new();
+    let gate = desk.start_gate(keeper).await.expect("gate");
+    let handle = gate.handle();
+    let dunst = Dunst::of(&handle);
+
+    let out = desk
+        .run(
+            "notify-send",
+            &["-p", "-a", "Teams", "HOLD weekly report", "due Monday"],
+        )
+        .await;
+    let (held, verdict, n) = notified(&mut events).await;
+    assert_eq!(verdict, Verdict::Hold);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        held.to_string()
+    );
+
+    // Sent after the held one: once dunst shows it, the held one would be there too.
+    desk.run("notify-send", &["-a", "Signal", "Lunch?", "12:30"])
+        .await;
+    notified(&mut events).await;
+    dunst.wait_displayed(1).await;
+    assert_eq!(dunst.received().await, 1);
+
+    handle.show(held, &n, false).await.expect("show");
+    dunst.wait_displayed(2).await;
+    let shown = dunst.close_all_and_read().await;
+    let messages: Vec<_> = shown.iter().map(|s| s.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "NORMAL Lunch?|12:30",
+            "NORMAL HOLD weekly report|due Monday"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_crisis_is_shown_with_critical_urgency() {
+    let desk = Desktop::start().await;
+    let (keeper, mut events) = Keeper::new();
+    let gate = desk.start_gate(keeper).await.expect("gate");
+    let dunst = Dunst::of(&gate.handle());
+
+    desk.run(
+        "notify-send",
+        &[
+            "-u",
+            "low",
+            "-a",
+            "PagerDuty",
+            "CRISIS prod is down",
+            "since 21:04",
+        ],
+    )
+    .await;
+    let (_, verdict, _) = notified(&mut events).await;
+    assert_eq!(verdict, Verdict::DeliverCrisis);
+    dunst.wait_displayed(1).await;
+    let shown = dunst.close_all_and_read().await;
+    assert_eq!(shown.len(), 1);
+    assert_eq!(shown[0].message, "CRITICAL CRISIS prod is down|since 21:04");
+}
+
+#[tokio::test]
+async fn close_notification_from_the_app_closes_it_in_dunst() {
+    let desk = Desktop::start().await;
+    let (keeper, mut events) = Keeper::new();
+    let gate = desk.start_gate(keeper).await.expect("gate");
+    let dunst = Dunst::of(&gate.handle());
+
+    let out = desk
+        .run("notify-send", &["-p", "Call from Gwen", "ringing"])
+        .await;
+    let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let (notified_id, _, _) = notified(&mut events).await;
+    assert_eq!(id, notified_id.to_string());
+    dunst.wait_displayed(1).await;
+
+    desk.run(
+        "gdbus",
+        &[
+            "call",
+            "--session",
+            "--dest",
+            "org.freedesktop.Notifications",
+            "--object-path",
+            "/org/freedesktop/Notifications",
+            "--method",
+            "org.freedesktop.Notifications.CloseNotification",
+            &id,
+        ],
+    )
+    .await;
+    assert_eq!(next_event(&mut events).await, Event::Closed(notified_id));
+    dunst.wait_displayed(0).await;
+}
+
+#[tokio::test]
+async fn a_replacement_updates_the_notification_in_place() {
+    let desk = Desktop::start().await;
+    let (keeper, mut events) = Keeper::new();
+    let gate = desk.start_gate(keeper).await.expect("gate");
+    let dunst = Dunst::of(&gate.handle());
+
+    let out = desk.run("notify-send", &["-p", "Upload", "10%"]).await;
+    let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    notified(&mut events).await;
+    dunst.wait_displayed(1).await;
+    let out = desk
+        .run("notify-send", &["-p", "-r", &id, "Upload", "100%"])
+        .await;
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), id);
+    notified(&mut events).await;
+
+    let shown = dunst.close_all_and_read().await;
+    let messages: Vec<_> = shown.iter().map(|s| s.message.as_str()).collect();
+    assert_eq!(messages, ["NORMAL Upload|100%"]);
+}
+
+#[tokio::test]
+async fn an_action_on_the_digest_reaches_the_gatekeeper() {
+    let desk = Desktop::start().await;
+    let (keeper, mut events) = Keeper::new();
+    let gate = desk.start_gate(keeper).await.expect("gate");
+    let handle = gate.handle();
+    let dunst = Dunst::of(&handle);
+
+    let digest = Notification {
+        app: "Couper".into(),
+        summary: "While you were off: 12 held — Slack 7, Teams 5".into(),
+        actions: vec!["default".into(), "Show held".into()],
+        ..Notification::default()
+    };
+    let id = handle.post_own(&digest).await.expect("post");
+    assert!(id > u32::MAX / 2);
+    dunst.wait_displayed(1).await;
+    dunst.action(0).await;
+    assert_eq!(
+        next_event(&mut events).await,
+        Event::OwnAction(id, "default".into())
+    );
+}
+
+#[tokio::test]
+async fn a_second_gate_on_the_same_session_is_told_who_owns_the_name() {
+    let desk = Desktop::start().await;
+    let (keeper, _events) = Keeper::new();
+    let _first = desk.start_gate(keeper.clone()).await.expect("first gate");
+
+    let second = desk.start_gate(keeper).await;
+    let Err(GateError::NameTaken { owner, pid }) = second else {
+        panic!("expected NameTaken, got {second:?}");
+    };
+    assert_eq!(pid, Some(std::process::id()));
+    let me = std::env::current_exe().expect("exe");
+    let me = me.file_name().expect("name").to_string_lossy();
+    assert_eq!(owner, me);
+    let line = GateError::NameTaken { owner, pid }.to_string();
+    assert!(
+        line.starts_with(&format!(
+            "org.freedesktop.Notifications is owned by {me} (pid {}): stop it",
+            std::process::id()
+        )),
+        "{line}"
+    );
+}
+
+#[tokio::test]
+async fn a_stopped_gate_gives_the_name_back_and_ends_dunst() {
+    let desk = Desktop::start().await;
+    let (keeper, _events) = Keeper::new();
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    let gate = desk
+        .start_gate_until(keeper, shutdown.clone())
+        .await
+        .expect("gate");
+    let display_bus = gate.handle().display_bus_address().to_string();
+    let session = zbus::connection::Builder::address(desk.session_bus())
+        .build()
+        .await
+        .expect("session");
+    assert!(has_owner(&session).await);
+
+    shutdown.cancel();
+    gate.wait().await.expect("a clean stop");
+    assert!(!has_owner(&session).await);
+    let private = zbus::connection::Builder::address(display_bus.as_str())
+        .build()
+        .await;
+    assert!(private.is_err(), "the private bus is gone");
+}
+
+async fn has_owner(session: &zbus::Connection) -> bool {
+    let reply = session
+        .call_method(
+            Some("org.freedesktop.DBus"),
+            "/org/freedesktop/DBus",
+            Some("org.freedesktop.DBus"),
+            "NameHasOwner",
+            &gate::NOTIFICATIONS,
+        )
+        .await
+        .expect("NameHasOwner");
+    reply.body().deserialize().expect("bool")
+}
+
+/// Runs a gate in a process of its own, for the next test to kill. Does nothing unless
+/// that test started it.
+#[tokio::test]
+#[ignore = "run by killing_couper_frees_the_name_and_ends_its_children"]
+async fn gate_process_for_the_kill_test() {
+    let (Ok(session_bus), Ok(display), Ok(dunstrc)) = (
+        std::env::var("COUPER_TEST_SESSION_BUS"),
+        std::env::var("COUPER_TEST_DISPLAY"),
+        std::env::var("COUPER_TEST_DUNSTRC"),
+    ) else {
+        return;
+    };
+    let (keeper, _events) = Keeper::new();
+    let config = gate::GateConfig {
+        display_command: Some(vec!["dunst".into(), "-config".into(), dunstrc]),
+        session_bus: Some(session_bus),
+        display_env: vec![("DISPLAY".into(), display)],
+        start_timeout: PATIENCE,
+    };
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    let gate = gate::start(keeper, config, shutdown).await.expect("gate");
+    let _ = gate.wait().await;
+}
+
+#[tokio::test]
+async fn killing_couper_frees_the_name_and_ends_its_children() {
+    let desk = Desktop::start().await;
+    let session = zbus::connection::Builder::address(desk.session_bus())
+        .build()
+        .await
+        .expect("session");
+    let rule = zbus::MatchRule::builder()
+        .msg_type(zbus::message::Type::Signal)
+        .sender("org.freedesktop.DBus")
+        .interface("org.freedesktop.DBus")
+        .member("NameOwnerChanged")
+        .arg(0, gate::NOTIFICATIONS)
+        .build()
+        .expect("rule");
+    let mut owners = zbus::MessageStream::for_match_rule(rule, &session, None)
+        .await
+        .expect("subscribe");
+
+    let dunstrc = desk.gate_config().display_command.expect("command")[2].clone();
+    let mut couper = tokio::process::Command::new(std::env::current_exe().expect("exe"))
+        .args([
+            "--exact",
+            "gate_process_for_the_kill_test",
+            "--ignored",
+            "--nocapture",
+        ])
+        .env("COUPER_TEST_SESSION_BUS", desk.session_bus())
+        .env("COUPER_TEST_DISPLAY", desk.display())
+        .env("COUPER_TEST_DUNSTRC", dunstrc)
+        .stdout(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("gate process");
+    let pid = couper.id().expect("pid");
+
+    let taken = next_owner(&mut owners).await;
+    assert!(!taken.is_empty());
+    let children = children_of(pid);
+    assert_eq!(children.len(), 2, "the private bus and dunst: {children:?}");
+
+    // SAFETY: kill(2) on our own child, not yet reaped.
+    unsafe {
+        libc::kill(pid as libc::pid_t, libc::SIGKILL);
+    }
+    let freed = next_owner(&mut owners).await;
+    assert_eq!(freed, "", "the name goes back to the bus");
+    let _ = couper.wait().await;
+
+    // Their parent is gone, so nobody reaps them here: "ended" includes zombies.
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    for child in children {
+        let mut pause = std::time::Duration::from_millis(10);
+        while is_running(child) {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "pid {child} outlived Couper"
+            );
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(std::time::Duration::from_millis(200));
+        }
+    }
+}
+
+/// The new owner in the next `NameOwnerChanged` for the notification name.
+async fn next_owner(owners: &mut zbus::MessageStream) -> String {
+    let message = tokio::time::timeout(PATIENCE, owners.next())
+        .await
+        .expect("no NameOwnerChanged in time")
+        .expect("stream ended")
+        .expect("message");
+    let (_, _, new): (String, String, String) = message.body().deserialize().expect("args");
+    new
+}
+
+/// The pids of `pid`'s children (all its threads'), from /proc.
+fn children_of(pid: u32) -> Vec<u32> {
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).expect("tasks");
+    let mut children: Vec<u32> = tasks
+        .filter_map(|t| t.ok())
+        .filter_map(|t| std::fs::read_to_string(t.path().join("children")).ok())
+        .flat_map(|list| {
+            list.split_whitespace()
+                .filter_map(|p| p.parse().ok())
+                .collect::<Vec<u32>>()
+        })
+        .collect();
+    children.sort_unstable();
+    children
+}
+
+/// Whether `pid` still runs (a zombie has ended).
+fn is_running(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .map(|(_, rest)| !rest.trim_start().starts_with('Z'))
+            .unwrap_or(false),
+        Err(_) => false,
+    }
+}
