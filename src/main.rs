@@ -28,6 +28,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let path = settings::default_path(cli.config.as_deref())
         .context("no settings path: give --config PATH or set COUPER_CONFIG")?;
     match cli.command {
+        Command::Check if !path.exists() => {
+            eprintln!(
+                "{}: no such file (without one, Couper uses its defaults: Monday to Friday 09:00-18:00, no work apps)",
+                path.display()
+            );
+            Ok(ExitCode::from(1))
+        }
         Command::Check => match settings::load(&path) {
             Ok(_) => {
                 println!("ok");
