@@ -959,6 +959,18 @@ mod files {
     }
 
     #[test]
+    fn save_never_overwrites_a_file_that_does_not_validate() {
+        let temp = tempfile::tempdir().unwrap();
+        let path = temp.path().join("settings.toml");
+        let half_edited = "[hours]\nmon = [\"09:00-\"]\n";
+        std::fs::write(&path, half_edited).unwrap();
+        let error = settings::save(&path, &example()).unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::InvalidData);
+        assert!(error.to_string().contains("hours.mon"), "{error}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), half_edited);
+    }
+
+    #[test]
     fn a_missing_file_loads_the_defaults() {
         let temp = tempfile::tempdir().unwrap();
         let settings = settings::load(&temp.path().join("absent.toml")).unwrap();

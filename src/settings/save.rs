@@ -460,12 +460,24 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 }
 
 /// Saves `settings` to `path`, keeping what the user wrote there.
+///
+/// A file that does not validate (the user is editing it, or made a mistake) is never
+/// overwritten: the save fails with [`std::io::ErrorKind::InvalidData`] and the reasons,
+/// and the user's text stays as it is.
 pub fn save(path: &Path, settings: &Settings) -> std::io::Result<()> {
     let existing = match std::fs::read_to_string(path) {
         Ok(text) => Some(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(e),
     };
+    if let Some(text) = &existing {
+        if let Err(refusals) = super::parse(text, &path.display().to_string()) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("not saved: the file does not validate; fix it first:\n{refusals}"),
+            ));
+        }
+    }
     atomic_write(path, to_toml(settings, existing.as_deref()).as_bytes())
 }
 
