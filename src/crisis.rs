@@ -69,18 +69,23 @@ pub fn fold(text: &str) -> String {
 
 /// [`fold`], appending to `out`.
 fn fold_into(text: &str, out: &mut String) {
+    let start = out.len();
+    out.reserve(text.len());
     let mut after_space = false;
-    for c in text.chars() {
-        if c.is_ascii() {
-            // NFKD and lowercase are trivial here; this is most text.
-            if c.is_whitespace() {
-                if !after_space {
-                    out.push(' ');
-                    after_space = true;
-                }
-            } else {
-                out.push(c.to_ascii_lowercase());
-                after_space = false;
+    let mut rest = text;
+    loop {
+        // Most text is runs of ASCII that folding only lowercases (at the end): copy
+        // them whole, and take the other characters one by one.
+        let run = ascii_run(rest.as_bytes(), &mut after_space);
+        let (copied, others) = rest.split_at_checked(run).unwrap_or((rest, ""));
+        out.push_str(copied);
+        let mut chars = others.chars();
+        let Some(c) = chars.next() else { break };
+        rest = chars.as_str();
+        if c.is_whitespace() {
+            if !after_space {
+                out.push(' ');
+                after_space = true;
             }
             continue;
         }
@@ -106,6 +111,23 @@ fn fold_into(text: &str, out: &mut String) {
             }
         });
     }
+    if let Some(folded) = out.get_mut(start..) {
+        folded.make_ascii_lowercase();
+    }
+}
+
+/// The length of the run of ASCII at the start of `bytes` that folds to itself but for
+/// case: no whitespace but single spaces. `after_space` says whether the byte before
+/// was a space, and is updated.
+fn ascii_run(bytes: &[u8], after_space: &mut bool) -> usize {
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b' ' if !*after_space => *after_space = true,
+            b'\t'..=b'\r' | b' ' | 0x80.. => return i,
+            _ => *after_space = false,
+        }
+    }
+    bytes.len()
 }
 
 /// Folded text longer than this does not keep its buffer's memory after the search.
@@ -370,6 +392,8 @@ mod tests {
             ("ﬁ ①", "fi 1"),
             ("🔥", "🔥"),
             ("", ""),
+            ("  a\u{3000}\u{a0} B ", " a b "),
+            ("x\r\n\x0By", "x y"),
         ];
         for (text, folded) in cases {
             assert_eq!(fold(text), folded, "{text:?}");
@@ -399,117 +423,5 @@ mod tests {
         let text = "é ".repeat(KEPT_BUFFER_BYTES) + "crise";
         assert_eq!(m.keyword_in(&text, ""), Some("crise"));
         FOLDED.with(|cell| assert!(cell.borrow().capacity() <= KEPT_BUFFER_BYTES));
-    }
-}
-
-#[cfg(test)]
-mod perf_tmp {
-    use super::*;
-    #[test]
-    #[ignore]
-    fn perf_tmp() {
-        let kw: Vec<String> = [
-            "crise",
-            "bad buzz",
-            "urgent",
-            "panne",
-            "incident",
-            "outage",
-            "down",
-            "sev1",
-            "p1",
-            "critique",
-            "alerte",
-            "rappel produit",
-            "fuite",
-            "piratage",
-            "hack",
-            "bug bloquant",
-            "plainte",
-            "avocat",
-            "presse",
-            "journaliste",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        let m = CrisisMatcher::new(&CrisisSettings {
-            keywords: kw,
-            senders: vec!["Alexandre Cherré".into()],
-            ..Default::default()
-        });
-        let texts = [
-            (
-                "New message from Marie in #general",
-                "Hey, can you review the deck before tomorrow's meeting with the client? Thanks",
-            ),
-            (
-                "Réunion déplacée à jeudi",
-                "Bonjour, la réunion d'équipe est déplacée à jeudi 14h. Merci de confirmer.",
-            ),
-        ];
-        let pats: Vec<String> = m
-            .keywords
-            .patterns
-            .iter()
-            .map(|p| p.folded.clone())
-            .collect();
-        for kind in [
-            None,
-            Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA),
-            Some(aho_corasick::AhoCorasickKind::ContiguousNFA),
-            Some(aho_corasick::AhoCorasickKind::DFA),
-        ] {
-            for ci in [false, true] {
-                let ac = AhoCorasick::builder()
-                    .kind(kind)
-                    .ascii_case_insensitive(ci)
-                    .build(&pats)
-                    .unwrap();
-                let t0 = std::time::Instant::now();
-                let mut c = 0;
-                for _ in 0..1_000_000 {
-                    c += std::hint::black_box(&ac)
-                        .find_overlapping_iter(std::hint::black_box(texts[0].1))
-                        .count();
-                    c += ac
-                        .find_overlapping_iter(std::hint::black_box(texts[0].0))
-                        .count();
-                }
-                eprintln!(
-                    "{kind:?} ci={ci} {:?} {:?} {c}",
-                    ac.kind(),
-                    t0.elapsed() / 1_000_000
-                );
-                let ac = AhoCorasick::builder()
-                    .kind(kind)
-                    .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-                    .ascii_case_insensitive(ci)
-                    .build(&pats)
-                    .unwrap();
-                let t0 = std::time::Instant::now();
-                for _ in 0..1_000_000 {
-                    c += usize::from(
-                        std::hint::black_box(&ac).is_match(std::hint::black_box(texts[0].1)),
-                    );
-                    c += usize::from(ac.is_match(std::hint::black_box(texts[0].0)));
-                }
-                eprintln!("   leftmost is_match {:?} {c}", t0.elapsed() / 1_000_000);
-            }
-        }
-        for (s, b) in texts {
-            let n = 1_000_000;
-            let t0 = std::time::Instant::now();
-            let mut hits = 0;
-            for _ in 0..n {
-                hits += usize::from(
-                    std::hint::black_box(&m)
-                        .keyword_in(std::hint::black_box(s), std::hint::black_box(b))
-                        .is_some(),
-                );
-                hits += usize::from(m.sender_in(std::hint::black_box(s)).is_some());
-            }
-            eprintln!("{s:?}: {:?} per call pair, hits {hits}", t0.elapsed() / n);
-        }
     }
 }

@@ -71,6 +71,8 @@ pub struct LiveStatus {
     pub route_reason: String,
     /// The display daemon Couper draws through.
     pub display: Option<String>,
+    /// The private bus the display daemon listens on (for diagnostics and tests).
+    pub display_bus: Option<String>,
     /// The settings file.
     pub settings_path: PathBuf,
     /// The last refusal of a settings edit, while the file stays refused.
@@ -97,8 +99,10 @@ pub struct Live {
     rearm: Notify,
     settings_path: PathBuf,
     refusal: Mutex<Option<String>>,
-    display: Mutex<Option<String>>,
+    /// The display daemon's command line and private bus address.
+    display: Mutex<Option<(String, String)>>,
     own_posts: Mutex<Vec<u32>>,
+    changes: tokio::sync::watch::Sender<u64>,
 }
 
 impl std::fmt::Debug for Live {
@@ -135,6 +139,7 @@ impl Live {
             refusal: Mutex::new(refusal),
             display: Mutex::new(None),
             own_posts: Mutex::new(Vec::new()),
+            changes: tokio::sync::watch::Sender::new(0),
         });
         live.send(outcomes);
         Ok((live, rx))
@@ -160,6 +165,27 @@ impl Live {
         Ok(value)
     }
 
+    /// A receiver that changes whenever the status does (mode, working time, on call,
+    /// held count, settings): front ends re-read [`Live::status`] then.
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changes.subscribe()
+    }
+
+    /// The settings in force.
+    pub fn settings(&self) -> Settings {
+        lock(&self.service).engine().settings().clone()
+    }
+
+    /// The settings file.
+    pub fn settings_path(&self) -> &Path {
+        &self.settings_path
+    }
+
+    /// Runs a read-only query on the Service (previews, reports).
+    pub fn read<T>(&self, f: impl FnOnce(&Service) -> T) -> T {
+        f(&lock(&self.service))
+    }
+
     /// The status for front ends.
     pub fn status(&self) -> LiveStatus {
         let status = lock(&self.service).status();
@@ -169,7 +195,8 @@ impl Live {
             route_reason: "no desktop shell owns org.freedesktop.Notifications: Couper owns it \
                            and draws through the display daemon on a private bus"
                 .into(),
-            display: lock(&self.display).clone(),
+            display: lock(&self.display).as_ref().map(|d| d.0.clone()),
+            display_bus: lock(&self.display).as_ref().map(|d| d.1.clone()),
             settings_path: self.settings_path.clone(),
             settings_refused: lock(&self.refusal).clone(),
         }
@@ -451,6 +478,38 @@ pub struct RunOptions {
 
 /// Runs the gate until `shutdown` is cancelled or the gate fails.
 pub async fn run(options: RunOptions, shutdown: CancellationToken) -> Result<(), LiveError> {
+    start(options, shutdown).await?.wait().await
+}
+
+/// A running live gate (see [`start`]).
+#[derive(Debug)]
+pub struct Running {
+    live: Arc<Live>,
+    gate: gate::Gate,
+    control: zbus::Connection,
+    shutdown: CancellationToken,
+}
+
+impl Running {
+    /// The live service, for in-process front ends (the tray app).
+    pub fn live(&self) -> Arc<Live> {
+        self.live.clone()
+    }
+
+    /// Waits until the gate ends (`shutdown` cancelled, or a failure); the names are
+    /// released and the display daemon is gone when it returns.
+    pub async fn wait(self) -> Result<(), LiveError> {
+        let ended = self.gate.wait().await;
+        self.shutdown.cancel();
+        let _ = self.control.release_name(control::NAME).await;
+        ended.map_err(Into::into)
+    }
+}
+
+/// Starts the live gate: settings, store, the control name (the one-gate-per-session
+/// lock), the proxy gate, the timers and the settings watcher. Cancelling `shutdown`
+/// stops it.
+pub async fn start(options: RunOptions, shutdown: CancellationToken) -> Result<Running, LiveError> {
     let store = Store::open(&options.store_path)?;
     let (live, outcomes) = Live::open(&options.settings_path, store)?;
 
@@ -488,7 +547,11 @@ pub async fn run(options: RunOptions, shutdown: CancellationToken) -> Result<(),
         ..GateConfig::default()
     };
     let gate = gate::start(live.clone(), config, shutdown.clone()).await?;
-    *lock(&live.display) = Some(gate.handle().display_command().line());
+    let handle = gate.handle();
+    *lock(&live.display) = Some((
+        handle.display_command().line(),
+        handle.display_bus_address().to_string(),
+    ));
     tracing::info!("Couper is running");
 
     let tasks = tokio_util::task::TaskTracker::new();
@@ -502,10 +565,12 @@ pub async fn run(options: RunOptions, shutdown: CancellationToken) -> Result<(),
     tasks.spawn(watch_settings(live.clone(), shutdown.clone()));
     tasks.spawn(watch_sleep(live.clone(), shutdown.clone()));
     tasks.close();
-    let ended = gate.wait().await;
-    shutdown.cancel();
-    let _ = control.release_name(control::NAME).await;
-    ended.map_err(Into::into)
+    Ok(Running {
+        live,
+        gate,
+        control,
+        shutdown,
+    })
 }
 
 async fn owner_of(conn: &zbus::Connection, name: &str) -> String {
@@ -552,6 +617,7 @@ async fn execute(
             Outcome::Released { items, mode, .. } => release(&live, &gate, items, mode).await,
             Outcome::Close { id } => gate.close(id).await,
             Outcome::StateChanged => {
+                live.changes.send_modify(|n| *n = n.wrapping_add(1));
                 let status = serde_json::to_string(&live.status()).unwrap_or_default();
                 if let Ok(emitter) =
                     zbus::object_server::SignalEmitter::new(&control, control::PATH)

@@ -221,8 +221,12 @@ impl Schedule {
         }
         let today = self.local_date(t);
         // Only ranges of today and yesterday can contain `t`: older ones end before
-        // today's 00:00.
-        let covered = [today.yesterday().ok(), Some(today)]
+        // today's 00:00, and yesterday's only when they cross midnight.
+        let yesterday = today
+            .yesterday()
+            .ok()
+            .filter(|day| self.has_night_range(*day));
+        let covered = [yesterday, Some(today)]
             .into_iter()
             .flatten()
             .any(|day| self.pieces(day).any(|p| p.start <= t && t < p.end));
@@ -475,6 +479,13 @@ impl Schedule {
             let end = resolve(&self.zone, end_day.to_datetime(range.end))?;
             (start < end).then_some(Piece { start, end, day })
         })
+    }
+
+    /// Whether a range of `day`'s weekday ends on the next day.
+    fn has_night_range(&self, day: Date) -> bool {
+        self.week[day.weekday().to_monday_zero_offset() as usize]
+            .iter()
+            .any(|range| range.end_next_day)
     }
 
     /// Whether `t` is inside time off by date-times.

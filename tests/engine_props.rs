@@ -16,8 +16,12 @@ use std::collections::HashMap;
 
 #[derive(Debug, Clone)]
 enum Step {
-    Notify { work: bool },
-    Close { back: u32 },
+    Notify {
+        work: bool,
+    },
+    Close {
+        back: u32,
+    },
     Off,
     On,
     Auto,

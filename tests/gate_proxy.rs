@@ -261,7 +261,7 @@ async fn a_second_gate_on_the_same_session_is_told_who_owns_the_name() {
 }
 
 #[tokio::test]
-async fn a_stopped_gate_gives_the_name_back_and_ends_dunst() {
+async fn a_stopped_gate_gives_the_name_back_and_ends_its_private_bus() {
     let desk = Desktop::start().await;
     let (keeper, _events) = Keeper::new();
     let shutdown = tokio_util::sync::CancellationToken::new();
@@ -353,6 +353,8 @@ async fn killing_couper_frees_the_name_and_ends_its_children() {
         .env("COUPER_TEST_SESSION_BUS", desk.session_bus())
         .env("COUPER_TEST_DISPLAY", desk.display())
         .env("COUPER_TEST_DUNSTRC", dunstrc)
+        // Where the private bus puts its directory, which a kill -9 leaves behind.
+        .env("XDG_RUNTIME_DIR", desk.dir())
         .stdout(Stdio::null())
         .kill_on_drop(true)
         .spawn()

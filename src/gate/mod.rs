@@ -204,7 +204,7 @@ impl GateHandle {
     }
 }
 
-/// A running gate.
+/// A running gate. Dropping it stops the gate, as cancelling its shutdown token does.
 #[derive(Debug)]
 pub struct Gate {
     handle: GateHandle,

@@ -95,6 +95,11 @@ impl Desktop {
         &self.session_bus
     }
 
+    /// A directory of the test's own, removed with the desktop.
+    pub fn dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
     /// The X display, e.g. `:3`.
     pub fn display(&self) -> &str {
         &self.display
