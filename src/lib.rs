@@ -20,3 +20,4 @@ pub mod settings;
 pub mod simulate;
 pub mod store;
 pub mod wall_timer;
+pub mod words;

@@ -515,3 +515,92 @@ pub fn digest(items: &[Held]) -> Notification {
         expire_timeout: -1,
     }
 }
+
+/// What the settings window shows under the hours: where the schedule goes next.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Preview {
+    /// Working time now, by the schedule (manual modes aside).
+    pub working: bool,
+    /// When the current working period ends, if working.
+    pub next_end: Option<Timestamp>,
+    /// The next start of working time after now (or after the current period).
+    pub next_start: Option<Timestamp>,
+    /// "Next: off at 18:00, back Wed 09:00", in the language asked for.
+    pub text: String,
+    /// The next three on-call periods.
+    pub on_call: Vec<crate::on_call::Period>,
+}
+
+/// The preview of `settings` at `now`, computed by the schedule itself.
+pub fn preview(settings: &Settings, now: Timestamp, lang: crate::words::Lang) -> Preview {
+    use crate::words::{short, Lang};
+    let schedule = crate::schedule::Schedule::new(settings);
+    let zone = settings.timezone.clone();
+    let here = now.to_zoned_datetime(zone.clone());
+    let say = |t: Timestamp| short(&here, &t.to_zoned_datetime(zone.clone()), lang);
+    let working = schedule.is_working(now);
+    let next_end = if working {
+        schedule.next_end(now)
+    } else {
+        None
+    };
+    let next_start = schedule.next_start(next_end.unwrap_or(now));
+    let text = match (working, next_end, next_start, lang) {
+        (true, Some(end), Some(start), Lang::En) => {
+            format!("Next: off at {}, back {}", say(end), say(start))
+        }
+        (true, Some(end), Some(start), Lang::Fr) => {
+            format!("Ensuite : fin à {}, retour {}", say(end), say(start))
+        }
+        (true, Some(end), None, Lang::En) => format!("Next: off at {}", say(end)),
+        (true, Some(end), None, Lang::Fr) => format!("Ensuite : fin à {}", say(end)),
+        (true, None, _, Lang::En) => "Working time around the clock".into(),
+        (true, None, _, Lang::Fr) => "Travail en continu".into(),
+        (false, _, Some(start), Lang::En) => format!("Next: back at work {}", say(start)),
+        (false, _, Some(start), Lang::Fr) => format!("Ensuite : reprise {}", say(start)),
+        (false, _, None, Lang::En) => "No working hours in the coming year".into(),
+        (false, _, None, Lang::Fr) => "Aucune heure de travail dans l'année".into(),
+    };
+    let on_call = crate::on_call::OnCallSchedule::new(&settings.on_call, &zone, &[])
+        .periods(
+            now,
+            now.saturating_add(jiff::SignedDuration::from_hours(24 * 400))
+                .unwrap_or(now),
+        )
+        .into_iter()
+        .filter(|p| p.end > now)
+        .take(3)
+        .collect();
+    Preview {
+        working,
+        next_end,
+        next_start,
+        text,
+        on_call,
+    }
+}
+
+#[cfg(test)]
+mod preview_tests {
+    use super::*;
+    use crate::words::Lang;
+
+    #[test]
+    fn the_preview_says_when_work_ends_and_starts_again() {
+        let settings = crate::settings::parse(
+            "timezone = \"Europe/Paris\"\n[hours]\nmon = [\"09:00-18:00\"]\nwed = [\"09:00-18:00\"]\n",
+            "t",
+        )
+        .unwrap();
+        let monday_noon: Timestamp = "2026-11-30T12:00:00+01:00".parse().unwrap();
+        let p = preview(&settings, monday_noon, Lang::En);
+        assert_eq!(p.text, "Next: off at 18:00, back Wed 09:00");
+        let p = preview(&settings, monday_noon, Lang::Fr);
+        assert_eq!(p.text, "Ensuite : fin à 18:00, retour mer. 09:00");
+        let sunday: Timestamp = "2026-11-29T12:00:00+01:00".parse().unwrap();
+        assert_eq!(
+            preview(&settings, sunday, Lang::En).text,
+            "Next: back at work Mon 09:00"
+        );
+    }
+}

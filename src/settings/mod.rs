@@ -6,6 +6,7 @@
 //! comments and key order survive (`save.rs`). Everything here is plain data: the
 //! schedule, the matchers and the engine compile it into what they need.
 
+pub mod form;
 mod parse;
 mod save;
 
