@@ -330,26 +330,8 @@ impl Service {
                     outcomes.push(Outcome::StateChanged);
                 }
                 Effect::Withdrawn { id } => {
-                    let app = self
-                        .store
-                        .held()?
-                        .into_iter()
-                        .find(|h| h.id == id)
-                        .map(|h| (h.notification.app, h.source));
-                    if self.store.remove_held(id)? {
-                        let (app, source) = app.unwrap_or_default();
-                        self.store.record(&HistoryEntry {
-                            at: self.engine.now(),
-                            kind: Kind::Withdraw,
-                            id: Some(id),
-                            app,
-                            source,
-                            crisis: false,
-                            working: self.engine.state().working,
-                            on_call: false,
-                            reason: "withdrawn by its app before release".into(),
-                        })?;
-                    }
+                    let working = self.engine.state().working;
+                    self.store.withdraw(id, self.engine.now(), working)?;
                     outcomes.push(Outcome::StateChanged);
                 }
                 Effect::Close { id } => outcomes.push(Outcome::Close { id }),

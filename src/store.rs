@@ -33,7 +33,7 @@ const MIGRATIONS: &[M<'static>] = &[M::up(
     );
     CREATE INDEX held_pending ON held(released_at, id);
     CREATE TABLE history (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        seq INTEGER PRIMARY KEY,
         at INTEGER NOT NULL,
         kind TEXT NOT NULL,
         id INTEGER,
@@ -255,6 +255,11 @@ impl Store {
             path: path.to_path_buf(),
             source,
         })?;
+        if !durable {
+            conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
+                .and_then(|_| conn.pragma_update(None, "cache_size", -16384))
+                .map_err(sqlite)?;
+        }
         let (journal, synchronous) = if durable {
             ("WAL", "NORMAL")
         } else {
@@ -272,6 +277,11 @@ impl Store {
                 path: path.to_path_buf(),
                 source,
             })?;
+        if !durable {
+            // A scratch store is one long transaction: each write below is a savepoint
+            // inside it, exactly as it is a transaction of its own in a durable store.
+            conn.execute_batch("BEGIN").map_err(sqlite)?;
+        }
         Ok(Store {
             conn,
             path: path.to_path_buf(),
@@ -298,17 +308,19 @@ impl Store {
             what: "notification",
             detail: e.to_string(),
         })?;
-        let tx = self.conn.transaction().map_err(|e| StoreError::Sqlite {
+        let tx = self.conn.savepoint().map_err(|e| StoreError::Sqlite {
             path: self.path.clone(),
             source: e,
         })?;
         let result = tx
-            .execute(
+            .prepare_cached(
                 "INSERT INTO held (id, held_at, app, source, summary, notification, crisis, until, reason)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                  ON CONFLICT(id) DO UPDATE SET app = ?3, source = ?4, summary = ?5,
                     notification = ?6, crisis = ?7, until = ?8, reason = ?9, released_at = NULL",
-                params![
+            )
+            .and_then(|mut insert| {
+                insert.execute(params![
                     held.id,
                     ms(held.held_at),
                     held.notification.app,
@@ -318,8 +330,8 @@ impl Store {
                     held.crisis,
                     held.until.map(ms),
                     held.reason,
-                ],
-            )
+                ])
+            })
             .and_then(|_| insert_history(&tx, entry))
             .and_then(|_| tx.commit());
         result.map_err(|e| self.err(e))
@@ -337,7 +349,7 @@ impl Store {
             path: path.clone(),
             source,
         };
-        let tx = self.conn.transaction().map_err(err)?;
+        let tx = self.conn.savepoint().map_err(err)?;
         for entry in entries {
             insert_history(&tx, entry).map_err(err)?;
         }
@@ -358,7 +370,7 @@ impl Store {
             path: path.clone(),
             source,
         };
-        let tx = self.conn.transaction().map_err(err)?;
+        let tx = self.conn.savepoint().map_err(err)?;
         let mut released = Vec::with_capacity(ids.len());
         {
             let mut select = tx
@@ -403,6 +415,49 @@ impl Store {
         }
         tx.commit().map_err(err)?;
         Ok(released)
+    }
+
+    /// Drops held `id` from the queue because its app withdrew it (or the user dismissed
+    /// it), and records that, in one transaction. Returns whether it was held.
+    pub fn withdraw(&mut self, id: u32, at: Timestamp, working: bool) -> Result<bool, StoreError> {
+        let path = self.path.clone();
+        let err = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.savepoint().map_err(err)?;
+        let row: Option<(String, Option<String>)> = tx
+            .prepare_cached(
+                "SELECT app, source FROM held WHERE id = ?1 AND released_at IS NULL",
+            )
+            .and_then(|mut s| {
+                s.query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+            })
+            .map_err(err)?;
+        let Some((app, source)) = row else {
+            return Ok(false);
+        };
+        tx.prepare_cached("DELETE FROM held WHERE id = ?1")
+            .and_then(|mut s| s.execute(params![id]))
+            .map_err(err)?;
+        insert_history(
+            &tx,
+            &HistoryEntry {
+                at,
+                kind: Kind::Withdraw,
+                id: Some(id),
+                app,
+                source,
+                crisis: false,
+                working,
+                on_call: false,
+                reason: "withdrawn by its app before release".into(),
+            },
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(true)
     }
 
     /// Drops `id` from the queue (withdrawn by its app, or dismissed by the user).

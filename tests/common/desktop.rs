@@ -3,6 +3,10 @@
 //! configuration, and helpers to run real apps (`notify-send`, `gdbus`) on that session
 //! and to read back what dunst shows with `dunstctl` on the gate's private bus.
 //!
+//! The session bus activates dunst (with the test dunstrc, on the test display) for
+//! `org.freedesktop.Notifications`, as a desktop with dunst installed does: what apps meet
+//! when no gate owns the name.
+//!
 //! Everything is unique per [`Desktop`], so tests run in parallel; every process is killed
 //! when its owner is dropped.
 #![allow(dead_code)]
@@ -71,6 +75,20 @@ impl Desktop {
         let (xvfb, xvfb_out, number) = spawn_and_read_line(xvfb, "Xvfb").await;
         let display = format!(":{number}");
 
+        let dunstrc = dir.path().join("dunstrc");
+        std::fs::write(&dunstrc, DUNSTRC).expect("dunstrc");
+        let services = dir.path().join("services");
+        std::fs::create_dir(&services).expect("service dir");
+        std::fs::write(
+            services.join("org.knopwob.dunst.service"),
+            format!(
+                "[D-BUS Service]\nName=org.freedesktop.Notifications\n\
+                 Exec=/usr/bin/env DISPLAY={display} dunst -config {} -verbosity crit\n",
+                dunstrc.display()
+            ),
+        )
+        .expect("activation file");
+
         let config = dir.path().join("session.conf");
         std::fs::write(&config, bus_config(dir.path())).expect("bus config");
         let mut bus = Command::new("dbus-daemon");
@@ -78,7 +96,6 @@ impl Desktop {
             .args(["--nofork", "--print-address=1"]);
         let (bus, bus_out, session_bus) = spawn_and_read_line(bus, "dbus-daemon").await;
 
-        std::fs::write(dir.path().join("dunstrc"), DUNSTRC).expect("dunstrc");
         Desktop {
             dir,
             _xvfb: xvfb,
@@ -98,6 +115,11 @@ impl Desktop {
     /// A directory of the test's own, removed with the desktop.
     pub fn dir(&self) -> &std::path::Path {
         self.dir.path()
+    }
+
+    /// The test dunstrc.
+    pub fn dunstrc(&self) -> std::path::PathBuf {
+        self.dir.path().join("dunstrc")
     }
 
     /// The X display, e.g. `:3`.
@@ -195,7 +217,8 @@ fn bus_config(dir: &std::path::Path) -> String {
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>session</type>
-  <listen>unix:dir={}</listen>
+  <listen>unix:dir={dir}</listen>
+  <servicedir>{dir}/services</servicedir>
   <auth>EXTERNAL</auth>
   <policy context="default">
     <allow send_destination="*" eavesdrop="true"/>
@@ -204,7 +227,7 @@ fn bus_config(dir: &std::path::Path) -> String {
   </policy>
 </busconfig>
 "#,
-        dir.display()
+        dir = dir.display()
     )
 }
 
@@ -314,8 +337,14 @@ pub struct Dunst {
 impl Dunst {
     /// The dunst behind `gate`.
     pub fn of(gate: &GateHandle) -> Dunst {
+        Dunst::on(gate.display_bus_address())
+    }
+
+    /// The dunst on the bus at `address` (a gate's private bus, or the session bus when
+    /// dunst was activated there).
+    pub fn on(address: &str) -> Dunst {
         Dunst {
-            address: gate.display_bus_address().to_string(),
+            address: address.to_string(),
         }
     }
 
