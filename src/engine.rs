@@ -320,8 +320,8 @@ impl Engine {
         engine
     }
 
-    /// Handles `event` at `now` (earlier instants are taken as the engine's own clock:
-    /// time never runs backwards inside it).
+    /// Handles `event` at `now`. Time normally runs forward; an earlier `now` means the
+    /// wall clock was set back, and the engine follows it.
     pub fn handle(&mut self, event: Event<'_>, now: Timestamp) -> Vec<Effect> {
         let mut effects = Vec::new();
         self.advance(now, &mut effects);
@@ -517,8 +517,22 @@ impl Engine {
         };
     }
 
-    /// Runs the clock on to `now`, stopping at every change on the way.
+    /// Runs the clock on to `now`, stopping at every change on the way. A clock set
+    /// back is followed (the state is recomputed at the earlier instant); what was
+    /// already released stays released.
     fn advance(&mut self, now: Timestamp, effects: &mut Vec<Effect>) {
+        if now < self.now {
+            self.now = now;
+            let before = self.mode;
+            self.refresh();
+            if self.mode != before {
+                effects.push(Effect::ModeChanged {
+                    at: now,
+                    mode: self.mode,
+                });
+            }
+            return;
+        }
         while let Some(change) = self.next_change {
             if change > now {
                 break;

@@ -15,6 +15,7 @@ use crate::wall_timer::{Wake, WallTimer};
 use jiff::Timestamp;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 use tokio::sync::{mpsc, Notify};
@@ -25,6 +26,9 @@ use zbus::fdo::{RequestNameFlags, RequestNameReply};
 pub const REPLAY_MAX: usize = 20;
 /// The pause between two replayed notifications.
 const REPLAY_GAP: Duration = Duration::from_millis(1500);
+/// Ids answered when the store fails and a notification is shown unkept (fail open):
+/// far from the Service's ids (counting up from 1) and the gate's own (down from u32::MAX).
+const FAIL_OPEN_IDS: u32 = 0x8000_0000;
 /// Where the last good settings text is kept in the store.
 const LAST_GOOD: &str = "settings.last_good";
 
@@ -103,6 +107,7 @@ pub struct Live {
     display: Mutex<Option<(String, String)>>,
     own_posts: Mutex<Vec<u32>>,
     changes: tokio::sync::watch::Sender<u64>,
+    fail_open: AtomicU32,
 }
 
 impl std::fmt::Debug for Live {
@@ -140,6 +145,7 @@ impl Live {
             display: Mutex::new(None),
             own_posts: Mutex::new(Vec::new()),
             changes: tokio::sync::watch::Sender::new(0),
+            fail_open: AtomicU32::new(0),
         });
         live.send(outcomes);
         Ok((live, rx))
@@ -403,7 +409,7 @@ impl Gatekeeper for Live {
                 // Fail open: a notification Couper cannot keep is shown, never lost.
                 tracing::error!("cannot decide, delivering: {e}");
                 Admission {
-                    id: u32::MAX - (replaces_id % 1024),
+                    id: FAIL_OPEN_IDS + self.fail_open.fetch_add(1, Ordering::Relaxed) % 65_536,
                     verdict: Verdict::Deliver,
                 }
             }

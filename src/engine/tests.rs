@@ -483,3 +483,20 @@ fn next_wake_follows_transitions_and_mode_ends() {
     );
     assert_eq!(e.next_wake(), Some(at("2026-11-30T13:40")));
 }
+
+#[test]
+fn a_clock_set_back_is_followed_and_nothing_is_released_twice() {
+    let s = settings();
+    let mut e = engine(&s, at("2026-11-28T21:00"));
+    notify(&mut e, 1, &slack("a", "b"), at("2026-11-28T21:00"));
+    // The clock wrongly jumps to Monday 10:00: released.
+    let r = releases(&e.handle(Event::Tick, at("2026-11-30T10:00")));
+    assert_eq!(r.len(), 1);
+    // Set back to Saturday: not working again, and new work notifications are held.
+    e.handle(Event::Tick, at("2026-11-28T21:05"));
+    assert!(!e.state().working);
+    let (d, _) = notify(&mut e, 2, &slack("c", "d"), at("2026-11-28T21:06"));
+    assert_eq!(d.action, Action::Hold);
+    let r = releases(&e.handle(Event::Tick, at("2026-11-30T09:00")));
+    assert_eq!(r, vec![(at("2026-11-30T09:00"), vec![2])]);
+}
