@@ -112,6 +112,26 @@ fn notifications() -> Vec<Notification> {
         .collect()
 }
 
+/// Decision number `i`: a second apart from `start`, staying in the weekend; ids cycle
+/// so the held queue stays bounded.
+fn decide(
+    engine: &mut Engine,
+    notes: &[Notification],
+    start: Timestamp,
+    i: u32,
+) -> Vec<couper::engine::Effect> {
+    let now = start + SignedDuration::from_secs(i64::from(i % 80_000));
+    let n = &notes[(i as usize) % notes.len()];
+    engine.handle(
+        Event::Notify {
+            id: i % 1024 + 1,
+            notification: n,
+            replacing: false,
+        },
+        now,
+    )
+}
+
 fn decisions(c: &mut Criterion) {
     let settings = settings();
     let notes = notifications();
@@ -121,21 +141,10 @@ fn decisions(c: &mut Criterion) {
     let mut group = c.benchmark_group("engine");
     group.throughput(Throughput::Elements(1));
     let mut i = 0u32;
-    let mut now = start;
     group.bench_function("decision (50 sources, 20 keywords)", |b| {
         b.iter(|| {
             i = i.wrapping_add(1);
-            // A second apart, staying in the weekend; ids cycle so the queue stays bounded.
-            now = start + SignedDuration::from_secs(i64::from(i % 80_000));
-            let n = &notes[(i as usize) % notes.len()];
-            black_box(engine.handle(
-                Event::Notify {
-                    id: i % 1024 + 1,
-                    notification: n,
-                    replacing: false,
-                },
-                now,
-            ))
+            black_box(decide(&mut engine, &notes, start, i))
         })
     });
     group.finish();
@@ -145,16 +154,7 @@ fn decisions(c: &mut Criterion) {
     let mut engine = Engine::new(&settings, Mode::Auto, false, [], start);
     let t0 = Instant::now();
     for i in 0..rounds {
-        let now = start + SignedDuration::from_secs(i64::from(i % 80_000));
-        let n = &notes[(i as usize) % notes.len()];
-        black_box(engine.handle(
-            Event::Notify {
-                id: i % 1024 + 1,
-                notification: n,
-                replacing: false,
-            },
-            now,
-        ));
+        black_box(decide(&mut engine, &notes, start, i));
     }
     let per_second = f64::from(rounds) / t0.elapsed().as_secs_f64();
     println!("FIGURE decisions per second (one core, 50 sources, 20 keywords): {per_second:.0}");

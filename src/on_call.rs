@@ -8,10 +8,10 @@
 //! asks the zone for each one's start and end (local times, so a period across a DST
 //! change lasts an hour more or less).
 
-use crate::schedule::HORIZON_DAYS;
+use crate::schedule::{resolve, HORIZON_DAYS};
 use crate::settings::{OnCallSettings, Rotation, Shift};
-use jiff::civil::{Date, DateTime, Time};
-use jiff::tz::{AmbiguousOffset, TimeZone};
+use jiff::civil::{Date, Time};
+use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
 /// One on-call period as instants, half-open.
@@ -61,8 +61,8 @@ impl OnCallSchedule {
             .iter()
             .chain(extra)
             .filter_map(|shift| {
-                let start = instant(zone, shift.start)?;
-                let end = instant(zone, shift.end)?;
+                let start = resolve(zone, shift.start)?;
+                let end = resolve(zone, shift.end)?;
                 (start < end).then_some(Period { start, end })
             })
             .collect();
@@ -215,8 +215,8 @@ impl CompiledRotation {
             .checked_add(days(k.checked_mul(self.step_days)?))
             .ok()?;
         let end_date = date.checked_add(days(self.end_after_days)).ok()?;
-        let start = instant(zone, date.to_datetime(self.start))?;
-        let end = instant(zone, end_date.to_datetime(self.end))?;
+        let start = resolve(zone, date.to_datetime(self.start))?;
+        let end = resolve(zone, end_date.to_datetime(self.end))?;
         (start < end).then_some(Period { start, end })
     }
 }
@@ -224,24 +224,6 @@ impl CompiledRotation {
 /// `numerator / divisor` rounded up, for a positive `divisor`.
 fn div_ceil(numerator: i64, divisor: i64) -> i64 {
     -(-numerator).div_euclid(divisor)
-}
-
-/// The instant of a local date-time in `zone`: in a gap, the first instant after it;
-/// in a fold, the earlier occurrence.
-fn instant(zone: &TimeZone, dt: DateTime) -> Option<Timestamp> {
-    match zone.to_ambiguous_timestamp(dt).offset() {
-        AmbiguousOffset::Unambiguous { offset } | AmbiguousOffset::Fold { before: offset, .. } => {
-            offset.to_timestamp(dt).ok()
-        }
-        AmbiguousOffset::Gap { after, .. } => {
-            // Read with the offset after the gap, `dt` is an instant before the
-            // transition; the transition itself is the first instant after the gap.
-            let before_transition = after.to_timestamp(dt).ok()?;
-            zone.following(before_transition)
-                .next()
-                .map(|transition| transition.timestamp())
-        }
-    }
 }
 
 /// Sorts `periods` and merges those that overlap or touch.
@@ -293,7 +275,7 @@ mod tests {
 
     /// A local time in Paris, e.g. "2026-11-27T18:00".
     fn at(local: &str) -> Timestamp {
-        instant(&paris(), local.parse().unwrap()).unwrap()
+        resolve(&paris(), local.parse().unwrap()).unwrap()
     }
 
     fn period(start: &str, end: &str) -> Period {
@@ -609,7 +591,7 @@ mod tests {
         let s = weekend_rotation(3);
         // 3,000 periods after `first`, computed without walking from it.
         let date = date(2026, 11, 27).checked_add(days(7 * 3 * 3000)).unwrap();
-        let start = instant(&paris(), date.at(18, 0, 0, 0)).unwrap();
+        let start = resolve(&paris(), date.at(18, 0, 0, 0)).unwrap();
         assert!(s.is_on_call(start));
         assert!(!s.is_on_call(start.saturating_sub(SignedDuration::from_secs(1)).unwrap()));
     }
