@@ -1,0 +1,223 @@
+// The tray app's side of docs/ipc.md, faked for the end-to-end tests: installed into the
+// page before the window's own script (Playwright init script), with the canned settings
+// of a community manager. It records every command it is sent (window.__couperMock.calls)
+// and can emit the Rust events. `preview` answers a different text for different Monday
+// hours; `validate_settings` refuses a range with equal ends with the engine's words.
+
+import { mockIPC } from '@tauri-apps/api/mocks';
+import { emit } from '@tauri-apps/api/event';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+interface Config {
+  /** What the `locale` command answers; `null`: the command fails (no Tauri locale). */
+  lang?: 'fr' | 'en' | null;
+}
+
+const config: Config = (window as Json).__COUPER_MOCK_CONFIG__ ?? {};
+
+const form: Json = {
+  timezone: 'Europe/Paris',
+  holidays: 'FR',
+  extra_holidays: ['2026-05-29'],
+  hours: {
+    mon: ['09:00-12:30', '13:30-18:00'],
+    tue: ['09:00-18:00'],
+    wed: ['09:00-18:00'],
+    thu: ['09:00-18:00'],
+    fri: ['09:00-17:00'],
+    sun: ['21:00-01:00'],
+  },
+  time_off: [{ start: '2026-12-24', end: '2027-01-01', label: 'Noël' }],
+  work_apps: [
+    { name: 'Slack', app: 'slack', off_hours: 'hold' },
+    { name: 'Gmail (work account)', app: 'firefox', account: 'gwen@ouest.digital', off_hours: 'hold' },
+  ],
+  crisis: {
+    pass: 'always',
+    critical_urgency: true,
+    keywords: ['crise', 'bad buzz'],
+    senders: ['Alexandre Cherré'],
+    repeat: { count: 3, minutes: 10 },
+  },
+  on_call: {
+    shifts: [{ start: '2026-11-27T18:00', end: '2026-11-30T09:00' }],
+    rotation: { first: '2026-11-27', every_weeks: 3, start: 'fri 18:00', end: 'mon 09:00' },
+  },
+  auto_reply: { en: 'Thanks for your message! We will answer {next}.' },
+  release: { mode: 'digest' },
+};
+
+const path = '/home/gwen/.config/couper/settings.toml';
+
+const status: Json = {
+  mode: { mode: 'auto' },
+  working: false,
+  until: '2026-11-30T09:00:00+01:00',
+  on_call: false,
+  on_call_manual: false,
+  held: 2,
+  next_start: '2026-11-30T09:00:00+01:00',
+  timezone: 'Europe/Paris',
+  route: 'proxy',
+  route_reason:
+    'no desktop shell owns org.freedesktop.Notifications: Couper owns it and draws through dunst on a private bus',
+  display: 'dunst',
+  display_bus: 'unix:path=/run/user/1000/couper/display-bus',
+  settings_path: path,
+  settings_refused: null,
+};
+
+let held: Json[] = [
+  {
+    id: 7,
+    held_at: '2026-11-28T21:04:00+01:00',
+    source: 'Slack',
+    notification: { app: 'Slack', summary: 'Bryan', body: 'On publie ?' },
+    crisis: false,
+    until: '2026-11-30T09:00:00+01:00',
+    reason: 'held: Slack is a work app and Saturday 21:04 is outside your hours; delivered Monday 09:00',
+    released_at: null,
+  },
+  {
+    id: 9,
+    held_at: '2026-11-28T22:30:00+01:00',
+    source: 'Gmail (work account)',
+    notification: { app: 'Firefox', summary: 'Maëlle — planning de décembre', body: 'Tu peux relire avant lundi ?' },
+    crisis: false,
+    until: '2026-11-30T09:00:00+01:00',
+    reason:
+      'held: Gmail (work account) is a work source and Saturday 22:30 is outside your hours; delivered Monday 09:00',
+    released_at: null,
+  },
+];
+
+const seen: Json[] = [
+  { app: 'Signal', count: 14, last_seen: '2026-11-28T22:41:00+01:00' },
+  { app: 'Slack', count: 52, last_seen: '2026-11-28T21:04:00+01:00' },
+  { app: 'Thunderbird', count: 6, last_seen: '2026-11-27T17:12:00+01:00' },
+];
+
+let autostart = true;
+const calls: { cmd: string; args: Json }[] = [];
+
+const SHAPE = /^\d{1,2}:\d{2}-\d{1,2}:\d{2}$/;
+
+/** The refusals the engine would give for the hours (the part of it the tests use). */
+function validate(f: Json): { key: string; message: string }[] {
+  const errors: { key: string; message: string }[] = [];
+  for (const [day, ranges] of Object.entries<string[]>(f.hours ?? {})) {
+    for (const range of ranges) {
+      if (!SHAPE.test(range)) errors.push({ key: `hours.${day}`, message: `${JSON.stringify(range)} is not HH:MM-HH:MM` });
+      else if (range.split('-')[0] === range.split('-')[1])
+        errors.push({ key: `hours.${day}`, message: `${JSON.stringify(range)} starts and ends at the same time` });
+    }
+  }
+  (f.work_apps ?? []).forEach((app: Json, i: number) => {
+    if (!String(app.name ?? '').trim()) errors.push({ key: `work_apps[${i + 1}].name`, message: 'empty name' });
+    if (!String(app.app ?? '').trim()) errors.push({ key: `work_apps[${i + 1}].app`, message: 'empty app' });
+  });
+  return errors;
+}
+
+const lang = () => config.lang ?? 'en';
+
+function preview(f: Json) {
+  const errors = validate(f);
+  if (errors.length) throw { kind: 'invalid', fields: errors };
+  const monday: string[] = f.hours?.mon ?? [];
+  const end = monday.length ? monday[monday.length - 1]!.split('-')[1] : null;
+  const text =
+    end === null
+      ? lang() === 'fr' ? 'Ensuite : reprise mar. 09:00' : 'Next: back at work Tue 09:00'
+      : lang() === 'fr' ? `Ensuite : fin à ${end}, retour mar. 09:00` : `Next: off at ${end}, back Tue 09:00`;
+  return {
+    working: true,
+    next_end: '2026-11-30T18:00:00+01:00',
+    next_start: '2026-12-01T09:00:00+01:00',
+    text,
+    on_call: [
+      { start: '2026-12-18T18:00:00+01:00', end: '2026-12-21T09:00:00+01:00' },
+      { start: '2027-01-08T18:00:00+01:00', end: '2027-01-11T09:00:00+01:00' },
+      { start: '2027-01-29T18:00:00+01:00', end: '2027-02-01T09:00:00+01:00' },
+    ],
+  };
+}
+
+const settingsFile = () => ({ form: structuredClone(current), path, refused: status.settings_refused });
+let current: Json = structuredClone(form);
+
+function statusChanged() {
+  status.held = held.length;
+  void emit('status-changed', structuredClone(status));
+}
+
+mockIPC(
+  (cmd, args) => {
+    const a = (args ?? {}) as Json;
+    calls.push({ cmd, args: structuredClone(a) });
+    switch (cmd) {
+      case 'status':
+      case 'diagnostics':
+        return structuredClone(status);
+      case 'locale':
+        if (config.lang === null) throw { kind: 'io', message: 'no locale here' };
+        return lang();
+      case 'get_settings':
+        return settingsFile();
+      case 'validate_settings':
+        return validate(a.form);
+      case 'preview':
+        return preview(a.form);
+      case 'save_settings': {
+        const errors = validate(a.form);
+        if (errors.length) throw { kind: 'invalid', fields: errors };
+        current = structuredClone(a.form);
+        return null;
+      }
+      case 'add_work_app':
+        current.work_apps = [...(current.work_apps ?? []), { name: a.app, app: String(a.app).toLowerCase(), off_hours: 'hold' }];
+        return structuredClone(current);
+      case 'seen_apps':
+        return structuredClone(seen);
+      case 'held':
+        return structuredClone(held);
+      case 'release': {
+        const before = held.length;
+        held = a.all ? [] : held.filter((h) => !a.ids.includes(h.id));
+        statusChanged();
+        return before - held.length;
+      }
+      case 'dismiss':
+        held = held.filter((h) => h.id !== a.id);
+        statusChanged();
+        return null;
+      case 'set_on_call':
+        status.on_call_manual = a.on;
+        status.on_call = a.on;
+        return structuredClone(status);
+      case 'set_mode':
+        return structuredClone(status);
+      case 'get_autostart':
+        return autostart;
+      case 'set_autostart':
+        autostart = a.on;
+        return autostart;
+      default:
+        throw { kind: 'io', message: `the mock has no command ${cmd}` };
+    }
+  },
+  { shouldMockEvents: true },
+);
+
+(window as Json).__couperMock = {
+  calls,
+  /** Emits a Rust event to the window. */
+  emit: (event: string, payload: unknown) => emit(event, payload),
+  /** A hand edit of the file: the new form, as `settings-changed` carries it. */
+  handEdit(change: (f: Json) => void, refused: string | null = null) {
+    change(current);
+    status.settings_refused = refused;
+    return emit('settings-changed', settingsFile());
+  },
+};
