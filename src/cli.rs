@@ -88,6 +88,93 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         history: Option<PathBuf>,
     },
+    /// Put back every desktop setting the steer route changed (after a crash).
+    Restore,
+    /// The disconnection report (this week by default), or the on-call statement.
+    Report(ReportArgs),
+    /// The auto-reply: when you will answer, in words, for the people waiting.
+    Reply {
+        /// fr or en (default: your locale).
+        #[arg(long, value_parser = ["fr", "en"])]
+        lang: Option<String>,
+        /// Read this store instead of asking the running gate.
+        #[arg(long, value_name = "PATH")]
+        history: Option<PathBuf>,
+        /// As of this instant (RFC 3339) rather than now, from the settings and the
+        /// store, without asking the running gate (to check what a reply will say).
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+    },
+}
+
+/// `couper report`'s arguments (SPEC §8).
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// This week (Monday to Sunday), or the week of DAY (YYYY-MM-DD).
+    #[arg(long, value_name = "DAY", num_args = 0..=1, default_missing_value = "",
+          conflicts_with_all = ["month", "from"])]
+    pub week: Option<String>,
+    /// This month, or MONTH (YYYY-MM).
+    #[arg(long, value_name = "MONTH", num_args = 0..=1, default_missing_value = "",
+          conflicts_with = "from")]
+    pub month: Option<String>,
+    /// From this day (YYYY-MM-DD), with --to.
+    #[arg(long, value_name = "DAY", requires = "to")]
+    pub from: Option<String>,
+    /// To this day (YYYY-MM-DD), included.
+    #[arg(long, value_name = "DAY", requires = "from")]
+    pub to: Option<String>,
+    /// The on-call statement of a month (this month without --month).
+    #[arg(long = "on-call", conflicts_with_all = ["week", "from"])]
+    pub on_call: bool,
+    /// For tools: JSON.
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// For a spreadsheet: CSV (`;` and decimal commas in French).
+    #[arg(long)]
+    pub csv: bool,
+    /// fr or en (default: your locale).
+    #[arg(long, value_parser = ["fr", "en"])]
+    pub lang: Option<String>,
+    /// The store to read (default: Couper's own), e.g. a `couper simulate --history` file.
+    #[arg(long, value_name = "PATH")]
+    pub history: Option<PathBuf>,
+    /// Make it as of this instant (RFC 3339): "this week" and "this month" are its.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+}
+
+impl ReportArgs {
+    /// The control interface's query for these arguments.
+    pub fn query(&self) -> Result<crate::report::Query, String> {
+        use crate::report::{Format, Period, Query};
+        let day = |flag: &str, text: &str| {
+            text.parse::<jiff::civil::Date>()
+                .map_err(|_| format!("--{flag} {text:?} is not a day: use YYYY-MM-DD"))
+        };
+        fn some(text: &Option<String>) -> Option<&str> {
+            text.as_deref().filter(|t| !t.is_empty())
+        }
+        let period = if let (Some(from), Some(to)) = (&self.from, &self.to) {
+            Period::Range(day("from", from)?, day("to", to)?)
+        } else if self.month.is_some() || self.on_call {
+            Period::Month(some(&self.month).map(str::parse).transpose()?)
+        } else {
+            Period::Week(some(&self.week).map(|d| day("week", d)).transpose()?)
+        };
+        Ok(Query {
+            period,
+            on_call: self.on_call,
+            format: if self.json {
+                Format::Json
+            } else if self.csv {
+                Format::Csv
+            } else {
+                Format::Text
+            },
+            lang: self.lang.as_deref().map(crate::reply::lang).transpose()?,
+        })
+    }
 }
 
 // What the commands print for a person. The gate answers in JSON; these only lay it
@@ -172,7 +259,10 @@ pub fn status_text(status: &str) -> anyhow::Result<String> {
     out.push_str(&format!(
         "route:       {} ({})\n",
         s["route"].as_str().unwrap_or("?"),
-        s["display"].as_str().unwrap_or("no display daemon")
+        s["display"]
+            .as_str()
+            .or(s["route_reason"].as_str())
+            .unwrap_or("no display daemon")
     ));
     out.push_str(&format!(
         "settings:    {}\n",
@@ -183,11 +273,32 @@ pub fn status_text(status: &str) -> anyhow::Result<String> {
             "refused:     {refused} (the last good settings stay)\n"
         ));
     }
+    if let Some(line) = calendar_line(&s["calendar"], &zone) {
+        out.push_str(&format!("calendar:    {line}\n"));
+    }
     out.push_str(&format!(
         "time zone:   {}",
         s["timezone"].as_str().unwrap_or("?")
     ));
     Ok(out)
+}
+
+/// The team's calendar in `couper status`: how many shifts, when read, or since when it
+/// is stale.
+fn calendar_line(calendar: &Value, zone: &TimeZone) -> Option<String> {
+    let location = calendar["location"].as_str()?;
+    let shifts = calendar["shifts"].as_u64().unwrap_or(0);
+    let copy = match when(&calendar["fetched_at"], zone) {
+        Some(read) => format!("the copy read {read}"),
+        None => "no good copy yet".to_string(),
+    };
+    Some(match when(&calendar["stale_since"], zone) {
+        Some(since) => format!(
+            "stale since {since}: {}; using {copy} ({shifts} shifts)",
+            calendar["error"].as_str().unwrap_or("cannot read it")
+        ),
+        None => format!("{shifts} shifts from {location}, {copy}"),
+    })
 }
 
 /// `couper held`.

@@ -87,6 +87,41 @@ impl Control {
         json(&self.live.seen_apps().map_err(failed)?)
     }
 
+    /// The auto-reply text in `lang` (`fr`, `en`, or `""` for the gate's locale), with
+    /// the next start of working time in words (SPEC §8).
+    async fn reply(&self, lang: &str) -> zbus::fdo::Result<String> {
+        let lang = crate::reply::lang(lang).map_err(refused)?;
+        Ok(self.live.reply(lang))
+    }
+
+    /// A report or the on-call statement: `query` is a JSON [`crate::report::Query`]
+    /// (`{"period": {"month": "2026-10"}, "on_call": true, "format": "csv"}`). Returns
+    /// JSON, text or CSV as asked.
+    async fn report(&self, query: &str) -> zbus::fdo::Result<String> {
+        let query: crate::report::Query = serde_json::from_str(query).map_err(refused)?;
+        let live = self.live.clone();
+        tokio::task::spawn_blocking(move || live.report(&query))
+            .await
+            .map_err(failed)?
+            .map_err(|e| match e {
+                crate::report::ReportError::Period(_) => refused(e),
+                crate::report::ReportError::Store(_) => failed(e),
+            })
+    }
+
+    /// Shows the tray app's window on `tab` (`hours`, `apps`, `crisis`, `held`,
+    /// `diagnostics`): what a second start of the app asks of the first one. Refused by a
+    /// gate without a window (`couper run`).
+    async fn open_window(&self, tab: &str) -> zbus::fdo::Result<()> {
+        if self.live.open_window(tab) {
+            Ok(())
+        } else {
+            Err(zbus::fdo::Error::NotSupported(
+                "this gate runs without a window (couper run)".into(),
+            ))
+        }
+    }
+
     /// Emitted with the new status (JSON) whenever mode, working time, on call or the
     /// held count change.
     #[zbus(signal)]
@@ -118,6 +153,12 @@ pub trait Couper {
     fn alert(&self, title: &str, body: &str, crisis: bool) -> zbus::Result<String>;
     /// See [`Control::seen_apps`].
     fn seen_apps(&self) -> zbus::Result<String>;
+    /// See [`Control::reply`].
+    fn reply(&self, lang: &str) -> zbus::Result<String>;
+    /// See [`Control::report`].
+    fn report(&self, query: &str) -> zbus::Result<String>;
+    /// See [`Control::open_window`].
+    fn open_window(&self, tab: &str) -> zbus::Result<()>;
     /// See [`Control::state_changed`].
     #[zbus(signal)]
     fn state_changed(&self, status: &str) -> zbus::Result<()>;

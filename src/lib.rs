@@ -5,6 +5,7 @@
 //! and the Linux gate. The tray app (`src-tauri/`) and the `couper` command both call it.
 #![deny(missing_docs)]
 
+pub mod calendar;
 pub mod cli;
 pub mod control;
 pub mod crisis;
@@ -14,10 +15,13 @@ pub mod holidays;
 pub mod live;
 pub mod notification;
 pub mod on_call;
+pub mod reply;
+pub mod report;
 pub mod schedule;
 pub mod service;
 pub mod settings;
 pub mod simulate;
+pub mod steer;
 pub mod store;
 pub mod wall_timer;
 pub mod words;

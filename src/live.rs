@@ -6,10 +6,11 @@
 
 use crate::control::{self, Control};
 use crate::engine::{Which, ALERT_APP};
-use crate::gate::{self, Admission, GateConfig, GateHandle, Gatekeeper, Verdict};
+use crate::gate::{self, Admission, GateConfig, Gatekeeper, Verdict};
 use crate::notification::{HintValue, Notification};
 use crate::service::{self, Admitted, Explanation, Outcome, Service, Status};
 use crate::settings::{self, ReleaseMode, Settings};
+use crate::steer::Screen;
 use crate::store::{Held, SeenApp, Store, StoreError};
 use crate::wall_timer::{Wake, WallTimer};
 use jiff::Timestamp;
@@ -29,6 +30,8 @@ const REPLAY_GAP: Duration = Duration::from_millis(1500);
 /// Ids answered when the store fails and a notification is shown unkept (fail open):
 /// far from the Service's ids (counting up from 1) and the gate's own (down from u32::MAX).
 const FAIL_OPEN_IDS: u32 = 0x8000_0000;
+/// How long the settings file must stay unchanged before it is read again.
+const SETTINGS_SETTLE: Duration = Duration::from_millis(100);
 /// Where the last good settings text is kept in the store.
 const LAST_GOOD: &str = "settings.last_good";
 
@@ -50,6 +53,9 @@ pub enum LiveError {
     /// The gate failed.
     #[error("{0}")]
     Gate(#[from] gate::GateError),
+    /// The steer route failed.
+    #[error("{0}")]
+    Steer(#[from] crate::steer::SteerError),
     /// The session bus failed.
     #[error("session bus: {0}")]
     Bus(#[from] zbus::Error),
@@ -69,7 +75,7 @@ pub struct LiveStatus {
     /// Mode, working, on call, held...
     #[serde(flatten)]
     pub status: Status,
-    /// The gate route: "proxy".
+    /// The gate route: "proxy", or "gnome" / "plasma" (the steer route).
     pub route: String,
     /// Why this route.
     pub route_reason: String,
@@ -81,6 +87,10 @@ pub struct LiveStatus {
     pub settings_path: PathBuf,
     /// The last refusal of a settings edit, while the file stays refused.
     pub settings_refused: Option<String>,
+    /// The team's calendar, when the settings name one.
+    pub calendar: Option<crate::calendar::CalendarStatus>,
+    /// Since when the calendar cannot be read (its last good copy is in use).
+    pub calendar_stale_since: Option<Timestamp>,
 }
 
 /// The answer to `alert`.
@@ -107,7 +117,15 @@ pub struct Live {
     display: Mutex<Option<(String, String)>>,
     own_posts: Mutex<Vec<u32>>,
     changes: tokio::sync::watch::Sender<u64>,
+    /// The team's calendar as last read (SPEC §8), and the nudge to read it again.
+    calendar: Mutex<Option<crate::calendar::CalendarStatus>>,
+    calendar_kick: Notify,
     fail_open: AtomicU32,
+    /// The steer route in force, if any (`None`: the proxy route).
+    route: Mutex<Option<crate::steer::RouteInfo>>,
+    /// Requests to show the window on a tab (`open_window` on the control interface),
+    /// for a front end that has a window; `couper run` has none.
+    windows: tokio::sync::broadcast::Sender<String>,
 }
 
 impl std::fmt::Debug for Live {
@@ -145,7 +163,11 @@ impl Live {
             display: Mutex::new(None),
             own_posts: Mutex::new(Vec::new()),
             changes: tokio::sync::watch::Sender::new(0),
+            calendar: Mutex::new(None),
+            calendar_kick: Notify::new(),
             fail_open: AtomicU32::new(0),
+            route: Mutex::new(None),
+            windows: tokio::sync::broadcast::Sender::new(4),
         });
         live.send(outcomes);
         Ok((live, rx))
@@ -159,13 +181,20 @@ impl Live {
     }
 
     /// Runs `f` on the Service at the wall clock's now, and carries its outcomes out.
+    /// Any change of the state (a transition of the schedule on a tick, a hold, on call
+    /// starting) is announced to front ends, whether or not the Service said so.
     fn with<T>(
         &self,
         f: impl FnOnce(&mut Service, Timestamp) -> Result<(T, Vec<Outcome>), StoreError>,
     ) -> Result<T, StoreError> {
         let (value, outcomes) = {
             let mut service = lock(&self.service);
-            f(&mut service, Timestamp::now())?
+            let before = service.engine().state();
+            let (value, mut outcomes) = f(&mut service, Timestamp::now())?;
+            if service.engine().state() != before && !outcomes.contains(&Outcome::StateChanged) {
+                outcomes.push(Outcome::StateChanged);
+            }
+            (value, outcomes)
         };
         self.send(outcomes);
         Ok(value)
@@ -175,6 +204,81 @@ impl Live {
     /// held count, settings): front ends re-read [`Live::status`] then.
     pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
         self.changes.subscribe()
+    }
+
+    /// The auto-reply in `lang`, with the next start of working time as of now.
+    pub fn reply(&self, lang: crate::words::Lang) -> String {
+        self.tick();
+        self.read(|s| {
+            let engine = s.engine();
+            crate::reply::text(engine.settings(), engine.next_start(), engine.now(), lang)
+        })
+    }
+
+    /// A report or the on-call statement, read on a connection of its own so that the
+    /// gate goes on deciding meanwhile.
+    pub fn report(
+        &self,
+        query: &crate::report::Query,
+    ) -> Result<String, crate::report::ReportError> {
+        let (settings, path) = self.read(|s| {
+            (
+                s.engine().settings().clone(),
+                s.store().path().to_path_buf(),
+            )
+        });
+        let store = Store::open(&path)?;
+        crate::report::answer(&settings, &store, query, Timestamp::now())
+    }
+
+    /// Reads the team's calendar again and applies it: a good read replaces the calendar
+    /// shifts; a failed one keeps the last good copy and marks it stale. Blocking (an
+    /// HTTP read takes up to 30 s): call it off the async threads.
+    pub fn refresh_calendar(&self) {
+        let location = self.read(|s| s.engine().settings().on_call.calendar.clone());
+        let read = location
+            .as_deref()
+            .map(|l| crate::calendar::fetch(&crate::calendar::locate(l, &self.settings_path)));
+        let result = self.with(|s, now| match (&location, read) {
+            (Some(location), Some(read)) => crate::calendar::apply(s, location, read, now),
+            _ => crate::calendar::restore(s, now),
+        });
+        match result {
+            // A read of a calendar the settings no longer name changes nothing.
+            Ok(None) if location.is_some() => {}
+            Ok(status) => *lock(&self.calendar) = status,
+            Err(e) => tracing::error!("calendar: {e}"),
+        }
+    }
+
+    /// Puts the last good copy of the calendar in force at start, before the first read.
+    fn restore_calendar(&self) {
+        match self.with(crate::calendar::restore) {
+            Ok(status) => *lock(&self.calendar) = status,
+            Err(e) => tracing::error!("calendar: {e}"),
+        }
+    }
+
+    /// Requests to show the window on a tab (`"held"`, `"hours"`…), as the control
+    /// interface's `open_window` receives them: a front end with a window listens here.
+    pub fn window_requests(&self) -> tokio::sync::broadcast::Receiver<String> {
+        self.windows.subscribe()
+    }
+
+    /// Asks the front end that has a window to show it on `tab`. False when no front end
+    /// listens (`couper run` has no window).
+    pub fn open_window(&self, tab: &str) -> bool {
+        self.windows.send(tab.to_string()).is_ok()
+    }
+
+    /// Keeps a front end's own value in the store (e.g. the tray app's first run).
+    pub fn remember(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        lock(&self.service).remember(key, value)
+    }
+
+    /// A value kept with [`Live::remember`].
+    pub fn recall(&self, key: &str) -> Result<Option<String>, StoreError> {
+        lock(&self.service).store().state(key)
     }
 
     /// The settings in force.
@@ -195,16 +299,31 @@ impl Live {
     /// The status for front ends.
     pub fn status(&self) -> LiveStatus {
         let status = lock(&self.service).status();
+        // One lock at a time, each released before the next: a guard taken twice in one
+        // expression lives to its end and deadlocks the second (std mutexes do not nest).
+        let (display, display_bus) = lock(&self.display).clone().unzip();
+        let settings_refused = lock(&self.refusal).clone();
+        let calendar = lock(&self.calendar).clone();
+        let calendar_stale_since = calendar.as_ref().and_then(|c| c.stale_since);
+        let (route, route_reason) = match lock(&self.route).as_ref() {
+            Some(steer) => (steer.name.to_string(), steer.reason.clone()),
+            None => (
+                "proxy".to_string(),
+                "no desktop shell owns org.freedesktop.Notifications: Couper owns it and draws \
+                 through the display daemon on a private bus"
+                    .to_string(),
+            ),
+        };
         LiveStatus {
             status,
-            route: "proxy".into(),
-            route_reason: "no desktop shell owns org.freedesktop.Notifications: Couper owns it \
-                           and draws through the display daemon on a private bus"
-                .into(),
-            display: lock(&self.display).as_ref().map(|d| d.0.clone()),
-            display_bus: lock(&self.display).as_ref().map(|d| d.1.clone()),
+            route,
+            route_reason,
+            display,
+            display_bus,
             settings_path: self.settings_path.clone(),
-            settings_refused: lock(&self.refusal).clone(),
+            settings_refused,
+            calendar,
+            calendar_stale_since,
         }
     }
 
@@ -262,8 +381,18 @@ impl Live {
     }
 
     /// The decision on `id`.
+    /// On the steer route, `id` is first taken as the id the app got from the shell.
     pub fn explain(&self, id: u32) -> Result<Option<Explanation>, StoreError> {
+        let id = lock(&self.route)
+            .as_ref()
+            .and_then(|r| r.ids.couper_id(id))
+            .unwrap_or(id);
         lock(&self.service).explain(id)
+    }
+
+    /// Records the steer route in force (for the status and `explain`).
+    pub fn set_route(&self, route: crate::steer::RouteInfo) {
+        *lock(&self.route) = Some(route);
     }
 
     /// The apps seen recently.
@@ -313,12 +442,18 @@ impl Live {
         match settings::parse(&text, &self.settings_path.display().to_string()) {
             Ok(new) => {
                 *lock(&self.refusal) = None;
+                // The calendar may be another one, or the user wants it read again.
+                self.calendar_kick.notify_one();
                 let result = self.with(|s, now| {
                     if s.engine().settings() == &new {
                         return Ok(((), vec![Outcome::StateChanged]));
                     }
                     s.remember(LAST_GOOD, &text)?;
-                    s.set_settings(&new, now).map(|o| ((), o))
+                    // Front ends show the settings too: say so even when the state stays.
+                    s.set_settings(&new, now).map(|mut o| {
+                        o.push(Outcome::StateChanged);
+                        ((), o)
+                    })
                 });
                 match result {
                     Ok(()) => tracing::info!("settings reloaded"),
@@ -491,7 +626,7 @@ pub async fn run(options: RunOptions, shutdown: CancellationToken) -> Result<(),
 #[derive(Debug)]
 pub struct Running {
     live: Arc<Live>,
-    gate: gate::Gate,
+    gate: Front,
     control: zbus::Connection,
     shutdown: CancellationToken,
 }
@@ -505,25 +640,53 @@ impl Running {
     /// Waits until the gate ends (`shutdown` cancelled, or a failure); the names are
     /// released and the display daemon is gone when it returns.
     pub async fn wait(self) -> Result<(), LiveError> {
-        let ended = self.gate.wait().await;
+        let ended = match self.gate {
+            Front::Proxy(gate) => gate.wait().await.map_err(LiveError::from),
+            Front::Steer(steering) => steering.wait().await.map_err(LiveError::from),
+        };
         self.shutdown.cancel();
         let _ = self.control.release_name(control::NAME).await;
-        ended.map_err(Into::into)
+        ended
     }
+}
+
+/// What stands in front of the desktop: the proxy gate, or the steer route.
+#[derive(Debug)]
+enum Front {
+    Proxy(gate::Gate),
+    Steer(crate::steer::Steering),
 }
 
 /// Starts the live gate: settings, store, the control name (the one-gate-per-session
 /// lock), the proxy gate, the timers and the settings watcher. Cancelling `shutdown`
 /// stops it.
 pub async fn start(options: RunOptions, shutdown: CancellationToken) -> Result<Running, LiveError> {
+    let session_builder = || match &options.session_bus {
+        Some(address) => zbus::connection::Builder::address(address.as_str()),
+        None => zbus::connection::Builder::session(),
+    };
+    // Nothing is opened before these checks: opening the Service releases what became due
+    // while Couper was away, and a gate that cannot start would never show it.
+    let steer;
+    {
+        let probe = session_builder().build().await?;
+        let dbus = zbus::fdo::DBusProxy::new(&probe).await?;
+        let name = zbus::names::BusName::try_from(control::NAME)?;
+        if dbus.name_has_owner(name).await.map_err(zbus::Error::from)? {
+            return Err(LiveError::AlreadyRunning {
+                owner: owner_of(&probe, control::NAME).await,
+            });
+        }
+        steer = crate::steer::detect(&probe).await?;
+        if steer.is_none() {
+            gate::ensure_name_free(&probe).await?;
+        }
+    }
     let store = Store::open(&options.store_path)?;
     let (live, outcomes) = Live::open(&options.settings_path, store)?;
 
     // The control name first: it is the one-gate-per-session lock.
-    let builder = match &options.session_bus {
-        Some(address) => zbus::connection::Builder::address(address.as_str()),
-        None => zbus::connection::Builder::session(),
-    };
+    let builder = session_builder();
     let control = builder
         .serve_at(control::PATH, Control::new(live.clone()))
         .build()
@@ -539,6 +702,42 @@ pub async fn start(options: RunOptions, shutdown: CancellationToken) -> Result<R
             })
         }
         Err(e) => return Err(e.into()),
+    }
+    // Settings a steer route changed before a crash get the user's values back first.
+    if let Err(e) = crate::steer::restore_all(
+        live.clone(),
+        Some(control.clone()),
+        options.session_bus.clone(),
+    )
+    .await
+    {
+        tracing::error!("putting back the desktop settings of an earlier run: {e}");
+    }
+
+    let tasks = tokio_util::task::TaskTracker::new();
+    if let Some((shell, reason)) = steer {
+        let (steering, screen) = crate::steer::start_live(
+            live.clone(),
+            shell,
+            reason,
+            &control,
+            options.session_bus.clone(),
+            shutdown.clone(),
+        )
+        .await?;
+        tracing::info!("Couper is running (steer route)");
+        tasks.spawn(execute(live.clone(), screen, control.clone(), outcomes));
+        tasks.spawn(timers(live.clone(), shutdown.clone()));
+        tasks.spawn(watch_settings(live.clone(), shutdown.clone()));
+        tasks.spawn(watch_sleep(live.clone(), shutdown.clone()));
+        tasks.spawn(watch_calendar(live.clone(), shutdown.clone()));
+        tasks.close();
+        return Ok(Running {
+            live,
+            gate: Front::Steer(steering),
+            control,
+            shutdown,
+        });
     }
 
     let display_command = lock(&live.service)
@@ -560,7 +759,6 @@ pub async fn start(options: RunOptions, shutdown: CancellationToken) -> Result<R
     ));
     tracing::info!("Couper is running");
 
-    let tasks = tokio_util::task::TaskTracker::new();
     tasks.spawn(execute(
         live.clone(),
         gate.handle(),
@@ -570,10 +768,11 @@ pub async fn start(options: RunOptions, shutdown: CancellationToken) -> Result<R
     tasks.spawn(timers(live.clone(), shutdown.clone()));
     tasks.spawn(watch_settings(live.clone(), shutdown.clone()));
     tasks.spawn(watch_sleep(live.clone(), shutdown.clone()));
+    tasks.spawn(watch_calendar(live.clone(), shutdown.clone()));
     tasks.close();
     Ok(Running {
         live,
-        gate,
+        gate: Front::Proxy(gate),
         control,
         shutdown,
     })
@@ -604,7 +803,7 @@ async fn owner_of(conn: &zbus::Connection, name: &str) -> String {
 /// Carries the Service's outcomes out on the display, in order.
 async fn execute(
     live: Arc<Live>,
-    gate: GateHandle,
+    gate: impl Screen,
     control: zbus::Connection,
     mut outcomes: mpsc::UnboundedReceiver<Outcome>,
 ) {
@@ -639,7 +838,11 @@ async fn execute(
     }
 }
 
-async fn post_own(live: &Live, gate: &GateHandle, n: &Notification) -> Result<(), gate::GateError> {
+async fn post_own(
+    live: &Live,
+    gate: &impl Screen,
+    n: &Notification,
+) -> Result<(), gate::GateError> {
     let id = gate.post_own(n).await?;
     let mut own = lock(&live.own_posts);
     own.push(id);
@@ -651,7 +854,7 @@ async fn post_own(live: &Live, gate: &GateHandle, n: &Notification) -> Result<()
 
 async fn release(
     live: &Live,
-    gate: &GateHandle,
+    gate: &impl Screen,
     items: Vec<Held>,
     mode: ReleaseMode,
 ) -> Result<(), gate::GateError> {
@@ -748,8 +951,16 @@ async fn watch_settings(live: Arc<Live>, shutdown: CancellationToken) {
                 if got.is_none() {
                     return;
                 }
-                // Several events come for one save: take them all, reload once.
-                while rx.try_recv().is_ok() {}
+                // One save makes several events, and an editor that writes in place
+                // empties the file first: reload once the file has been quiet a moment,
+                // never from a half-written file.
+                loop {
+                    match tokio::time::timeout(SETTINGS_SETTLE, rx.recv()).await {
+                        Ok(Some(())) => continue,
+                        Ok(None) => return,
+                        Err(_) => break,
+                    }
+                }
                 live.reload_settings();
             }
         }
@@ -785,6 +996,23 @@ async fn watch_sleep(live: Arc<Live>, shutdown: CancellationToken) {
                     live.tick();
                 }
             }
+        }
+    }
+}
+
+/// Reads the team's calendar at start, when the settings change and every few hours (a
+/// periodic fetch; a failed read keeps the last good copy).
+async fn watch_calendar(live: Arc<Live>, shutdown: CancellationToken) {
+    live.restore_calendar();
+    loop {
+        let reader = live.clone();
+        if let Err(e) = tokio::task::spawn_blocking(move || reader.refresh_calendar()).await {
+            tracing::error!("calendar: {e}");
+        }
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = live.calendar_kick.notified() => {}
+            _ = tokio::time::sleep(crate::calendar::REFRESH_EVERY) => {}
         }
     }
 }

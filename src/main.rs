@@ -48,13 +48,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Simulate { json: _, history } => {
             let settings = settings::load(&path)?;
             let dir;
-            let store = match history {
+            let mut store = match history {
                 Some(path) => couper::store::Store::open(&path)?,
                 None => {
                     dir = tempfile::tempdir().context("cannot create a temporary directory")?;
                     couper::store::Store::open_scratch(&dir.path().join("simulate.sqlite3"))?
                 }
             };
+            if let Some(location) = &settings.on_call.calendar {
+                // The team's calendar is read once; the replay uses that copy.
+                let text = couper::calendar::fetch(&couper::calendar::locate(location, &path))?;
+                let copy = couper::calendar::Copy {
+                    location: location.clone(),
+                    fetched_at: jiff::Timestamp::now(),
+                    text,
+                };
+                couper::calendar::keep_in(&mut store, &copy)?;
+            }
             let stdin = std::io::stdin().lock();
             let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
             couper::simulate::run(&settings, store, stdin, &mut stdout)?;
@@ -90,8 +100,126 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Restore => restore(),
+        Command::Report(args) => report(&path, &args),
+        Command::Reply { lang, history, at } => reply(&path, lang, history, at),
         command => client(command),
     }
+}
+
+/// `couper restore`: puts back every desktop setting a steer route changed and journaled
+/// (after a crash or a kill -9; a gate that stops puts them back itself).
+fn restore() -> anyhow::Result<ExitCode> {
+    let store_path = couper::store::default_path().context("no data directory for the store")?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let session = zbus::Connection::session().await.ok();
+        if let Some(conn) = &session {
+            let dbus = zbus::fdo::DBusProxy::new(conn).await?;
+            let name = zbus::names::BusName::try_from(couper::control::NAME)?;
+            if dbus.name_has_owner(name).await? {
+                anyhow::bail!(
+                    "a Couper gate is running in this session: it puts your settings back itself when it stops (stop it first)"
+                );
+            }
+        }
+        let store = couper::store::Store::open(&store_path)?;
+        let keep: std::sync::Arc<dyn couper::steer::Keep> =
+            std::sync::Arc::new(std::sync::Mutex::new(store));
+        let done = couper::steer::restore_all(keep, session, None).await?;
+        if done.is_empty() {
+            println!("nothing to put back");
+        }
+        for line in done {
+            println!("{line}");
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// `--at` as given, or now.
+fn instant(at: Option<&str>) -> anyhow::Result<jiff::Timestamp> {
+    match at {
+        Some(text) => text.parse().map_err(|_| {
+            anyhow::anyhow!("--at {text:?} is not an RFC 3339 time (2026-11-27T17:30:00+01:00)")
+        }),
+        None => Ok(jiff::Timestamp::now()),
+    }
+}
+
+/// The store given with `--history` (it must exist), or Couper's own.
+fn history_store(history: Option<&std::path::Path>) -> anyhow::Result<couper::store::Store> {
+    let path = match history {
+        Some(path) if !path.exists() => anyhow::bail!("{}: no such store", path.display()),
+        Some(path) => path.to_path_buf(),
+        None => couper::store::default_path().context("no data directory for the store")?,
+    };
+    Ok(couper::store::Store::open(&path)?)
+}
+
+/// `couper report`: read from the store directly (a running gate keeps writing to it;
+/// SQLite lets both in).
+fn report(settings_path: &std::path::Path, args: &cli::ReportArgs) -> anyhow::Result<ExitCode> {
+    let query = args.query().map_err(anyhow::Error::msg)?;
+    let now = instant(args.at.as_deref())?;
+    let settings = settings::load(settings_path)?;
+    let store = history_store(args.history.as_deref())?;
+    let out = couper::report::answer(&settings, &store, &query, now)?;
+    if out.ends_with('\n') {
+        print!("{out}");
+    } else {
+        println!("{out}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `couper reply`: the running gate's answer, or computed here from the settings and
+/// the store (with `--history` or `--at`, or when no gate runs).
+fn reply(
+    settings_path: &std::path::Path,
+    lang: Option<String>,
+    history: Option<std::path::PathBuf>,
+    at: Option<String>,
+) -> anyhow::Result<ExitCode> {
+    let lang = couper::reply::lang(lang.as_deref().unwrap_or("")).map_err(anyhow::Error::msg)?;
+    if history.is_none() && at.is_none() {
+        if let Some(text) = reply_from_gate(lang) {
+            println!("{text}");
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    let now = instant(at.as_deref())?;
+    let settings = settings::load(settings_path)?;
+    let store = history_store(history.as_deref())?;
+    println!(
+        "{}",
+        couper::reply::without_gate(&settings, &store, now, lang)?
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The running gate's auto-reply, if a gate runs in this session.
+fn reply_from_gate(lang: couper::words::Lang) -> Option<String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .ok()?;
+    runtime.block_on(async move {
+        let conn = zbus::Connection::session().await.ok()?;
+        let dbus = zbus::fdo::DBusProxy::new(&conn).await.ok()?;
+        let name = zbus::names::BusName::try_from(couper::control::NAME).ok()?;
+        if !dbus.name_has_owner(name).await.ok()? {
+            return None;
+        }
+        let couper = CouperProxy::new(&conn).await.ok()?;
+        let lang = match lang {
+            couper::words::Lang::Fr => "fr",
+            couper::words::Lang::En => "en",
+        };
+        couper.reply(lang).await.ok()
+    })
 }
 
 fn init_logs() {
@@ -185,7 +313,12 @@ fn client(command: Command) -> anyhow::Result<ExitCode> {
                     .map_err(refused)?;
                 println!("{}", cli::alert_text(&answer)?);
             }
-            Command::Run | Command::Check | Command::Simulate { .. } => {}
+            Command::Run
+            | Command::Restore
+            | Command::Check
+            | Command::Simulate { .. }
+            | Command::Report(_)
+            | Command::Reply { .. } => {}
         }
         Ok(ExitCode::SUCCESS)
     })

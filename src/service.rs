@@ -414,6 +414,13 @@ impl Service {
     pub fn remember(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
         self.store.set_state(key, value)
     }
+
+    /// Replaces the on-call shifts that come from the team's calendar (SPEC §8; see
+    /// `calendar.rs`). Being on call may change now: front ends refresh.
+    pub fn set_calendar_shifts(&mut self, shifts: Vec<crate::settings::Shift>) -> Vec<Outcome> {
+        self.engine.set_extra_shifts(shifts);
+        vec![Outcome::StateChanged]
+    }
 }
 
 /// The mode a front end asks for by name: `off`, `on`, `auto` or `toggle`.

@@ -144,7 +144,9 @@ pub fn run(
                 let Some(store) = store.take() else {
                     return Err(std::io::Error::other("the store was already taken").into());
                 };
-                let (s, outcomes) = Service::open(settings, store, at)?;
+                let (mut s, outcomes) = Service::open(settings, store, at)?;
+                // The team's calendar, from the copy kept in the store (SPEC §8).
+                crate::calendar::restore(&mut s, at)?;
                 write_outcomes(&outcomes, &zone, out)?;
                 service.insert(s)
             }

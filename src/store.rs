@@ -18,8 +18,9 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// The schema, one entry per version. Never edit a released entry: add one.
-const MIGRATIONS: &[M<'static>] = &[M::up(
-    "CREATE TABLE held (
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(
+        "CREATE TABLE held (
         id INTEGER PRIMARY KEY,
         held_at INTEGER NOT NULL,
         app TEXT NOT NULL,
@@ -52,7 +53,11 @@ const MIGRATIONS: &[M<'static>] = &[M::up(
         count INTEGER NOT NULL,
         last_seen INTEGER NOT NULL
     );",
-)];
+    ),
+    // 2: reports find the mode, on-call and crisis rows of a period, and the last one
+    // before it, without scanning the period's other rows.
+    M::up("CREATE INDEX history_kind_at ON history(kind, at);"),
+];
 
 /// How long released notifications stay listed in the app after their release.
 pub const RELEASED_KEPT_DAYS: i64 = 7;
@@ -427,9 +432,7 @@ impl Store {
         };
         let tx = self.conn.savepoint().map_err(err)?;
         let row: Option<(String, Option<String>)> = tx
-            .prepare_cached(
-                "SELECT app, source FROM held WHERE id = ?1 AND released_at IS NULL",
-            )
+            .prepare_cached("SELECT app, source FROM held WHERE id = ?1 AND released_at IS NULL")
             .and_then(|mut s| {
                 s.query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))
                     .optional()
@@ -541,6 +544,66 @@ impl Store {
             "at >= ?1 AND at < ?2 ORDER BY at, seq",
             params![ms(from), ms(to)],
         )
+    }
+
+    /// The rows of `kind` in `[from, to)`, in order (reports: crises, modes, on call).
+    pub fn history_of_kind(
+        &self,
+        kind: Kind,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<HistoryEntry>, StoreError> {
+        self.query_history(
+            "kind = ?1 AND at >= ?2 AND at < ?3 ORDER BY at, seq",
+            params![kind.as_str(), ms(from), ms(to)],
+        )
+    }
+
+    /// The last row of `kind` before `t` (reports: the mode or on-call toggle in force
+    /// when a period starts).
+    pub fn last_of_kind_before(
+        &self,
+        kind: Kind,
+        t: Timestamp,
+    ) -> Result<Option<HistoryEntry>, StoreError> {
+        let mut rows = self.query_history(
+            "kind = ?1 AND at < ?2 ORDER BY at DESC, seq DESC LIMIT 1",
+            params![kind.as_str(), ms(t)],
+        )?;
+        Ok(rows.pop())
+    }
+
+    /// Calls `f` with each work decision in `[from, to)` (delivered, let through as a
+    /// crisis, held, silenced): its instant, kind, notification id and work source (the
+    /// app's name when none), in no particular order. For reports, which count a
+    /// month's decisions in one pass without keeping them.
+    pub fn each_decision(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+        mut f: impl FnMut(Timestamp, Kind, u32, &str),
+    ) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT at, kind, id, coalesce(source, app) FROM history
+                 WHERE kind IN ('deliver', 'crisis', 'hold', 'drop') AND at >= ?1 AND at < ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt
+            .query(params![ms(from), ms(to)])
+            .map_err(|e| self.err(e))?;
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let read = (|| -> rusqlite::Result<()> {
+                let kind = Kind::parse(row.get_ref(1)?.as_str()?).unwrap_or(Kind::Deliver);
+                let id = row.get::<_, Option<u32>>(2)?.unwrap_or(0);
+                let source = row.get_ref(3)?.as_str()?;
+                f(from_ms(row.get(0)?), kind, id, source);
+                Ok(())
+            })();
+            read.map_err(|e| self.err(e))?;
+        }
+        Ok(())
     }
 
     fn query_history(

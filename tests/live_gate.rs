@@ -11,288 +11,24 @@
 
 #[path = "common/desktop.rs"]
 mod desktop;
+#[path = "common/live.rs"]
+mod live;
 
 use std::collections::{BTreeSet, HashMap};
-use std::future::Future;
 use std::path::PathBuf;
-use std::process::{Output, Stdio};
+use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use desktop::{Desktop, Dunst, PATIENCE};
+use desktop::{Dunst, PATIENCE};
 use futures_util::StreamExt;
 use jiff::{Timestamp, ToSpan};
+use live::{
+    eventually, has_owner, kill, messages, notify, settings, slack_hints, Session, ALWAYS, NEVER,
+    ZONE,
+};
 use serde_json::Value;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
-
-/// The zone the settings are in, and the one the tests write local times in.
-const ZONE: &str = "Europe/Paris";
-
-/// Working time every day, around the clock.
-const ALWAYS: &str = r#"[hours]
-mon = ["00:00-24:00"]
-tue = ["00:00-24:00"]
-wed = ["00:00-24:00"]
-thu = ["00:00-24:00"]
-fri = ["00:00-24:00"]
-sat = ["00:00-24:00"]
-sun = ["00:00-24:00"]
-"#;
-
-/// No working time at all.
-const NEVER: &str = "[hours]\n";
-
-/// Slack is work, "bad buzz" is a crisis, and dunst (with the test dunstrc) draws.
-fn settings(desk: &Desktop, hours: &str, more: &str) -> String {
-    format!(
-        r#"timezone = "{ZONE}"
-
-{hours}
-{more}
-[[work_apps]]
-name = "Slack"
-app = "slack"
-
-[crisis]
-keywords = ["bad buzz"]
-
-[display]
-command = ["dunst", "-config", "{}", "-verbosity", "crit"]
-"#,
-        desk.dunstrc().display()
-    )
-}
-
-/// `couper run` and the dunst it draws through.
-struct Gate {
-    process: Child,
-    dunst: Dunst,
-}
-
-/// A desktop with a settings file and a store, and `couper run` on it when started.
-struct Session {
-    // Dropped first: the gate goes before its desktop.
-    gate: Option<Gate>,
-    runs: u32,
-    settings: PathBuf,
-    store: PathBuf,
-    desk: Desktop,
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            for run in 1..=self.runs {
-                let log = self.desk.dir().join(format!("couper-run-{run}.log"));
-                let text = std::fs::read_to_string(&log).unwrap_or_default();
-                eprintln!("--- couper run #{run} said:\n{text}");
-            }
-        }
-    }
-}
-
-impl Session {
-    /// A desktop with the settings `text(desktop)`; no gate yet.
-    async fn new(text: impl FnOnce(&Desktop) -> String) -> Session {
-        let desk = Desktop::start().await;
-        let settings = desk.dir().join("config/settings.toml");
-        std::fs::create_dir_all(settings.parent().unwrap()).unwrap();
-        std::fs::write(&settings, text(&desk)).unwrap();
-        let store = desk.dir().join("data/couper.sqlite3");
-        Session {
-            gate: None,
-            runs: 0,
-            settings,
-            store,
-            desk,
-        }
-    }
-
-    /// Replaces the settings file as an editor or the app does (write, then rename).
-    fn edit_settings(&self, text: &str) {
-        let tmp = self.settings.with_extension("toml.new");
-        std::fs::write(&tmp, text).unwrap();
-        std::fs::rename(&tmp, &self.settings).unwrap();
-    }
-
-    /// A program on this session, with Couper's settings and store.
-    fn command(&self, program: &str) -> Command {
-        let mut command = self.desk.app(program);
-        command
-            .env("COUPER_CONFIG", &self.settings)
-            .env("COUPER_STORE", &self.store)
-            // Where Couper's private bus keeps its socket (a kill -9 leaves it behind).
-            .env("XDG_RUNTIME_DIR", self.desk.dir())
-            .env_remove("COUPER_LOG");
-        command
-    }
-
-    /// Runs `couper ARGS` to its end.
-    async fn couper(&self, args: &[&str]) -> Output {
-        let output = self
-            .command(env!("CARGO_BIN_EXE_couper"))
-            .args(args)
-            .output();
-        tokio::time::timeout(PATIENCE, output)
-            .await
-            .unwrap_or_else(|_| panic!("couper {args:?} did not end"))
-            .expect("couper")
-    }
-
-    /// Runs `couper ARGS`, which must succeed, and returns what it printed.
-    async fn ok(&self, args: &[&str]) -> String {
-        let output = self.couper(args).await;
-        assert!(
-            output.status.success(),
-            "couper {args:?}: {}\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout).trim().to_string()
-    }
-
-    async fn status(&self) -> Value {
-        serde_json::from_str(&self.ok(&["status", "--json"]).await).expect("status JSON")
-    }
-
-    async fn held(&self) -> Vec<Value> {
-        let held: Value =
-            serde_json::from_str(&self.ok(&["held", "--json"]).await).expect("held JSON");
-        held.as_array().expect("a list").clone()
-    }
-
-    /// Starts a `couper run` (not waiting for it).
-    fn spawn_run(&mut self) -> Child {
-        self.runs += 1;
-        let log = self.desk.dir().join(format!("couper-run-{}.log", self.runs));
-        let log = std::fs::File::create(log).unwrap();
-        self.command(env!("CARGO_BIN_EXE_couper"))
-            .arg("run")
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("couper run")
-    }
-
-    /// Starts `couper run` and waits until it serves (its status names its display bus).
-    async fn start(&mut self) {
-        let process = std::sync::Mutex::new(self.spawn_run());
-        let display_bus = eventually("couper run serves", || async {
-            if let Ok(Some(status)) = process.lock().unwrap().try_wait() {
-                panic!("couper run ended: {status}");
-            }
-            let output = self.couper(&["status", "--json"]).await;
-            let status: Value = serde_json::from_slice(&output.stdout).ok()?;
-            status["display_bus"].as_str().map(str::to_string)
-        })
-        .await;
-        let process = process.into_inner().unwrap();
-        self.gate = Some(Gate {
-            process,
-            dunst: Dunst::on(&display_bus),
-        });
-    }
-
-    /// The dunst behind the running gate.
-    fn dunst(&self) -> &Dunst {
-        &self.gate.as_ref().expect("a running gate").dunst
-    }
-
-    fn gate_pid(&self) -> u32 {
-        let gate = self.gate.as_ref().expect("a running gate");
-        gate.process.id().expect("pid")
-    }
-
-    /// An app sends a notification (`notify-send ARGS`).
-    async fn notify_send(&self, args: &[&str]) -> String {
-        let output = self.desk.run("notify-send", args).await;
-        String::from_utf8_lossy(&output.stdout).trim().to_string()
-    }
-
-    /// A Slack notification (its app name and desktop entry).
-    async fn slack(&self, summary: &str, body: &str) {
-        self.notify_send(&[
-            "-a",
-            "slack",
-            "-h",
-            "string:desktop-entry:slack",
-            summary,
-            body,
-        ])
-        .await;
-    }
-
-    /// A personal notification, and waits until dunst shows `then_shown`: whatever was sent
-    /// before it and not held would be shown by then too.
-    async fn personal(&self, summary: &str, then_shown: u32) {
-        self.notify_send(&["-a", "whatsapp", summary, "personal"])
-            .await;
-        self.dunst().wait_displayed(then_shown).await;
-    }
-
-    /// A client of the session bus, as an app is.
-    async fn app_connection(&self) -> zbus::Connection {
-        zbus::connection::Builder::address(self.desk.session_bus())
-            .build()
-            .await
-            .expect("session bus")
-    }
-}
-
-/// Waits until `probe` gives something, polling with a backoff, for at most [`PATIENCE`].
-async fn eventually<T, F, Fut>(what: &str, mut probe: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    let mut pause = Duration::from_millis(10);
-    loop {
-        if let Some(value) = probe().await {
-            return value;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "not in time: {what}"
-        );
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(Duration::from_millis(200));
-    }
-}
-
-/// The formatted messages of what dunst showed (`URGENCY summary|body`), sorted.
-fn messages(shown: &[desktop::Shown]) -> Vec<String> {
-    let mut messages: Vec<String> = shown.iter().map(|s| s.message.clone()).collect();
-    messages.sort();
-    messages
-}
-
-/// Notify over `conn`, as an app linked with a D-Bus library does; returns Couper's id.
-async fn notify(
-    conn: &zbus::Connection,
-    app: &str,
-    summary: &str,
-    body: &str,
-    hints: HashMap<&str, zbus::Variant<'_>>,
-) -> u32 {
-    let reply = conn
-        .call_method(
-            Some("org.freedesktop.Notifications"),
-            "/org/freedesktop/Notifications",
-            Some("org.freedesktop.Notifications"),
-            "Notify",
-            &(app, 0u32, "", summary, body, Vec::<&str>::new(), hints, -1i32),
-        )
-        .await
-        .expect("Notify");
-    reply.body().deserialize().expect("an id")
-}
-
-fn slack_hints() -> HashMap<&'static str, zbus::Variant<'static>> {
-    HashMap::from([("desktop-entry", zbus::Variant::from("slack"))])
-}
 
 const DIGEST_BODY: &str = "Open Couper to read them.";
 
@@ -339,10 +75,13 @@ async fn in_working_time_a_work_notification_reaches_dunst_and_its_action_reache
     assert!(shown.iter().all(|n| n.app == "slack"), "{shown:?}");
     assert_eq!(
         messages(shown),
-        ["CRITICAL Deploy failed|prod, 21:04", "LOW Standup|in 5 minutes"]
+        [
+            "CRITICAL Deploy failed|prod, 21:04",
+            "LOW Standup|in 5 minutes"
+        ]
     );
 
-    let mut app = s
+    let app = s
         .desk
         .app("notify-send")
         .args([
@@ -360,23 +99,21 @@ async fn in_working_time_a_work_notification_reaches_dunst_and_its_action_reache
         .stdout(Stdio::piped())
         .spawn()
         .expect("notify-send");
-    let mut out = BufReader::new(app.stdout.take().unwrap()).lines();
-    let id: u32 = tokio::time::timeout(PATIENCE, out.next_line())
-        .await
-        .expect("notify-send printed no id")
-        .unwrap()
-        .expect("an id line")
-        .parse()
-        .expect("a number");
     s.dunst().wait_displayed(1).await;
     // Clicked as a user would: the test dunstrc's menu picks the first action, "Yes".
     s.dunst().action(0).await;
-    let clicked = tokio::time::timeout(PATIENCE, out.next_line())
+    let output = tokio::time::timeout(PATIENCE, app.wait_with_output())
         .await
         .expect("the action did not reach notify-send")
         .unwrap();
-    assert_eq!(clicked.as_deref(), Some("yes"));
-    let _ = tokio::time::timeout(PATIENCE, app.wait()).await;
+    // notify-send prints the id it was answered, then the action it heard for that id.
+    let printed = String::from_utf8_lossy(&output.stdout);
+    let printed: Vec<&str> = printed.lines().collect();
+    let [id, clicked] = printed[..] else {
+        panic!("notify-send printed {printed:?}");
+    };
+    assert_eq!(clicked, "yes");
+    let id: u32 = id.parse().expect("an id");
 
     // The app knows it by Couper's id, which is not dunst's.
     let history = s.dunst().history().await;
@@ -384,7 +121,10 @@ async fn in_working_time_a_work_notification_reaches_dunst_and_its_action_reache
     assert_ne!(in_dunst.id, i64::from(id));
     assert_eq!(in_dunst.body, "approve the release");
     let explained = s.ok(&["explain", &id.to_string()]).await;
-    assert!(explained.starts_with(&format!("#{id} slack")), "{explained}");
+    assert!(
+        explained.starts_with(&format!("#{id} slack")),
+        "{explained}"
+    );
     assert!(explained.contains("Slack"), "{explained}");
 }
 
@@ -448,7 +188,8 @@ async fn off_holds_work_lets_personal_and_crises_through_and_on_brings_the_diges
 #[tokio::test]
 async fn a_time_off_ending_in_a_few_seconds_releases_by_itself() {
     let today = Timestamp::now().in_tz(ZONE).unwrap().date();
-    let time_off = |end: &str| format!("[[time_off]]\nstart = \"{today}T00:00\"\nend = \"{end}\"\n");
+    let time_off =
+        |end: &str| format!("[[time_off]]\nstart = \"{today}T00:00\"\nend = \"{end}\"\n");
     let mut s = Session::new(|d| {
         let tomorrow = today.tomorrow().unwrap();
         settings(d, ALWAYS, &time_off(&format!("{tomorrow}T00:00")))
@@ -457,7 +198,10 @@ async fn a_time_off_ending_in_a_few_seconds_releases_by_itself() {
     s.start().await;
     s.slack("Weekly report", "due Monday").await;
     let status = s.status().await;
-    assert_eq!((status["working"].as_bool(), status["held"].as_u64()), (Some(false), Some(1)));
+    assert_eq!(
+        (status["working"].as_bool(), status["held"].as_u64()),
+        (Some(false), Some(1))
+    );
 
     // The time off now ends three seconds from now, in the settings' zone.
     let end = (Timestamp::now().in_tz(ZONE).unwrap() + 3.seconds())
@@ -469,7 +213,9 @@ async fn a_time_off_ending_in_a_few_seconds_releases_by_itself() {
     let end = end.timestamp();
     s.edit_settings(&settings(&s.desk, ALWAYS, &time_off(&end_text)));
     eventually("the edit is read", || async {
-        let next = s.status().await["next_start"].as_str()?.parse::<Timestamp>();
+        let next = s.status().await["next_start"]
+            .as_str()?
+            .parse::<Timestamp>();
         (next.ok()? == end).then_some(())
     })
     .await;
@@ -477,7 +223,10 @@ async fn a_time_off_ending_in_a_few_seconds_releases_by_itself() {
 
     // Nobody does anything: the digest comes when the time off ends.
     s.dunst().wait_displayed(1).await;
-    assert!(Timestamp::now() >= end, "released before the end of the time off");
+    assert!(
+        Timestamp::now() >= end,
+        "released before the end of the time off"
+    );
     let shown = s.dunst().close_all_and_read().await;
     assert_eq!(
         messages(&shown),
@@ -486,27 +235,14 @@ async fn a_time_off_ending_in_a_few_seconds_releases_by_itself() {
         )]
     );
     let status = s.status().await;
-    assert_eq!((status["working"].as_bool(), status["held"].as_u64()), (Some(true), Some(0)));
-}
-
-/// Whether `name` has an owner on the session bus.
-async fn has_owner(conn: &zbus::Connection, name: &str) -> bool {
-    let dbus = zbus::fdo::DBusProxy::new(conn).await.expect("bus");
-    dbus.name_has_owner(name.try_into().expect("a name"))
-        .await
-        .expect("NameHasOwner")
-}
-
-fn kill(pid: u32, signal: libc::c_int) {
-    // SAFETY: kill(2) on a process this test started (or, for the activated dunst, found
-    // as the owner of a name on the test's own bus).
-    let done = unsafe { libc::kill(pid as libc::pid_t, signal) };
-    assert_eq!(done, 0, "kill {pid}");
+    assert_eq!(
+        (status["working"].as_bool(), status["held"].as_u64()),
+        (Some(true), Some(0))
+    );
 }
 
 #[tokio::test]
-async fn after_a_kill_9_activation_shows_notifications_and_the_next_run_releases_each_held_once()
-{
+async fn after_a_kill_9_activation_shows_notifications_and_the_next_run_releases_each_held_once() {
     let mut s = Session::new(|d| settings(d, ALWAYS, "")).await;
     s.start().await;
     s.ok(&["off"]).await;
@@ -630,19 +366,22 @@ async fn a_broken_settings_edit_keeps_the_last_good_ones_and_a_valid_one_release
     })
     .await;
     assert!(refused.contains("settings.toml:4: hours.mon"), "{refused}");
-    assert!(refused.contains("\"9h-18h\" is not HH:MM-HH:MM"), "{refused}");
-    let text = s.ok(&["status"]).await;
     assert!(
-        text.contains("(the last good settings stay)"),
-        "{text}"
+        refused.contains("\"9h-18h\" is not HH:MM-HH:MM"),
+        "{refused}"
     );
+    let text = s.ok(&["status"]).await;
+    assert!(text.contains("(the last good settings stay)"), "{text}");
 
     // Still the last good settings: Slack is work, it is not working time.
     s.slack("after the typo", "held").await;
     s.personal("marker", 1).await;
     assert_eq!(s.dunst().received().await, 1);
     let status = s.status().await;
-    assert_eq!((status["working"].as_bool(), status["held"].as_u64()), (Some(false), Some(2)));
+    assert_eq!(
+        (status["working"].as_bool(), status["held"].as_u64()),
+        (Some(false), Some(2))
+    );
 
     // A valid edit that makes it working time releases them.
     s.edit_settings(&settings(&s.desk, ALWAYS, ""));
@@ -651,13 +390,16 @@ async fn a_broken_settings_edit_keeps_the_last_good_ones_and_a_valid_one_release
     assert_eq!(
         messages(&shown),
         [
-            "NORMAL marker|personal".to_string(),
             format!("NORMAL While you were off: 2 held — Slack 2|{DIGEST_BODY}"),
+            "NORMAL marker|personal".to_string(),
         ]
     );
     let status = s.status().await;
     assert_eq!(status["settings_refused"], Value::Null);
-    assert_eq!((status["working"].as_bool(), status["held"].as_u64()), (Some(true), Some(0)));
+    assert_eq!(
+        (status["working"].as_bool(), status["held"].as_u64()),
+        (Some(true), Some(0))
+    );
 }
 
 #[tokio::test]
@@ -683,6 +425,7 @@ async fn a_1_mib_body_and_raw_bytes_in_hints_are_held_intact() {
                 "/org/freedesktop/Notifications",
                 "--method",
                 "org.freedesktop.Notifications.Notify",
+                "--",
                 "slack",
                 "0",
                 "",
@@ -701,7 +444,14 @@ async fn a_1_mib_body_and_raw_bytes_in_hints_are_held_intact() {
         .parse()
         .expect("gdbus printed the id");
     // A personal one with a huge body goes straight to dunst.
-    let personal = notify(&app, "whatsapp", "A huge personal body", &body, HashMap::new()).await;
+    let personal = notify(
+        &app,
+        "whatsapp",
+        "A huge personal body",
+        &body,
+        HashMap::new(),
+    )
+    .await;
     assert!(personal > raw && raw > big);
     s.dunst().wait_displayed(1).await;
     assert_eq!(s.status().await["held"], 2);
@@ -712,7 +462,10 @@ async fn a_1_mib_body_and_raw_bytes_in_hints_are_held_intact() {
             .find(|h| h["id"] == id)
             .unwrap_or_else(|| panic!("{id} is not held"))
     };
-    assert_eq!(by_id(big)["notification"]["body"].as_str(), Some(body.as_str()));
+    assert_eq!(
+        by_id(big)["notification"]["body"].as_str(),
+        Some(body.as_str())
+    );
     assert_eq!(
         by_id(raw)["notification"]["hints"]["x-bytes"],
         serde_json::json!({"bytes": [255, 254]})
@@ -722,10 +475,18 @@ async fn a_1_mib_body_and_raw_bytes_in_hints_are_held_intact() {
     s.dunst().wait_displayed(2).await;
     let shown = s.dunst().close_all_and_read().await;
     assert_eq!(shown.len(), 2);
-    assert!(shown.iter().any(|n| n.summary == "A huge personal body"));
+    // The display gets a popup's worth of it, cut between characters.
+    let huge = shown
+        .iter()
+        .find(|n| n.summary == "A huge personal body")
+        .expect("the personal one was shown");
+    assert!(huge.body.len() <= 16 * 1024, "{}", huge.body.len());
+    assert!(huge.body.ends_with('…'));
+    assert!(body.starts_with(huge.body.trim_end_matches('…')));
     assert!(shown
         .iter()
         .any(|n| n.summary == "While you were off: 2 held — Slack 2"));
+    assert_eq!(s.status().await["held"], 0);
 }
 
 #[tokio::test]
@@ -792,9 +553,173 @@ async fn a_burst_of_10000_is_all_held_and_comes_back_as_one_digest() {
     assert_eq!(
         messages(&shown),
         [
-            "NORMAL after|personal".to_string(),
             format!("NORMAL While you were off: {BURST} held — Slack {BURST}|{DIGEST_BODY}"),
+            "NORMAL after|personal".to_string(),
         ]
     );
     assert_eq!(s.status().await["held"], 0);
+}
+
+#[tokio::test]
+async fn a_run_refused_because_another_daemon_owns_the_name_loses_nothing() {
+    let mut s = Session::new(|d| settings(d, ALWAYS, "")).await;
+    s.start().await;
+    // Off for two seconds only: the held one is due when the next run starts.
+    let until = (Timestamp::now() + 2.seconds()).to_string();
+    s.ok(&["off", "--until", &until]).await;
+    s.slack("Bryan", "held").await;
+    assert_eq!(s.status().await["held"], 1);
+
+    let app = s.app_connection().await;
+    let mut gate = s.gate.take().unwrap();
+    kill(gate.process.id().unwrap(), libc::SIGKILL);
+    let _ = gate.process.wait().await;
+    eventually("the name is freed", || async {
+        (!has_owner(&app, "org.freedesktop.Notifications").await).then_some(())
+    })
+    .await;
+    // An app's notification activates dunst on the session bus.
+    s.notify_send(&["-a", "whatsapp", "Dinner?", "8pm"]).await;
+    let activated = Dunst::on(s.desk.session_bus());
+    activated.wait_displayed(1).await;
+    let until: Timestamp = until.parse().unwrap();
+    eventually("the off period is over", || async {
+        (Timestamp::now() > until).then_some(())
+    })
+    .await;
+
+    // Couper cannot take the name: it says who has it, and shows nothing.
+    let refused = s.couper(&["run"]).await;
+    assert_eq!(refused.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&refused.stderr).trim().to_string();
+    assert_eq!(said.lines().count(), 1, "{said}");
+    assert!(
+        said.starts_with("couper: org.freedesktop.Notifications is owned by dunst"),
+        "{said}"
+    );
+    assert_eq!(activated.displayed().await, 1);
+
+    // Once the user has stopped dunst, the next run releases what was held.
+    let dbus = zbus::fdo::DBusProxy::new(&app).await.unwrap();
+    let pid = dbus
+        .get_connection_unix_process_id("org.freedesktop.Notifications".try_into().unwrap())
+        .await
+        .unwrap();
+    kill(pid, libc::SIGTERM);
+    eventually("dunst is gone", || async {
+        (!has_owner(&app, "org.freedesktop.Notifications").await).then_some(())
+    })
+    .await;
+    s.start().await;
+    s.dunst().wait_displayed(1).await;
+    let shown = s.dunst().close_all_and_read().await;
+    assert_eq!(
+        messages(&shown),
+        [format!(
+            "NORMAL While you were off: 1 held — Slack 1|{DIGEST_BODY}"
+        )]
+    );
+}
+
+#[tokio::test]
+async fn an_editor_writing_in_place_is_read_once_it_is_done() {
+    let today = Timestamp::now().in_tz(ZONE).unwrap().date();
+    let time_off = format!(
+        "[[time_off]]\nstart = \"{}\"\nend = \"{}\"\n",
+        today.yesterday().unwrap(),
+        today.tomorrow().unwrap().tomorrow().unwrap()
+    );
+    let mut s = Session::new(|d| settings(d, ALWAYS, &time_off)).await;
+    s.start().await;
+    s.slack("Bryan", "held").await;
+    assert_eq!(s.status().await["held"], 1);
+
+    // Another zone, the same time off. The editor empties the file and writes it in two
+    // goes; what it has written before the time off alone would make it working time.
+    let text = settings(&s.desk, ALWAYS, &time_off).replace(ZONE, "Europe/Brussels");
+    let (before, after) = text.split_at(text.find("[[time_off]]").unwrap());
+    {
+        use std::io::Write;
+        let mut file = std::fs::File::create(&s.settings).unwrap();
+        file.write_all(before.as_bytes()).unwrap();
+        file.flush().unwrap();
+        // A slow writer: the pause is the point.
+        std::thread::sleep(Duration::from_millis(30));
+        file.write_all(after.as_bytes()).unwrap();
+    }
+    eventually("the edit is read", || async {
+        (s.status().await["timezone"] == "Europe/Brussels").then_some(())
+    })
+    .await;
+    let status = s.status().await;
+    assert_eq!(
+        (status["working"].as_bool(), status["held"].as_u64()),
+        (Some(false), Some(1)),
+        "a half-written file was applied"
+    );
+    s.personal("marker", 1).await;
+    assert_eq!(s.dunst().received().await, 1, "no digest");
+}
+
+/// `dist/couper.service`: systemd's own check when `systemd-analyze` is installed, and
+/// always the choices the unit must keep.
+#[test]
+fn the_systemd_user_unit_runs_couper_in_the_graphical_session_and_passes_verify() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/dist/couper.service");
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut unit: HashMap<(String, String), String> = HashMap::new();
+    let mut section = String::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            section = name.to_string();
+            continue;
+        }
+        let (key, value) = line.split_once('=').expect("key=value");
+        let old = unit.insert((section.clone(), key.to_string()), value.to_string());
+        assert!(old.is_none(), "{key} twice in [{section}]");
+    }
+    let get = |section: &str, key: &str| {
+        unit.get(&(section.to_string(), key.to_string()))
+            .map(String::as_str)
+            .unwrap_or_else(|| panic!("no {key} in [{section}]"))
+    };
+    assert_eq!(get("Service", "Type"), "dbus");
+    assert_eq!(get("Service", "BusName"), "org.couper.Couper");
+    assert_eq!(get("Service", "ExecStart"), "%h/.local/bin/couper run");
+    assert_eq!(get("Service", "Restart"), "on-failure");
+    assert_eq!(get("Unit", "PartOf"), "graphical-session.target");
+    assert_eq!(get("Unit", "After"), "graphical-session.target");
+    assert_eq!(get("Install", "WantedBy"), "graphical-session.target");
+
+    let Ok(analyze) = which("systemd-analyze") else {
+        eprintln!("systemd-analyze is not installed: the unit was only parsed");
+        return;
+    };
+    // %h/.local/bin/couper must exist for the check: a home of the test's own.
+    let home = tempfile::tempdir().unwrap();
+    let bin = home.path().join(".local/bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_couper"), bin.join("couper")).unwrap();
+    let output = std::process::Command::new(analyze)
+        .args(["--user", "verify", path])
+        .env("HOME", home.path())
+        .env("XDG_RUNTIME_DIR", home.path())
+        .output()
+        .unwrap();
+    // systemd only warns about what it ignores: a warning is a failure here.
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success() && said.trim().is_empty(), "{said}");
+}
+
+/// `program`'s path, from `PATH`.
+fn which(program: &str) -> Result<PathBuf, ()> {
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file())
+        .ok_or(())
 }

@@ -43,7 +43,7 @@ mod downstream;
 mod error;
 mod private_bus;
 mod server;
-mod wire;
+pub(crate) mod wire;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -457,6 +457,20 @@ async fn finish(
         tracing::debug!("releasing {NOTIFICATIONS}: {e}");
     }
     children.stop().await;
+}
+
+/// Fails with [`GateError::NameTaken`] when another program owns
+/// `org.freedesktop.Notifications` on `session`. [`start`] checks it too; this lets a
+/// caller check before it does what cannot be undone (the service releasing what became
+/// due while Couper was away, which a gate that cannot start would never show).
+pub async fn ensure_name_free(session: &Connection) -> Result<(), GateError> {
+    match display::name_owner(session)
+        .await
+        .map_err(GateError::SessionBus)?
+    {
+        Some(owner) => Err(name_taken(session, owner.as_str()).await),
+        None => Ok(()),
+    }
 }
 
 /// [`GateError::NameTaken`], naming the program behind `owner` (a unique bus name) when

@@ -4,6 +4,7 @@
 //! (image data, odd types) are set aside as *extras*: forwarded untouched when the
 //! notification is delivered at once, lost when it is held.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use zbus::{OwnedVariant, Variant};
@@ -76,6 +77,25 @@ pub(crate) fn display_hints<'a>(
     let urgency = if crisis { Urgency::Critical } else { n.urgency };
     hints.insert("urgency", Variant::from(urgency.as_byte()));
     hints
+}
+
+/// The longest summary or body sent to the display daemon, in bytes. A popup shows a few
+/// lines; dunst 1.9 cuts its formatted text at 50,000 bytes, mid-character, and then
+/// aborts on `dunstctl history` (GLib refuses the invalid UTF-8). The queue keeps the
+/// whole text.
+pub(crate) const DISPLAY_TEXT_MAX: usize = 16 * 1024;
+
+/// `text` as the display daemon gets it: cut at a character boundary, with an ellipsis,
+/// when it is longer than [`DISPLAY_TEXT_MAX`].
+pub(crate) fn display_text(text: &str) -> Cow<'_, str> {
+    if text.len() <= DISPLAY_TEXT_MAX {
+        return Cow::Borrowed(text);
+    }
+    let mut end = DISPLAY_TEXT_MAX - '…'.len_utf8();
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Cow::Owned(format!("{}…", &text[..end]))
 }
 
 fn variant(value: &HintValue) -> Variant<'_> {
@@ -176,6 +196,17 @@ mod tests {
         assert!(!n.hints.contains_key("image-data"));
         assert_eq!(extras.len(), 1);
         assert_eq!(extras[0].0, "image-data");
+    }
+
+    #[test]
+    fn a_huge_text_is_cut_for_the_display_at_a_character_boundary() {
+        assert_eq!(display_text("short"), "short");
+        let huge = "é…x".repeat(DISPLAY_TEXT_MAX);
+        let shown = display_text(&huge);
+        assert!(shown.len() <= DISPLAY_TEXT_MAX, "{}", shown.len());
+        assert!(shown.len() > DISPLAY_TEXT_MAX - 8);
+        assert!(shown.ends_with('…'));
+        assert!(huge.starts_with(shown.trim_end_matches('…')));
     }
 
     #[test]

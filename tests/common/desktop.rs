@@ -369,7 +369,8 @@ impl Dunst {
         String::from_utf8_lossy(&output.stdout).trim().to_string()
     }
 
-    async fn count(&self, which: &str) -> u32 {
+    /// `dunstctl count displayed|waiting|history`.
+    pub async fn count(&self, which: &str) -> u32 {
         let text = self.ctl(&["count", which]).await;
         text.parse()
             .unwrap_or_else(|_| panic!("dunstctl count {which}: {text:?}"))
@@ -408,6 +409,11 @@ impl Dunst {
     /// first action of a notification that has several).
     pub async fn action(&self, position: u32) {
         self.ctl(&["action", &position.to_string()]).await;
+    }
+
+    /// Closes everything shown (what waits is shown next).
+    pub async fn close_all(&self) {
+        self.ctl(&["close-all"]).await;
     }
 
     /// Closes everything shown and returns dunst's history, oldest first.

@@ -1,0 +1,206 @@
+//! The tray: an icon per state and the menu with the one-click "I'm off" (SPEC §2). The
+//! menu's ids are a typed enum; a click calls the live service and nothing else, and the
+//! icon and words follow from the state (`look.rs`) whatever changed it (`follow.rs`).
+
+pub mod look;
+
+use crate::window::{self, Tab};
+use couper::live::Live;
+use look::{Icon, Look};
+use std::sync::{Arc, Mutex};
+use tauri::image::Image;
+use tauri::menu::{CheckMenuItem, Menu, MenuEvent, MenuId, MenuItem, PredefinedMenuItem};
+use tauri::tray::{TrayIcon, TrayIconBuilder};
+use tauri::{AppHandle, Manager, Runtime};
+
+/// The tray icon's id.
+const TRAY_ID: &str = "couper";
+
+/// The items of the tray menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MenuItemId {
+    /// "I'm off": "Off until Tue 09:00" / "Working until 18:00".
+    Off,
+    /// "On call".
+    OnCall,
+    /// "Held (12)…": the window on the Held tab.
+    Held,
+    /// "Settings…": the window.
+    Settings,
+    /// "Quit".
+    Quit,
+}
+
+impl MenuItemId {
+    const ALL: [MenuItemId; 5] = [
+        MenuItemId::Off,
+        MenuItemId::OnCall,
+        MenuItemId::Held,
+        MenuItemId::Settings,
+        MenuItemId::Quit,
+    ];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            MenuItemId::Off => "off",
+            MenuItemId::OnCall => "on_call",
+            MenuItemId::Held => "held",
+            MenuItemId::Settings => "settings",
+            MenuItemId::Quit => "quit",
+        }
+    }
+}
+
+impl From<MenuItemId> for MenuId {
+    fn from(id: MenuItemId) -> MenuId {
+        MenuId::new(id.as_str())
+    }
+}
+
+impl TryFrom<&MenuId> for MenuItemId {
+    type Error = ();
+
+    fn try_from(id: &MenuId) -> Result<MenuItemId, ()> {
+        MenuItemId::ALL
+            .into_iter()
+            .find(|item| MenuId::from(*item) == *id)
+            .ok_or(())
+    }
+}
+
+/// The tray and the menu items that change.
+pub struct Tray<R: Runtime> {
+    icon: TrayIcon<R>,
+    off: CheckMenuItem<R>,
+    on_call: CheckMenuItem<R>,
+    held: MenuItem<R>,
+    settings: MenuItem<R>,
+    quit: MenuItem<R>,
+    /// The icon shown, so that an unchanged one is not sent again.
+    shown: Mutex<Option<Icon>>,
+}
+
+/// Creates the tray with the look of `first` and manages it as app state.
+pub fn create_tray<R: Runtime>(app: &AppHandle<R>, first: &Look) -> tauri::Result<()> {
+    let off = CheckMenuItem::with_id(
+        app,
+        MenuItemId::Off,
+        &first.off,
+        true,
+        first.off_checked,
+        None::<&str>,
+    )?;
+    let on_call = CheckMenuItem::with_id(
+        app,
+        MenuItemId::OnCall,
+        &first.on_call,
+        true,
+        first.on_call_checked,
+        None::<&str>,
+    )?;
+    let held = MenuItem::with_id(app, MenuItemId::Held, &first.held, true, None::<&str>)?;
+    let settings = MenuItem::with_id(
+        app,
+        MenuItemId::Settings,
+        &first.settings,
+        true,
+        None::<&str>,
+    )?;
+    let quit = MenuItem::with_id(app, MenuItemId::Quit, &first.quit, true, None::<&str>)?;
+    let menu = Menu::with_items(
+        app,
+        &[
+            &off,
+            &on_call,
+            &PredefinedMenuItem::separator(app)?,
+            &held,
+            &settings,
+            &PredefinedMenuItem::separator(app)?,
+            &quit,
+        ],
+    )?;
+    let icon = TrayIconBuilder::with_id(TRAY_ID)
+        .icon(Image::from_bytes(first.icon.png())?)
+        .tooltip(&first.tooltip)
+        .menu(&menu)
+        .on_menu_event(on_menu_event)
+        .build(app)?;
+    app.manage(Tray {
+        icon,
+        off,
+        on_call,
+        held,
+        settings,
+        quit,
+        shown: Mutex::new(Some(first.icon)),
+    });
+    Ok(())
+}
+
+impl<R: Runtime> Tray<R> {
+    /// Shows `look`: the words and checks always (a click toggled a check item by itself,
+    /// whatever the state said), the icon when it changed.
+    pub fn show(&self, look: &Look) -> tauri::Result<()> {
+        self.off.set_text(&look.off)?;
+        self.off.set_checked(look.off_checked)?;
+        self.on_call.set_text(&look.on_call)?;
+        self.on_call.set_checked(look.on_call_checked)?;
+        self.held.set_text(&look.held)?;
+        self.settings.set_text(&look.settings)?;
+        self.quit.set_text(&look.quit)?;
+        self.icon.set_tooltip(Some(&look.tooltip))?;
+        let mut shown = self.shown.lock().unwrap_or_else(|p| p.into_inner());
+        if *shown != Some(look.icon) {
+            self.icon
+                .set_icon(Some(Image::from_bytes(look.icon.png())?))?;
+            *shown = Some(look.icon);
+        }
+        Ok(())
+    }
+}
+
+/// A click in the menu: one call to the live service, or the window.
+fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
+    let Ok(item) = MenuItemId::try_from(event.id()) else {
+        return;
+    };
+    let live = app.state::<Arc<Live>>();
+    let done = match item {
+        MenuItemId::Off => live.set_mode("toggle", ""),
+        MenuItemId::OnCall => {
+            let manual = live.status().status.state.on_call_manual;
+            live.set_on_call(!manual).map_err(|e| e.to_string())
+        }
+        MenuItemId::Held => {
+            window::show(app, Tab::Held);
+            Ok(())
+        }
+        MenuItemId::Settings => {
+            window::show(app, Tab::Hours);
+            Ok(())
+        }
+        MenuItemId::Quit => {
+            app.exit(0);
+            Ok(())
+        }
+    };
+    if let Err(e) = done {
+        tracing::error!("tray: {}: {e}", item.as_str());
+    }
+    // A check item toggles itself when clicked: put back what the state says, in case
+    // the click changed nothing (on call by a shift stays on call).
+    crate::follow::redraw_tray(app, &live);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn menu_ids_convert_both_ways() {
+        for item in MenuItemId::ALL {
+            assert_eq!(MenuItemId::try_from(&MenuId::from(item)), Ok(item));
+        }
+        assert_eq!(MenuItemId::try_from(&MenuId::new("nope")), Err(()));
+    }
+}

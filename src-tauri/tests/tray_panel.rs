@@ -1,0 +1,285 @@
+//! The tray as a desktop panel drives it: the built `couper-app` on a test desktop (Xvfb,
+//! a private session bus, dunst), a StatusNotifierWatcher of the test's own that Couper's
+//! item registers with, and its `com.canonical.dbusmenu` menu read and clicked as a panel
+//! does. What the user sees is checked: the menu's words and checks, the icon's pixels,
+//! the gate's status (what `couper status --json` prints), the held queue.
+//!
+//! Nothing sleeps for a fixed time: the tests wait for the item's and the menu's own
+//! signals (`NewIcon`, `LayoutUpdated`, `ItemsPropertiesUpdated`) and re-read then.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "common/app.rs"]
+mod app;
+#[path = "../../tests/common/desktop.rs"]
+mod desktop;
+#[path = "common/panel.rs"]
+mod panel;
+
+use app::{control, held, spawn, status, wait_for_gate, Files};
+use desktop::{Desktop, PATIENCE};
+use futures_util::{Stream, StreamExt};
+use panel::{Entry, Item, Panel};
+use serde_json::Value;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// Working time every day but the last minute of it, so that "I'm off" has a next start.
+const EVERY_DAY: &str = r#"[hours]
+mon = ["00:00-23:59"]
+tue = ["00:00-23:59"]
+wed = ["00:00-23:59"]
+thu = ["00:00-23:59"]
+fri = ["00:00-23:59"]
+sat = ["00:00-23:59"]
+sun = ["00:00-23:59"]
+"#;
+
+/// The tray icons the app embeds on Linux.
+fn icon(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../icons/png/48")
+        .join(format!("{name}.png"));
+    rgba(&path)
+}
+
+/// A PNG's pixels, as RGBA.
+fn rgba(path: &Path) -> Vec<u8> {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut decoder = png::Decoder::new(std::io::BufReader::new(file));
+    decoder.set_transformations(png::Transformations::EXPAND);
+    let mut reader = decoder.read_info().expect("a PNG");
+    let mut pixels = vec![0; reader.output_buffer_size().expect("a size")];
+    let info = reader.next_frame(&mut pixels).expect("a frame");
+    pixels.truncate(info.buffer_size());
+    pixels
+}
+
+/// What the panel shows of the item: the icon's pixels (`IconName` is a PNG file that
+/// the tray writes), read afresh.
+async fn shown_icon(item: &Item) -> Vec<u8> {
+    let name = item.text("IconName").await;
+    let path = if name.ends_with(".png") {
+        name
+    } else {
+        let dir = item.text("IconThemePath").await;
+        format!("{dir}/{name}.png")
+    };
+    rgba(Path::new(&path))
+}
+
+/// Waits until `done` holds of the menu, re-reading it on each of the item's signals.
+async fn until_menu(
+    item: &Item,
+    signals: &mut (impl Stream<Item = String> + Unpin),
+    what: &str,
+    done: impl Fn(&[Entry]) -> bool,
+) -> Vec<Entry> {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        let menu = item.menu().await;
+        if done(&menu) {
+            return menu;
+        }
+        tokio::time::timeout_at(deadline, signals.next())
+            .await
+            .unwrap_or_else(|_| panic!("the menu never showed {what}: {menu:#?}"))
+            .expect("the item's signals ended");
+    }
+}
+
+/// Waits until the item shows the icon `name`, re-reading it on each of its signals.
+async fn until_icon(item: &Item, signals: &mut (impl Stream<Item = String> + Unpin), name: &str) {
+    let want = icon(name);
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while shown_icon(item).await != want {
+        tokio::time::timeout_at(deadline, signals.next())
+            .await
+            .unwrap_or_else(|_| panic!("the tray never showed the {name} icon"))
+            .expect("the item's signals ended");
+    }
+}
+
+fn find<'a>(menu: &'a [Entry], prefix: &str) -> Option<&'a Entry> {
+    menu.iter().find(|e| e.label.starts_with(prefix))
+}
+
+/// "18:00", "Thu 00:00": the status's `until` as the tray says it.
+fn local_hh_mm(status: &Value) -> String {
+    let until: jiff::Timestamp = status["until"]
+        .as_str()
+        .expect("an end")
+        .parse()
+        .expect("RFC 3339");
+    let zone = jiff::tz::TimeZone::get(app::ZONE).expect("zone");
+    until.to_zoned_datetime(zone).strftime("%H:%M").to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clicking_im_off_in_the_panel_sets_off_and_the_menu_and_icon_follow() {
+    let desk = Desktop::start().await;
+    let mut panel = Panel::start(desk.session_bus()).await;
+    let files = Files::new(&desk, &app::settings(&desk, EVERY_DAY));
+    let started = Instant::now();
+    let mut couper_app = spawn(&desk, &files);
+    let item = panel.next_item().await;
+    eprintln!("start to tray: {:?}", started.elapsed());
+    wait_for_gate(&desk).await;
+    let couper = control(&desk).await;
+
+    // Working time: "Working until 23:59", not checked, the briefcase.
+    let before = status(&couper).await;
+    assert_eq!(before["working"], true, "{before}");
+    let mut signals = item.signals().await;
+    let menu = until_menu(&item, &mut signals, "Working until", |m| {
+        find(m, "Working until").is_some()
+    })
+    .await;
+    let off = find(&menu, "Working until").unwrap().clone();
+    assert_eq!(off.label, format!("Working until {}", local_hh_mm(&before)));
+    assert_eq!(off.toggle_type, "checkmark");
+    assert_eq!(off.toggle_state, 0);
+    for label in ["On call", "Held (0)…", "Settings…", "Quit"] {
+        assert!(find(&menu, label).is_some(), "no {label:?} in {menu:#?}");
+    }
+    until_icon(&item, &mut signals, "working").await;
+
+    // One click: off until the next work day's first start.
+    item.click(&off).await;
+    let menu = until_menu(&item, &mut signals, "Off until, checked", |m| {
+        find(m, "Off until").is_some_and(|e| e.toggle_state == 1)
+    })
+    .await;
+    let after = status(&couper).await;
+    assert_eq!(after["mode"]["mode"], "off", "{after}");
+    assert_eq!(after["working"], false);
+    let label = &find(&menu, "Off until").unwrap().label;
+    assert!(
+        label.ends_with(&local_hh_mm(&after)),
+        "{label:?} does not end with {}",
+        local_hh_mm(&after)
+    );
+    until_icon(&item, &mut signals, "off").await;
+
+    // Whatever changes the state, the tray follows: the CLI's `couper auto`.
+    couper.set_mode("auto", "").await.expect("auto");
+    until_menu(&item, &mut signals, "Working until, unchecked", |m| {
+        find(m, "Working until").is_some_and(|e| e.toggle_state == 0)
+    })
+    .await;
+    until_icon(&item, &mut signals, "working").await;
+
+    // Off with a held notification: the count in the menu and on the icon.
+    couper.set_mode("off", "").await.expect("off");
+    desk.run(
+        "notify-send",
+        &[
+            "-a",
+            "slack",
+            "-h",
+            "string:desktop-entry:slack",
+            "Bryan",
+            "On publie ?",
+        ],
+    )
+    .await;
+    until_menu(&item, &mut signals, "Held (1)…", |m| {
+        find(m, "Held (1)…").is_some()
+    })
+    .await;
+    until_icon(&item, &mut signals, "held-1").await;
+    assert_eq!(held(&couper).await.as_array().map(Vec::len), Some(1));
+    picture_of_the_menu(&item).await;
+
+    // Outside working time, on call shows the bell.
+    let on_call = find(&item.menu().await, "On call").unwrap().clone();
+    item.click(&on_call).await;
+    until_menu(&item, &mut signals, "On call, checked", |m| {
+        find(m, "On call").is_some_and(|e| e.toggle_state == 1)
+    })
+    .await;
+    assert_eq!(status(&couper).await["on_call"], true);
+    until_icon(&item, &mut signals, "on-call").await;
+
+    // Autostart was switched on at the first run.
+    let entry = files.config.join("autostart/Couper.desktop");
+    let text =
+        std::fs::read_to_string(&entry).unwrap_or_else(|e| panic!("{}: {e}", entry.display()));
+    assert!(text.contains(app::APP), "{text}");
+
+    // Quit: the app ends, and the gate's name is free again.
+    let quit = find(&item.menu().await, "Quit").unwrap().clone();
+    item.click(&quit).await;
+    let ended = tokio::time::timeout(PATIENCE, couper_app.wait())
+        .await
+        .expect("couper-app did not quit")
+        .expect("couper-app");
+    assert!(ended.success(), "{ended}");
+    assert!(couper.status().await.is_err(), "the gate still answers");
+}
+
+/// Writes docs/screenshots/tray-menu.png: the menu as the panel read it (GetLayout) and
+/// the icon it showed, drawn as a panel would (no panel runs here to screenshot).
+async fn picture_of_the_menu(item: &Item) {
+    let menu = item.menu().await;
+    let icon = std::fs::read(item.text("IconName").await).expect("the icon's PNG");
+    let svg = panel::picture(&menu, &icon);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
+    std::fs::create_dir_all(&dir).expect("docs/screenshots");
+    let svg_path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("tray-menu.svg");
+    std::fs::write(&svg_path, svg).expect("tray-menu.svg");
+    let rendered = tokio::process::Command::new("rsvg-convert")
+        .args(["--zoom", "2", "-o"])
+        .arg(dir.join("tray-menu.png"))
+        .arg(&svg_path)
+        .status()
+        .await
+        .expect("rsvg-convert (librsvg2-bin)");
+    assert!(rendered.success(), "rsvg-convert: {rendered}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_start_shows_the_running_ones_window_and_exits() {
+    let desk = Desktop::start().await;
+    let mut panel = Panel::start(desk.session_bus()).await;
+    let files = Files::new(&desk, &app::settings(&desk, EVERY_DAY));
+    let _couper_app = spawn(&desk, &files);
+    let _item = panel.next_item().await;
+    wait_for_gate(&desk).await;
+    assert!(
+        visible_windows(&desk).await.is_empty(),
+        "the window shows at start"
+    );
+
+    let second = tokio::time::timeout(PATIENCE, spawn(&desk, &files).wait())
+        .await
+        .expect("the second start did not end")
+        .expect("couper-app");
+    assert!(second.success(), "{second}");
+
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    let mut pause = Duration::from_millis(20);
+    while visible_windows(&desk).await.is_empty() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the running app did not show its window"
+        );
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_millis(200));
+    }
+}
+
+/// The app's visible top-level windows on the test display (X state belongs to the X
+/// server: read with xdotool).
+async fn visible_windows(desk: &Desktop) -> Vec<String> {
+    let output = desk
+        .app("xdotool")
+        .args(["search", "--onlyvisible", "--name", "^Couper$"])
+        .output()
+        .await
+        .expect("xdotool");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}

@@ -1,0 +1,141 @@
+//! The real app under Xvfb, driven through WebDriver (tauri-driver + WebKitWebDriver) on
+//! a private session bus with dunst: the settings window built from `ui/` edits the hours
+//! and saves, and the gate follows: the file on disk, the status (`couper status --json`),
+//! and what happens to a work app's notification (`notify-send` as Slack, `couper held`).
+//!
+//! It needs the real window: `ui/dist` built by `cd ui && npm ci && npm run build`
+//! (`scripts/test` does it first).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "common/app.rs"]
+mod app;
+#[path = "../../tests/common/desktop.rs"]
+mod desktop;
+#[path = "common/webdriver.rs"]
+mod webdriver;
+
+use app::{control, held, status, wait_for_gate, Files, APP};
+use desktop::{Desktop, Dunst, PATIENCE};
+use futures_util::StreamExt;
+use std::path::Path;
+use webdriver::Session;
+
+/// Working time every day, around the clock.
+const ALWAYS: &str = r#"[hours]
+mon = ["00:00-24:00"]
+tue = ["00:00-24:00"]
+wed = ["00:00-24:00"]
+thu = ["00:00-24:00"]
+fri = ["00:00-24:00"]
+sat = ["00:00-24:00"]
+sun = ["00:00-24:00"]
+"#;
+
+const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_hours_saved_in_the_window_put_a_work_app_on_hold() {
+    let dist = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/dist/index.html");
+    let page = std::fs::read_to_string(&dist).expect("ui/dist: build the window first");
+    assert!(
+        !page.contains("couper-stand-in"),
+        "ui/dist is the stand-in: run `cd ui && npm ci && npm run build`, then rebuild"
+    );
+
+    let desk = Desktop::start().await;
+    let files = Files::new(&desk, &app::settings(&desk, ALWAYS));
+    let session = Session::start(APP, files.env(&desk)).await;
+    wait_for_gate(&desk).await;
+    let couper = control(&desk).await;
+
+    // Working time: Slack is delivered, and shown by dunst.
+    let before = status(&couper).await;
+    assert_eq!(before["working"], true, "{before}");
+    let dunst = Dunst::on(before["display_bus"].as_str().expect("display bus"));
+    desk.run(
+        "notify-send",
+        &[
+            "-a",
+            "slack",
+            "-h",
+            "string:desktop-entry:slack",
+            "Bryan",
+            "Avant",
+        ],
+    )
+    .await;
+    dunst.wait_displayed(1).await;
+    assert_eq!(held(&couper).await, serde_json::json!([]));
+
+    // Today's hours become a range that does not hold now, in the window.
+    let zone = jiff::tz::TimeZone::get(app::ZONE).expect("zone");
+    let now = jiff::Timestamp::now().to_zoned_datetime(zone);
+    let today = WEEKDAYS[now.weekday().to_monday_zero_offset() as usize];
+    let (start, end) = if now.hour() < 12 {
+        ("23:00", "23:30")
+    } else {
+        ("00:30", "01:00")
+    };
+    couper.open_window("hours").await.expect("open the window");
+    session.by_test_id("tab-hours").click();
+    let first = session.by_test_id(&format!("hours-{today}-0-start"));
+    assert_eq!(first.value(), "00:00");
+    first.clear().type_text(start);
+    session
+        .by_test_id(&format!("hours-{today}-0-end"))
+        .clear()
+        .type_text(end);
+
+    // Saving puts them in force: the gate says so on the bus.
+    let mut changes = couper.receive_state_changed().await.expect("StateChanged");
+    session.by_test_id("save").click();
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        let status = status(&couper).await;
+        if status["working"] == false {
+            break;
+        }
+        tokio::time::timeout_at(deadline, changes.next())
+            .await
+            .unwrap_or_else(|_| panic!("the saved hours were not put in force: {status}"))
+            .expect("the gate's signals ended");
+    }
+    let text = files.settings_text();
+    let line = format!("{today} = [\"{start}-{end}\"]");
+    assert!(text.contains(&line), "no {line:?} in\n{text}");
+    let after = status(&couper).await;
+    assert_eq!(after["mode"]["mode"], "auto", "{after}");
+
+    // Now Slack is held, not shown.
+    desk.run(
+        "notify-send",
+        &[
+            "-a",
+            "slack",
+            "-h",
+            "string:desktop-entry:slack",
+            "Bryan",
+            "Après",
+        ],
+    )
+    .await;
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while held(&couper).await.as_array().map_or(0, Vec::len) == 0 {
+        tokio::time::timeout_at(deadline, changes.next())
+            .await
+            .expect("the notification was not held")
+            .expect("the gate's signals ended");
+    }
+    let queue = held(&couper).await;
+    assert_eq!(queue[0]["notification"]["summary"], "Bryan", "{queue}");
+    assert_eq!(queue[0]["notification"]["body"], "Après", "{queue}");
+    assert_eq!(dunst.displayed().await, 1, "dunst shows the held one");
+
+    // The window shows it too: a screenshot for the record.
+    let shot = session.screenshot();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot dir");
+    std::fs::write(dir.join("app-hours-saved.png"), shot).expect("screenshot");
+    session.end();
+}

@@ -1,0 +1,351 @@
+//! On call from the team's calendar (SPEC §8): `[on_call] calendar` is an iCalendar file
+//! or an http(s) URL; its events whose summary contains `calendar_match` are the user's
+//! on-call shifts, added to `shifts` and `rotation`.
+//!
+//! The file is parsed by the `icalendar` crate and recurring events are expanded by the
+//! `rrule` crate, in the event's own zone (`TZID`); then each occurrence becomes a
+//! [`Shift`] in the user's zone, over a window around now (60 days back, 400 ahead).
+//! Nothing here reads the clock: callers give `now`.
+//!
+//! A calendar that cannot be read, or is not an iCalendar file, never takes shifts away:
+//! the last good copy is kept in the store (with the time it was read) and used until a
+//! good read replaces it, and [`CalendarStatus::stale_since`] says since when the reads
+//! fail. What `couper run` does after each read is [`apply`]; `couper simulate` and the
+//! reports use [`stored`] and [`shifts`].
+//!
+//! Choices where RFC 5545 leaves room:
+//! - Times without a zone (floating) and all-day dates are in the user's zone.
+//! - A recurring event's length is the *nominal* length of its first occurrence: a
+//!   weekly Friday 18:00 → Monday 09:00 shift ends at 09:00 every Monday, across DST
+//!   changes too, as calendar apps show it.
+//! - `STATUS:CANCELLED` events are not shifts; an occurrence moved by a `RECURRENCE-ID`
+//!   override is replaced by the override.
+//! - Without `calendar_match`, every event of the calendar is a shift (a calendar of
+//!   one's own shifts). Matching ignores case and accents, like crisis keywords.
+//! - An event that cannot be understood (an unknown `TZID`, a broken `RRULE`) is skipped
+//!   and logged; the rest of the calendar is used.
+
+use crate::service::{Outcome, Service};
+use crate::settings::Shift;
+use crate::store::{Store, StoreError};
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+mod ics;
+
+pub use ics::shifts;
+
+/// How often a running gate reads the calendar again.
+pub const REFRESH_EVERY: Duration = Duration::from_secs(3 * 3600);
+/// How far back shifts are expanded, in days.
+pub const WINDOW_BACK_DAYS: i64 = 60;
+/// How far ahead shifts are expanded, in days.
+pub const WINDOW_AHEAD_DAYS: i64 = 400;
+/// How long an HTTP read may take.
+const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
+/// The largest calendar read.
+const MAX_BYTES: u64 = 16 * 1024 * 1024;
+/// Where the last good copy is kept in the store.
+const LAST_GOOD: &str = "calendar.last_good";
+/// Where the current run of failed reads is kept in the store.
+const FAILING: &str = "calendar.failing";
+
+/// Why a calendar could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CalendarError {
+    /// The file could not be read.
+    #[error("{location}: cannot read it: {reason}")]
+    Read {
+        /// The file or URL.
+        location: String,
+        /// Why.
+        reason: String,
+    },
+    /// The server answered with an error, or could not be reached.
+    #[error("{location}: {reason}")]
+    Http {
+        /// The URL.
+        location: String,
+        /// The status or the transport error.
+        reason: String,
+    },
+    /// What was read is not an iCalendar file.
+    #[error("{location}: not an iCalendar file: {reason}")]
+    Invalid {
+        /// The file or URL.
+        location: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Reads the calendar at `location`: an `http://` or `https://` URL, a `file://` URL or
+/// a file path (`~/` is the home directory). Blocking: up to 30 s for a URL.
+pub fn fetch(location: &str) -> Result<String, CalendarError> {
+    let lower = location.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        return fetch_http(location);
+    }
+    let path = if let Some(rest) = location.strip_prefix("file://") {
+        std::path::PathBuf::from(rest)
+    } else if let Some(rest) = location.strip_prefix("~/") {
+        directories::BaseDirs::new()
+            .map(|d| d.home_dir().join(rest))
+            .unwrap_or_else(|| std::path::PathBuf::from(location))
+    } else {
+        std::path::PathBuf::from(location)
+    };
+    std::fs::read_to_string(&path).map_err(|e| CalendarError::Read {
+        location: location.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+/// `location` as written in the settings file at `settings_path`: a relative file path
+/// is relative to the settings file's folder; URLs and absolute paths stay as they are.
+pub fn locate(location: &str, settings_path: &std::path::Path) -> String {
+    let lower = location.to_ascii_lowercase();
+    let is_url = ["http://", "https://", "file://"]
+        .iter()
+        .any(|scheme| lower.starts_with(scheme));
+    if is_url || location.starts_with("~/") || std::path::Path::new(location).is_absolute() {
+        return location.to_string();
+    }
+    match settings_path.parent() {
+        Some(dir) => dir.join(location).display().to_string(),
+        None => location.to_string(),
+    }
+}
+
+fn fetch_http(url: &str) -> Result<String, CalendarError> {
+    let http = |reason: String| CalendarError::Http {
+        location: url.to_string(),
+        reason,
+    };
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(HTTP_TIMEOUT))
+        .http_status_as_error(false)
+        .user_agent(concat!("couper/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into();
+    let mut response = agent
+        .get(url)
+        .header("Accept", "text/calendar")
+        .call()
+        .map_err(|e| http(e.to_string()))?;
+    let status = response.status();
+    if !status.is_success() {
+        return Err(http(format!("the server answered {status}")));
+    }
+    response
+        .body_mut()
+        .with_config()
+        .limit(MAX_BYTES)
+        .read_to_string()
+        .map_err(|e| http(e.to_string()))
+}
+
+/// The window of shifts a gate keeps at `now`: 60 days back, 400 ahead.
+pub fn window(now: Timestamp) -> (Timestamp, Timestamp) {
+    let day = SignedDuration::from_hours(24);
+    (
+        now.saturating_sub(day * WINDOW_BACK_DAYS as i32)
+            .unwrap_or(now),
+        now.saturating_add(day * WINDOW_AHEAD_DAYS as i32)
+            .unwrap_or(now),
+    )
+}
+
+/// The last good copy of a calendar, as kept in the store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Copy {
+    /// The file or URL it was read from.
+    pub location: String,
+    /// When it was read.
+    pub fetched_at: Timestamp,
+    /// The iCalendar text.
+    pub text: String,
+}
+
+/// A run of failed reads, as kept in the store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Failing {
+    location: String,
+    since: Timestamp,
+    error: String,
+}
+
+/// What `couper status` says about the calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CalendarStatus {
+    /// The file or URL.
+    pub location: String,
+    /// When the copy in use was read (`None`: no good copy yet).
+    pub fetched_at: Option<Timestamp>,
+    /// Since when reading it fails (`None`: the last read was good).
+    pub stale_since: Option<Timestamp>,
+    /// Why the last read failed.
+    pub error: Option<String>,
+    /// How many shifts it gives in the window around now.
+    pub shifts: usize,
+}
+
+/// The last good copy kept in `store` for `location`, if any.
+pub fn stored(store: &Store, location: &str) -> Result<Option<Copy>, StoreError> {
+    Ok(store
+        .state(LAST_GOOD)?
+        .and_then(|json| serde_json::from_str::<Copy>(&json).ok())
+        .filter(|copy| copy.location == location))
+}
+
+/// Keeps `copy` in `service`'s store as the last good copy.
+pub fn keep(service: &mut Service, copy: &Copy) -> Result<(), StoreError> {
+    service.remember(LAST_GOOD, &serde_json::to_string(copy).unwrap_or_default())
+}
+
+/// Keeps `copy` in `store` as the last good copy (before a Service opens it:
+/// `couper simulate` reads the calendar once, then replays with it).
+pub fn keep_in(store: &mut Store, copy: &Copy) -> Result<(), StoreError> {
+    store.set_state(LAST_GOOD, &serde_json::to_string(copy).unwrap_or_default())
+}
+
+/// The shifts of `store`'s last good copy of the calendar of `settings` over
+/// `[from, to)` (for reports): none without a calendar or a good copy.
+pub fn stored_shifts(
+    store: &Store,
+    settings: &crate::settings::Settings,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<Shift>, StoreError> {
+    let Some(location) = settings.on_call.calendar.as_deref() else {
+        return Ok(Vec::new());
+    };
+    Ok(stored(store, location)?
+        .and_then(|copy| {
+            shifts(
+                &copy.text,
+                settings.on_call.calendar_match.as_deref(),
+                &settings.timezone,
+                from,
+                to,
+            )
+            .ok()
+        })
+        .unwrap_or_default())
+}
+
+/// Applies a read of the calendar of `location` to the running `service` at `now`: a
+/// good read becomes the shifts and the last good copy; a failed or invalid one keeps the
+/// last good copy (expanded again around `now`) and marks the calendar stale since the
+/// first failure. Returns the status to show, and the outcomes to carry out.
+///
+/// A read of a location that is no longer the settings' (they changed meanwhile) is
+/// ignored; without a calendar in the settings, the calendar shifts are cleared.
+pub fn apply(
+    service: &mut Service,
+    location: &str,
+    read: Result<String, CalendarError>,
+    now: Timestamp,
+) -> Result<(Option<CalendarStatus>, Vec<Outcome>), StoreError> {
+    let settings = service.engine().settings().clone();
+    let Some(current) = settings.on_call.calendar.clone() else {
+        let outcomes = service.set_calendar_shifts(Vec::new());
+        return Ok((None, outcomes));
+    };
+    if current != location {
+        return Ok((None, Vec::new()));
+    }
+    let matching = settings.on_call.calendar_match.as_deref();
+    let zone = &settings.timezone;
+    let (from, to) = window(now);
+    let good = read.and_then(|text| {
+        shifts(&text, matching, zone, from, to)
+            .map(|found| (text, found))
+            .map_err(|reason| CalendarError::Invalid {
+                location: location.to_string(),
+                reason,
+            })
+    });
+    let found = match good {
+        Ok((text, found)) => {
+            keep(
+                service,
+                &Copy {
+                    location: location.to_string(),
+                    fetched_at: now,
+                    text,
+                },
+            )?;
+            service.remember(FAILING, "")?;
+            tracing::info!("calendar {location}: {} shifts", found.len());
+            found
+        }
+        Err(error) => {
+            let message = error.to_string();
+            tracing::warn!("calendar: {message}; the last good copy stays");
+            let failing = failing(service.store(), location)?;
+            let since = failing.map_or(now, |f| f.since);
+            let record = Failing {
+                location: location.to_string(),
+                since,
+                error: message,
+            };
+            service.remember(FAILING, &serde_json::to_string(&record).unwrap_or_default())?;
+            stored(service.store(), location)?
+                .and_then(|copy| shifts(&copy.text, matching, zone, from, to).ok())
+                .unwrap_or_default()
+        }
+    };
+    let count = found.len();
+    let outcomes = service.set_calendar_shifts(found);
+    Ok((Some(status(service.store(), location, count)?), outcomes))
+}
+
+/// Loads the last good copy into `service` at start, before the first read: shifts are
+/// known at once, even when the calendar cannot be reached.
+pub fn restore(
+    service: &mut Service,
+    now: Timestamp,
+) -> Result<(Option<CalendarStatus>, Vec<Outcome>), StoreError> {
+    let settings = service.engine().settings().clone();
+    let Some(location) = settings.on_call.calendar.clone() else {
+        return Ok((None, service.set_calendar_shifts(Vec::new())));
+    };
+    let (from, to) = window(now);
+    let found = stored(service.store(), &location)?
+        .and_then(|copy| {
+            shifts(
+                &copy.text,
+                settings.on_call.calendar_match.as_deref(),
+                &settings.timezone,
+                from,
+                to,
+            )
+            .ok()
+        })
+        .unwrap_or_default();
+    let count = found.len();
+    let outcomes = service.set_calendar_shifts(found);
+    Ok((Some(status(service.store(), &location, count)?), outcomes))
+}
+
+fn failing(store: &Store, location: &str) -> Result<Option<Failing>, StoreError> {
+    Ok(store
+        .state(FAILING)?
+        .and_then(|json| serde_json::from_str::<Failing>(&json).ok())
+        .filter(|f| f.location == location))
+}
+
+/// The status of the calendar at `location` as `store` knows it, with `shifts` in use.
+fn status(store: &Store, location: &str, shifts: usize) -> Result<CalendarStatus, StoreError> {
+    let copy = stored(store, location)?;
+    let failing = failing(store, location)?;
+    Ok(CalendarStatus {
+        location: location.to_string(),
+        fetched_at: copy.map(|c| c.fetched_at),
+        stale_since: failing.as_ref().map(|f| f.since),
+        error: failing.map(|f| f.error),
+        shifts,
+    })
+}

@@ -1,0 +1,430 @@
+//! From iCalendar text to on-call shifts: the `icalendar` crate parses, the `rrule`
+//! crate expands recurrences in each event's own zone (`TZID`), and each occurrence
+//! becomes a [`Shift`] in the user's zone. The choices where RFC 5545 leaves room are in
+//! the parent module's documentation.
+
+use crate::settings::Shift;
+use chrono::{Datelike, TimeZone as _, Timelike};
+use icalendar::{CalendarDateTime, Component as _, DatePerhapsTime, Event, Property};
+use jiff::civil::{Date, DateTime};
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Span, Timestamp, Unit, ZonedDateTime};
+use std::collections::{HashMap, HashSet};
+
+/// The user's shifts in calendar `text`: the occurrences overlapping `[from, to)` of the
+/// events whose summary contains `matching` (every event with `None`), as local times in
+/// `zone`, sorted. Refused when `text` is not an iCalendar file.
+pub fn shifts(
+    text: &str,
+    matching: Option<&str>,
+    zone: &TimeZone,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<Shift>, String> {
+    let text = text.trim_start_matches('\u{feff}');
+    let unfolded = icalendar::parser::unfold(text);
+    let components = icalendar::parser::read_components(&unfolded)
+        .map_err(|e| e.lines().next().unwrap_or("unreadable").trim().to_string())?;
+    if components.first().map(|c| c.name.as_str()) != Some("VCALENDAR") {
+        return Err("it does not begin with BEGIN:VCALENDAR".into());
+    }
+    let calendar = icalendar::Calendar::from(components);
+    let events: Vec<&Event> = calendar.events().collect();
+    let needle = matching.map(crate::crisis::fold);
+    // Occurrences moved or cancelled by an override, by UID.
+    let mut overridden: HashMap<&str, Vec<Timestamp>> = HashMap::new();
+    for event in &events {
+        if let (Some(uid), Some(id)) = (event.get_uid(), event.get_recurrence_id()) {
+            if let Some(t) = instant_of(&id, zone) {
+                overridden.entry(uid).or_default().push(t);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for event in events {
+        if event
+            .property_value("STATUS")
+            .is_some_and(|s| s.eq_ignore_ascii_case("CANCELLED"))
+        {
+            continue;
+        }
+        let summary = event.get_summary().unwrap_or("");
+        if let Some(needle) = &needle {
+            if !crate::crisis::fold(summary).contains(needle.as_str()) {
+                continue;
+            }
+        }
+        let skip = match event.get_recurrence_id() {
+            Some(_) => &[][..],
+            None => event
+                .get_uid()
+                .and_then(|uid| overridden.get(uid))
+                .map_or(&[][..], Vec::as_slice),
+        };
+        match occurrences(event, zone, from, to, skip) {
+            Ok(found) => out.extend(found),
+            Err(reason) => tracing::warn!("calendar: event {summary:?} skipped: {reason}"),
+        }
+    }
+    out.sort_by_key(|s| (s.start, s.end));
+    out.dedup();
+    Ok(out)
+}
+
+/// An event's start or end, read in its zone.
+struct When {
+    /// The instant, in the zone the event is expressed in.
+    at: ZonedDateTime,
+    /// The zone's name for the `rrule` crate (`None`: UTC).
+    tzid: Option<String>,
+    /// A date without a time (an all-day event).
+    all_day: bool,
+}
+
+fn when(value: &DatePerhapsTime, zone: &TimeZone) -> Result<When, String> {
+    let local = |naive: &chrono::NaiveDateTime| {
+        DateTime::new(
+            naive.year() as i16,
+            naive.month() as i8,
+            naive.day() as i8,
+            naive.hour() as i8,
+            naive.minute() as i8,
+            naive.second().min(59) as i8,
+            0,
+        )
+        .map_err(|e| e.to_string())
+    };
+    let user_zone = || zone.iana_name().map(str::to_string);
+    Ok(match value {
+        DatePerhapsTime::DateTime(CalendarDateTime::Utc(utc)) => When {
+            at: Timestamp::from_second(utc.timestamp())
+                .map_err(|e| e.to_string())?
+                .to_zoned_datetime(TimeZone::UTC),
+            tzid: None,
+            all_day: false,
+        },
+        DatePerhapsTime::DateTime(CalendarDateTime::WithTimezone { date_time, tzid }) => {
+            let name = tzid.trim_start_matches('/');
+            let tz = TimeZone::get(name).map_err(|_| format!("unknown time zone {tzid:?}"))?;
+            When {
+                at: local(date_time)?
+                    .to_zoned_datetime(tz)
+                    .map_err(|e| e.to_string())?,
+                tzid: Some(name.to_string()),
+                all_day: false,
+            }
+        }
+        DatePerhapsTime::DateTime(CalendarDateTime::Floating(naive)) => When {
+            at: local(naive)?
+                .to_zoned_datetime(zone.clone())
+                .map_err(|e| e.to_string())?,
+            tzid: user_zone(),
+            all_day: false,
+        },
+        DatePerhapsTime::Date(date) => When {
+            at: Date::new(date.year() as i16, date.month() as i8, date.day() as i8)
+                .map_err(|e| e.to_string())?
+                .to_zoned_datetime(zone.clone())
+                .map_err(|e| e.to_string())?,
+            tzid: user_zone(),
+            all_day: true,
+        },
+    })
+}
+
+fn instant_of(value: &DatePerhapsTime, zone: &TimeZone) -> Option<Timestamp> {
+    when(value, zone).ok().map(|w| w.at.timestamp())
+}
+
+/// The occurrences of `event` overlapping `[from, to)`, as shifts in `zone`, leaving out
+/// its `EXDATE`s and the starts in `skip` (overridden occurrences).
+fn occurrences(
+    event: &Event,
+    zone: &TimeZone,
+    from: Timestamp,
+    to: Timestamp,
+    skip: &[Timestamp],
+) -> Result<Vec<Shift>, String> {
+    let start = when(&event.get_start().ok_or("no DTSTART")?, zone)?;
+    let length = length(event, &start, zone)?;
+    let first_end = start
+        .at
+        .checked_add(length)
+        .map_err(|e| format!("its end: {e}"))?;
+    let exact = start.at.duration_until(&first_end);
+    if !exact.is_positive() {
+        return Err("it ends before it starts".into());
+    }
+    let mut starts: Vec<Timestamp> = Vec::new();
+    match event.property_value("RRULE") {
+        Some(rule) => starts.extend(expand(rule, &start, from, to, exact)?),
+        None => starts.push(start.at.timestamp()),
+    }
+    for rdate in dates(event, "RDATE", zone) {
+        if let Exclusion::At(t) = rdate {
+            starts.push(t);
+        }
+    }
+    let excluded: Vec<Exclusion> = dates(event, "EXDATE", zone).collect();
+    let event_zone = start.at.time_zone().clone();
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for t in starts {
+        if !seen.insert(t) || skip.contains(&t) {
+            continue;
+        }
+        let begin = t.to_zoned_datetime(event_zone.clone());
+        let gone = excluded.iter().any(|x| match x {
+            Exclusion::At(at) => *at == t,
+            Exclusion::On(date) => *date == begin.date(),
+        });
+        if gone {
+            continue;
+        }
+        let end = begin
+            .checked_add(length)
+            .map_err(|e| format!("its end: {e}"))?;
+        if end.timestamp() <= from || begin.timestamp() >= to {
+            continue;
+        }
+        out.push(Shift {
+            start: t.to_zoned_datetime(zone.clone()).datetime(),
+            end: end.timestamp().to_zoned_datetime(zone.clone()).datetime(),
+        });
+    }
+    Ok(out)
+}
+
+/// The nominal length of an event: from `DTEND`, else `DURATION`, else a day for an
+/// all-day event.
+fn length(event: &Event, start: &When, zone: &TimeZone) -> Result<Span, String> {
+    if let Some(end) = event.get_end() {
+        let end = when(&end, zone)?
+            .at
+            .with_time_zone(start.at.time_zone().clone());
+        return start
+            .at
+            .until((Unit::Day, &end))
+            .map_err(|e| format!("its DTEND: {e}"));
+    }
+    if let Some(duration) = event.property_value("DURATION") {
+        let duration = duration.trim().trim_start_matches('+');
+        return duration
+            .parse::<Span>()
+            .map_err(|e| format!("its DURATION {duration:?}: {e}"));
+    }
+    if start.all_day {
+        return Ok(Span::new().days(1));
+    }
+    Err("it has neither DTEND nor DURATION".into())
+}
+
+/// The starts of the recurrence `rule` from `start` that may overlap `[from, to)`,
+/// expanded by the `rrule` crate in the event's zone.
+fn expand(
+    rule: &str,
+    start: &When,
+    from: Timestamp,
+    to: Timestamp,
+    exact: SignedDuration,
+) -> Result<Vec<Timestamp>, String> {
+    let tz: rrule::Tz = match &start.tzid {
+        None => rrule::Tz::UTC,
+        Some(name) => name
+            .parse::<chrono_tz::Tz>()
+            .map_err(|_| format!("time zone {name:?} unknown to the recurrence rules"))?
+            .into(),
+    };
+    let at = |t: Timestamp| {
+        tz.timestamp_opt(t.as_second(), 0)
+            .single()
+            .ok_or_else(|| format!("{t} out of range"))
+    };
+    let dt_start = at(start.at.timestamp())?;
+    let rule = rule
+        .parse::<rrule::RRule<rrule::Unvalidated>>()
+        .map_err(|e| format!("its RRULE: {e}"))?
+        .validate(dt_start)
+        .map_err(|e| format!("its RRULE: {e}"))?;
+    // An occurrence that started up to its length (and a day) before `from` still runs.
+    let lo = from
+        .saturating_sub(exact + SignedDuration::from_hours(24))
+        .unwrap_or(from);
+    let result = rrule::RRuleSet::new(dt_start)
+        .rrule(rule)
+        .after(at(lo.max(start.at.timestamp()))?)
+        .before(at(to)?)
+        .all(u16::MAX);
+    Ok(result
+        .dates
+        .iter()
+        .filter_map(|d| Timestamp::from_second(d.timestamp()).ok())
+        .collect())
+}
+
+/// An `EXDATE` or `RDATE` value: an instant, or a whole date (in the event's zone).
+enum Exclusion {
+    At(Timestamp),
+    On(Date),
+}
+
+/// The values of the multi-valued date property `name` (`EXDATE`, `RDATE`).
+fn dates<'a>(
+    event: &'a Event,
+    name: &str,
+    zone: &'a TimeZone,
+) -> impl Iterator<Item = Exclusion> + 'a {
+    event
+        .multi_properties()
+        .get(name)
+        .into_iter()
+        .flatten()
+        .flat_map(move |property| {
+            let params: Vec<(String, String)> = property
+                .params()
+                .values()
+                .map(|p| (p.key().to_string(), p.value().to_string()))
+                .collect();
+            property
+                .value()
+                .split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .filter_map(move |value| {
+                    let mut single = Property::new(name_of(property), value);
+                    for (key, val) in &params {
+                        single.add_parameter(key, val);
+                    }
+                    let parsed = DatePerhapsTime::from_property(&single)?;
+                    let read = when(&parsed, zone).ok()?;
+                    Some(if read.all_day {
+                        Exclusion::On(read.at.date())
+                    } else {
+                        Exclusion::At(read.at.timestamp())
+                    })
+                })
+                .collect::<Vec<_>>()
+        })
+}
+
+fn name_of(property: &Property) -> String {
+    property.key().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paris() -> TimeZone {
+        TimeZone::get("Europe/Paris").unwrap()
+    }
+
+    fn at(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn shift(start: &str, end: &str) -> Shift {
+        Shift {
+            start: start.parse().unwrap(),
+            end: end.parse().unwrap(),
+        }
+    }
+
+    const WEEKLY: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n\
+BEGIN:VEVENT\r\nUID:rota-1\r\nDTSTAMP:20261001T000000Z\r\n\
+DTSTART;TZID=America/New_York:20261016T120000\r\n\
+DTEND;TZID=America/New_York:20261019T030000\r\n\
+RRULE:FREQ=WEEKLY;COUNT=4\r\n\
+EXDATE;TZID=America/New_York:20261023T120000\r\n\
+SUMMARY:Astreinte Gwen\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:other\r\nDTSTAMP:20261001T000000Z\r\n\
+DTSTART:20261017T080000Z\r\nDTEND:20261017T180000Z\r\nSUMMARY:Astreinte Bryan\r\nEND:VEVENT\r\n\
+END:VCALENDAR\r\n";
+
+    #[test]
+    fn a_weekly_rule_in_new_york_gives_shifts_in_paris_minus_its_exdate() {
+        let got = shifts(
+            WEEKLY,
+            Some("gwen"),
+            &paris(),
+            at("2026-10-01T00:00:00Z"),
+            at("2026-12-01T00:00:00Z"),
+        )
+        .unwrap();
+        // Friday 12:00 in New York is 18:00 in Paris, except the week between the
+        // two DST changes (Europe changes on 25 Oct, America on 1 Nov): 17:00.
+        assert_eq!(
+            got,
+            [
+                shift("2026-10-16T18:00", "2026-10-19T09:00"),
+                shift("2026-10-30T17:00", "2026-11-02T09:00"),
+                shift("2026-11-06T18:00", "2026-11-09T09:00"),
+            ]
+        );
+    }
+
+    #[test]
+    fn garbage_is_not_a_calendar() {
+        for text in ["<html>oops</html>", "", "BEGIN:VEVENT\r\nEND:VEVENT\r\n"] {
+            assert!(
+                shifts(
+                    text,
+                    None,
+                    &paris(),
+                    at("2026-10-01T00:00:00Z"),
+                    at("2026-12-01T00:00:00Z")
+                )
+                .is_err(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn all_day_floating_and_cancelled_events() {
+        let text = "BEGIN:VCALENDAR\nVERSION:2.0\n\
+BEGIN:VEVENT\nUID:a\nDTSTART;VALUE=DATE:20261225\nDTEND;VALUE=DATE:20261227\nSUMMARY:Astreinte de Gwén\nEND:VEVENT\n\
+BEGIN:VEVENT\nUID:b\nDTSTART:20261228T200000\nDURATION:PT10H\nSUMMARY:GWEN nuit\nEND:VEVENT\n\
+BEGIN:VEVENT\nUID:c\nDTSTART:20261229T200000\nDURATION:PT10H\nSTATUS:CANCELLED\nSUMMARY:Gwen\nEND:VEVENT\n\
+END:VCALENDAR\n";
+        let got = shifts(
+            text,
+            Some("Gwen"),
+            &paris(),
+            at("2026-12-01T00:00:00Z"),
+            at("2027-01-31T00:00:00Z"),
+        )
+        .unwrap();
+        assert_eq!(
+            got,
+            [
+                shift("2026-12-25T00:00", "2026-12-27T00:00"),
+                shift("2026-12-28T20:00", "2026-12-29T06:00"),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_override_replaces_its_occurrence() {
+        let text = "BEGIN:VCALENDAR\nVERSION:2.0\n\
+BEGIN:VEVENT\nUID:w\nDTSTART;TZID=Europe/Paris:20261106T180000\nDTEND;TZID=Europe/Paris:20261109T090000\nRRULE:FREQ=WEEKLY;COUNT=3\nSUMMARY:Gwen\nEND:VEVENT\n\
+BEGIN:VEVENT\nUID:w\nRECURRENCE-ID;TZID=Europe/Paris:20261113T180000\nDTSTART;TZID=Europe/Paris:20261113T200000\nDTEND;TZID=Europe/Paris:20261116T080000\nSUMMARY:Gwen\nEND:VEVENT\n\
+END:VCALENDAR\n";
+        let got = shifts(
+            text,
+            Some("Gwen"),
+            &paris(),
+            at("2026-11-01T00:00:00Z"),
+            at("2026-12-31T00:00:00Z"),
+        )
+        .unwrap();
+        assert_eq!(
+            got,
+            [
+                shift("2026-11-06T18:00", "2026-11-09T09:00"),
+                shift("2026-11-13T20:00", "2026-11-16T08:00"),
+                shift("2026-11-20T18:00", "2026-11-23T09:00"),
+            ]
+        );
+    }
+}
