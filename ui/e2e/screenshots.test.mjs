@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, open, screenshot, serve } from './harness.mjs';
 
-const TABS = ['hours', 'apps', 'crisis', 'held', 'diagnostics'];
+const TABS = ['hours', 'apps', 'crisis', 'held', 'report', 'diagnostics'];
 let server;
 let browser;
 

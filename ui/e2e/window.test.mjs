@@ -372,7 +372,7 @@ describe('language and accessibility', () => {
   test('every control of every tab has a label, in both languages', async () => {
     for (const lang of ['en', 'fr']) {
       await withPage({ lang }, async (page) => {
-        for (const tab of ['hours', 'apps', 'crisis', 'held', 'diagnostics']) {
+        for (const tab of ['hours', 'apps', 'crisis', 'held', 'report', 'diagnostics']) {
           await page.getByTestId(`tab-${tab}`).click();
           await page.getByTestId(`panel-${tab}`).waitFor();
           const unlabelled = await page.evaluate(() =>
@@ -394,4 +394,128 @@ describe('language and accessibility', () => {
       });
     }
   });
+});
+
+describe('report', () => {
+  const focusedCell = (page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+  const cellLabel = (page, id) => page.getByTestId(id).getAttribute('aria-label');
+
+  async function openReport(page) {
+    await page.getByTestId('tab-report').click();
+    await page.getByTestId('heatmap').waitFor();
+    await page.getByTestId('statement').waitFor();
+  }
+
+  test('the heatmap draws 168 cells labelled with the engine’s counts, and a legend', () =>
+    withPage({}, async (page) => {
+      await openReport(page);
+      const sent = await calls(page);
+      assert.ok(sent.some((c) => c.cmd === 'report' && c.args.period === 'week'), 'asks for the week');
+      assert.ok(sent.some((c) => c.cmd === 'report' && c.args.period === 'month'), 'asks for the month');
+      assert.equal(await page.locator('[data-testid="heatmap"] [role="gridcell"]').count(), 168);
+      assert.equal(await page.locator('[data-testid="heatmap"] [role="row"]').count(), 7);
+      assert.equal(await cellLabel(page, 'cell-tue-21'), 'Tuesday 21:00: 3 held, 1 crisis');
+      assert.equal(await cellLabel(page, 'cell-mon-10'), 'Monday 10:00: 8 delivered');
+      assert.equal(await cellLabel(page, 'cell-sun-10'), 'Sunday 10:00: 1 crisis');
+      assert.equal(await cellLabel(page, 'cell-sat-21'), 'Saturday 21:00: 2 held, 1 crisis');
+      assert.equal(await cellLabel(page, 'cell-wed-3'), 'Wednesday 03:00: no work notifications');
+      const tones = await page.evaluate(() =>
+        Object.fromEntries(
+          ['cell-tue-21', 'cell-mon-10', 'cell-fri-19', 'cell-wed-3'].map((id) => [
+            id,
+            document.querySelector(`[data-testid="${id}"]`).getAttribute('class'),
+          ]),
+        ),
+      );
+      assert.match(tones['cell-tue-21'], /\btone-crisis\b/);
+      assert.match(tones['cell-mon-10'], /\btone-delivered\b/);
+      assert.match(tones['cell-fri-19'], /\btone-held\b/);
+      assert.match(tones['cell-wed-3'], /\btone-none\b/);
+      const legend = await page.getByTestId('heatmap-legend').textContent();
+      for (const word of ['Delivered in working time', 'Held or silenced', 'Crisis let through']) assert.ok(legend.includes(word), word);
+    }));
+
+  test('the week’s figures and the month’s statement show the known figures', () =>
+    withPage({}, async (page) => {
+      await openReport(page);
+      const rows = (testid) =>
+        page.getByTestId(testid).evaluate((table) =>
+          [...table.querySelectorAll('tr')].map((tr) => [...tr.children].map((c) => c.textContent.trim())),
+        );
+      assert.deepEqual(await rows('report-apps'), [
+        ['App', 'Held', 'Silenced', 'Delivered', 'Crises'],
+        ['Slack', '11', '0', '46', '2'],
+        ['Gmail (work account)', '6', '0', '24', '1'],
+        ['Total', '17', '0', '70', '3'],
+      ]);
+      const interruptions = await page.getByTestId('report-interruptions').locator('li').allTextContents();
+      assert.equal(interruptions.length, 3);
+      assert.match(interruptions[0], /Tue 24 Nov, 21:10 · Slack/);
+      assert.doesNotMatch(interruptions[0], /on call/);
+      assert.match(interruptions[1], /Sat 28 Nov, 21:35 · Slack\s+on call/);
+      const statement = await rows('statement');
+      assert.deepEqual(statement[0], ['Start', 'End', 'Hours', 'Night (21:00–06:00)', 'Sunday', 'Public holiday', 'From']);
+      assert.deepEqual(statement[1], ['Wed 11 Nov, 20:00', 'Thu 12 Nov, 02:30', '6.5', '5.5', '0', '4', 'by hand']);
+      assert.deepEqual(statement[2], ['Fri 27 Nov, 18:00', 'Mon 30 Nov, 09:00', '63', '27', '24', '0', 'schedule']);
+      assert.deepEqual(statement[3], ['Total', '69.5', '32.5', '24', '4', '']);
+      assert.match(await page.locator('#statement-heading').textContent(), /On-call statement, November 2026/);
+      const interventions = await page.getByTestId('interventions').locator('li').allTextContents();
+      assert.equal(interventions.length, 3);
+      assert.match(interventions[0], /Wed 11 Nov, 22:40 · Slack/);
+    }));
+
+  test('in French: labels, words and decimal commas', () =>
+    withPage({ lang: 'fr' }, async (page) => {
+      await openReport(page);
+      assert.equal(await page.getByTestId('tab-report').textContent(), 'Bilan');
+      assert.equal(await cellLabel(page, 'cell-tue-21'), 'Mardi 21:00 : 3 en attente, 1 crise');
+      const total = await page.getByTestId('statement-total').locator('td').allTextContents();
+      assert.deepEqual(total.slice(0, 4), ['69,5', '32,5', '24', '4']);
+      assert.match(await page.locator('#statement-heading').textContent(), /Relevé d’astreinte, novembre 2026/);
+    }));
+
+  test('Export CSV asks for report_csv and downloads its text as a file', () =>
+    withPage({}, async (page) => {
+      await openReport(page);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+      assert.equal(download.suggestedFilename(), 'couper-on-call-2026-11.csv');
+      const { readFile } = await import('node:fs/promises');
+      const text = await readFile(await download.path(), 'utf8');
+      const want = await page.evaluate(() => window.__couperMock.report.csv.en);
+      assert.equal(text, want);
+      assert.ok(text.includes('period,2026-11-27 18:00,2026-11-30 09:00,63,27,24,0'));
+      const sent = (await calls(page)).filter((c) => c.cmd === 'report_csv');
+      assert.deepEqual(sent.map((c) => c.args), [{ month: '2026-11', lang: 'en' }]);
+      await page.getByText('Saved couper-on-call-2026-11.csv.').waitFor();
+    }));
+
+  test('the heatmap is one tab stop, and arrow keys move between hours and days', () =>
+    withPage({}, async (page) => {
+      await openReport(page);
+      const stops = await page.locator('[data-testid="heatmap"] [tabindex="0"]').count();
+      assert.equal(stops, 1, 'one cell in the tab order');
+      await page.getByTestId('tab-report').focus();
+      await page.keyboard.press('Tab');
+      assert.equal(await focusedCell(page), 'cell-mon-9', 'the first busy hour takes the focus');
+      await page.keyboard.press('ArrowDown');
+      assert.equal(await focusedCell(page), 'cell-tue-9');
+      for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowRight');
+      assert.equal(await focusedCell(page), 'cell-tue-21');
+      const label = await page.evaluate(() => document.activeElement.getAttribute('aria-label'));
+      assert.equal(label, 'Tuesday 21:00: 3 held, 1 crisis');
+      await page.keyboard.press('End');
+      assert.equal(await focusedCell(page), 'cell-tue-23');
+      await page.keyboard.press('ArrowRight');
+      assert.equal(await focusedCell(page), 'cell-tue-23', 'stops at the edge');
+      await page.keyboard.press('PageDown');
+      assert.equal(await focusedCell(page), 'cell-sun-23');
+      await page.keyboard.press('Home');
+      await page.keyboard.press('ArrowUp');
+      assert.equal(await focusedCell(page), 'cell-sat-0');
+      const stroke = await page.evaluate(() => getComputedStyle(document.activeElement).strokeWidth);
+      assert.equal(stroke, '3px', 'the focused cell is outlined');
+      await page.keyboard.press('Tab');
+      assert.doesNotMatch(String(await focusedCell(page)), /^cell-/, 'Tab leaves the grid');
+      assert.equal(await page.locator('[data-testid="heatmap"] [tabindex="0"]').getAttribute('data-testid'), 'cell-sat-0');
+    }));
 });

@@ -38,7 +38,7 @@ describe('the two dictionaries', () => {
     }
     // Keys made from a name: t(`day.${day}`), t(`tab.${name}`).
     for (const day of WEEKDAYS) used.add(`day.${day}`);
-    for (const tab of ['hours', 'apps', 'crisis', 'held', 'diagnostics']) used.add(`tab.${tab}`);
+    for (const tab of ['hours', 'apps', 'crisis', 'held', 'report', 'diagnostics']) used.add(`tab.${tab}`);
     expect(used.size).toBeGreaterThan(100);
     const missing = [...used].filter((key) => !(key in en) || !(key in fr));
     expect(missing).toEqual([]);

@@ -57,6 +57,30 @@ describe('commands', () => {
     ]);
   });
 
+  test('the report commands send the period, the month and the language', async () => {
+    const { sent, handler } = record();
+    mockIPC((cmd, args) => {
+      handler(cmd, args);
+      return null;
+    });
+    await ipc.weekReport();
+    await ipc.statement();
+    await ipc.statement('2026-11');
+    await ipc.reportCsv('2026-11');
+    await ipc.reportCsv('2026-11', 'fr');
+    await ipc.reply();
+    await ipc.reply('en');
+    expect(sent).toEqual([
+      { cmd: 'report', args: { period: 'week' } },
+      { cmd: 'report', args: { period: 'month' } },
+      { cmd: 'report', args: { period: 'month', month: '2026-11' } },
+      { cmd: 'report_csv', args: { month: '2026-11' } },
+      { cmd: 'report_csv', args: { month: '2026-11', lang: 'fr' } },
+      { cmd: 'reply', args: {} },
+      { cmd: 'reply', args: { lang: 'en' } },
+    ]);
+  });
+
   test('answers come back as they are', async () => {
     mockIPC((cmd) => (cmd === 'release' ? 2 : cmd === 'locale' ? 'fr' : null));
     await expect(ipc.release([], true)).resolves.toBe(2);

@@ -98,6 +98,174 @@ const seen: Json[] = [
   { app: 'Thunderbird', count: 6, last_seen: '2026-11-27T17:12:00+01:00' },
 ];
 
+// ---- Reports: the week of Monday 23 November 2026 and the on-call statement of
+// November, as `couper report --json` would give them for this user. A weekend rotation
+// (Friday 27 18:00 to Monday 30 09:00), a hand toggle on the evening of 11 November (a
+// public holiday), and three crises in the week: one off call (Tuesday 21:10) and two
+// during the rotation (interventions, with the one of 11 November).
+
+const cell = (date: string, hour: number, held: number, delivered: number, crises = 0) => ({
+  date,
+  hour,
+  held,
+  delivered,
+  crises,
+});
+
+const rotation = {
+  period_start: '2026-11-27T18:00:00+01:00',
+  period_end: '2026-11-30T09:00:00+01:00',
+  origins: ['schedule'],
+};
+
+const weekReport: Json = {
+  timezone: 'Europe/Paris',
+  days: {
+    first: '2026-11-23',
+    last: '2026-11-29',
+    from: '2026-11-23T00:00:00+01:00',
+    to: '2026-11-30T00:00:00+01:00',
+  },
+  apps: [
+    { app: 'Slack', held: 11, silenced: 0, delivered: 46, crises: 2 },
+    { app: 'Gmail (work account)', held: 6, silenced: 0, delivered: 24, crises: 1 },
+  ],
+  total: { held: 17, silenced: 0, delivered: 70, crises: 3 },
+  interruptions: [
+    {
+      at: '2026-11-24T21:10:00+01:00',
+      app: 'Slack',
+      on_call: false,
+      why: 'Slack sent "bad buzz on the client account"; it contains the keyword "bad buzz", and crises always pass',
+    },
+    {
+      at: '2026-11-28T21:35:00+01:00',
+      app: 'Slack',
+      on_call: true,
+      why: 'Slack sent "Site down"; it comes from Alexandre Cherré, and crises always pass',
+    },
+    {
+      at: '2026-11-29T10:15:00+01:00',
+      app: 'Gmail (work account)',
+      on_call: true,
+      why: 'Gmail (work account) sent the same message 3 times in 10 minutes, and crises always pass',
+    },
+  ],
+  worked_outside: [
+    { start: '2026-11-26T18:00:00+01:00', end: '2026-11-26T19:30:00+01:00', hours: 1.5, outside_hours: 1.5 },
+  ],
+  on_call: [
+    {
+      start: '2026-11-27T18:00:00+01:00',
+      end: '2026-11-30T00:00:00+01:00',
+      ...rotation,
+      hours: 54,
+      night_hours: 21,
+      sunday_hours: 24,
+      holiday_hours: 0,
+    },
+  ],
+  on_call_hours: { hours: 54, night_hours: 21, sunday_hours: 24, holiday_hours: 0 },
+  by_hour: [
+    cell('2026-11-23', 9, 0, 5),
+    cell('2026-11-23', 10, 0, 8),
+    cell('2026-11-23', 11, 0, 4),
+    cell('2026-11-23', 14, 0, 6),
+    cell('2026-11-23', 15, 0, 3),
+    cell('2026-11-23', 17, 0, 2),
+    cell('2026-11-23', 19, 2, 0),
+    cell('2026-11-24', 9, 0, 6),
+    cell('2026-11-24', 10, 0, 3),
+    cell('2026-11-24', 16, 0, 5),
+    cell('2026-11-24', 21, 3, 0, 1),
+    cell('2026-11-25', 9, 0, 4),
+    cell('2026-11-25', 11, 0, 7),
+    cell('2026-11-25', 15, 0, 2),
+    cell('2026-11-25', 22, 1, 0),
+    cell('2026-11-26', 10, 0, 5),
+    cell('2026-11-26', 14, 0, 4),
+    cell('2026-11-26', 18, 2, 0),
+    cell('2026-11-27', 9, 0, 3),
+    cell('2026-11-27', 11, 0, 2),
+    cell('2026-11-27', 16, 0, 1),
+    cell('2026-11-27', 19, 4, 0),
+    cell('2026-11-28', 10, 1, 0),
+    cell('2026-11-28', 21, 2, 0, 1),
+    cell('2026-11-28', 22, 1, 0),
+    cell('2026-11-29', 10, 0, 0, 1),
+    cell('2026-11-29', 20, 1, 0),
+  ],
+};
+
+const statement: Json = {
+  timezone: 'Europe/Paris',
+  month: '2026-11',
+  days: {
+    first: '2026-11-01',
+    last: '2026-11-30',
+    from: '2026-11-01T00:00:00+01:00',
+    to: '2026-12-01T00:00:00+01:00',
+  },
+  periods: [
+    {
+      start: '2026-11-11T20:00:00+01:00',
+      end: '2026-11-12T02:30:00+01:00',
+      period_start: '2026-11-11T20:00:00+01:00',
+      period_end: '2026-11-12T02:30:00+01:00',
+      origins: ['manual'],
+      hours: 6.5,
+      night_hours: 5.5,
+      sunday_hours: 0,
+      holiday_hours: 4,
+    },
+    {
+      start: '2026-11-27T18:00:00+01:00',
+      end: '2026-11-30T09:00:00+01:00',
+      ...rotation,
+      hours: 63,
+      night_hours: 27,
+      sunday_hours: 24,
+      holiday_hours: 0,
+    },
+  ],
+  total: { hours: 69.5, night_hours: 32.5, sunday_hours: 24, holiday_hours: 4 },
+  interventions: [
+    {
+      at: '2026-11-11T22:40:00+01:00',
+      app: 'Slack',
+      on_call: true,
+      why: 'Slack sent "Serveur en panne"; it comes from Alexandre Cherré, and crises always pass',
+    },
+    weekReport.interruptions[1],
+    weekReport.interruptions[2],
+  ],
+};
+
+/** `couper report --on-call --month 2026-11 --csv`, in each language. */
+const statementCsv: Record<'en' | 'fr', string> = {
+  en:
+    '\ufeffrow,start,end,hours,night hours,Sunday hours,holiday hours,origin,period start,period end,app,reason\r\n' +
+    'period,2026-11-11 20:00,2026-11-12 02:30,6.5,5.5,0,4,manual,2026-11-11 20:00,2026-11-12 02:30,,\r\n' +
+    'period,2026-11-27 18:00,2026-11-30 09:00,63,27,24,0,schedule,2026-11-27 18:00,2026-11-30 09:00,,\r\n' +
+    'total,,,69.5,32.5,24,4,,,,,\r\n' +
+    'intervention,2026-11-11 22:40,,,,,,,,,Slack,from Alexandre Cherré\r\n' +
+    'intervention,2026-11-28 21:35,,,,,,,,,Slack,from Alexandre Cherré\r\n' +
+    'intervention,2026-11-29 10:15,,,,,,,,,Gmail (work account),repeated 3 times in 10 minutes\r\n',
+  fr:
+    '\ufeffligne;début;fin;heures;heures de nuit;heures du dimanche;heures fériées;origine;début de la période;fin de la période;appli;motif\r\n' +
+    'période;2026-11-11 20:00;2026-11-12 02:30;6,5;5,5;0;4;manuelle;2026-11-11 20:00;2026-11-12 02:30;;\r\n' +
+    'période;2026-11-27 18:00;2026-11-30 09:00;63;27;24;0;planning;2026-11-27 18:00;2026-11-30 09:00;;\r\n' +
+    'total;;;69,5;32,5;24;4;;;;;\r\n' +
+    'intervention;2026-11-11 22:40;;;;;;;;;Slack;de Alexandre Cherré\r\n' +
+    'intervention;2026-11-28 21:35;;;;;;;;;Slack;de Alexandre Cherré\r\n' +
+    'intervention;2026-11-29 10:15;;;;;;;;;Gmail (work account);répété 3 fois en 10 minutes\r\n',
+};
+
+const replies: Record<'en' | 'fr', string> = {
+  en: 'Thanks for your message! We will answer Monday 30 November at 9:00.',
+  fr: 'Merci pour votre message ! Nous vous répondrons lundi 30 novembre à 9 h.',
+};
+
 let autostart = true;
 const calls: { cmd: string; args: Json }[] = [];
 
@@ -198,6 +366,18 @@ mockIPC(
         return structuredClone(status);
       case 'set_mode':
         return structuredClone(status);
+      case 'report':
+        if (a.period === 'week') return structuredClone(weekReport);
+        if (a.period === 'month') {
+          if (a.month !== undefined && a.month !== statement.month) return { ...structuredClone(statement), month: a.month, periods: [], interventions: [] };
+          return structuredClone(statement);
+        }
+        throw { kind: 'io', message: `unknown period ${JSON.stringify(a.period)}` };
+      case 'report_csv':
+        if (a.month !== statement.month) throw { kind: 'io', message: `no statement for ${a.month}` };
+        return statementCsv[(a.lang ?? lang()) as 'en' | 'fr'];
+      case 'reply':
+        return replies[(a.lang ?? lang()) as 'en' | 'fr'];
       case 'get_autostart':
         return autostart;
       case 'set_autostart':
@@ -212,6 +392,8 @@ mockIPC(
 
 (window as Json).__couperMock = {
   calls,
+  /** The canned report answers, for the tests to compare with. */
+  report: { week: weekReport, statement, csv: statementCsv },
   /** Emits a Rust event to the window. */
   emit: (event: string, payload: unknown) => emit(event, payload),
   /** A hand edit of the file: the new form, as `settings-changed` carries it. */

@@ -148,6 +148,93 @@ export interface Preview {
 
 export type Lang = 'fr' | 'en';
 
+// ---- Reports (SPEC §8), as `couper report --json` gives them. ----
+
+/** Hours, a number rounded to the hundredth, split by category (the categories overlap). */
+export interface HoursSplit {
+  hours: number;
+  night_hours: number;
+  sunday_hours: number;
+  holiday_hours: number;
+}
+
+export interface Figures {
+  held: number;
+  silenced: number;
+  delivered: number;
+  crises: number;
+}
+
+export interface AppFigures extends Figures {
+  app: string;
+}
+
+/** A crisis let through outside working time (an intervention when `on_call`). */
+export interface Interruption {
+  at: string;
+  app: string;
+  on_call: boolean;
+  why: string;
+}
+
+export interface WorkedOutside {
+  start: string;
+  end: string;
+  hours: number;
+  outside_hours: number;
+}
+
+export type Origin = 'schedule' | 'calendar' | 'manual';
+
+/** An on-call period cut to the report's days (`start`/`end`), with the whole period. */
+export interface OnCallPeriod extends HoursSplit {
+  start: string;
+  end: string;
+  period_start: string;
+  period_end: string;
+  origins: Origin[];
+}
+
+/** Work notifications of one local day and hour (`held` counts held and silenced). */
+export interface HourCell {
+  date: string;
+  hour: number;
+  held: number;
+  delivered: number;
+  crises: number;
+}
+
+export interface Days {
+  first: string;
+  last: string;
+  from: string;
+  to: string;
+}
+
+/** The disconnection report (`report` with `period: "week"`). */
+export interface Report {
+  timezone: string;
+  days: Days;
+  apps: AppFigures[];
+  total: Figures;
+  interruptions: Interruption[];
+  worked_outside: WorkedOutside[];
+  on_call: OnCallPeriod[];
+  on_call_hours: HoursSplit;
+  /** Non-empty cells only. */
+  by_hour: HourCell[];
+}
+
+/** The monthly on-call statement (`report` with `period: "month"`). */
+export interface Statement {
+  timezone: string;
+  month: string;
+  days: Days;
+  periods: OnCallPeriod[];
+  total: HoursSplit;
+  interventions: Interruption[];
+}
+
 // ---- Errors. ----
 
 export type CommandError =
@@ -212,11 +299,21 @@ export const ipc = {
   getAutostart: () => call<boolean>('get_autostart'),
   setAutostart: (on: boolean) => call<boolean>('set_autostart', { on }),
   locale: () => call<Lang>('locale'),
+  /** This week's report. */
+  weekReport: () => call<Report>('report', { period: 'week' }),
+  /** The on-call statement of `month` ("YYYY-MM"; this month when left out). */
+  statement: (month?: string) =>
+    call<Statement>('report', month === undefined ? { period: 'month' } : { period: 'month', month }),
+  /** The on-call statement of `month` as CSV text, in `lang` (the user's locale when left out). */
+  reportCsv: (month: string, lang?: Lang) =>
+    call<string>('report_csv', lang === undefined ? { month } : { month, lang }),
+  /** The auto-reply text, in `lang` (the user's locale when left out). */
+  reply: (lang?: Lang) => call<string>('reply', lang === undefined ? {} : { lang }),
 };
 
 // ---- Events from Rust. ----
 
-export type Tab = 'hours' | 'apps' | 'crisis' | 'held' | 'diagnostics';
+export type Tab = 'hours' | 'apps' | 'crisis' | 'held' | 'report' | 'diagnostics';
 
 export interface Events {
   'status-changed': Status;
