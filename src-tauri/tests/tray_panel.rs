@@ -283,3 +283,97 @@ async fn visible_windows(desk: &Desktop) -> Vec<String> {
         .map(str::to_string)
         .collect()
 }
+
+/// The app's figures, for the record (not a check): start to tray, and resident memory
+/// with the window hidden and shown, for the app and for it with its helpers (WebKit's
+/// processes, the display daemon and its private bus). Run on the release build:
+/// `cargo build --release -p couper-app && COUPER_APP=target/release/couper-app
+///  cargo test -p couper-app --test tray_panel -- --ignored --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "figures, not a check: run by hand on the release build"]
+async fn figures() {
+    let mut starts = Vec::new();
+    for run in 0..5 {
+        let desk = Desktop::start().await;
+        let mut panel = Panel::start(desk.session_bus()).await;
+        let files = Files::new(&desk, &app::settings(&desk, EVERY_DAY));
+        let started = Instant::now();
+        let mut couper_app = spawn(&desk, &files);
+        let item = panel.next_item().await;
+        starts.push(started.elapsed());
+        if run < 4 {
+            continue;
+        }
+        wait_for_gate(&desk).await;
+        let pid = couper_app.id().expect("pid");
+        // The hidden window loads at start: let it settle before reading.
+        item.menu().await;
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let (closed, closed_all) = (rss_kib(pid, "VmRSS:"), tree_kib(pid, "Pss:"));
+        control(&desk)
+            .await
+            .open_window("hours")
+            .await
+            .expect("open");
+        while visible_windows(&desk).await.is_empty() {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let (open, open_all) = (rss_kib(pid, "VmRSS:"), tree_kib(pid, "Pss:"));
+        println!(
+            "FIGURE app VmRSS window closed: {} MiB; with its helpers (PSS) {} MiB",
+            closed / 1024,
+            closed_all / 1024
+        );
+        println!(
+            "FIGURE app VmRSS window open: {} MiB; with its helpers (PSS) {} MiB",
+            open / 1024,
+            open_all / 1024
+        );
+        let _ = couper_app.start_kill();
+    }
+    starts.sort();
+    println!(
+        "FIGURE start to tray (process start to SNI item registered), 5 runs: median {:?}, min {:?}, max {:?}",
+        starts[2], starts[0], starts[4]
+    );
+}
+
+/// A field of `pid`'s memory (`VmRSS:` from status, `Pss:` from smaps_rollup), in KiB.
+fn rss_kib(pid: u32, field: &str) -> u64 {
+    let file = if field == "Pss:" {
+        "smaps_rollup"
+    } else {
+        "status"
+    };
+    std::fs::read_to_string(format!("/proc/{pid}/{file}"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// The same field for `pid` and all its descendants, added up, in KiB.
+fn tree_kib(pid: u32, field: &str) -> u64 {
+    let children: Vec<u32> = std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|p| {
+            std::fs::read_to_string(format!("/proc/{p}/stat"))
+                .ok()
+                .and_then(|s| {
+                    let after = s.rsplit_once(')')?.1.to_string();
+                    after.split_whitespace().nth(1)?.parse::<u32>().ok()
+                })
+                == Some(pid)
+        })
+        .collect();
+    rss_kib(pid, field)
+        + children
+            .into_iter()
+            .map(|child| tree_kib(child, field))
+            .sum::<u64>()
+}

@@ -15,6 +15,11 @@ use tokio::process::{Child, Command};
 /// The built app.
 pub const APP: &str = env!("CARGO_BIN_EXE_couper-app");
 
+/// The app to measure: `$COUPER_APP` (e.g. the release build), else the test build.
+pub fn app_under_test() -> String {
+    std::env::var("COUPER_APP").unwrap_or_else(|_| APP.to_string())
+}
+
 /// The zone the settings are in.
 pub const ZONE: &str = "Europe/Paris";
 
@@ -107,7 +112,7 @@ impl Files {
 
 /// Starts `couper-app` on `desk` (killed when dropped).
 pub fn spawn(desk: &Desktop, files: &Files) -> Child {
-    let mut command = Command::new(APP);
+    let mut command = Command::new(app_under_test());
     command
         .envs(files.env(desk))
         .stdin(Stdio::null())
