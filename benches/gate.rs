@@ -60,6 +60,12 @@ const HOLDS: usize = 2_000;
 const HELD: usize = 10_000;
 
 fn main() {
+    // `cargo test --all-targets` runs bench binaries without `--bench`: the figures
+    // are for `cargo bench`, not a smoke test.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("gate bench: run it with `cargo bench --bench gate`");
+        return;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

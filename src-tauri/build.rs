@@ -24,6 +24,9 @@ const COMMANDS: &[&str] = &[
     "get_autostart",
     "set_autostart",
     "locale",
+    "report",
+    "report_csv",
+    "reply",
 ];
 
 fn main() {

@@ -8,7 +8,7 @@ use couper::settings::form::{form_of, settings_of, FieldError};
 use couper::store::{Held, SeenApp};
 use couper::words::Lang;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tauri::State;
@@ -165,4 +165,68 @@ pub async fn set_autostart(autostart: State<'_, AutoLaunchManager>, on: bool) ->
 #[tauri::command]
 pub async fn locale() -> Result<Lang> {
     Ok(Lang::from_env())
+}
+
+/// The week's report (`period: "week"`) or a month's on-call statement
+/// (`period: "month"`), as the objects of `couper report --json`.
+#[tauri::command]
+pub async fn report(
+    live: State<'_, Arc<Live>>,
+    period: String,
+    month: Option<String>,
+) -> Result<Value> {
+    let query = json!({
+        "period": match period.as_str() {
+            "week" => json!({ "week": null }),
+            "month" => json!({ "month": month }),
+            other => return Err(invalid("period", format!("{other:?} is neither \"week\" nor \"month\""))),
+        },
+        "on_call": period == "month",
+    });
+    let query = serde_json::from_value(query).map_err(|e| invalid("month", e.to_string()))?;
+    let text = live.report(&query).map_err(report_error)?;
+    serde_json::from_str(&text).map_err(|e| CommandError::Store {
+        message: e.to_string(),
+    })
+}
+
+/// A month's on-call statement as CSV text.
+#[tauri::command]
+pub async fn report_csv(
+    live: State<'_, Arc<Live>>,
+    month: String,
+    lang: Option<Lang>,
+) -> Result<String> {
+    let query = json!({
+        "period": { "month": month },
+        "on_call": true,
+        "format": "csv",
+        "lang": lang,
+    });
+    let query = serde_json::from_value(query).map_err(|e| invalid("month", e.to_string()))?;
+    live.report(&query).map_err(report_error)
+}
+
+/// The auto-reply text.
+#[tauri::command]
+pub async fn reply(live: State<'_, Arc<Live>>, lang: Option<Lang>) -> Result<String> {
+    Ok(live.reply(lang.unwrap_or_else(Lang::from_env)))
+}
+
+fn invalid(key: &str, message: String) -> CommandError {
+    CommandError::Invalid {
+        fields: vec![FieldError {
+            key: key.into(),
+            message,
+        }],
+    }
+}
+
+fn report_error(e: couper::report::ReportError) -> CommandError {
+    match e {
+        couper::report::ReportError::Period(message) => invalid("month", message),
+        other => CommandError::Store {
+            message: other.to_string(),
+        },
+    }
 }

@@ -204,6 +204,9 @@ fn build_app<R: Runtime>(
             commands::get_autostart,
             commands::set_autostart,
             commands::locale,
+            commands::report,
+            commands::report_csv,
+            commands::reply,
         ])
         .setup(move |app| {
             let handle = app.handle();
