@@ -45,8 +45,13 @@ fn icon(name: &str) -> Vec<u8> {
 
 /// A PNG's pixels, as RGBA.
 fn rgba(path: &Path) -> Vec<u8> {
-    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut decoder = png::Decoder::new(std::io::BufReader::new(file));
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    rgba_of(&bytes)
+}
+
+/// PNG bytes' pixels, as RGBA.
+fn rgba_of(bytes: &[u8]) -> Vec<u8> {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
     decoder.set_transformations(png::Transformations::EXPAND);
     let mut reader = decoder.read_info().expect("a PNG");
     let mut pixels = vec![0; reader.output_buffer_size().expect("a size")];
@@ -57,15 +62,24 @@ fn rgba(path: &Path) -> Vec<u8> {
 
 /// What the panel shows of the item: the icon's pixels (`IconName` is a PNG file that
 /// the tray writes), read afresh.
+/// The tray replaces its icon file on each change (and deletes the old one): a name read
+/// just before a change may be gone when it is opened, so it is read again, as a panel
+/// does on the `NewIcon` that follows.
 async fn shown_icon(item: &Item) -> Vec<u8> {
-    let name = item.text("IconName").await;
-    let path = if name.ends_with(".png") {
-        name
-    } else {
-        let dir = item.text("IconThemePath").await;
-        format!("{dir}/{name}.png")
-    };
-    rgba(Path::new(&path))
+    for _ in 0..50 {
+        let name = item.text("IconName").await;
+        let path = if name.ends_with(".png") {
+            name
+        } else {
+            let dir = item.text("IconThemePath").await;
+            format!("{dir}/{name}.png")
+        };
+        if let Ok(bytes) = std::fs::read(&path) {
+            return rgba_of(&bytes);
+        }
+        tokio::task::yield_now().await;
+    }
+    panic!("the item's icon file never existed")
 }
 
 /// Waits until `done` holds of the menu, re-reading it on each of the item's signals.
