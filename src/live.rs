@@ -1016,3 +1016,14 @@ async fn watch_calendar(live: Arc<Live>, shutdown: CancellationToken) {
         }
     }
 }
+
+/// Logs to stderr, filtered by `COUPER_LOG` (default `info`; notification text only at
+/// `debug`), for `couper run` and the tray app alike.
+pub fn init_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("COUPER_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}

@@ -71,7 +71,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Run => {
-            init_logs();
+            couper::live::init_logs();
             let store_path =
                 couper::store::default_path().context("no data directory for the store")?;
             let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -220,15 +220,6 @@ fn reply_from_gate(lang: couper::words::Lang) -> Option<String> {
         };
         couper.reply(lang).await.ok()
     })
-}
-
-fn init_logs() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("COUPER_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
 }
 
 /// The commands that talk to the running gate over its control interface.

@@ -33,7 +33,7 @@ const STOP_PATIENCE: Duration = Duration::from_secs(5);
 
 /// Runs the app: starts the gate, or shows the window of the one already running.
 pub fn run() -> ExitCode {
-    init_logs();
+    couper::live::init_logs();
     let options = match run_options() {
         Ok(options) => options,
         Err(e) => {
@@ -297,15 +297,6 @@ fn run_options() -> anyhow::Result<RunOptions> {
         store_path: couper::store::default_path().context("no data directory for the store")?,
         session_bus: None,
     })
-}
-
-fn init_logs() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("COUPER_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
 }
 
 #[cfg(test)]
