@@ -14,7 +14,7 @@ use crate::store::{Held, HistoryEntry, Kind, SeenApp, Store, StoreError};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use serde::Serialize;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 /// What the driver must do on the desktop.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,7 +96,21 @@ pub struct Service {
     store: Store,
     next_id: u32,
     personal: VecDeque<(u32, HistoryEntry)>,
+    /// Seen-apps counts not yet written: app → (count, last seen).
+    seen: HashMap<String, (u64, Timestamp)>,
+    seen_unwritten: usize,
 }
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        if let Err(e) = self.write_seen() {
+            tracing::warn!("seen apps: {e}");
+        }
+    }
+}
+
+/// How many notifications are counted in memory before the seen-apps list is written.
+const SEEN_WRITE_EVERY: usize = 32;
 
 impl Service {
     /// Opens the service on `store` with `settings` at `now`: restores the mode, the
@@ -122,6 +136,8 @@ impl Service {
             store,
             next_id,
             personal: VecDeque::new(),
+            seen: HashMap::new(),
+            seen_unwritten: 0,
         };
         let effects = service.engine.handle(Event::Tick, now);
         let mut outcomes = Vec::new();
@@ -179,7 +195,7 @@ impl Service {
             }
         }
         self.apply(rest, &mut outcomes)?;
-        self.store.seen(&n.app, now)?;
+        self.count_seen(&n.app, now)?;
         let (decision, reason) = admitted.ok_or_else(|| StoreError::Corrupt {
             path: self.store.path().to_path_buf(),
             what: "decision",
@@ -390,8 +406,32 @@ impl Service {
         }))
     }
 
+    /// Counts one notification from `app` for the seen-apps list. Counts are written in
+    /// batches: they are a convenience for the window, not something a crash must keep,
+    /// and a write per notification doubled the cost of a delivery.
+    fn count_seen(&mut self, app: &str, now: Timestamp) -> Result<(), StoreError> {
+        let entry = self.seen.entry(app.to_string()).or_insert((0, now));
+        entry.0 += 1;
+        entry.1 = now;
+        self.seen_unwritten += 1;
+        if self.seen_unwritten >= SEEN_WRITE_EVERY {
+            self.write_seen()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the seen-apps counts not yet in the store.
+    pub fn write_seen(&mut self) -> Result<(), StoreError> {
+        for (app, (count, last)) in std::mem::take(&mut self.seen) {
+            self.store.seen(&app, count, last)?;
+        }
+        self.seen_unwritten = 0;
+        Ok(())
+    }
+
     /// The apps seen recently, newest first.
-    pub fn seen_apps(&self, limit: usize) -> Result<Vec<SeenApp>, StoreError> {
+    pub fn seen_apps(&mut self, limit: usize) -> Result<Vec<SeenApp>, StoreError> {
+        self.write_seen()?;
         self.store.seen_apps(limit)
     }
 
@@ -591,5 +631,37 @@ mod preview_tests {
             preview(&settings, sunday, Lang::En).text,
             "Next: back at work Mon 09:00"
         );
+    }
+}
+
+#[cfg(test)]
+mod seen_tests {
+    use super::*;
+
+    #[test]
+    fn seen_apps_count_every_notification_and_survive_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("couper.sqlite3");
+        let settings = crate::settings::parse("timezone = \"Europe/Paris\"\n", "t").unwrap();
+        let now: Timestamp = "2026-11-28T21:00:00+01:00".parse().unwrap();
+        let n = Notification {
+            app: "WhatsApp".into(),
+            summary: "Maman".into(),
+            ..Default::default()
+        };
+        {
+            let (mut service, _) =
+                Service::open(&settings, Store::open(&path).unwrap(), now).unwrap();
+            for _ in 0..40 {
+                service.notify(0, &n, now).unwrap();
+            }
+            assert_eq!(service.seen_apps(10).unwrap()[0].count, 40);
+            for _ in 0..5 {
+                service.notify(0, &n, now).unwrap();
+            }
+        }
+        let (mut service, _) = Service::open(&settings, Store::open(&path).unwrap(), now).unwrap();
+        let seen = service.seen_apps(10).unwrap();
+        assert_eq!((seen[0].app.as_str(), seen[0].count), ("WhatsApp", 45));
     }
 }

@@ -648,14 +648,15 @@ impl Store {
         n.map_err(|e| self.err(e))
     }
 
-    /// Counts one notification from `app`.
-    pub fn seen(&mut self, app: &str, at: Timestamp) -> Result<(), StoreError> {
+    /// Counts `count` notifications from `app`, the last at `at`.
+    pub fn seen(&mut self, app: &str, count: u64, at: Timestamp) -> Result<(), StoreError> {
+        let count = i64::try_from(count).unwrap_or(i64::MAX);
         self.conn
             .prepare_cached(
-                "INSERT INTO seen_apps (app, count, last_seen) VALUES (?1, 1, ?2)
-                 ON CONFLICT(app) DO UPDATE SET count = count + 1, last_seen = ?2",
+                "INSERT INTO seen_apps (app, count, last_seen) VALUES (?1, ?3, ?2)
+                 ON CONFLICT(app) DO UPDATE SET count = count + ?3, last_seen = max(last_seen, ?2)",
             )
-            .and_then(|mut stmt| stmt.execute(params![app, ms(at)]))
+            .and_then(|mut stmt| stmt.execute(params![app, ms(at), count]))
             .map(|_| ())
             .map_err(|e| self.err(e))
     }
@@ -926,8 +927,8 @@ mod tests {
                 )
                 .unwrap();
             store.set_on_call(true, t).unwrap();
-            store.seen("Slack", t).unwrap();
-            store.seen("Slack", t).unwrap();
+            store.seen("Slack", 1, t).unwrap();
+            store.seen("Slack", 1, t).unwrap();
         }
         let store = Store::open(&path).unwrap();
         assert!(matches!(store.mode().unwrap(), Mode::Off { .. }));
