@@ -139,6 +139,7 @@ impl Service {
             seen: HashMap::new(),
             seen_unwritten: 0,
         };
+        service.forget_old_releases(now)?;
         let effects = service.engine.handle(Event::Tick, now);
         let mut outcomes = Vec::new();
         if service.engine.state().mode != mode {
@@ -303,7 +304,19 @@ impl Service {
 
     /// Time passed (a timer fired).
     pub fn tick(&mut self, now: Timestamp) -> Result<Vec<Outcome>, StoreError> {
+        self.forget_old_releases(now)?;
         self.run(Event::Tick, now)
+    }
+
+    /// Forgets the content of notifications released more than
+    /// [`RELEASED_KEPT_DAYS`](crate::store::RELEASED_KEPT_DAYS) ago: bodies are kept only
+    /// while the list in the app needs them.
+    fn forget_old_releases(&mut self, now: Timestamp) -> Result<(), StoreError> {
+        let kept = jiff::SignedDuration::from_hours(24 * crate::store::RELEASED_KEPT_DAYS);
+        if let Ok(before) = now.checked_sub(kept) {
+            self.store.purge_released(before)?;
+        }
+        Ok(())
     }
 
     /// Dismisses a held notification without showing it.
@@ -663,5 +676,37 @@ mod seen_tests {
         let (mut service, _) = Service::open(&settings, Store::open(&path).unwrap(), now).unwrap();
         let seen = service.seen_apps(10).unwrap();
         assert_eq!((seen[0].app.as_str(), seen[0].count), ("WhatsApp", 45));
+    }
+}
+
+#[cfg(test)]
+mod release_tests {
+    use super::*;
+
+    #[test]
+    fn released_bodies_are_forgotten_after_a_week() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("couper.sqlite3");
+        let settings = crate::settings::parse(
+            "timezone = \"Europe/Paris\"\n[hours]\nmon = [\"09:00-18:00\"]\n[[work_apps]]\nname = \"Slack\"\napp = \"slack\"\n",
+            "t",
+        )
+        .unwrap();
+        let saturday: Timestamp = "2026-11-28T21:00:00+01:00".parse().unwrap();
+        let (mut service, _) =
+            Service::open(&settings, Store::open(&path).unwrap(), saturday).unwrap();
+        let n = Notification {
+            app: "Slack".into(),
+            summary: "Bryan".into(),
+            body: "On publie ?".into(),
+            ..Default::default()
+        };
+        service.notify(0, &n, saturday).unwrap();
+        let monday: Timestamp = "2026-11-30T09:30:00+01:00".parse().unwrap();
+        service.tick(monday).unwrap();
+        assert_eq!(service.store().released_since(saturday).unwrap().len(), 1);
+        let next_week: Timestamp = "2026-12-07T10:00:00+01:00".parse().unwrap();
+        service.tick(next_week).unwrap();
+        assert!(service.store().released_since(saturday).unwrap().is_empty());
     }
 }
