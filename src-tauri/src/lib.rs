@@ -185,6 +185,7 @@ fn build_app<R: Runtime>(
             MacosLauncher::LaunchAgent,
             None,
         ))
+        .plugin(tauri_plugin_clipboard_manager::init())
         .manage(live.clone())
         .manage(gate)
         .invoke_handler(tauri::generate_handler![

@@ -153,7 +153,13 @@ async fn clicking_im_off_in_the_panel_sets_off_and_the_menu_and_icon_follow() {
     assert_eq!(off.label, format!("Working until {}", local_hh_mm(&before)));
     assert_eq!(off.toggle_type, "checkmark");
     assert_eq!(off.toggle_state, 0);
-    for label in ["On call", "Held (0)…", "Settings…", "Quit"] {
+    for label in [
+        "On call",
+        "Held (0)…",
+        "Copy auto-reply",
+        "Settings…",
+        "Quit",
+    ] {
         assert!(find(&menu, label).is_some(), "no {label:?} in {menu:#?}");
     }
     until_icon(&item, &mut signals, "working").await;
@@ -205,6 +211,16 @@ async fn clicking_im_off_in_the_panel_sets_off_and_the_menu_and_icon_follow() {
     assert_eq!(held(&couper).await.as_array().map(Vec::len), Some(1));
     picture_of_the_menu(&item).await;
 
+    // "Copy auto-reply": the text `couper reply` prints, on the X clipboard.
+    let copy = find(&item.menu().await, "Copy auto-reply").unwrap().clone();
+    item.click(&copy).await;
+    let want = couper.reply("en").await.expect("reply");
+    let copied = until_clipboard(&desk, &want).await;
+    assert_eq!(copied.trim_end(), want.trim_end());
+    for private in ["on call", "On call", "astreinte", "holiday"] {
+        assert!(!copied.contains(private), "{copied:?} says {private:?}");
+    }
+
     // Outside working time, on call shows the bell.
     let on_call = find(&item.menu().await, "On call").unwrap().clone();
     item.click(&on_call).await;
@@ -230,6 +246,31 @@ async fn clicking_im_off_in_the_panel_sets_off_and_the_menu_and_icon_follow() {
         .expect("couper-app");
     assert!(ended.success(), "{ended}");
     assert!(couper.status().await.is_err(), "the gate still answers");
+}
+
+/// The X clipboard of the test display, read with xclip until it holds `want` (the
+/// clipboard belongs to another process: polled, with a short backoff, until a deadline).
+async fn until_clipboard(desk: &Desktop, want: &str) -> String {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    let mut pause = Duration::from_millis(20);
+    loop {
+        let output = desk
+            .app("xclip")
+            .args(["-selection", "clipboard", "-o"])
+            .output()
+            .await
+            .expect("xclip");
+        let text = String::from_utf8_lossy(&output.stdout).into_owned();
+        if text.trim_end() == want.trim_end() {
+            return text;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the clipboard never held the auto-reply {want:?}: {text:?}"
+        );
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_millis(200));
+    }
 }
 
 /// Writes docs/screenshots/tray-menu.png: the menu as the panel read it (GetLayout) and

@@ -137,5 +137,62 @@ async fn new_hours_saved_in_the_window_put_a_work_app_on_hold() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
     std::fs::create_dir_all(&dir).expect("screenshot dir");
     std::fs::write(dir.join("app-hours-saved.png"), shot).expect("screenshot");
+
+    // The Report tab: the week's heatmap (7 x 24 cells), the held one in the week's
+    // figures, and the month's on-call statement (on call by hand, still on, counts).
+    let on = couper.set_on_call(true).await.expect("on call");
+    assert!(status(&couper).await["on_call"] == true, "{on}");
+    session.by_test_id("tab-report").click();
+    session.by_test_id("heatmap");
+    let cells = until_page(&session, "168 heatmap cells", CELLS, |v| v == 168).await;
+    assert_eq!(cells, 168);
+    let rows = until_page(&session, "Slack in the week's figures", SLACK_HELD, |v| {
+        v.as_u64().is_some_and(|n| n >= 1)
+    })
+    .await;
+    assert!(rows.as_u64() >= Some(1), "{rows}");
+    until_page(&session, "the on-call statement", STATEMENT, |v| v == true).await;
     session.end();
+}
+
+/// The heatmap's cells.
+const CELLS: &str =
+    r#"return document.querySelectorAll('[data-testid="heatmap"] [data-testid^="cell-"]').length;"#;
+
+/// Slack's held count in the week's figures, or null.
+const SLACK_HELD: &str = r#"
+for (const row of document.querySelectorAll('[data-testid="report-apps"] tbody tr')) {
+  if (row.querySelector('th').textContent.trim().toLowerCase() === 'slack') {
+    return parseInt(row.querySelectorAll('td')[0].textContent.replace(/\D/g, ''), 10);
+  }
+}
+return null;"#;
+
+/// Whether the on-call statement's table shows a period.
+const STATEMENT: &str = r#"
+const table = document.querySelector('[data-testid="statement"]');
+return !!table && !!table.querySelector('[data-testid="statement-0"]');"#;
+
+/// Runs `script` in the window until its value satisfies `done` (the page loads the report
+/// from the gate by itself: polled, with a short backoff, until a deadline).
+async fn until_page(
+    session: &Session,
+    what: &str,
+    script: &str,
+    done: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    let mut pause = std::time::Duration::from_millis(20);
+    loop {
+        let value = session.script(script);
+        if done(&value) {
+            return value;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the Report tab never showed {what}: {value}"
+        );
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(std::time::Duration::from_millis(200));
+    }
 }

@@ -100,6 +100,8 @@ pub struct Look {
     pub on_call_checked: bool,
     /// "Held (12)…".
     pub held: String,
+    /// "Copy auto-reply".
+    pub copy_reply: String,
     /// "Settings…".
     pub settings: String,
     /// "Quit".
@@ -143,10 +145,16 @@ impl Look {
                 Lang::Fr => " · d'astreinte",
             });
         }
-        let (held, settings, quit) = match lang {
-            Lang::En => (format!("Held ({})…", state.held), "Settings…", "Quit"),
+        let (held, copy_reply, settings, quit) = match lang {
+            Lang::En => (
+                format!("Held ({})…", state.held),
+                "Copy auto-reply",
+                "Settings…",
+                "Quit",
+            ),
             Lang::Fr => (
                 format!("En attente ({})…", state.held),
+                "Copier la réponse automatique",
                 "Réglages…",
                 "Quitter",
             ),
@@ -159,6 +167,7 @@ impl Look {
             on_call: on_call.into(),
             on_call_checked: state.on_call,
             held,
+            copy_reply: copy_reply.into(),
             settings: settings.into(),
             quit: quit.into(),
         }
@@ -213,6 +222,8 @@ mod tests {
         let fr = Look::of(&s, &paris(), now, Lang::Fr);
         assert_eq!(fr.off, "En pause jusqu'à mar. 09:00");
         assert_eq!(fr.quit, "Quitter");
+        assert_eq!(fr.copy_reply, "Copier la réponse automatique");
+        assert_eq!(look.copy_reply, "Copy auto-reply");
     }
 
     #[test]

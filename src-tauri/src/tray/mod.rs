@@ -6,12 +6,14 @@ pub mod look;
 
 use crate::window::{self, Tab};
 use couper::live::Live;
+use couper::words::Lang;
 use look::{Icon, Look};
 use std::sync::{Arc, Mutex};
 use tauri::image::Image;
 use tauri::menu::{CheckMenuItem, Menu, MenuEvent, MenuId, MenuItem, PredefinedMenuItem};
 use tauri::tray::{TrayIcon, TrayIconBuilder};
 use tauri::{AppHandle, Manager, Runtime};
+use tauri_plugin_clipboard_manager::ClipboardExt;
 
 /// The tray icon's id.
 const TRAY_ID: &str = "couper";
@@ -25,6 +27,8 @@ pub enum MenuItemId {
     OnCall,
     /// "Held (12)…": the window on the Held tab.
     Held,
+    /// "Copy auto-reply": the auto-reply on the clipboard.
+    CopyReply,
     /// "Settings…": the window.
     Settings,
     /// "Quit".
@@ -32,10 +36,11 @@ pub enum MenuItemId {
 }
 
 impl MenuItemId {
-    const ALL: [MenuItemId; 5] = [
+    const ALL: [MenuItemId; 6] = [
         MenuItemId::Off,
         MenuItemId::OnCall,
         MenuItemId::Held,
+        MenuItemId::CopyReply,
         MenuItemId::Settings,
         MenuItemId::Quit,
     ];
@@ -45,6 +50,7 @@ impl MenuItemId {
             MenuItemId::Off => "off",
             MenuItemId::OnCall => "on_call",
             MenuItemId::Held => "held",
+            MenuItemId::CopyReply => "copy_reply",
             MenuItemId::Settings => "settings",
             MenuItemId::Quit => "quit",
         }
@@ -74,6 +80,7 @@ pub struct Tray<R: Runtime> {
     off: CheckMenuItem<R>,
     on_call: CheckMenuItem<R>,
     held: MenuItem<R>,
+    copy_reply: MenuItem<R>,
     settings: MenuItem<R>,
     quit: MenuItem<R>,
     /// The icon shown, so that an unchanged one is not sent again.
@@ -99,6 +106,13 @@ pub fn create_tray<R: Runtime>(app: &AppHandle<R>, first: &Look) -> tauri::Resul
         None::<&str>,
     )?;
     let held = MenuItem::with_id(app, MenuItemId::Held, &first.held, true, None::<&str>)?;
+    let copy_reply = MenuItem::with_id(
+        app,
+        MenuItemId::CopyReply,
+        &first.copy_reply,
+        true,
+        None::<&str>,
+    )?;
     let settings = MenuItem::with_id(
         app,
         MenuItemId::Settings,
@@ -114,6 +128,7 @@ pub fn create_tray<R: Runtime>(app: &AppHandle<R>, first: &Look) -> tauri::Resul
             &on_call,
             &PredefinedMenuItem::separator(app)?,
             &held,
+            &copy_reply,
             &settings,
             &PredefinedMenuItem::separator(app)?,
             &quit,
@@ -130,6 +145,7 @@ pub fn create_tray<R: Runtime>(app: &AppHandle<R>, first: &Look) -> tauri::Resul
         off,
         on_call,
         held,
+        copy_reply,
         settings,
         quit,
         shown: Mutex::new(Some(first.icon)),
@@ -146,6 +162,7 @@ impl<R: Runtime> Tray<R> {
         self.on_call.set_text(&look.on_call)?;
         self.on_call.set_checked(look.on_call_checked)?;
         self.held.set_text(&look.held)?;
+        self.copy_reply.set_text(&look.copy_reply)?;
         self.settings.set_text(&look.settings)?;
         self.quit.set_text(&look.quit)?;
         self.icon.set_tooltip(Some(&look.tooltip))?;
@@ -175,6 +192,10 @@ fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
             window::show(app, Tab::Held);
             Ok(())
         }
+        MenuItemId::CopyReply => app
+            .clipboard()
+            .write_text(live.reply(Lang::from_env()))
+            .map_err(|e| e.to_string()),
         MenuItemId::Settings => {
             window::show(app, Tab::Hours);
             Ok(())
