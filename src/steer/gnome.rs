@@ -141,30 +141,15 @@ impl Route for Gnome {
     }
 
     async fn withdraw(&self, session: &Connection, shell_id: u32) -> Result<(), SteerError> {
-        let direct = session
-            .call_method(
-                Some("org.gnome.Shell"),
-                "/org/freedesktop/Notifications",
-                Some(crate::gate::NOTIFICATIONS),
-                "CloseNotification",
-                &shell_id,
-            )
-            .await;
-        match direct {
-            Ok(_) => Ok(()),
-            Err(_) => {
-                session
-                    .call_method(
-                        Some(crate::gate::NOTIFICATIONS),
-                        "/org/freedesktop/Notifications",
-                        Some(crate::gate::NOTIFICATIONS),
-                        "CloseNotification",
-                        &shell_id,
-                    )
-                    .await?;
-                Ok(())
-            }
+        // The shell first: its notification helper refuses ids posted by another client
+        // that is still connected.
+        if super::close_notification(session, "org.gnome.Shell", shell_id)
+            .await
+            .is_err()
+        {
+            super::close_notification(session, crate::gate::NOTIFICATIONS, shell_id).await?;
         }
+        Ok(())
     }
 }
 

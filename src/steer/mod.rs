@@ -366,6 +366,25 @@ pub fn id_matches(id: &str, app: &str) -> bool {
 }
 
 /// Locks `m`, whatever a panicking holder left (the data here stays consistent).
+/// Withdraws notification `shell_id` by calling `CloseNotification` on `destination`
+/// (the shell itself, or whoever owns the freedesktop name).
+pub(crate) async fn close_notification(
+    session: &Connection,
+    destination: &str,
+    shell_id: u32,
+) -> zbus::Result<()> {
+    session
+        .call_method(
+            Some(destination),
+            "/org/freedesktop/Notifications",
+            Some(NOTIFICATIONS),
+            "CloseNotification",
+            &shell_id,
+        )
+        .await
+        .map(|_| ())
+}
+
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }

@@ -246,15 +246,7 @@ impl Route for Plasma {
     }
 
     async fn withdraw(&self, session: &Connection, shell_id: u32) -> Result<(), SteerError> {
-        session
-            .call_method(
-                Some(crate::gate::NOTIFICATIONS),
-                "/org/freedesktop/Notifications",
-                Some(crate::gate::NOTIFICATIONS),
-                "CloseNotification",
-                &shell_id,
-            )
-            .await?;
+        super::close_notification(session, crate::gate::NOTIFICATIONS, shell_id).await?;
         Ok(())
     }
 }
