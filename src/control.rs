@@ -109,6 +109,16 @@ impl Control {
             })
     }
 
+    /// Erases the history before `before` (`YYYY-MM-DD`, `YYYY-MM-DD HH:MM` or RFC 3339
+    /// in the gate's zone; `""`: all of it). Returns how many decisions were erased.
+    async fn forget(&self, before: &str) -> zbus::fdo::Result<u32> {
+        match self.live.forget(before) {
+            Ok(n) => Ok(u32::try_from(n).unwrap_or(u32::MAX)),
+            Err(e @ crate::live::ForgetError::Date(_)) => Err(refused(e)),
+            Err(e) => Err(failed(e)),
+        }
+    }
+
     /// Shows the tray app's window on `tab` (`hours`, `apps`, `crisis`, `held`,
     /// `diagnostics`): what a second start of the app asks of the first one. Refused by a
     /// gate without a window (`couper run`).
@@ -157,6 +167,8 @@ pub trait Couper {
     fn reply(&self, lang: &str) -> zbus::Result<String>;
     /// See [`Control::report`].
     fn report(&self, query: &str) -> zbus::Result<String>;
+    /// See [`Control::forget`].
+    fn forget(&self, before: &str) -> zbus::Result<u32>;
     /// See [`Control::open_window`].
     fn open_window(&self, tab: &str) -> zbus::Result<()>;
     /// See [`Control::state_changed`].

@@ -69,6 +69,17 @@ pub enum LiveError {
     },
 }
 
+/// Why [`Live::forget`] erased nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ForgetError {
+    /// The date was not understood.
+    #[error("{0}")]
+    Date(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
 /// The status as front ends show it: the Service's, plus the route and the settings.
 #[derive(Debug, Clone, Serialize)]
 pub struct LiveStatus {
@@ -347,6 +358,19 @@ impl Live {
             s.set_mode(request, now).map(|o| (Ok(()), o))
         });
         result.map_err(|e| e.to_string())?
+    }
+
+    /// Erases the history before `before` as the user typed it (`""`: all of it; see
+    /// [`service::parse_before`]). Returns how many decisions were erased.
+    pub fn forget(&self, before: &str) -> Result<usize, ForgetError> {
+        let before = before.trim();
+        let before = if before.is_empty() {
+            None
+        } else {
+            let zone = self.read(|s| s.engine().settings().timezone.clone());
+            Some(service::parse_before(before, &zone).map_err(ForgetError::Date)?)
+        };
+        Ok(self.with(|s, _| s.forget(before).map(|n| (n, Vec::new())))?)
     }
 
     /// The manual on-call toggle.

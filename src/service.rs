@@ -319,6 +319,12 @@ impl Service {
         Ok(())
     }
 
+    /// Erases the history before `before` (all of it with `None`): see
+    /// [`Store::forget`](crate::store::Store::forget). Returns how many decisions went.
+    pub fn forget(&mut self, before: Option<Timestamp>) -> Result<usize, StoreError> {
+        self.store.forget(before)
+    }
+
     /// Dismisses a held notification without showing it.
     pub fn dismiss(&mut self, id: u32, now: Timestamp) -> Result<Vec<Outcome>, StoreError> {
         // To the engine, a dismissal is a withdrawal.
@@ -497,30 +503,42 @@ pub fn parse_until(text: &str, now: Timestamp, zone: &TimeZone) -> Result<Timest
             "--until {text:?} is not a time: use HH:MM, YYYY-MM-DD HH:MM or RFC 3339 (2026-11-30T09:00:00+01:00)"
         )
     };
-    if let Ok(t) = text.parse::<Timestamp>() {
-        return Ok(t);
-    }
-    let local = |dt: jiff::civil::DateTime| {
-        zone.to_ambiguous_timestamp(dt)
-            .compatible()
-            .map_err(|_| refuse())
-    };
     if let Ok(time) = text.parse::<jiff::civil::Time>() {
         let today = now.to_zoned_datetime(zone.clone()).date();
-        let t = local(today.to_datetime(time))?;
+        let t = local_instant(today.to_datetime(time), zone).ok_or_else(refuse)?;
         if t > now {
             return Ok(t);
         }
         let tomorrow = today.tomorrow().map_err(|_| refuse())?;
-        return local(tomorrow.to_datetime(time));
+        return local_instant(tomorrow.to_datetime(time), zone).ok_or_else(refuse);
+    }
+    parse_instant(text, zone).ok_or_else(refuse)
+}
+
+/// Reads the date `couper forget --before` takes, in `zone`: `YYYY-MM-DD` (the start of
+/// that day), `YYYY-MM-DD HH:MM` or RFC 3339.
+pub fn parse_before(text: &str, zone: &TimeZone) -> Result<Timestamp, String> {
+    let text = text.trim();
+    parse_instant(text, zone).ok_or_else(|| {
+        format!("--before {text:?} is not a date: use YYYY-MM-DD, YYYY-MM-DD HH:MM or RFC 3339")
+    })
+}
+
+/// RFC 3339, or a local date-time or date (its midnight) in `zone`.
+fn parse_instant(text: &str, zone: &TimeZone) -> Option<Timestamp> {
+    if let Ok(t) = text.parse::<Timestamp>() {
+        return Some(t);
     }
     if let Ok(dt) = text.replacen(' ', "T", 1).parse::<jiff::civil::DateTime>() {
-        return local(dt);
+        return local_instant(dt, zone);
     }
-    if let Ok(date) = text.parse::<jiff::civil::Date>() {
-        return local(date.to_datetime(jiff::civil::Time::midnight()));
-    }
-    Err(refuse())
+    let date = text.parse::<jiff::civil::Date>().ok()?;
+    local_instant(date.to_datetime(jiff::civil::Time::midnight()), zone)
+}
+
+/// A local time in `zone` (in a gap, the instant after it; in a fold, the first).
+fn local_instant(dt: jiff::civil::DateTime, zone: &TimeZone) -> Option<Timestamp> {
+    zone.to_ambiguous_timestamp(dt).compatible().ok()
 }
 
 /// The digest notification for a release: "While you were off: 12 held — Slack 7,

@@ -637,15 +637,28 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
-    /// Erases the history before `before` (all of it with `None`).
+    /// Erases the history before `before` (all of it with `None`): the decisions, the
+    /// content of notifications already released, and the apps seen only before then. The
+    /// held queue is left alone: it is not history yet. One transaction; returns how many
+    /// decisions were erased.
     pub fn forget(&mut self, before: Option<Timestamp>) -> Result<usize, StoreError> {
-        let n = match before {
-            Some(t) => self
-                .conn
-                .execute("DELETE FROM history WHERE at < ?1", params![ms(t)]),
-            None => self.conn.execute("DELETE FROM history", []),
-        };
-        n.map_err(|e| self.err(e))
+        let before = before.map_or(i64::MAX, ms);
+        let tx = self.conn.savepoint().map_err(|e| StoreError::Sqlite {
+            path: self.path.clone(),
+            source: e,
+        })?;
+        let erased = tx
+            .execute("DELETE FROM history WHERE at < ?1", params![before])
+            .and_then(|n| {
+                tx.execute(
+                    "DELETE FROM held WHERE released_at IS NOT NULL AND released_at < ?1",
+                    params![before],
+                )?;
+                tx.execute("DELETE FROM seen_apps WHERE last_seen < ?1", params![before])?;
+                Ok(n)
+            })
+            .and_then(|n| tx.commit().map(|()| n));
+        erased.map_err(|e| self.err(e))
     }
 
     /// Counts `count` notifications from `app`, the last at `at`.
