@@ -88,6 +88,14 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         history: Option<PathBuf>,
     },
+    /// Erase the history (all of it, or what came before a date): the decisions the
+    /// reports are made of, released notifications, the apps seen. Held ones stay.
+    Forget {
+        /// Only before this day (YYYY-MM-DD, its start in your zone), or instant
+        /// ("YYYY-MM-DD HH:MM", RFC 3339).
+        #[arg(long, value_name = "DATE")]
+        before: Option<String>,
+    },
     /// Put back every desktop setting the steer route changed (after a crash).
     Restore,
     /// The disconnection report (this week by default), or the on-call statement.

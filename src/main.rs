@@ -101,6 +101,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Restore => restore(),
+        Command::Forget { before } => forget(&path, before.as_deref().unwrap_or("")),
         Command::Report(args) => report(&path, &args),
         Command::Reply { lang, history, at } => reply(&path, lang, history, at),
         command => client(command),
@@ -117,9 +118,7 @@ fn restore() -> anyhow::Result<ExitCode> {
     runtime.block_on(async move {
         let session = zbus::Connection::session().await.ok();
         if let Some(conn) = &session {
-            let dbus = zbus::fdo::DBusProxy::new(conn).await?;
-            let name = zbus::names::BusName::try_from(couper::control::NAME)?;
-            if dbus.name_has_owner(name).await? {
+            if running_gate(conn).await?.is_some() {
                 anyhow::bail!(
                     "a Couper gate is running in this session: it puts your settings back itself when it stops (stop it first)"
                 );
@@ -208,18 +207,61 @@ fn reply_from_gate(lang: couper::words::Lang) -> Option<String> {
         .ok()?;
     runtime.block_on(async move {
         let conn = zbus::Connection::session().await.ok()?;
-        let dbus = zbus::fdo::DBusProxy::new(&conn).await.ok()?;
-        let name = zbus::names::BusName::try_from(couper::control::NAME).ok()?;
-        if !dbus.name_has_owner(name).await.ok()? {
-            return None;
-        }
-        let couper = CouperProxy::new(&conn).await.ok()?;
+        let couper = running_gate(&conn).await.ok()??;
         let lang = match lang {
             couper::words::Lang::Fr => "fr",
             couper::words::Lang::En => "en",
         };
         couper.reply(lang).await.ok()
     })
+}
+
+/// The running gate's control interface on `conn`, if a gate runs there.
+async fn running_gate(conn: &zbus::Connection) -> anyhow::Result<Option<CouperProxy<'static>>> {
+    let dbus = zbus::fdo::DBusProxy::new(conn).await?;
+    let name = zbus::names::BusName::try_from(couper::control::NAME)?;
+    if !dbus.name_has_owner(name).await? {
+        return Ok(None);
+    }
+    Ok(Some(CouperProxy::new(conn).await?))
+}
+
+/// A refusal from the gate as its one-line message.
+fn refused(e: zbus::Error) -> anyhow::Error {
+    match e {
+        zbus::Error::MethodError(_, Some(message), _) => anyhow::anyhow!(message),
+        other => anyhow::Error::from(other),
+    }
+}
+
+/// `couper forget`: the running gate erases its history; with no gate running, the store
+/// is opened here (`before` read in the settings' zone).
+fn forget(settings_path: &std::path::Path, before: &str) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let erased = runtime.block_on(async move {
+        if let Ok(conn) = zbus::Connection::session().await {
+            if let Some(couper) = running_gate(&conn).await? {
+                return anyhow::Ok(couper.forget(before).await.map_err(refused)? as usize);
+            }
+        }
+        let before = match before.trim() {
+            "" => None,
+            text => {
+                let zone = settings::load(settings_path)?.timezone;
+                Some(couper::service::parse_before(text, &zone).map_err(anyhow::Error::msg)?)
+            }
+        };
+        let store_path =
+            couper::store::default_path().context("no data directory for the store")?;
+        Ok(couper::store::Store::open(&store_path)?.forget(before)?)
+    })?;
+    match before.trim() {
+        "" => println!("history erased ({erased} decisions)"),
+        date => println!("history before {date} erased ({erased} decisions)"),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The commands that talk to the running gate over its control interface.
@@ -231,17 +273,10 @@ fn client(command: Command) -> anyhow::Result<ExitCode> {
         let conn = zbus::Connection::session()
             .await
             .context("no session bus: is this a desktop session?")?;
-        let dbus = zbus::fdo::DBusProxy::new(&conn).await?;
-        let name = zbus::names::BusName::try_from(couper::control::NAME)?;
-        if !dbus.name_has_owner(name).await? {
+        let Some(couper) = running_gate(&conn).await? else {
             anyhow::bail!(
                 "no Couper gate is running in this session: start it with `couper run` or the Couper app"
             );
-        }
-        let couper = CouperProxy::new(&conn).await?;
-        let refused = |e: zbus::Error| match e {
-            zbus::Error::MethodError(_, Some(message), _) => anyhow::anyhow!(message),
-            other => anyhow::Error::from(other),
         };
         match command {
             Command::Status { json } => {
@@ -306,6 +341,7 @@ fn client(command: Command) -> anyhow::Result<ExitCode> {
             }
             Command::Run
             | Command::Restore
+            | Command::Forget { .. }
             | Command::Check
             | Command::Simulate { .. }
             | Command::Report(_)

@@ -654,7 +654,10 @@ impl Store {
                     "DELETE FROM held WHERE released_at IS NOT NULL AND released_at < ?1",
                     params![before],
                 )?;
-                tx.execute("DELETE FROM seen_apps WHERE last_seen < ?1", params![before])?;
+                tx.execute(
+                    "DELETE FROM seen_apps WHERE last_seen < ?1",
+                    params![before],
+                )?;
                 Ok(n)
             })
             .and_then(|n| tx.commit().map(|()| n));
