@@ -723,3 +723,35 @@ fn which(program: &str) -> Result<PathBuf, ()> {
         .find(|p| p.is_file())
         .ok_or(())
 }
+
+#[tokio::test]
+async fn forget_through_the_running_gate_erases_the_history_and_keeps_what_is_held() {
+    let mut s = Session::new(|d| settings(d, NEVER, "")).await;
+    s.start().await;
+    // Holds are committed before the app gets its answer: both are in the store now.
+    s.slack("Bryan", "On publie ?").await;
+    s.slack("Bryan", "Le visuel ?").await;
+    let held_in = |report: &str| -> Value {
+        let report: Value = serde_json::from_str(report).unwrap();
+        report["total"]["held"].clone()
+    };
+    assert_eq!(held_in(&s.ok(&["report", "--json"]).await), 2);
+
+    let refused = s.couper(&["forget", "--before", "last week"]).await;
+    assert_eq!(refused.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(said.lines().count(), 1, "{said}");
+    assert!(said.contains("--before \"last week\""), "{said}");
+
+    let said = s.ok(&["forget", "--before", "2026-01-01"]).await;
+    assert_eq!(
+        said.trim(),
+        "history before 2026-01-01 erased (0 decisions)"
+    );
+    let said = s.ok(&["forget"]).await;
+    assert_eq!(said.trim(), "history erased (2 decisions)");
+    assert_eq!(held_in(&s.ok(&["report", "--json"]).await), 0);
+    // What is held is not history yet: both still come back when work starts.
+    let held = s.held().await;
+    assert_eq!(held.len(), 2, "{held:?}");
+}
