@@ -66,9 +66,14 @@ export function launch() {
 
 /**
  * Opens the window in a fresh context with the IPC mocked. `lang` is what the `locale`
- * command answers (null: it fails, and the browser's `locale` is used).
+ * command answers (null: it fails, and the browser's `locale` is used). With
+ * `autostartNoticeSeen: false` the window shows its first-start autostart notice.
  */
-export async function open(browser, url, { lang = 'en', locale = 'en-GB', hash = '', viewport, scale = 1 } = {}) {
+export async function open(
+  browser,
+  url,
+  { lang = 'en', locale = 'en-GB', hash = '', viewport, scale = 1, autostartNoticeSeen = true } = {},
+) {
   const context = await browser.newContext({
     viewport: viewport ?? { width: 1100, height: 900 },
     deviceScaleFactor: scale,
@@ -78,6 +83,10 @@ export async function open(browser, url, { lang = 'en', locale = 'en-GB', hash =
   });
   await context.addInitScript({ content: `window.__COUPER_MOCK_CONFIG__ = ${JSON.stringify({ lang })};` });
   await context.addInitScript({ path: MOCK });
+  // The first-start notice about autostart shows until dismissed; most tests start after.
+  if (autostartNoticeSeen) {
+    await context.addInitScript({ content: `localStorage.setItem('couper.autostart-notice-seen', 'test');` });
+  }
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(String(e)));

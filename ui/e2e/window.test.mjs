@@ -277,6 +277,30 @@ describe('held and diagnostics', () => {
     }));
 });
 
+describe('autostart at the first start', () => {
+  test('the window says Couper now starts with the session, once, and can turn it off there', () =>
+    withPage({ autostartNoticeSeen: false }, async (page) => {
+      const notice = page.getByTestId('autostart-notice');
+      await notice.waitFor();
+      assert.match(await notice.textContent(), /Couper now starts when you log in/);
+      await page.getByTestId('autostart-keep').click();
+      await notice.waitFor({ state: 'detached' });
+      await page.reload();
+      await page.getByTestId('save-state').waitFor();
+      await page.getByTestId('tab-diagnostics').click();
+      assert.equal(await page.getByTestId('autostart').isChecked(), true);
+      assert.equal(await notice.count(), 0, 'not shown again once seen');
+    }));
+
+  test('“Don’t start with my session” switches autostart off', () =>
+    withPage({ autostartNoticeSeen: false, hash: '#diagnostics' }, async (page) => {
+      await page.getByTestId('autostart-off').click();
+      await waitForCalls(page, (c) => c.some((x) => x.cmd === 'set_autostart' && x.args.on === false));
+      await page.getByTestId('autostart-notice').waitFor({ state: 'detached' });
+      assert.equal(await page.getByTestId('autostart').isChecked(), false);
+    }));
+});
+
 describe('changes from outside the window', () => {
   test('a hand edit of the file refreshes an untouched form', () =>
     withPage({}, async (page) => {
@@ -517,5 +541,46 @@ describe('report', () => {
       await page.keyboard.press('Tab');
       assert.doesNotMatch(String(await focusedCell(page)), /^cell-/, 'Tab leaves the grid');
       assert.equal(await page.locator('[data-testid="heatmap"] [tabindex="0"]').getAttribute('data-testid'), 'cell-sat-0');
+    }));
+  test('erasing the history asks first, says what stays, then erases and reloads the report', () =>
+    withPage({}, async (page) => {
+      await openReport(page);
+      await page.getByTestId('forget-start').click();
+      const confirm = page.getByTestId('forget-confirm');
+      assert.match(await confirm.textContent(), /Erase the whole history\? This cannot be undone; held notifications stay\./);
+      await page.getByTestId('forget-no').click();
+      await confirm.waitFor({ state: 'detached' });
+      assert.equal((await calls(page)).filter((c) => c.cmd === 'forget').length, 0, 'nothing erased on Cancel');
+
+      await page.getByTestId('forget-start').click();
+      await page.getByTestId('forget-yes').click();
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="forget-note"]')?.textContent === 'History erased (117 decisions).',
+      );
+      const sent = await calls(page);
+      assert.deepEqual(sent.find((c) => c.cmd === 'forget').args, {});
+      assert.equal(sent.filter((c) => c.cmd === 'report' && c.args.period === 'week').length, 2, 'the week is read again');
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="cell-tue-21"]')?.getAttribute('aria-label') === 'Tuesday 21:00: no work notifications',
+      );
+    }));
+
+  test('erasing before a day sends that day, in the user’s words in French', () =>
+    withPage({ lang: 'fr' }, async (page) => {
+      await openReport(page);
+      assert.equal(await page.getByTestId('forget-start').isDisabled(), false);
+      await page.getByTestId('forget-before').check();
+      assert.equal(await page.getByTestId('forget-start').isDisabled(), true, 'a day must be given');
+      await page.getByTestId('forget-date').fill('2026-11-01');
+      await page.getByTestId('forget-start').click();
+      assert.match(
+        await page.getByTestId('forget-confirm').textContent(),
+        /Effacer l’historique d’avant le 1 novembre 2026 \?/,
+      );
+      await page.getByTestId('forget-yes').click();
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="forget-note"]')?.textContent === 'Historique effacé (42 décisions).',
+      );
+      assert.deepEqual((await calls(page)).find((c) => c.cmd === 'forget').args, { before: '2026-11-01' });
     }));
 });

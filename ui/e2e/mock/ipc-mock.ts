@@ -12,6 +12,8 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 interface Config {
   /** What the `locale` command answers; `null`: the command fails (no Tauri locale). */
   lang?: 'fr' | 'en' | null;
+  /** What `get_autostart` answers first (default: on, as after the first start). */
+  autostart?: boolean;
 }
 
 const config: Config = (window as Json).__COUPER_MOCK_CONFIG__ ?? {};
@@ -266,7 +268,9 @@ const replies: Record<'en' | 'fr', string> = {
   fr: 'Merci pour votre message ! Nous vous répondrons lundi 30 novembre à 9 h.',
 };
 
-let autostart = true;
+let autostart = config.autostart ?? true;
+/** Set by `forget` with no date: the week's report is empty from then on. */
+let forgotten = false;
 const calls: { cmd: string; args: Json }[] = [];
 
 const SHAPE = /^\d{1,2}:\d{2}-\d{1,2}:\d{2}$/;
@@ -367,7 +371,10 @@ mockIPC(
       case 'set_mode':
         return structuredClone(status);
       case 'report':
-        if (a.period === 'week') return structuredClone(weekReport);
+        if (a.period === 'week')
+          return forgotten
+            ? { ...structuredClone(weekReport), apps: [], total: { held: 0, silenced: 0, delivered: 0, crises: 0 }, interruptions: [], worked_outside: [], by_hour: [] }
+            : structuredClone(weekReport);
         if (a.period === 'month') {
           if (a.month !== undefined && a.month !== statement.month) return { ...structuredClone(statement), month: a.month, periods: [], interventions: [] };
           return structuredClone(statement);
@@ -378,6 +385,11 @@ mockIPC(
         return statementCsv[(a.lang ?? lang()) as 'en' | 'fr'];
       case 'reply':
         return replies[(a.lang ?? lang()) as 'en' | 'fr'];
+      case 'forget':
+        if (a.before !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(a.before))
+          throw { kind: 'invalid', fields: [{ key: 'before', message: `--before ${JSON.stringify(a.before)} is not a date` }] };
+        if (a.before === undefined) forgotten = true;
+        return a.before === undefined ? 117 : 42;
       case 'get_autostart':
         return autostart;
       case 'set_autostart':

@@ -309,6 +309,8 @@ export const ipc = {
     call<string>('report_csv', lang === undefined ? { month } : { month, lang }),
   /** The auto-reply text, in `lang` (the user's locale when left out). */
   reply: (lang?: Lang) => call<string>('reply', lang === undefined ? {} : { lang }),
+  /** Erases the history (all of it, or before `before`, "YYYY-MM-DD"); says how many decisions went. */
+  forget: (before?: string) => call<number>('forget', before === undefined ? {} : { before }),
 };
 
 // ---- Events from Rust. ----
