@@ -19,9 +19,21 @@ fn main() -> ExitCode {
     }
 }
 
-/// The error and its causes on one line.
+/// The error and its causes on one line; a cause the message already quotes (an error
+/// that wraps another and says its text) is not said twice.
 fn one_line(e: &anyhow::Error) -> String {
-    format!("{e:#}").replace('\n', "; ")
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line.replace('\n', "; ")
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {

@@ -755,3 +755,18 @@ async fn forget_through_the_running_gate_erases_the_history_and_keeps_what_is_he
     let held = s.held().await;
     assert_eq!(held.len(), 2, "{held:?}");
 }
+
+#[tokio::test]
+async fn a_run_refused_for_its_settings_says_why_once_on_one_line() {
+    let s = Session::new(|_| "[display]\ncommand = \"dunst\"\n".to_string()).await;
+    let out = s.couper(&["run"]).await;
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    let said: Vec<&str> = said.lines().filter(|l| l.starts_with("couper:")).collect();
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(
+        said[0].ends_with(":2: display.command: wrong type: string \"dunst\", expected an array"),
+        "{said:?}"
+    );
+    assert_eq!(said[0].matches("display.command").count(), 1, "{said:?}");
+}
