@@ -134,8 +134,15 @@ fn replay(store: &Path, lines: &str) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// What a replay that starts at `at` (Paris time, 26 or 27 Nov) releases: the line, or "".
+fn released_by(store: &Path, at: &str) -> String {
+    let line = format!("{{\"at\":\"2026-11-{at}:00+01:00\",\"mode\":\"auto\"}}\n");
+    replay(store, &line).trim().to_string()
+}
+
 #[test]
 fn after_an_upgrade_what_was_held_is_released_once_when_work_starts() {
+    let released = |at| format!(r#"{{"at":"2026-11-{at}:00+01:00","released":[1,2,3]}}"#);
     for sql in [FIXTURE.to_string(), schema_1()] {
         let dir = tempfile::tempdir().unwrap();
         let path = old_store(dir.path(), &sql);
@@ -143,28 +150,10 @@ fn after_an_upgrade_what_was_held_is_released_once_when_work_starts() {
         // hours). Upgraded at 08:00, they come back at 09:00, not before.
         let early = dir.path().join("early.sqlite3");
         std::fs::copy(&path, &early).unwrap();
-        let out = replay(
-            &early,
-            "{\"at\":\"2026-11-26T08:00:00+01:00\",\"mode\":\"auto\"}\n",
-        );
-        assert_eq!(
-            out.trim(),
-            r#"{"at":"2026-11-26T09:00:00+01:00","released":[1,2,3]}"#
-        );
-        // Upgraded (and first started) during working time: at once.
-        let out = replay(
-            &path,
-            "{\"at\":\"2026-11-26T09:30:00+01:00\",\"mode\":\"auto\"}\n",
-        );
-        assert_eq!(
-            out.trim(),
-            r#"{"at":"2026-11-26T09:30:00+01:00","released":[1,2,3]}"#
-        );
-        let out = replay(
-            &path,
-            "{\"at\":\"2026-11-27T09:30:00+01:00\",\"mode\":\"auto\"}\n",
-        );
-        assert_eq!(out, "", "released once, never again");
+        assert_eq!(released_by(&early, "26T08:00"), released("26T09:00"));
+        // Upgraded (and first started) during working time: at once; then never again.
+        assert_eq!(released_by(&path, "26T09:30"), released("26T09:30"));
+        assert_eq!(released_by(&path, "27T09:30"), "", "released once");
     }
 }
 
