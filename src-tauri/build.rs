@@ -27,6 +27,7 @@ const COMMANDS: &[&str] = &[
     "report",
     "report_csv",
     "reply",
+    "forget",
 ];
 
 fn main() {

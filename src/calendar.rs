@@ -177,7 +177,7 @@ struct Failing {
 }
 
 /// What `couper status` says about the calendar.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CalendarStatus {
     /// The file or URL.
     pub location: String,

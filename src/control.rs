@@ -1,10 +1,18 @@
-//! The control interface: how the CLI (and later the tray) talk to a running gate, on the
+//! The control interface: how the CLI and the tray app talk to a running gate, on the
 //! session bus as `org.couper.Couper` (`/org/couper/Couper`, interface
 //! `org.couper.Couper1`). The name is also the single-instance lock: one gate per
 //! session. Answers are JSON strings (the types of `service.rs`, serialized), so any tool
 //! can read them; the interface only translates and calls the live service.
+//!
+//! The tray app owns a second name, `org.couper.Couper.App` ([`APP_NAME`]), whether its
+//! gate runs in it or it is the front door of a headless `couper run`: one app per
+//! session. A second start asks it to show its window ([`AppProxy::open_window`]).
 
 use crate::live::Live;
+use crate::settings::form::{form_of, settings_of, FieldError};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::path::PathBuf;
 use std::sync::Arc;
 use zbus::object_server::SignalEmitter;
 
@@ -12,6 +20,111 @@ use zbus::object_server::SignalEmitter;
 pub const NAME: &str = "org.couper.Couper";
 /// Its object path.
 pub const PATH: &str = "/org/couper/Couper";
+
+/// The bus name the tray app owns while it runs (its own lock: one app per session).
+pub const APP_NAME: &str = "org.couper.Couper.App";
+/// The app's object path.
+pub const APP_PATH: &str = "/org/couper/Couper/App";
+/// The app's interface.
+pub const APP_INTERFACE: &str = "org.couper.App1";
+
+/// The D-Bus error name of a settings form that does not validate; its message is the
+/// JSON list of [`FieldError`]s (`[{ "key": "hours.mon", "message": "…" }]`).
+pub const INVALID_FORM: &str = "org.couper.Couper1.Error.Invalid";
+/// The D-Bus error names of a refused request (an unknown mode, a date that is not one, a
+/// settings file that does not validate on disk): the message says why.
+pub const REFUSED: [&str; 2] = [
+    "org.freedesktop.DBus.Error.InvalidArgs",
+    "org.couper.Couper1.Error.Refused",
+];
+/// The D-Bus error name of a settings file that could not be written.
+pub const IO_FAILED: &str = "org.couper.Couper1.Error.Io";
+
+/// The settings as a front end shows them: the form, the file, the last refusal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SettingsView {
+    /// The settings in force, in the layout of `settings.toml`.
+    pub form: Value,
+    /// The settings file.
+    pub path: PathBuf,
+    /// The last refusal of a hand edit, while the file stays refused.
+    pub refused: Option<String>,
+}
+
+impl SettingsView {
+    /// The view of what `live` has in force now.
+    pub fn of(live: &Live) -> SettingsView {
+        SettingsView {
+            form: form_of(&live.settings()),
+            path: live.settings_path().to_path_buf(),
+            refused: live.status().settings_refused,
+        }
+    }
+}
+
+/// Why an edited form was not saved.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    /// It does not validate: what is wrong with which field.
+    #[error("the settings are not valid")]
+    Invalid(Vec<FieldError>),
+    /// The file could not be written, or (`InvalidData`) the file on disk does not
+    /// validate and is left to the user.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Validates `form`, saves it atomically (keeping the user's comments) and reloads it:
+/// the new settings are in force when it returns.
+pub fn save_form(live: &Live, form: &Value) -> Result<(), SaveError> {
+    let settings = settings_of(form).map_err(SaveError::Invalid)?;
+    crate::settings::save(live.settings_path(), &settings)?;
+    live.reload_settings();
+    Ok(())
+}
+
+/// Makes `app` a work app (held off hours), saved as [`save_form`] does. Returns the new
+/// form.
+pub fn add_work_app(live: &Live, app: &str) -> Result<Value, SaveError> {
+    let mut form = form_of(&live.settings());
+    let entry = serde_json::json!({ "name": app, "app": app });
+    match form.get_mut("work_apps").and_then(Value::as_array_mut) {
+        Some(apps) => apps.push(entry),
+        None => form["work_apps"] = Value::Array(vec![entry]),
+    }
+    save_form(live, &form)?;
+    Ok(form_of(&live.settings()))
+}
+
+/// The errors of the methods that save settings, as D-Bus errors: [`INVALID_FORM`],
+/// `…Error.Refused`, [`IO_FAILED`].
+#[derive(Debug, zbus::DBusError)]
+#[zbus(prefix = "org.couper.Couper1.Error")]
+pub enum FormError {
+    /// The bus failed.
+    #[zbus(error)]
+    ZBus(zbus::Error),
+    /// The form does not validate: the JSON list of [`FieldError`]s.
+    Invalid(String),
+    /// The file on disk does not validate: it is left to the user.
+    Refused(String),
+    /// The file could not be written.
+    Io(String),
+}
+
+impl From<SaveError> for FormError {
+    fn from(e: SaveError) -> FormError {
+        match e {
+            SaveError::Invalid(fields) => {
+                FormError::Invalid(serde_json::to_string(&fields).unwrap_or_default())
+            }
+            SaveError::Io(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                FormError::Refused(e.to_string().replace('\n', "; "))
+            }
+            SaveError::Io(e) => FormError::Io(e.to_string()),
+        }
+    }
+}
 
 /// The served object.
 pub struct Control {
@@ -119,6 +232,30 @@ impl Control {
         }
     }
 
+    /// The settings in force as the settings window edits them (JSON `{ form, path,
+    /// refused }`: the form in the layout of `settings.toml`, the file, the last refusal of
+    /// a hand edit).
+    async fn settings(&self) -> zbus::fdo::Result<String> {
+        json(&SettingsView::of(&self.live))
+    }
+
+    /// Validates an edited form (JSON, as [`Control::settings`] gives it), saves it
+    /// atomically keeping the user's comments, and reloads it: the new settings are in
+    /// force when the call returns. A form that does not validate is refused with
+    /// [`INVALID_FORM`] and the fields' errors.
+    async fn save_settings(&self, form: &str) -> Result<(), FormError> {
+        let form: Value = serde_json::from_str(form)
+            .map_err(|e| FormError::Refused(format!("the form is not JSON: {e}")))?;
+        Ok(save_form(&self.live, &form)?)
+    }
+
+    /// Makes `app` a work app (held off hours) and saves, as `SaveSettings` does.
+    /// Returns the new form (JSON).
+    async fn add_work_app(&self, app: &str) -> Result<String, FormError> {
+        let form = add_work_app(&self.live, app)?;
+        Ok(serde_json::to_string(&form).unwrap_or_default())
+    }
+
     /// Shows the tray app's window on `tab` (`hours`, `apps`, `crisis`, `held`,
     /// `diagnostics`): what a second start of the app asks of the first one. Refused by a
     /// gate without a window (`couper run`).
@@ -169,9 +306,44 @@ pub trait Couper {
     fn report(&self, query: &str) -> zbus::Result<String>;
     /// See [`Control::forget`].
     fn forget(&self, before: &str) -> zbus::Result<u32>;
+    /// See [`Control::settings`].
+    fn settings(&self) -> zbus::Result<String>;
+    /// See [`Control::save_settings`].
+    fn save_settings(&self, form: &str) -> zbus::Result<()>;
+    /// See [`Control::add_work_app`].
+    fn add_work_app(&self, app: &str) -> zbus::Result<String>;
     /// See [`Control::open_window`].
     fn open_window(&self, tab: &str) -> zbus::Result<()>;
     /// See [`Control::state_changed`].
     #[zbus(signal)]
     fn state_changed(&self, status: &str) -> zbus::Result<()>;
+}
+
+/// The tray app's own interface ([`APP_NAME`] at [`APP_PATH`]), served by the app.
+#[zbus::proxy(
+    interface = "org.couper.App1",
+    default_service = "org.couper.Couper.App",
+    default_path = "/org/couper/Couper/App"
+)]
+pub trait App {
+    /// Shows the app's window, in front, on `tab` (`hours`, `apps`, `crisis`, `held`,
+    /// `report`, `diagnostics`): what a second start of the app asks of the first one.
+    fn open_window(&self, tab: &str) -> zbus::Result<()>;
+}
+
+/// The pid of the tray app whose own gate runs in this session: the process that owns
+/// both [`NAME`] and [`APP_NAME`]. `None` when no gate runs, when the gate is a headless
+/// `couper run` (an app in front of it owns only [`APP_NAME`]), or when the bus cannot
+/// tell.
+pub async fn app_gate(conn: &zbus::Connection) -> Option<u32> {
+    let dbus = zbus::fdo::DBusProxy::new(conn).await.ok()?;
+    let pid = |name: &'static str| {
+        let dbus = dbus.clone();
+        async move {
+            let name = zbus::names::BusName::try_from(name).ok()?;
+            dbus.get_connection_unix_process_id(name).await.ok()
+        }
+    };
+    let gate = pid(NAME).await?;
+    (pid(APP_NAME).await? == gate).then_some(gate)
 }

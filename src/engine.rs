@@ -235,7 +235,7 @@ pub enum Effect {
 }
 
 /// A snapshot of the effective state, for `couper status` and the tray.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct State {
     /// The manual mode.
     pub mode: Mode,

@@ -14,7 +14,7 @@ use crate::steer::Screen;
 use crate::store::{Held, SeenApp, Store, StoreError};
 use crate::wall_timer::{Wake, WallTimer};
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -81,7 +81,7 @@ pub enum ForgetError {
 }
 
 /// The status as front ends show it: the Service's, plus the route and the settings.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LiveStatus {
     /// Mode, working, on call, held...
     #[serde(flatten)]

@@ -108,7 +108,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     store_path,
                     session_bus: None,
                 };
-                couper::live::run(options, shutdown).await
+                match couper::live::run(options, shutdown).await {
+                    Err(e @ couper::live::LiveError::AlreadyRunning { .. }) => {
+                        Err(already_running(e).await)
+                    }
+                    other => other.map_err(anyhow::Error::from),
+                }
             })?;
             Ok(ExitCode::SUCCESS)
         }
@@ -117,6 +122,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => report(&path, &args),
         Command::Reply { lang, history, at } => reply(&path, lang, history, at),
         command => client(command),
+    }
+}
+
+/// Why `couper run` does not start next to another gate: the tray app's own gate is named
+/// as such; another `couper run` keeps the gate's own message.
+async fn already_running(e: couper::live::LiveError) -> anyhow::Error {
+    let app = match zbus::Connection::session().await {
+        Ok(conn) => couper::control::app_gate(&conn).await,
+        Err(_) => None,
+    };
+    match app {
+        Some(pid) => anyhow::anyhow!(
+            "the Couper app already gates this session (pid {pid}): use its tray or `couper status`, or quit the app before starting `couper run`"
+        ),
+        None => e.into(),
     }
 }
 

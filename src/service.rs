@@ -13,7 +13,7 @@ use crate::settings::{ReleaseMode, Settings};
 use crate::store::{Held, HistoryEntry, Kind, SeenApp, Store, StoreError};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 /// What the driver must do on the desktop.
@@ -75,7 +75,7 @@ pub struct Explanation {
 }
 
 /// The state for `couper status` and the tray.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Status {
     /// Engine state: mode, working, until, on call, held count.
     #[serde(flatten)]

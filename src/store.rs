@@ -14,7 +14,7 @@ use crate::notification::Notification;
 use jiff::Timestamp;
 use rusqlite::{params, Connection, OptionalExtension};
 use rusqlite_migration::{Migrations, M};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// The schema, one entry per version. Never edit a released entry: add one.
@@ -176,7 +176,7 @@ pub struct HistoryEntry {
 }
 
 /// A held (or recently released) notification.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Held {
     /// Its id.
     pub id: u32,
@@ -197,7 +197,7 @@ pub struct Held {
 }
 
 /// An app seen by Couper.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeenApp {
     /// The app's name as sent.
     pub app: String,

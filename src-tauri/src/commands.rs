@@ -1,97 +1,74 @@
-//! The window's commands, one per row of docs/ipc.md, each a few lines over the live
-//! service. No rule lives here: validation, previews and decisions come from `couper`.
+//! The window's commands, one per row of docs/ipc.md, each a few lines over the gate the
+//! app drives ([`Backend`]: in this process, or a headless `couper run` over its control
+//! interface). No rule lives here: validation, previews and decisions come from `couper`.
 
+use crate::backend::Backend;
 use crate::error::CommandError;
-use couper::live::{Live, LiveStatus};
+use couper::live::LiveStatus;
 use couper::service::Preview;
-use couper::settings::form::{form_of, settings_of, FieldError};
+use couper::settings::form::{settings_of, FieldError};
 use couper::store::{Held, SeenApp};
 use couper::words::Lang;
-use serde::Serialize;
 use serde_json::{json, Value};
-use std::path::PathBuf;
-use std::sync::Arc;
 use tauri::State;
 use tauri_plugin_autostart::AutoLaunchManager;
 
+pub use couper::control::SettingsView;
+
 type Result<T> = std::result::Result<T, CommandError>;
-
-/// The settings as the window shows them (`get_settings`, the `settings-changed` event).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SettingsView {
-    /// The settings in force, in the layout of `settings.toml`.
-    pub form: Value,
-    /// The settings file.
-    pub path: PathBuf,
-    /// The last refusal of a hand edit, while the file stays refused.
-    pub refused: Option<String>,
-}
-
-impl SettingsView {
-    /// The view of what `live` has in force now.
-    pub fn of(live: &Live) -> SettingsView {
-        let status = live.status();
-        SettingsView {
-            form: form_of(&live.settings()),
-            path: status.settings_path,
-            refused: status.settings_refused,
-        }
-    }
-}
 
 /// Mode, working or not, on call, held count, route: `couper status --json`.
 #[tauri::command]
-pub async fn status(live: State<'_, Arc<Live>>) -> Result<LiveStatus> {
-    Ok(live.status())
+pub async fn status(backend: State<'_, Backend>) -> Result<LiveStatus> {
+    backend.status().await
 }
 
 /// `off`, `on`, `auto` or `toggle`, with an optional end as the user typed it.
 #[tauri::command]
 pub async fn set_mode(
-    live: State<'_, Arc<Live>>,
+    backend: State<'_, Backend>,
     mode: String,
     until: Option<String>,
 ) -> Result<LiveStatus> {
-    live.set_mode(&mode, until.as_deref().unwrap_or(""))
-        .map_err(|message| CommandError::Refused { message })?;
-    Ok(live.status())
+    backend
+        .set_mode(&mode, until.as_deref().unwrap_or(""))
+        .await
 }
 
 /// The manual on-call toggle.
 #[tauri::command]
-pub async fn set_on_call(live: State<'_, Arc<Live>>, on: bool) -> Result<LiveStatus> {
-    live.set_on_call(on)?;
-    Ok(live.status())
+pub async fn set_on_call(backend: State<'_, Backend>, on: bool) -> Result<LiveStatus> {
+    backend.set_on_call(on).await
 }
 
 /// The held queue, oldest first.
 #[tauri::command]
-pub async fn held(live: State<'_, Arc<Live>>) -> Result<Vec<Held>> {
-    Ok(live.held()?)
+pub async fn held(backend: State<'_, Backend>) -> Result<Vec<Held>> {
+    backend.held().await
 }
 
 /// Releases `ids`, or all of them; says how many.
 #[tauri::command]
-pub async fn release(live: State<'_, Arc<Live>>, ids: Vec<u32>, all: bool) -> Result<u32> {
-    Ok(live.release(ids, all)?)
+pub async fn release(backend: State<'_, Backend>, ids: Vec<u32>, all: bool) -> Result<u32> {
+    backend.release(ids, all).await
 }
 
 /// Drops a held notification without showing it.
 #[tauri::command]
-pub async fn dismiss(live: State<'_, Arc<Live>>, id: u32) -> Result<()> {
-    Ok(live.dismiss(id)?)
+pub async fn dismiss(backend: State<'_, Backend>, id: u32) -> Result<()> {
+    backend.dismiss(id).await
 }
 
 /// The apps seen recently, newest first.
 #[tauri::command]
-pub async fn seen_apps(live: State<'_, Arc<Live>>) -> Result<Vec<SeenApp>> {
-    Ok(live.seen_apps()?)
+pub async fn seen_apps(backend: State<'_, Backend>) -> Result<Vec<SeenApp>> {
+    backend.seen_apps().await
 }
 
 /// The settings in force, their file, and the last refusal of a hand edit.
 #[tauri::command]
-pub async fn get_settings(live: State<'_, Arc<Live>>) -> Result<SettingsView> {
-    Ok(SettingsView::of(&live))
+pub async fn get_settings(backend: State<'_, Backend>) -> Result<SettingsView> {
+    backend.settings().await
 }
 
 /// What the engine says of an edited form: nothing when it is valid.
@@ -114,34 +91,20 @@ pub async fn preview(form: Value) -> Result<Preview> {
 /// Validates and saves an edited form (atomically, keeping the user's comments); the
 /// new settings are in force when it returns.
 #[tauri::command]
-pub async fn save_settings(live: State<'_, Arc<Live>>, form: Value) -> Result<()> {
-    save(&live, &form)
-}
-
-fn save(live: &Live, form: &Value) -> Result<()> {
-    let settings = settings_of(form)?;
-    couper::settings::save(live.settings_path(), &settings)?;
-    live.reload_settings();
-    Ok(())
+pub async fn save_settings(backend: State<'_, Backend>, form: Value) -> Result<()> {
+    backend.save_settings(&form).await
 }
 
 /// Makes a seen app a work app (held off hours), and returns the new form.
 #[tauri::command]
-pub async fn add_work_app(live: State<'_, Arc<Live>>, app: String) -> Result<Value> {
-    let mut form = form_of(&live.settings());
-    let entry = serde_json::json!({ "name": app, "app": app });
-    match form.get_mut("work_apps").and_then(Value::as_array_mut) {
-        Some(apps) => apps.push(entry),
-        None => form["work_apps"] = Value::Array(vec![entry]),
-    }
-    save(&live, &form)?;
-    Ok(form_of(&live.settings()))
+pub async fn add_work_app(backend: State<'_, Backend>, app: String) -> Result<Value> {
+    backend.add_work_app(&app).await
 }
 
 /// The status, for the diagnostics tab (route, display daemon, settings path, refusal).
 #[tauri::command]
-pub async fn diagnostics(live: State<'_, Arc<Live>>) -> Result<LiveStatus> {
-    Ok(live.status())
+pub async fn diagnostics(backend: State<'_, Backend>) -> Result<LiveStatus> {
+    backend.status().await
 }
 
 /// Whether Couper starts with the session.
@@ -171,7 +134,7 @@ pub async fn locale() -> Result<Lang> {
 /// (`period: "month"`), as the objects of `couper report --json`.
 #[tauri::command]
 pub async fn report(
-    live: State<'_, Arc<Live>>,
+    backend: State<'_, Backend>,
     period: String,
     month: Option<String>,
 ) -> Result<Value> {
@@ -183,8 +146,7 @@ pub async fn report(
         },
         "on_call": period == "month",
     });
-    let query = serde_json::from_value(query).map_err(|e| invalid("month", e.to_string()))?;
-    let text = live.report(&query).map_err(report_error)?;
+    let text = backend.report(&query).await?;
     serde_json::from_str(&text).map_err(|e| CommandError::Store {
         message: e.to_string(),
     })
@@ -193,7 +155,7 @@ pub async fn report(
 /// A month's on-call statement as CSV text.
 #[tauri::command]
 pub async fn report_csv(
-    live: State<'_, Arc<Live>>,
+    backend: State<'_, Backend>,
     month: String,
     lang: Option<Lang>,
 ) -> Result<String> {
@@ -203,14 +165,21 @@ pub async fn report_csv(
         "format": "csv",
         "lang": lang,
     });
-    let query = serde_json::from_value(query).map_err(|e| invalid("month", e.to_string()))?;
-    live.report(&query).map_err(report_error)
+    backend.report(&query).await
 }
 
 /// The auto-reply text.
 #[tauri::command]
-pub async fn reply(live: State<'_, Arc<Live>>, lang: Option<Lang>) -> Result<String> {
-    Ok(live.reply(lang.unwrap_or_else(Lang::from_env)))
+pub async fn reply(backend: State<'_, Backend>, lang: Option<Lang>) -> Result<String> {
+    backend.reply(lang.unwrap_or_else(Lang::from_env)).await
+}
+
+/// Erases the history: all of it (`before` absent or empty), or what came before a date
+/// (`YYYY-MM-DD`, `YYYY-MM-DD HH:MM` or RFC 3339, in the user's zone). Returns how many
+/// decisions were erased.
+#[tauri::command]
+pub async fn forget(backend: State<'_, Backend>, before: Option<String>) -> Result<u32> {
+    backend.forget(before.as_deref().unwrap_or("")).await
 }
 
 fn invalid(key: &str, message: String) -> CommandError {
@@ -219,14 +188,5 @@ fn invalid(key: &str, message: String) -> CommandError {
             key: key.into(),
             message,
         }],
-    }
-}
-
-fn report_error(e: couper::report::ReportError) -> CommandError {
-    match e {
-        couper::report::ReportError::Period(message) => invalid("month", message),
-        other => CommandError::Store {
-            message: other.to_string(),
-        },
     }
 }

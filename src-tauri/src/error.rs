@@ -76,6 +76,15 @@ impl From<std::io::Error> for CommandError {
     }
 }
 
+impl From<couper::control::SaveError> for CommandError {
+    fn from(e: couper::control::SaveError) -> Self {
+        match e {
+            couper::control::SaveError::Invalid(fields) => CommandError::Invalid { fields },
+            couper::control::SaveError::Io(e) => e.into(),
+        }
+    }
+}
+
 impl From<tauri_plugin_autostart::Error> for CommandError {
     fn from(e: tauri_plugin_autostart::Error) -> Self {
         CommandError::Io {

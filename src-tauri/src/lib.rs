@@ -3,10 +3,14 @@
 //! one-click "I'm off"; the settings window (`ui/`) edits the settings through the
 //! commands of docs/ipc.md. This crate is wiring: every rule is in the `couper` crate.
 //!
-//! One Couper per session: the gate's control name on the session bus is the lock. A
-//! second start asks the running one to show its window, and exits.
+//! One gate per session, and one app. The app owns `org.couper.Couper.App` first (its own
+//! lock): a second start finds it, asks the running app to show its window, and exits.
+//! Then the gate's control name is the gate's lock: when a headless `couper run` already
+//! gates the session, the app becomes its front door (the tray and the window over the
+//! control interface, [`backend::Backend::Remote`]) instead of starting a second gate.
 #![deny(missing_docs)]
 
+mod backend;
 mod commands;
 mod error;
 mod follow;
@@ -15,14 +19,17 @@ mod window;
 
 pub use error::CommandError;
 
-use couper::control::CouperProxy;
+use backend::{Backend, Remote};
+use couper::control::{AppProxy, CouperProxy};
 use couper::live::{Live, LiveError, RunOptions, Running};
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 use tauri::{AppHandle, Manager, RunEvent, Runtime, WindowEvent};
 use tauri_plugin_autostart::{MacosLauncher, ManagerExt};
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
+use zbus::fdo::{RequestNameFlags, RequestNameReply};
 
 /// Where the store remembers that the app ran once (autostart is switched on then).
 const FIRST_RUN_DONE: &str = "app.first_run_done";
@@ -31,7 +38,12 @@ const FIRST_RUN_DONE: &str = "app.first_run_done";
 /// daemon) before the process ends anyway.
 const STOP_PATIENCE: Duration = Duration::from_secs(5);
 
-/// Runs the app: starts the gate, or shows the window of the one already running.
+/// How long a front door waits for a headless gate that went away to come back (a
+/// `systemctl --user restart couper`) before it ends too.
+const RESTART_PATIENCE: Duration = Duration::from_secs(5);
+
+/// Runs the app: starts the gate, or becomes the front door of the headless one already
+/// running, or shows the window of the app already running.
 pub fn run() -> ExitCode {
     couper::live::init_logs();
     let options = match run_options() {
@@ -41,15 +53,43 @@ pub fn run() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    let door = match tauri::async_runtime::block_on(Door::claim(&options)) {
+        Ok(Claim::Ours(door)) => door,
+        Ok(Claim::Taken(conn)) => return show_the_running_app(&conn),
+        Err(e) => {
+            eprintln!("couper-app: session bus: {e}");
+            return ExitCode::from(1);
+        }
+    };
     let shutdown = CancellationToken::new();
     let started =
         tauri::async_runtime::block_on(couper::live::start(options.clone(), shutdown.clone()));
     match started {
         Ok(running) => {
-            run_app(tauri::Builder::default(), Gate::started(running, shutdown));
+            run_app(
+                tauri::Builder::default(),
+                Gate::started(running, shutdown, door),
+            );
             ExitCode::SUCCESS
         }
-        Err(LiveError::AlreadyRunning { .. }) => show_the_running_one(&options),
+        Err(LiveError::AlreadyRunning { owner }) => {
+            match tauri::async_runtime::block_on(front_door(&door)) {
+                Ok(Some(remote)) => {
+                    tracing::info!(
+                        "couper run already gates this session{owner}: the app is its front door"
+                    );
+                    run_app(tauri::Builder::default(), Gate::front_door(remote, door));
+                    ExitCode::SUCCESS
+                }
+                Ok(None) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!(
+                        "couper-app: Couper already runs in this session{owner}, and did not answer: {e}"
+                    );
+                    ExitCode::from(1)
+                }
+            }
+        }
         Err(e) => {
             eprintln!("couper-app: {e}");
             ExitCode::from(1)
@@ -57,23 +97,88 @@ pub fn run() -> ExitCode {
     }
 }
 
-/// The gate the app drives: the live service, and what stops it.
+/// The app's own name on the session bus, and the requests to show its window.
+struct Door {
+    /// Owns the name while the app runs.
+    conn: zbus::Connection,
+    /// Until the app's window task takes them.
+    requests: Option<mpsc::UnboundedReceiver<String>>,
+}
+
+/// Whether the app's name was free.
+enum Claim {
+    /// It is ours now.
+    Ours(Door),
+    /// Another app owns it: ask it, on this connection.
+    Taken(zbus::Connection),
+}
+
+/// The app's interface on its own name: what a second start asks.
+struct AppWindow {
+    requests: mpsc::UnboundedSender<String>,
+}
+
+#[zbus::interface(name = "org.couper.App1")]
+impl AppWindow {
+    /// Shows the window, in front, on `tab`.
+    async fn open_window(&self, tab: &str) -> zbus::fdo::Result<()> {
+        self.requests
+            .send(tab.to_string())
+            .map_err(|_| zbus::fdo::Error::Failed("the app is quitting".into()))
+    }
+}
+
+impl Door {
+    /// Serves the app's interface and takes its name, unless another app has it.
+    async fn claim(options: &RunOptions) -> zbus::Result<Claim> {
+        let (tx, requests) = mpsc::unbounded_channel();
+        let builder = match &options.session_bus {
+            Some(address) => zbus::connection::Builder::address(address.as_str()),
+            None => zbus::connection::Builder::session(),
+        };
+        let conn = builder
+            .serve_at(couper::control::APP_PATH, AppWindow { requests: tx })
+            .build()
+            .await?;
+        let reply = conn
+            .request_name_with_flags(couper::control::APP_NAME, RequestNameFlags::DO_NOT_QUEUE)
+            .await;
+        match reply {
+            Ok(RequestNameReply::PrimaryOwner) | Ok(RequestNameReply::AlreadyOwner) => {
+                Ok(Claim::Ours(Door {
+                    conn,
+                    requests: Some(requests),
+                }))
+            }
+            Ok(_) | Err(zbus::Error::NameTaken) => Ok(Claim::Taken(conn)),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// The gate the app drives, and what stops it when it runs here.
 pub struct Gate {
-    live: Arc<Live>,
-    /// Until [`Gate::watch`] takes it.
+    backend: Backend,
+    /// In front of a desktop (tray, window requests); not in the commands' tests.
+    desktop: bool,
+    /// The app's own name (none in the commands' tests).
+    door: Mutex<Option<Door>>,
+    /// The in-process gate, until [`Gate::watch`] takes it.
     running: Mutex<Option<Running>>,
-    /// Stops the gate.
+    /// Stops the in-process gate.
     shutdown: CancellationToken,
     /// Cancelled when the user quits (the gate's end is then no failure).
     quitting: CancellationToken,
-    /// Closed when the gate has ended.
+    /// Closed when the in-process gate has ended.
     ended: Mutex<Option<tokio::sync::oneshot::Receiver<()>>>,
 }
 
 impl Gate {
-    fn started(running: Running, shutdown: CancellationToken) -> Gate {
+    fn started(running: Running, shutdown: CancellationToken, door: Door) -> Gate {
         Gate {
-            live: running.live(),
+            backend: Backend::Local(running.live()),
+            desktop: true,
+            door: Mutex::new(Some(door)),
             running: Mutex::new(Some(running)),
             shutdown,
             quitting: CancellationToken::new(),
@@ -81,11 +186,11 @@ impl Gate {
         }
     }
 
-    /// A live service with no gate in front of a desktop (the commands' tests).
-    #[cfg(test)]
-    fn detached(live: Arc<Live>) -> Gate {
+    fn front_door(remote: Remote, door: Door) -> Gate {
         Gate {
-            live,
+            backend: Backend::Remote(remote),
+            desktop: true,
+            door: Mutex::new(Some(door)),
             running: Mutex::new(None),
             shutdown: CancellationToken::new(),
             quitting: CancellationToken::new(),
@@ -93,9 +198,37 @@ impl Gate {
         }
     }
 
-    /// Waits for the gate to end: if it ends by itself (the session bus is gone), the app
-    /// ends with it rather than showing a tray that gates nothing.
+    /// A gate with no desktop (the commands' tests).
+    #[cfg(test)]
+    fn detached(backend: Backend) -> Gate {
+        Gate {
+            backend,
+            desktop: false,
+            door: Mutex::new(None),
+            running: Mutex::new(None),
+            shutdown: CancellationToken::new(),
+            quitting: CancellationToken::new(),
+            ended: Mutex::new(None),
+        }
+    }
+
+    /// Waits for the gate to end: if it ends by itself (the session bus is gone, or the
+    /// headless gate stopped), the app ends with it rather than showing a tray that gates
+    /// nothing.
     fn watch<R: Runtime>(&self, app: AppHandle<R>) {
+        if let Backend::Remote(remote) = &self.backend {
+            let (remote, quitting) = (remote.clone(), self.quitting.clone());
+            tauri::async_runtime::spawn(async move {
+                let why = headless_gate_gone(&remote).await;
+                if !quitting.is_cancelled() {
+                    tracing::error!(
+                        "{why}: the app ends with it (start it again to run the gate in the app)"
+                    );
+                    app.exit(1);
+                }
+            });
+            return;
+        }
         let Some(running) = lock(&self.running).take() else {
             return;
         };
@@ -115,8 +248,8 @@ impl Gate {
         });
     }
 
-    /// Stops the gate and waits (a little) until its names are released and the
-    /// display daemon is gone.
+    /// Stops the in-process gate and waits (a little) until its names are released and
+    /// the display daemon is gone. A headless gate goes on.
     fn stop(&self) {
         self.quitting.cancel();
         self.shutdown.cancel();
@@ -130,6 +263,64 @@ impl Gate {
             Ok(_) => tracing::info!("Couper stopped"),
             Err(_) => tracing::warn!("the gate did not stop in time"),
         }
+    }
+}
+
+/// Returns when the headless gate is gone for good: its name has no owner, and none came
+/// back within [`RESTART_PATIENCE`] (a restart keeps the front door).
+async fn headless_gate_gone(remote: &Remote) -> String {
+    use futures_util::StreamExt;
+    let mut owners = match remote.proxy().inner().receive_owner_changed().await {
+        Ok(owners) => owners,
+        Err(e) => return format!("cannot follow couper run: {e}"),
+    };
+    let mut present = gate_owned(remote).await;
+    loop {
+        if present {
+            match owners.next().await {
+                Some(owner) => present = owner.is_some(),
+                None => return "the session bus is gone".into(),
+            }
+            continue;
+        }
+        tracing::warn!("couper run went away: waiting for it to come back");
+        match tokio::time::timeout(RESTART_PATIENCE, owners.next()).await {
+            Ok(Some(Some(_))) => {
+                tracing::info!("couper run is back");
+                present = true;
+            }
+            Ok(Some(None)) => {}
+            Ok(None) => return "the session bus is gone".into(),
+            Err(_) => return "couper run stopped".into(),
+        }
+    }
+}
+
+/// Whether a gate owns the control name now.
+async fn gate_owned(remote: &Remote) -> bool {
+    let conn = remote.proxy().inner().connection();
+    let Ok(dbus) = zbus::fdo::DBusProxy::new(conn).await else {
+        return false;
+    };
+    let Ok(name) = zbus::names::BusName::try_from(couper::control::NAME) else {
+        return false;
+    };
+    dbus.name_has_owner(name).await.unwrap_or(false)
+}
+
+/// A gate already runs in this session: if it is an app's own gate (an older app that
+/// does not own the app's name), it shows its window (`None`: nothing left to do here);
+/// if it is a headless `couper run`, the app becomes its front door.
+async fn front_door(door: &Door) -> zbus::Result<Option<Remote>> {
+    let couper = CouperProxy::new(&door.conn).await?;
+    match couper.open_window("hours").await {
+        Ok(()) => Ok(None),
+        Err(zbus::Error::FDO(e)) if matches!(*e, zbus::fdo::Error::NotSupported(_)) => {
+            // Read once now: a gate that does not answer is said at start, not in the tray.
+            couper.status().await?;
+            Ok(Some(Remote::new(couper)))
+        }
+        Err(e) => Err(e),
     }
 }
 
@@ -170,23 +361,27 @@ fn context<R: Runtime>() -> tauri::Context<R> {
 }
 
 /// The app, built: plugins, state, commands, and at setup the tray and the tasks that
-/// follow the live state.
+/// follow the gate's state.
 fn build_app<R: Runtime>(
     builder: tauri::Builder<R>,
     gate: Gate,
     context: tauri::Context<R>,
 ) -> tauri::Result<tauri::App<R>> {
-    let live = gate.live.clone();
+    let backend = gate.backend.clone();
     // A gate in front of a desktop gets the tray; a detached one (the commands' tests, on
     // the mock runtime) only the window's commands.
-    let desktop = lock(&gate.running).is_some();
+    let desktop = gate.desktop;
+    // The requests go to the window; the connection stays with the gate (the name).
+    let door = lock(&gate.door)
+        .as_mut()
+        .and_then(|door| door.requests.take());
     builder
         .plugin(tauri_plugin_autostart::init(
             MacosLauncher::LaunchAgent,
             None,
         ))
         .plugin(tauri_plugin_clipboard_manager::init())
-        .manage(live.clone())
+        .manage(backend.clone())
         .manage(gate)
         .invoke_handler(tauri::generate_handler![
             commands::status,
@@ -208,17 +403,28 @@ fn build_app<R: Runtime>(
             commands::report,
             commands::report_csv,
             commands::reply,
+            commands::forget,
         ])
         .setup(move |app| {
             let handle = app.handle();
             if desktop {
-                tray::create_tray(handle, &follow::look_now(&live))?;
-                autostart_on_first_run(handle, &live);
+                let first = tauri::async_runtime::block_on(follow::look_now(&backend))
+                    .map_err(|e| tauri::Error::Anyhow(anyhow::anyhow!("{e}")))?;
+                tray::create_tray(handle, &first)?;
+                // A headless gate is started with the session by its own service.
+                if let Some(live) = backend.local() {
+                    autostart_on_first_run(handle, live);
+                }
                 stop_on_signals(handle.clone());
             }
             handle.state::<Gate>().watch(handle.clone());
-            tauri::async_runtime::spawn(follow::follow(handle.clone(), live.clone()));
-            tauri::async_runtime::spawn(window::serve_requests(handle.clone(), live.clone()));
+            tauri::async_runtime::spawn(follow::follow(handle.clone(), backend.clone()));
+            if let Some(requests) = door {
+                tauri::async_runtime::spawn(window::serve_door(handle.clone(), requests));
+            }
+            if let Some(live) = backend.local() {
+                tauri::async_runtime::spawn(window::serve_requests(handle.clone(), live.clone()));
+            }
             Ok(())
         })
         .build(context)
@@ -259,32 +465,20 @@ fn stop_on_signals<R: Runtime>(app: AppHandle<R>) {
     });
 }
 
-/// Another Couper runs in this session: ask it to show its window.
-fn show_the_running_one(options: &RunOptions) -> ExitCode {
+/// Another app runs in this session: ask it to show its window.
+fn show_the_running_app(conn: &zbus::Connection) -> ExitCode {
     let asked = tauri::async_runtime::block_on(async {
-        let conn = match &options.session_bus {
-            Some(address) => {
-                zbus::connection::Builder::address(address.as_str())
-                    .build()
-                    .await?
-            }
-            None => zbus::Connection::session().await?,
-        };
-        CouperProxy::new(&conn).await?.open_window("hours").await
+        AppProxy::new(conn).await?.open_window("hours").await
     });
     match asked {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(zbus::Error::MethodError(name, _, _))
-            if name.as_str() == "org.freedesktop.DBus.Error.NotSupported" =>
-        {
-            eprintln!(
-                "couper-app: Couper already runs without a window in this session (couper run): \
-                 stop it first (systemctl --user stop couper) to use the app"
-            );
-            ExitCode::from(1)
+        Ok(()) => {
+            tracing::info!("Couper already runs in this session: its window is shown");
+            ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("couper-app: Couper already runs in this session, and did not answer: {e}");
+            eprintln!(
+                "couper-app: the Couper app already runs in this session, and did not answer: {e}"
+            );
             ExitCode::from(1)
         }
     }

@@ -1,6 +1,7 @@
 //! The settings window: created hidden at start (tauri.conf.json), shown on a tab from the
-//! tray or from a second start of the app (the control interface's `open_window`), hidden
-//! again when closed: the app lives in the tray.
+//! tray or from a second start of the app (the app's own `OpenWindow` on
+//! `org.couper.Couper.App`, or the in-process gate's `OpenWindow`), hidden again when
+//! closed: the app lives in the tray.
 
 use couper::live::Live;
 use serde::Serialize;
@@ -22,6 +23,8 @@ pub enum Tab {
     Crisis,
     /// The held queue.
     Held,
+    /// The week's report and the month's on-call statement.
+    Report,
     /// Route, display daemon, settings file.
     Diagnostics,
 }
@@ -33,6 +36,7 @@ impl Tab {
             "apps" => Tab::Apps,
             "crisis" => Tab::Crisis,
             "held" => Tab::Held,
+            "report" => Tab::Report,
             "diagnostics" => Tab::Diagnostics,
             _ => Tab::Hours,
         }
@@ -64,8 +68,19 @@ pub fn hide<R: Runtime>(app: &AppHandle<R>, label: &str) {
     }
 }
 
-/// Shows the window whenever the control interface is asked to (a second start of the
-/// app asks the first one this way).
+/// Shows the window whenever the app is asked to on its own bus name (a second start of
+/// the app asks the first one this way, whether the gate runs here or not).
+pub async fn serve_door<R: Runtime>(
+    app: AppHandle<R>,
+    mut requests: tokio::sync::mpsc::UnboundedReceiver<String>,
+) {
+    while let Some(tab) = requests.recv().await {
+        show(&app, Tab::named(&tab));
+    }
+}
+
+/// Shows the window whenever the in-process gate's control interface is asked to (the
+/// CLI, or a second start of an older app).
 pub async fn serve_requests<R: Runtime>(app: AppHandle<R>, live: Arc<Live>) {
     let mut requests = live.window_requests();
     loop {

@@ -172,6 +172,17 @@ impl Look {
             quit: quit.into(),
         }
     }
+
+    /// The same look in the app that is the front door of a headless `couper run`: Quit
+    /// ends only the app, and says so (notifications stay gated).
+    pub fn in_front_of_couper_run(mut self, lang: Lang) -> Look {
+        self.quit = match lang {
+            Lang::En => "Quit (Couper keeps running)",
+            Lang::Fr => "Quitter (Couper continue)",
+        }
+        .into();
+        self
+    }
 }
 
 #[cfg(test)]
@@ -249,5 +260,16 @@ mod tests {
         assert!(look.on_call_checked);
         s.working = true;
         assert_eq!(Icon::of(&s), Icon::Working);
+    }
+
+    #[test]
+    fn in_front_of_couper_run_quit_says_the_gate_keeps_running() {
+        let s = state(true, Some("2026-11-30T18:00:00+01:00"), 0, false);
+        let now = at("2026-11-30T11:00:00+01:00");
+        let look = Look::of(&s, &paris(), now, Lang::En).in_front_of_couper_run(Lang::En);
+        assert_eq!(look.quit, "Quit (Couper keeps running)");
+        assert_eq!(look.off, "Working until 18:00");
+        let fr = Look::of(&s, &paris(), now, Lang::Fr).in_front_of_couper_run(Lang::Fr);
+        assert_eq!(fr.quit, "Quitter (Couper continue)");
     }
 }

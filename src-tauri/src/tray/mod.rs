@@ -1,14 +1,15 @@
 //! The tray: an icon per state and the menu with the one-click "I'm off" (SPEC §2). The
-//! menu's ids are a typed enum; a click calls the live service and nothing else, and the
-//! icon and words follow from the state (`look.rs`) whatever changed it (`follow.rs`).
+//! menu's ids are a typed enum; a click calls the gate ([`Backend`]: in this process, or a
+//! headless `couper run`) and nothing else, and the icon and words follow from the state
+//! (`look.rs`) whatever changed it (`follow.rs`).
 
 pub mod look;
 
+use crate::backend::Backend;
 use crate::window::{self, Tab};
-use couper::live::Live;
 use couper::words::Lang;
 use look::{Icon, Look};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use tauri::image::Image;
 use tauri::menu::{CheckMenuItem, Menu, MenuEvent, MenuId, MenuItem, PredefinedMenuItem};
 use tauri::tray::{TrayIcon, TrayIconBuilder};
@@ -85,6 +86,8 @@ pub struct Tray<R: Runtime> {
     quit: MenuItem<R>,
     /// The icon shown, so that an unchanged one is not sent again.
     shown: Mutex<Option<Icon>>,
+    /// Redraws take turns (see `follow::redraw_tray`).
+    pub redrawing: tokio::sync::Mutex<()>,
 }
 
 /// Creates the tray with the look of `first` and manages it as app state.
@@ -149,6 +152,7 @@ pub fn create_tray<R: Runtime>(app: &AppHandle<R>, first: &Look) -> tauri::Resul
         settings,
         quit,
         shown: Mutex::new(Some(first.icon)),
+        redrawing: tokio::sync::Mutex::new(()),
     });
     Ok(())
 }
@@ -176,41 +180,65 @@ impl<R: Runtime> Tray<R> {
     }
 }
 
-/// A click in the menu: one call to the live service, or the window.
+/// A click in the menu: the window, Quit, or one call to the gate.
 fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
     let Ok(item) = MenuItemId::try_from(event.id()) else {
         return;
     };
-    let live = app.state::<Arc<Live>>();
-    let done = match item {
-        MenuItemId::Off => live.set_mode("toggle", ""),
-        MenuItemId::OnCall => {
-            let manual = live.status().status.state.on_call_manual;
-            live.set_on_call(!manual).map_err(|e| e.to_string())
+    match item {
+        MenuItemId::Held => window::show(app, Tab::Held),
+        MenuItemId::Settings => window::show(app, Tab::Hours),
+        MenuItemId::Quit => app.exit(0),
+        MenuItemId::Off | MenuItemId::OnCall | MenuItemId::CopyReply => {
+            let app = app.clone();
+            let backend = app.state::<Backend>().inner().clone();
+            tauri::async_runtime::spawn(async move {
+                if let Err(e) = click(&app, &backend, item).await {
+                    tracing::error!("tray: {}: {e}", item.as_str());
+                }
+                // A check item toggles itself when clicked: put back what the state says,
+                // in case the click changed nothing (on call by a shift stays on call).
+                crate::follow::redraw_tray(&app, &backend).await;
+            });
         }
-        MenuItemId::Held => {
-            window::show(app, Tab::Held);
-            Ok(())
-        }
-        MenuItemId::CopyReply => app
-            .clipboard()
-            .write_text(live.reply(Lang::from_env()))
-            .map_err(|e| e.to_string()),
-        MenuItemId::Settings => {
-            window::show(app, Tab::Hours);
-            Ok(())
-        }
-        MenuItemId::Quit => {
-            app.exit(0);
-            Ok(())
-        }
-    };
-    if let Err(e) = done {
-        tracing::error!("tray: {}: {e}", item.as_str());
     }
-    // A check item toggles itself when clicked: put back what the state says, in case
-    // the click changed nothing (on call by a shift stays on call).
-    crate::follow::redraw_tray(app, &live);
+}
+
+/// The gate's side of a click.
+async fn click<R: Runtime>(
+    app: &AppHandle<R>,
+    backend: &Backend,
+    item: MenuItemId,
+) -> Result<(), String> {
+    match item {
+        MenuItemId::Off => backend
+            .set_mode("toggle", "")
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string()),
+        MenuItemId::OnCall => {
+            let manual = backend
+                .status()
+                .await
+                .map_err(|e| e.to_string())?
+                .status
+                .state
+                .on_call_manual;
+            backend
+                .set_on_call(!manual)
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string())
+        }
+        MenuItemId::CopyReply => {
+            let reply = backend
+                .reply(Lang::from_env())
+                .await
+                .map_err(|e| e.to_string())?;
+            app.clipboard().write_text(reply).map_err(|e| e.to_string())
+        }
+        MenuItemId::Held | MenuItemId::Settings | MenuItemId::Quit => Ok(()),
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 use crate::desktop::{Desktop, PATIENCE};
 use couper::control::CouperProxy;
 use serde_json::Value;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 use tokio::process::{Child, Command};
@@ -161,4 +161,123 @@ pub async fn status(couper: &CouperProxy<'_>) -> Value {
 /// The held queue, as `couper held --json` prints it.
 pub async fn held(couper: &CouperProxy<'_>) -> Value {
     serde_json::from_str(&couper.held().await.expect("Held")).expect("held JSON")
+}
+
+/// The `couper` CLI (the root package's binary): `$COUPER_CLI`, else built once for these
+/// tests (`cargo build -p couper --bin couper`, a no-op when it is up to date). Blocking:
+/// call it off the async threads.
+pub fn couper_cli() -> PathBuf {
+    static CLI: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    CLI.get_or_init(|| {
+        if let Some(cli) = std::env::var_os("COUPER_CLI") {
+            return PathBuf::from(cli);
+        }
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let output = std::process::Command::new(env!("CARGO"))
+            .current_dir(&root)
+            .args([
+                "build",
+                "-p",
+                "couper",
+                "--bin",
+                "couper",
+                "--message-format=json-render-diagnostics",
+            ])
+            .stdin(Stdio::null())
+            .stderr(Stdio::inherit())
+            .output()
+            .expect("cargo build -p couper");
+        assert!(
+            output.status.success(),
+            "cargo build -p couper --bin couper failed"
+        );
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+            .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "couper")
+            .find_map(|m| m["executable"].as_str().map(PathBuf::from))
+            .expect("cargo did not say where the couper binary is")
+    })
+    .clone()
+}
+
+/// `couper ARGS` on `desk`, as the user who runs the app (the same files), run to its end.
+pub async fn couper(desk: &Desktop, files: &Files, args: &[&str]) -> std::process::Output {
+    let cli = tokio::task::spawn_blocking(couper_cli)
+        .await
+        .expect("couper_cli");
+    tokio::time::timeout(
+        PATIENCE,
+        Command::new(cli)
+            .args(args)
+            .envs(files.env(desk))
+            // What a terminal has: no log filter (a refusal is one line).
+            .env_remove("COUPER_LOG")
+            .stdin(Stdio::null())
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await
+    .unwrap_or_else(|_| panic!("couper {args:?} did not end"))
+    .expect("couper")
+}
+
+/// Starts the headless `couper run` on `desk`, with the app's files (killed when dropped;
+/// what it says goes to `couper-run.log` in the desktop's dir).
+pub async fn spawn_couper_run(desk: &Desktop, files: &Files) -> Child {
+    let cli = tokio::task::spawn_blocking(couper_cli)
+        .await
+        .expect("couper_cli");
+    let log = std::fs::File::create(desk.dir().join("couper-run.log")).expect("log");
+    Command::new(cli)
+        .arg("run")
+        .envs(files.env(desk))
+        .stdin(Stdio::null())
+        .stderr(log)
+        .kill_on_drop(true)
+        .spawn()
+        .expect("couper run")
+}
+
+/// The pid of the connection that owns `name` on `desk`'s bus.
+pub async fn owner_pid(desk: &Desktop, name: &str) -> u32 {
+    let conn = zbus::connection::Builder::address(desk.session_bus())
+        .build()
+        .await
+        .expect("session bus");
+    let dbus = zbus::fdo::DBusProxy::new(&conn).await.expect("dbus proxy");
+    let bus_name = zbus::names::BusName::try_from(name.to_string()).expect("name");
+    dbus.get_connection_unix_process_id(bus_name)
+        .await
+        .unwrap_or_else(|e| panic!("nobody owns {name}: {e}"))
+}
+
+/// The app's visible top-level windows on the test display (X state belongs to the X
+/// server: read with xdotool).
+pub async fn visible_windows(desk: &Desktop) -> Vec<String> {
+    let output = desk
+        .app("xdotool")
+        .args(["search", "--onlyvisible", "--name", "^Couper$"])
+        .output()
+        .await
+        .expect("xdotool");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// Waits until the app's window shows (the X server has no signal a test can wait on:
+/// polled, with a short backoff, until a deadline).
+pub async fn until_window_shows(desk: &Desktop) {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    let mut pause = Duration::from_millis(20);
+    while visible_windows(desk).await.is_empty() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the running app did not show its window"
+        );
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_millis(200));
+    }
 }

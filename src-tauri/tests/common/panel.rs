@@ -345,3 +345,29 @@ pub fn picture(menu: &[Entry], icon_png: &[u8]) -> String {
         mh = height - 34,
     )
 }
+
+/// The entry of `menu` whose label starts with `prefix`.
+pub fn find<'a>(menu: &'a [Entry], prefix: &str) -> Option<&'a Entry> {
+    menu.iter().find(|e| e.label.starts_with(prefix))
+}
+
+/// Waits until `done` holds of `item`'s menu, re-reading it on each of the item's signals
+/// (`signals` from [`Item::signals`], taken before what should change the menu).
+pub async fn until_menu(
+    item: &Item,
+    signals: &mut (impl futures_util::Stream<Item = String> + Unpin),
+    what: &str,
+    done: impl Fn(&[Entry]) -> bool,
+) -> Vec<Entry> {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        let menu = item.menu().await;
+        if done(&menu) {
+            return menu;
+        }
+        tokio::time::timeout_at(deadline, signals.next())
+            .await
+            .unwrap_or_else(|_| panic!("the menu never showed {what}: {menu:#?}"))
+            .expect("the item's signals ended");
+    }
+}
