@@ -260,8 +260,14 @@ async fn running_gate(conn: &zbus::Connection) -> anyhow::Result<Option<CouperPr
 
 /// A refusal from the gate as its one-line message.
 fn refused(e: zbus::Error) -> anyhow::Error {
+    use zbus::DBusError;
     match e {
         zbus::Error::MethodError(_, Some(message), _) => anyhow::anyhow!(message),
+        // zbus hands the org.freedesktop.DBus.Error.* names over as `FDO`.
+        zbus::Error::FDO(e) => match e.description() {
+            Some(message) => anyhow::anyhow!(message.to_string()),
+            None => anyhow::Error::from(*e),
+        },
         other => anyhow::Error::from(other),
     }
 }
