@@ -410,11 +410,12 @@ fn build_app<R: Runtime>(
             if desktop {
                 let first = tauri::async_runtime::block_on(follow::look_now(&backend))
                     .map_err(|e| tauri::Error::Anyhow(anyhow::anyhow!("{e}")))?;
-                tray::create_tray(handle, &first)?;
-                // A headless gate is started with the session by its own service.
+                // A headless gate is started with the session by its own service. (Before
+                // the tray: once the panel shows the item, the entry is written.)
                 if let Some(live) = backend.local() {
                     autostart_on_first_run(handle, live);
                 }
+                tray::create_tray(handle, &first)?;
                 stop_on_signals(handle.clone());
             }
             handle.state::<Gate>().watch(handle.clone());
@@ -430,10 +431,19 @@ fn build_app<R: Runtime>(
         .build(context)
 }
 
-/// Autostart is on by default: switched on at the first run, then left to the user.
+/// Autostart is on by default: switched on at the first run, then left to the user. An
+/// entry that is on is written again at each start, so that it starts this binary (the
+/// packaged one after a first run of a build from source, say).
 fn autostart_on_first_run<R: Runtime>(app: &AppHandle<R>, live: &Live) {
     match live.recall(FIRST_RUN_DONE) {
-        Ok(Some(_)) => {}
+        Ok(Some(_)) => {
+            let autolaunch = app.autolaunch();
+            if autolaunch.is_enabled().unwrap_or(false) {
+                if let Err(e) = autolaunch.enable() {
+                    tracing::warn!("cannot update Couper's start with the session: {e}");
+                }
+            }
+        }
         Ok(None) => {
             if let Err(e) = app.autolaunch().enable() {
                 tracing::warn!("cannot start Couper with the session: {e}");

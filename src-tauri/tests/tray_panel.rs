@@ -246,6 +246,19 @@ async fn clicking_im_off_in_the_panel_sets_off_and_the_menu_and_icon_follow() {
         .expect("couper-app");
     assert!(ended.success(), "{ended}");
     assert!(couper.status().await.is_err(), "the gate still answers");
+
+    // A later start leaves autostart on and makes it start this binary, whatever path an
+    // earlier build wrote there (a first run from a source tree, then the package).
+    std::fs::write(&entry, text.replace(app::APP, "/opt/gone/couper-app")).unwrap();
+    let mut again = spawn(&desk, &files);
+    let _item = panel.next_item().await;
+    let rewritten = std::fs::read_to_string(&entry).unwrap();
+    assert!(
+        rewritten.contains(&format!("Exec={} ", app::APP)),
+        "{rewritten}"
+    );
+    assert!(!rewritten.contains("/opt/gone"), "{rewritten}");
+    again.kill().await.unwrap();
 }
 
 /// The X clipboard of the test display, read with xclip until it holds `want` (the
