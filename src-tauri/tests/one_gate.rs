@@ -27,17 +27,6 @@ use serde_json::Value;
 use std::process::ExitStatus;
 use tokio::process::Child;
 
-/// Working time every day but the last minute of it, so that "I'm off" has a next start.
-const EVERY_DAY: &str = r#"[hours]
-mon = ["00:00-23:59"]
-tue = ["00:00-23:59"]
-wed = ["00:00-23:59"]
-thu = ["00:00-23:59"]
-fri = ["00:00-23:59"]
-sat = ["00:00-23:59"]
-sun = ["00:00-23:59"]
-"#;
-
 /// Waits for `child` to end.
 async fn ended(child: &mut Child, what: &str) -> ExitStatus {
     tokio::time::timeout(PATIENCE, child.wait())
@@ -66,7 +55,7 @@ fn couper_run_log(desk: &Desktop) -> String {
 async fn a_second_app_shows_the_window_of_the_first_that_gates_itself() {
     let desk = Desktop::start().await;
     let mut panel = Panel::start(desk.session_bus()).await;
-    let files = Files::new(&desk, &app::settings(&desk, EVERY_DAY));
+    let files = Files::new(&desk, &app::settings(&desk, app::EVERY_DAY));
     let mut first = spawn(&desk, &files);
     let _item = panel.next_item().await;
     wait_for_gate(&desk).await;
@@ -92,7 +81,7 @@ async fn a_second_app_shows_the_window_of_the_first_that_gates_itself() {
 async fn a_second_app_shows_the_window_of_the_first_in_front_of_couper_run() {
     let desk = Desktop::start().await;
     let mut panel = Panel::start(desk.session_bus()).await;
-    let files = Files::new(&desk, &app::settings(&desk, EVERY_DAY));
+    let files = Files::new(&desk, &app::settings(&desk, app::EVERY_DAY));
     let couper_run = spawn_couper_run(&desk, &files).await;
     wait_for_gate(&desk).await;
     let mut first = spawn(&desk, &files);
@@ -125,7 +114,7 @@ async fn a_second_app_shows_the_window_of_the_first_in_front_of_couper_run() {
 async fn an_app_started_next_to_couper_run_is_its_front_door() {
     let desk = Desktop::start().await;
     let mut panel = Panel::start(desk.session_bus()).await;
-    let files = Files::new(&desk, &app::settings(&desk, EVERY_DAY));
+    let files = Files::new(&desk, &app::settings(&desk, app::EVERY_DAY));
     let couper_run = spawn_couper_run(&desk, &files).await;
     wait_for_gate(&desk).await;
     let gate_pid = couper_run.id().expect("pid");
@@ -213,7 +202,7 @@ async fn an_app_started_next_to_couper_run_is_its_front_door() {
 async fn a_front_door_ends_when_couper_run_stops() {
     let desk = Desktop::start().await;
     let mut panel = Panel::start(desk.session_bus()).await;
-    let files = Files::new(&desk, &app::settings(&desk, EVERY_DAY));
+    let files = Files::new(&desk, &app::settings(&desk, app::EVERY_DAY));
     let mut couper_run = spawn_couper_run(&desk, &files).await;
     wait_for_gate(&desk).await;
     let mut couper_app = spawn(&desk, &files);
@@ -234,7 +223,7 @@ async fn a_front_door_ends_when_couper_run_stops() {
 async fn a_front_door_follows_couper_run_through_a_restart() {
     let desk = Desktop::start().await;
     let mut panel = Panel::start(desk.session_bus()).await;
-    let files = Files::new(&desk, &app::settings(&desk, EVERY_DAY));
+    let files = Files::new(&desk, &app::settings(&desk, app::EVERY_DAY));
     let mut couper_run = spawn_couper_run(&desk, &files).await;
     wait_for_gate(&desk).await;
     let mut couper_app = spawn(&desk, &files);
@@ -277,7 +266,7 @@ async fn a_front_door_follows_couper_run_through_a_restart() {
 async fn couper_run_next_to_the_apps_gate_names_the_app_and_refuses() {
     let desk = Desktop::start().await;
     let mut panel = Panel::start(desk.session_bus()).await;
-    let files = Files::new(&desk, &app::settings(&desk, EVERY_DAY));
+    let files = Files::new(&desk, &app::settings(&desk, app::EVERY_DAY));
     let mut couper_app = spawn(&desk, &files);
     let _item = panel.next_item().await;
     wait_for_gate(&desk).await;

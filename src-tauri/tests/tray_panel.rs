@@ -16,24 +16,15 @@ mod desktop;
 #[path = "common/panel.rs"]
 mod panel;
 
-use app::{control, held, spawn, status, wait_for_gate, Files};
+use app::{
+    control, held, spawn, status, until_window_shows, visible_windows, wait_for_gate, Files,
+};
 use desktop::{Desktop, PATIENCE};
 use futures_util::{Stream, StreamExt};
-use panel::{Entry, Item, Panel};
+use panel::{until_menu, Entry, Item, Panel};
 use serde_json::Value;
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-/// Working time every day but the last minute of it, so that "I'm off" has a next start.
-const EVERY_DAY: &str = r#"[hours]
-mon = ["00:00-23:59"]
-tue = ["00:00-23:59"]
-wed = ["00:00-23:59"]
-thu = ["00:00-23:59"]
-fri = ["00:00-23:59"]
-sat = ["00:00-23:59"]
-sun = ["00:00-23:59"]
-"#;
 
 /// The tray icons the app embeds on Linux.
 fn icon(name: &str) -> Vec<u8> {
@@ -82,26 +73,6 @@ async fn shown_icon(item: &Item) -> Vec<u8> {
     panic!("the item's icon file never existed")
 }
 
-/// Waits until `done` holds of the menu, re-reading it on each of the item's signals.
-async fn until_menu(
-    item: &Item,
-    signals: &mut (impl Stream<Item = String> + Unpin),
-    what: &str,
-    done: impl Fn(&[Entry]) -> bool,
-) -> Vec<Entry> {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    loop {
-        let menu = item.menu().await;
-        if done(&menu) {
-            return menu;
-        }
-        tokio::time::timeout_at(deadline, signals.next())
-            .await
-            .unwrap_or_else(|_| panic!("the menu never showed {what}: {menu:#?}"))
-            .expect("the item's signals ended");
-    }
-}
-
 /// Waits until the item shows the icon `name`, re-reading it on each of its signals.
 async fn until_icon(item: &Item, signals: &mut (impl Stream<Item = String> + Unpin), name: &str) {
     let want = icon(name);
@@ -133,7 +104,7 @@ fn local_hh_mm(status: &Value) -> String {
 async fn clicking_im_off_in_the_panel_sets_off_and_the_menu_and_icon_follow() {
     let desk = Desktop::start().await;
     let mut panel = Panel::start(desk.session_bus()).await;
-    let files = Files::new(&desk, &app::settings(&desk, EVERY_DAY));
+    let files = Files::new(&desk, &app::settings(&desk, app::EVERY_DAY));
     let started = Instant::now();
     let mut couper_app = spawn(&desk, &files);
     let item = panel.next_item().await;
@@ -310,7 +281,7 @@ async fn picture_of_the_menu(item: &Item) {
 async fn a_second_start_shows_the_running_ones_window_and_exits() {
     let desk = Desktop::start().await;
     let mut panel = Panel::start(desk.session_bus()).await;
-    let files = Files::new(&desk, &app::settings(&desk, EVERY_DAY));
+    let files = Files::new(&desk, &app::settings(&desk, app::EVERY_DAY));
     let _couper_app = spawn(&desk, &files);
     let _item = panel.next_item().await;
     wait_for_gate(&desk).await;
@@ -325,31 +296,7 @@ async fn a_second_start_shows_the_running_ones_window_and_exits() {
         .expect("couper-app");
     assert!(second.success(), "{second}");
 
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    let mut pause = Duration::from_millis(20);
-    while visible_windows(&desk).await.is_empty() {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the running app did not show its window"
-        );
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(Duration::from_millis(200));
-    }
-}
-
-/// The app's visible top-level windows on the test display (X state belongs to the X
-/// server: read with xdotool).
-async fn visible_windows(desk: &Desktop) -> Vec<String> {
-    let output = desk
-        .app("xdotool")
-        .args(["search", "--onlyvisible", "--name", "^Couper$"])
-        .output()
-        .await
-        .expect("xdotool");
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect()
+    until_window_shows(&desk).await;
 }
 
 /// The app's figures, for the record (not a check): start to tray, and resident memory
@@ -364,7 +311,7 @@ async fn figures() {
     for run in 0..5 {
         let desk = Desktop::start().await;
         let mut panel = Panel::start(desk.session_bus()).await;
-        let files = Files::new(&desk, &app::settings(&desk, EVERY_DAY));
+        let files = Files::new(&desk, &app::settings(&desk, app::EVERY_DAY));
         let started = Instant::now();
         let mut couper_app = spawn(&desk, &files);
         let item = panel.next_item().await;

@@ -23,6 +23,17 @@ pub fn app_under_test() -> String {
 /// The zone the settings are in.
 pub const ZONE: &str = "Europe/Paris";
 
+/// Working time every day but the last minute of it, so that "I'm off" has a next start.
+pub const EVERY_DAY: &str = r#"[hours]
+mon = ["00:00-23:59"]
+tue = ["00:00-23:59"]
+wed = ["00:00-23:59"]
+thu = ["00:00-23:59"]
+fri = ["00:00-23:59"]
+sat = ["00:00-23:59"]
+sun = ["00:00-23:59"]
+"#;
+
 /// Settings for a test: `hours` (a `[hours]` table), Slack as a work app, and dunst with
 /// the test dunstrc as the display daemon.
 pub fn settings(desk: &Desktop, hours: &str) -> String {
