@@ -379,6 +379,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use super::*;
+    use crate::tests::ALWAYS;
     use couper::store::Store;
     use zbus::names::OwnedErrorName;
 
@@ -391,18 +392,6 @@ mod tests {
         let (live, _outcomes) = Live::open(&path, store).unwrap();
         (live, dir)
     }
-
-    const ALWAYS: &str = r#"timezone = "Europe/Paris"
-
-[hours]
-mon = ["00:00-24:00"]
-tue = ["00:00-24:00"]
-wed = ["00:00-24:00"]
-thu = ["00:00-24:00"]
-fri = ["00:00-24:00"]
-sat = ["00:00-24:00"]
-sun = ["00:00-24:00"]
-"#;
 
     #[test]
     fn the_status_a_headless_gate_sends_reads_back_as_the_local_one() {

@@ -18,7 +18,7 @@ use tauri::webview::InvokeRequest;
 use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 
 /// Working time every day, around the clock.
-const ALWAYS: &str = r#"timezone = "Europe/Paris"
+pub(crate) const ALWAYS: &str = r#"timezone = "Europe/Paris"
 
 [hours]
 # the user's own comment
