@@ -21,6 +21,8 @@ pub(crate) struct Door {
     pub(crate) conn: zbus::Connection,
     /// Until the app's window task takes them.
     pub(crate) requests: Option<mpsc::UnboundedReceiver<String>>,
+    /// Asks the app's own window task, as a second start does (`couper-app --window`).
+    pub(crate) ask: mpsc::UnboundedSender<String>,
 }
 
 /// Whether the app's name was free.
@@ -55,7 +57,12 @@ impl Door {
             None => zbus::connection::Builder::session(),
         };
         let conn = builder
-            .serve_at(couper::control::APP_PATH, AppWindow { requests: tx })
+            .serve_at(
+                couper::control::APP_PATH,
+                AppWindow {
+                    requests: tx.clone(),
+                },
+            )
             .build()
             .await?;
         let reply = conn
@@ -66,6 +73,7 @@ impl Door {
                 Ok(Claim::Ours(Door {
                     conn,
                     requests: Some(requests),
+                    ask: tx,
                 }))
             }
             Ok(_) | Err(zbus::Error::NameTaken) => Ok(Claim::Taken(conn)),

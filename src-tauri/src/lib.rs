@@ -41,6 +41,18 @@ const STOP_PATIENCE: Duration = Duration::from_secs(5);
 /// running, or shows the window of the app already running.
 pub fn run() -> ExitCode {
     couper::live::init_logs();
+    // `--window`: show the window at once (the applications menu starts the app so; the
+    // session's autostart does not, and the app stays in the tray).
+    let mut window_now = false;
+    for arg in std::env::args().skip(1) {
+        match arg.as_str() {
+            "--window" => window_now = true,
+            other => {
+                eprintln!("couper-app: unknown argument {other:?} (usage: couper-app [--window])");
+                return ExitCode::from(2);
+            }
+        }
+    }
     let options = match run_options() {
         Ok(options) => options,
         Err(e) => {
@@ -49,7 +61,13 @@ pub fn run() -> ExitCode {
         }
     };
     let door = match tauri::async_runtime::block_on(Door::claim(&options)) {
-        Ok(Claim::Ours(door)) => door,
+        Ok(Claim::Ours(door)) => {
+            if window_now {
+                // Served once the app is up, as a second start's request is.
+                let _ = door.ask.send(window::Tab::Hours.name().to_string());
+            }
+            door
+        }
         Ok(Claim::Taken(conn)) => return show_the_running_app(&conn),
         Err(e) => {
             eprintln!("couper-app: session bus: {e}");

@@ -1,12 +1,13 @@
-//! The settings window: created hidden at start (tauri.conf.json), shown on a tab from the
-//! tray or from a second start of the app (the app's own `OpenWindow` on
-//! `org.couper.Couper.App`, or the in-process gate's `OpenWindow`), hidden again when
-//! closed: the app lives in the tray.
+//! The settings window: created the first time it is shown (tauri.conf.json has it with
+//! `"create": false`: until then no webview, and none of WebKit's processes, runs), shown
+//! on a tab from the tray, from `couper-app --window` or from a second start of the app
+//! (the app's own `OpenWindow` on `org.couper.Couper.App`, or the in-process gate's
+//! `OpenWindow`), hidden again when closed: the app lives in the tray.
 
 use couper::live::Live;
 use serde::Serialize;
 use std::sync::Arc;
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri::{AppHandle, Emitter, Manager, Runtime, WebviewWindow, WebviewWindowBuilder};
 
 /// The window's label in tauri.conf.json.
 pub const LABEL: &str = "main";
@@ -30,6 +31,18 @@ pub enum Tab {
 }
 
 impl Tab {
+    /// Its name, as in the window's URL (`#held`) and the `show-tab` event.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tab::Hours => "hours",
+            Tab::Apps => "apps",
+            Tab::Crisis => "crisis",
+            Tab::Held => "held",
+            Tab::Report => "report",
+            Tab::Diagnostics => "diagnostics",
+        }
+    }
+
     /// The tab named `name` (as the control interface receives it); the hours otherwise.
     pub fn named(name: &str) -> Tab {
         match name {
@@ -43,11 +56,14 @@ impl Tab {
     }
 }
 
-/// Shows the window, in front, on `tab`.
+/// Shows the window, in front, on `tab` (created on `tab` the first time).
 pub fn show<R: Runtime>(app: &AppHandle<R>, tab: Tab) {
-    let Some(window) = app.get_webview_window(LABEL) else {
-        tracing::error!("the settings window is gone");
-        return;
+    let window = match window(app, tab) {
+        Ok(window) => window,
+        Err(e) => {
+            tracing::error!("cannot create the settings window: {e}");
+            return;
+        }
     };
     let shown = window
         .show()
@@ -57,6 +73,29 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, tab: Tab) {
     if let Err(e) = shown {
         tracing::error!("cannot show the settings window: {e}");
     }
+}
+
+/// The window, created from its configuration if it does not exist yet. A new window
+/// opens on `tab`: the page reads its first tab from the URL's fragment (a `show-tab`
+/// event sent now would come before the page listens).
+fn window<R: Runtime>(app: &AppHandle<R>, tab: Tab) -> tauri::Result<WebviewWindow<R>> {
+    if let Some(window) = app.get_webview_window(LABEL) {
+        return Ok(window);
+    }
+    let config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == LABEL)
+        .cloned()
+        .ok_or_else(|| tauri::Error::WindowNotFound)?;
+    WebviewWindowBuilder::from_config(app, &config)?
+        .initialization_script(format!(
+            "if (!location.hash) location.hash = '#{}';",
+            tab.name()
+        ))
+        .build()
 }
 
 /// Hides the window (closing it only hides it).

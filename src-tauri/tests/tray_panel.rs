@@ -17,7 +17,8 @@ mod desktop;
 mod panel;
 
 use app::{
-    control, held, spawn, status, until_window_shows, visible_windows, wait_for_gate, Files,
+    control, held, spawn, spawn_with, status, until_window_shows, visible_windows, wait_for_gate,
+    Files,
 };
 use desktop::{Desktop, PATIENCE};
 use futures_util::{Stream, StreamExt};
@@ -282,13 +283,16 @@ async fn a_second_start_shows_the_running_ones_window_and_exits() {
     let desk = Desktop::start().await;
     let mut panel = Panel::start(desk.session_bus()).await;
     let files = Files::new(&desk, &app::settings(&desk, app::EVERY_DAY));
-    let _couper_app = spawn(&desk, &files);
+    let couper_app = spawn(&desk, &files);
+    let pid = couper_app.id().expect("pid");
     let _item = panel.next_item().await;
     wait_for_gate(&desk).await;
     assert!(
         visible_windows(&desk).await.is_empty(),
         "the window shows at start"
     );
+    // Until the window is first shown, no webview runs: none of WebKit's processes.
+    assert_eq!(app::webkit_processes(pid), Vec::<String>::new());
 
     let second = tokio::time::timeout(PATIENCE, spawn(&desk, &files).wait())
         .await
@@ -296,6 +300,33 @@ async fn a_second_start_shows_the_running_ones_window_and_exits() {
         .expect("couper-app");
     assert!(second.success(), "{second}");
 
+    until_window_shows(&desk).await;
+    let webkit = app::webkit_processes(pid);
+    assert!(
+        webkit.iter().any(|p| p.starts_with("WebKitWebProces")),
+        "{webkit:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn started_with_window_it_shows_the_window_at_once_and_a_wrong_argument_is_refused() {
+    let desk = Desktop::start().await;
+    let mut panel = Panel::start(desk.session_bus()).await;
+    let files = Files::new(&desk, &app::settings(&desk, app::EVERY_DAY));
+    let refused = app::command(&desk, &files)
+        .arg("--windows")
+        .output()
+        .await
+        .expect("couper-app");
+    assert_eq!(refused.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("unknown argument \"--windows\" (usage: couper-app [--window])"),
+        "{said}"
+    );
+
+    let _couper_app = spawn_with(&desk, &files, &["--window"]);
+    let _item = panel.next_item().await;
     until_window_shows(&desk).await;
 }
 
@@ -321,7 +352,7 @@ async fn figures() {
         }
         wait_for_gate(&desk).await;
         let pid = couper_app.id().expect("pid");
-        // The hidden window loads at start: let it settle before reading.
+        // The app goes on setting up after its item registers: let it settle.
         item.menu().await;
         tokio::time::sleep(Duration::from_secs(3)).await;
         let (closed, closed_all) = (rss_kib(pid, "VmRSS:"), tree_kib(pid, "Pss:"));

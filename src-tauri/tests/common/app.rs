@@ -123,12 +123,59 @@ impl Files {
 
 /// Starts `couper-app` on `desk` (killed when dropped).
 pub fn spawn(desk: &Desktop, files: &Files) -> Child {
+    command(desk, files).spawn().expect("couper-app")
+}
+
+/// The app started with `args`.
+pub fn spawn_with(desk: &Desktop, files: &Files, args: &[&str]) -> Child {
+    command(desk, files).args(args).spawn().expect("couper-app")
+}
+
+/// The app's command on the test desktop, with its files.
+pub fn command(desk: &Desktop, files: &Files) -> Command {
     let mut command = Command::new(app_under_test());
     command
         .envs(files.env(desk))
         .stdin(Stdio::null())
         .kill_on_drop(true);
-    command.spawn().expect("couper-app")
+    command
+}
+
+/// The names of `pid`'s descendants that are WebKit's processes (the web and network
+/// processes a webview starts).
+pub fn webkit_processes(pid: u32) -> Vec<String> {
+    let parent_of = |p: u32| -> Option<(u32, String)> {
+        let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).ok()?;
+        // "PID (COMM) STATE PPID ...": COMM may hold spaces and parentheses.
+        let (head, tail) = stat.rsplit_once(')')?;
+        let comm = head.split_once('(')?.1.to_string();
+        let ppid = tail.split_whitespace().nth(1)?.parse().ok()?;
+        Some((ppid, comm))
+    };
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(p) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Some((mut up, comm)) = parent_of(p) else {
+            continue;
+        };
+        if !comm.starts_with("WebKit") {
+            continue;
+        }
+        while up > 1 && up != pid {
+            up = parent_of(up).map_or(0, |(ppid, _)| ppid);
+        }
+        if up == pid {
+            found.push(comm);
+        }
+    }
+    found.sort();
+    found
 }
 
 /// A client of the running gate's control interface on `desk`'s session bus.

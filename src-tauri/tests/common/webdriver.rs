@@ -89,7 +89,9 @@ impl Session {
             "POST",
             &format!("{server}/session"),
             json!({ "capabilities": { "alwaysMatch": {
-                "tauri:options": { "application": application }
+                // The window is created when first shown: --window shows it at start,
+                // as the applications menu does, so there is a webview to drive.
+                "tauri:options": { "application": application, "args": ["--window"] }
             }}}),
         );
         let id = created["sessionId"]
