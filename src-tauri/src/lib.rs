@@ -312,6 +312,7 @@ fn build_app<R: Runtime>(
                     autostart_on_first_run(handle, live);
                 }
                 tray::create_tray(handle, &first)?;
+                window::create_for_automation(handle);
                 stop_on_signals(handle.clone());
             }
             handle.state::<Gate>().watch(handle.clone());

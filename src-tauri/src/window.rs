@@ -75,6 +75,18 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, tab: Tab) {
     }
 }
 
+/// Creates the window now, hidden, when a WebDriver client drives the app (tauri-driver
+/// sets `TAURI_WEBVIEW_AUTOMATION`): the driver attaches to a webview that exists at
+/// start, as it did when the window was always created then.
+pub fn create_for_automation<R: Runtime>(app: &AppHandle<R>) {
+    if std::env::var("TAURI_WEBVIEW_AUTOMATION").as_deref() != Ok("true") {
+        return;
+    }
+    if let Err(e) = window(app, Tab::Hours) {
+        tracing::error!("cannot create the settings window: {e}");
+    }
+}
+
 /// The window, created from its configuration if it does not exist yet. A new window
 /// opens on `tab`: the page reads its first tab from the URL's fragment (a `show-tab`
 /// event sent now would come before the page listens).

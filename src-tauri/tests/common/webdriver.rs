@@ -89,9 +89,9 @@ impl Session {
             "POST",
             &format!("{server}/session"),
             json!({ "capabilities": { "alwaysMatch": {
-                // The window is created when first shown: --window shows it at start,
-                // as the applications menu does, so there is a webview to drive.
-                "tauri:options": { "application": application, "args": ["--window"] }
+                // No argument, as any WebDriver client starts it: under tauri-driver the
+                // app creates its (hidden) window at start for the driver to attach to.
+                "tauri:options": { "application": application }
             }}}),
         );
         let id = created["sessionId"]
