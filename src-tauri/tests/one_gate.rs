@@ -46,6 +46,22 @@ async fn cli_status(desk: &Desktop, files: &Files) -> Value {
     serde_json::from_slice(&output.stdout).expect("status JSON")
 }
 
+/// With no window shown yet, a second start of the app ends with status 0, the `first`
+/// app's window shows, and the first app stays up.
+async fn second_start_shows_the_window_of(desk: &Desktop, files: &Files, first: &mut Child) {
+    assert!(
+        visible_windows(desk).await.is_empty(),
+        "the window shows at start"
+    );
+    let second = ended(&mut spawn(desk, files), "the second app").await;
+    assert!(second.success(), "{second}");
+    until_window_shows(desk).await;
+    assert!(
+        first.try_wait().expect("first app").is_none(),
+        "the first app ended"
+    );
+}
+
 /// What `couper run` said so far.
 fn couper_run_log(desk: &Desktop) -> String {
     std::fs::read_to_string(desk.dir().join("couper-run.log")).unwrap_or_default()
@@ -62,18 +78,7 @@ async fn a_second_app_shows_the_window_of_the_first_that_gates_itself() {
     let first_pid = first.id().expect("pid");
     assert_eq!(owner_pid(&desk, couper::control::NAME).await, first_pid);
     assert_eq!(owner_pid(&desk, couper::control::APP_NAME).await, first_pid);
-    assert!(
-        visible_windows(&desk).await.is_empty(),
-        "the window shows at start"
-    );
-
-    let second = ended(&mut spawn(&desk, &files), "the second app").await;
-    assert!(second.success(), "{second}");
-    until_window_shows(&desk).await;
-    assert!(
-        first.try_wait().expect("first app").is_none(),
-        "the first app ended"
-    );
+    second_start_shows_the_window_of(&desk, &files, &mut first).await;
     assert_eq!(owner_pid(&desk, couper::control::NAME).await, first_pid);
 }
 
@@ -90,18 +95,7 @@ async fn a_second_app_shows_the_window_of_the_first_in_front_of_couper_run() {
         owner_pid(&desk, couper::control::APP_NAME).await,
         first.id().expect("pid")
     );
-    assert!(
-        visible_windows(&desk).await.is_empty(),
-        "the window shows at start"
-    );
-
-    let second = ended(&mut spawn(&desk, &files), "the second app").await;
-    assert!(second.success(), "{second}");
-    until_window_shows(&desk).await;
-    assert!(
-        first.try_wait().expect("first app").is_none(),
-        "the first app ended"
-    );
+    second_start_shows_the_window_of(&desk, &files, &mut first).await;
     assert_eq!(
         owner_pid(&desk, couper::control::NAME).await,
         couper_run.id().expect("pid"),
