@@ -62,6 +62,16 @@ async fn second_start_shows_the_window_of(desk: &Desktop, files: &Files, first: 
     );
 }
 
+/// `couper ARGS` against the session's gate, which must succeed.
+async fn couper_ok(desk: &Desktop, files: &Files, args: &[&str]) {
+    let output = couper(desk, files, args).await;
+    assert!(
+        output.status.success(),
+        "couper {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// What `couper run` said so far.
 fn couper_run_log(desk: &Desktop) -> String {
     std::fs::read_to_string(desk.dir().join("couper-run.log")).unwrap_or_default()
@@ -157,12 +167,7 @@ async fn an_app_started_next_to_couper_run_is_its_front_door() {
     assert_eq!(after["working"], false, "{after}");
 
     // `couper on` from a terminal: the tray follows couper run's StateChanged.
-    let on = couper(&desk, &files, &["on"]).await;
-    assert!(
-        on.status.success(),
-        "{}",
-        String::from_utf8_lossy(&on.stderr)
-    );
+    couper_ok(&desk, &files, &["on"]).await;
     until_menu(&item, &mut signals, "Working until, unchecked", |m| {
         find(m, "Working until").is_some_and(|e| e.toggle_state == 0)
     })
@@ -240,12 +245,7 @@ async fn a_front_door_follows_couper_run_through_a_restart() {
     );
 
     // The app stayed, and follows the new gate's StateChanged.
-    let off = couper(&desk, &files, &["off"]).await;
-    assert!(
-        off.status.success(),
-        "{}",
-        String::from_utf8_lossy(&off.stderr)
-    );
+    couper_ok(&desk, &files, &["off"]).await;
     until_menu(&item, &mut signals, "Off until, checked", |m| {
         find(m, "Off until").is_some_and(|e| e.toggle_state == 1)
     })
