@@ -23,5 +23,6 @@ pub mod settings;
 pub mod simulate;
 pub mod steer;
 pub mod store;
+pub mod voice;
 pub mod wall_timer;
 pub mod words;

@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! The steer route on a real Plasma 5.27 (plasmashell on Xvfb): work apps' popups go
+//! The steer route on a real Plasma, 5.27 (Debian 12) and 6.3 (Debian 13), on Xvfb: work apps' popups go
 //! off through Plasma's own per-app settings (`plasmanotifyrc`, applied at once through
 //! KConfig's change notification) outside working time, personal apps pop up as usual,
 //! crises get through (re-posted by Couper: Plasma keeps even critical ones quiet for an
@@ -9,7 +9,7 @@
 #[path = "common/shells.rs"]
 mod shells;
 
-use shells::Shell;
+use shells::{Debian, Shell};
 use std::time::Duration;
 
 const SETTINGS: &str = r#"
@@ -91,9 +91,11 @@ fn quiet(shell: &Shell) {
     });
 }
 
-#[test]
-fn work_popups_go_off_when_off_crises_get_through_and_the_digest_comes_back() {
-    let Some(shell) = Shell::plasma() else { return };
+on_both_debians!(work_popups_go_off_when_off_crises_get_through_and_the_digest_comes_back);
+fn work_popups_go_off_when_off_crises_get_through_and_the_digest_comes_back(debian: Debian) {
+    let Some(shell) = Shell::plasma(debian) else {
+        return;
+    };
     shell.settings(SETTINGS);
     shell.write_plasmanotifyrc(USER_FILE);
     let couper = shell.start_couper();
@@ -142,9 +144,11 @@ fn work_popups_go_off_when_off_crises_get_through_and_the_digest_comes_back() {
     assert!(pops_up(&shell, &slack(&["After Couper", "shown again"])));
 }
 
-#[test]
-fn after_a_kill_9_the_next_run_and_couper_restore_put_the_users_file_back() {
-    let Some(shell) = Shell::plasma() else { return };
+on_both_debians!(after_a_kill_9_the_next_run_and_couper_restore_put_the_users_file_back);
+fn after_a_kill_9_the_next_run_and_couper_restore_put_the_users_file_back(debian: Debian) {
+    let Some(shell) = Shell::plasma(debian) else {
+        return;
+    };
     shell.settings(SETTINGS);
     shell.write_plasmanotifyrc(USER_FILE);
     let couper = shell.start_couper();

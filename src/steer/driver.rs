@@ -10,7 +10,7 @@ use super::monitor;
 use super::plasma;
 use super::{lock, plan, repost, steered_apps, Route, Screen, Shell, SteerError, Step, QUIET};
 use crate::gate::{Admission, GateError, Gatekeeper, NOTIFICATIONS};
-use crate::notification::{HintValue, Notification, Urgency};
+use crate::notification::{Notification, Urgency};
 use crate::settings::Settings;
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -118,18 +118,6 @@ impl<R: Route> std::fmt::Debug for Handle<R> {
         f.debug_struct("Handle")
             .field("route", &self.shared.route.name())
             .finish_non_exhaustive()
-    }
-}
-
-fn hint_variant(v: &HintValue) -> zbus::Variant<'_> {
-    use zbus::Variant as Value;
-    match v {
-        HintValue::Str(s) => Value::from(s.as_str()),
-        HintValue::Bool(b) => Value::from(*b),
-        HintValue::Byte(b) => Value::from(*b),
-        HintValue::Int(i) => Value::from(*i),
-        HintValue::Uint(u) => Value::from(*u),
-        HintValue::Bytes(b) => Value::from(b.as_slice()),
     }
 }
 
@@ -451,32 +439,7 @@ async fn action_signals(session: &Connection) -> Result<zbus::MessageStream, Ste
 impl<R: Route> Shared<R> {
     /// Posts `n` from Couper's own connection; returns the shell's id.
     async fn notify(&self, n: &Notification) -> Result<u32, SteerError> {
-        let mut hints: HashMap<&str, zbus::Variant<'_>> = n
-            .hints
-            .iter()
-            .map(|(k, v)| (k.as_str(), hint_variant(v)))
-            .collect();
-        hints.insert("urgency", zbus::Variant::from(n.urgency.as_byte()));
-        let reply = self
-            .session
-            .call_method(
-                Some(NOTIFICATIONS),
-                "/org/freedesktop/Notifications",
-                Some(NOTIFICATIONS),
-                "Notify",
-                &(
-                    n.app.as_str(),
-                    0u32,
-                    n.icon.as_str(),
-                    n.summary.as_str(),
-                    n.body.as_str(),
-                    &n.actions,
-                    hints,
-                    n.expire_timeout,
-                ),
-            )
-            .await?;
-        Ok(reply.body().deserialize::<u32>()?)
+        Ok(crate::voice::post(&self.session, n, false).await?)
     }
 
     /// Posts a copy of Couper's notification `id` (a crisis, a replayed one, an alert),

@@ -231,40 +231,51 @@ pub fn steered_apps(settings: &Settings) -> Vec<String> {
         .collect()
 }
 
+/// The bus names each shell owns, beside (or instead of) the notification name: GNOME
+/// serves `org.freedesktop.Notifications` from a helper that also owns
+/// `org.gnome.Shell.Notifications` (run as `gjs …` in GNOME 43, `gjs -m …` since 45), and
+/// the shell itself is `org.gnome.Shell`; Plasma's shell owns `org.kde.plasmashell`.
+const SHELL_NAMES: [(&str, Shell); 3] = [
+    ("org.gnome.Shell.Notifications", Shell::Gnome),
+    ("org.gnome.Shell", Shell::Gnome),
+    ("org.kde.plasmashell", Shell::Plasma),
+];
+
 /// Which shell owns `org.freedesktop.Notifications` on `session`, if a steerable one.
 /// Returns the shell and a one-line reason for `couper status`.
+///
+/// A shell is recognised by what it is on the bus, never by a command line: the owner of
+/// the notification name is the connection that owns one of the shell's own names, or
+/// calls itself the shell in `GetServerInformation` while that shell is on the bus. Nobody
+/// owning the name yet while a shell is on the bus means that shell (GNOME starts its
+/// helper on demand). Nothing here starts a service by activation.
 pub async fn detect(session: &Connection) -> Result<Option<(Shell, String)>, zbus::Error> {
     let dbus = zbus::fdo::DBusProxy::new(session).await?;
-    let has = |name: &'static str| {
+    let owner = |name: &'static str| {
         let dbus = dbus.clone();
         async move {
-            match zbus::names::BusName::try_from(name) {
-                Ok(name) => dbus.name_has_owner(name).await.unwrap_or(false),
-                Err(_) => false,
-            }
+            let name = zbus::names::BusName::try_from(name).ok()?;
+            dbus.get_name_owner(name).await.ok().map(|o| o.to_string())
         }
     };
-    let owner_program = match zbus::names::BusName::try_from(NOTIFICATIONS) {
-        Ok(name) => match dbus.get_connection_unix_process_id(name).await {
-            Ok(pid) => program_of(pid),
-            Err(_) => None,
-        },
-        Err(_) => None,
-    };
-    let shell = match owner_program.as_deref() {
-        Some("gnome-shell") => Some(Shell::Gnome),
-        Some(p) if p.contains("org.gnome.Shell.Notifications") => Some(Shell::Gnome),
-        Some("plasmashell") => Some(Shell::Plasma),
-        Some(_) => None,
-        // Nobody owns it yet: the shell may be starting, or serve it on demand.
-        None if has("org.gnome.Shell").await => Some(Shell::Gnome),
-        None if has("org.kde.plasmashell").await => Some(Shell::Plasma),
-        None => None,
-    };
-    let Some(shell) = shell else {
+    let mut shells = Vec::new();
+    for (name, shell) in SHELL_NAMES {
+        if let Some(unique) = owner(name).await {
+            shells.push((unique, shell));
+        }
+    }
+    let notifications = owner(NOTIFICATIONS).await;
+    let info = server_information(session).await;
+    let Some(shell) = recognise(
+        notifications.as_deref(),
+        &shells,
+        info.as_ref().map(|(name, _)| name.as_str()),
+    ) else {
         return Ok(None);
     };
-    let version = server_version(session).await;
+    let version = info
+        .map(|(_, version)| format!(" {version}"))
+        .unwrap_or_default();
     let reason = match shell {
         Shell::Gnome => format!(
             "GNOME Shell{version} owns {NOTIFICATIONS}: Couper watches it and turns work apps' \
@@ -278,43 +289,58 @@ pub async fn detect(session: &Connection) -> Result<Option<(Shell, String)>, zbu
     Ok(Some((shell, reason)))
 }
 
-/// " 43.9", from `GetServerInformation`, or nothing.
-async fn server_version(session: &Connection) -> String {
-    let reply = session
-        .call_method(
-            Some(NOTIFICATIONS),
-            "/org/freedesktop/Notifications",
-            Some(NOTIFICATIONS),
-            "GetServerInformation",
-            &(),
-        )
-        .await;
-    reply
-        .ok()
-        .and_then(|r| {
-            r.body()
-                .deserialize::<(String, String, String, String)>()
-                .ok()
-        })
-        .map(|(_, _, version, _)| format!(" {version}"))
-        .unwrap_or_default()
+/// The shell behind the notification name, from who owns it (`owner`, a unique name), the
+/// shells' own names on the bus (`shells`: unique name and shell) and the server's
+/// `GetServerInformation` name.
+fn recognise(
+    owner: Option<&str>,
+    shells: &[(String, Shell)],
+    server: Option<&str>,
+) -> Option<Shell> {
+    let on_bus = |shell: Shell| shells.iter().any(|(_, s)| *s == shell);
+    match owner {
+        Some(owner) => shells
+            .iter()
+            .find(|(unique, _)| unique == owner)
+            .map(|(_, shell)| *shell)
+            // Another connection of the shell's (a helper of a later version): it must say
+            // it is that shell, and that shell must be on the bus.
+            .or_else(|| {
+                let named = match server? {
+                    "gnome-shell" => Shell::Gnome,
+                    "Plasma" => Shell::Plasma,
+                    _ => return None,
+                };
+                on_bus(named).then_some(named)
+            }),
+        // Nobody owns it yet: the shell may be starting, or serve it on demand.
+        None => shells.first().map(|(_, shell)| *shell),
+    }
 }
 
-/// The program behind `pid`: its `argv[0]` file name, or for an interpreter (gjs) the
-/// script it runs.
-fn program_of(pid: u32) -> Option<String> {
-    let raw = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
-    let args: Vec<String> = raw
-        .split(|b| *b == 0)
-        .filter(|a| !a.is_empty())
-        .map(|a| String::from_utf8_lossy(a).into_owned())
-        .collect();
-    let base = |a: &String| a.rsplit('/').next().unwrap_or(a).to_string();
-    match args.first().map(base).as_deref() {
-        Some("gjs") | Some("gjs-console") => args.get(1).map(base),
-        Some(first) => Some(first.to_string()),
-        None => None,
+/// The notification server's side of `org.freedesktop.Notifications`, as far as the route
+/// choice asks it.
+#[zbus::proxy(
+    interface = "org.freedesktop.Notifications",
+    default_service = "org.freedesktop.Notifications",
+    default_path = "/org/freedesktop/Notifications"
+)]
+trait NotificationServer {
+    /// Name, vendor, version and spec version.
+    fn get_server_information(&self) -> zbus::Result<(String, String, String, String)>;
+}
+
+/// What `GetServerInformation` says: the server's name and version. Asked only of an
+/// owner that is there (a call to an unowned name would start a daemon by activation).
+async fn server_information(session: &Connection) -> Option<(String, String)> {
+    let dbus = zbus::fdo::DBusProxy::new(session).await.ok()?;
+    let name = zbus::names::BusName::try_from(NOTIFICATIONS).ok()?;
+    if !dbus.name_has_owner(name).await.ok()? {
+        return None;
     }
+    let server = NotificationServerProxy::new(session).await.ok()?;
+    let (name, _vendor, version, _spec) = server.get_server_information().await.ok()?;
+    Some((name, version))
 }
 
 /// The ids of the installed desktop files (`slack` for `slack.desktop`; a file in a
@@ -422,6 +448,56 @@ pub fn repost(n: &Notification, critical: bool) -> Notification {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn on_bus(names: &[(&str, Shell)]) -> Vec<(String, Shell)> {
+        names.iter().map(|(u, s)| (u.to_string(), *s)).collect()
+    }
+
+    #[test]
+    fn gnome_is_known_by_its_helper_s_name_whatever_runs_it() {
+        // GNOME 43 (`gjs …`) and 45+ (`gjs -m …`) alike: the helper owns both names.
+        let shells = on_bus(&[(":1.7", Shell::Gnome), (":1.3", Shell::Gnome)]);
+        assert_eq!(
+            recognise(Some(":1.7"), &shells, Some("gnome-shell")),
+            Some(Shell::Gnome)
+        );
+        assert_eq!(recognise(Some(":1.3"), &shells, None), Some(Shell::Gnome));
+    }
+
+    #[test]
+    fn plasma_is_known_by_its_shell_s_name() {
+        let shells = on_bus(&[(":1.4", Shell::Plasma)]);
+        assert_eq!(
+            recognise(Some(":1.4"), &shells, Some("Plasma")),
+            Some(Shell::Plasma)
+        );
+    }
+
+    #[test]
+    fn a_daemon_in_a_shell_s_session_is_not_the_shell() {
+        // dunst took the name on a GNOME desktop: the proxy route's refusal names it.
+        let shells = on_bus(&[(":1.3", Shell::Gnome)]);
+        assert_eq!(recognise(Some(":1.9"), &shells, Some("dunst")), None);
+        // A daemon calling itself the shell while no shell is on the bus is not one.
+        assert_eq!(recognise(Some(":1.9"), &[], Some("gnome-shell")), None);
+        assert_eq!(recognise(Some(":1.9"), &[], None), None);
+    }
+
+    #[test]
+    fn another_connection_of_the_shell_that_says_so_is_the_shell() {
+        let shells = on_bus(&[(":1.3", Shell::Gnome)]);
+        assert_eq!(
+            recognise(Some(":1.8"), &shells, Some("gnome-shell")),
+            Some(Shell::Gnome)
+        );
+    }
+
+    #[test]
+    fn nobody_owning_the_name_in_a_shell_s_session_means_that_shell() {
+        let shells = on_bus(&[(":1.3", Shell::Gnome)]);
+        assert_eq!(recognise(None, &shells, None), Some(Shell::Gnome));
+        assert_eq!(recognise(None, &[], None), None);
+    }
 
     #[test]
     fn a_held_notification_the_shell_kept_quiet_stays_in_its_list() {

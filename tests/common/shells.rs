@@ -1,6 +1,8 @@
-//! Real desktop shells for the steer route's tests: GNOME Shell 43 headless (Wayland,
-//! virtual monitor) and Plasma 5.27 (plasmashell on Xvfb), each on a session bus of its
-//! own, run as an ordinary user (`couper-test`, made with `useradd` when the tests run as
+//! Real desktop shells for the steer route's tests: GNOME Shell headless (Wayland,
+//! virtual monitor) and Plasma (plasmashell on Xvfb), each on a session bus of its
+//! own, from Debian 12 (GNOME 43, Plasma 5.27: the host) or Debian 13 (GNOME 48, Plasma
+//! 6.3: the chroot `scripts/trixie` makes, every program of the session run inside it,
+//! this harness's directory bound at the same path there), run as an ordinary user (`couper-test`, made with `useradd` when the tests run as
 //! root), with a fresh home and a fresh `XDG_RUNTIME_DIR` (an unclean GNOME stop leaves a
 //! file there that disables extensions next time).
 //!
@@ -23,8 +25,56 @@ use std::time::{Duration, Instant};
 
 /// The user the shells run as, when the tests run as root.
 const USER: &str = "couper-test";
-/// The test extension's uuid.
+/// The test extension's uuid (GNOME 43).
 const PROBE: &str = "couper-test@couper.org";
+/// The test extension's uuid (GNOME 45 and later).
+const PROBE_45: &str = "couper-test-45@couper.org";
+
+/// `on_both_debians!(case)` makes two tests of `fn case(debian: Debian)`: `case::debian_12`
+/// on the host's shells and `case::debian_13` on the chroot's.
+#[macro_export]
+macro_rules! on_both_debians {
+    ($case:ident) => {
+        mod $case {
+            #[test]
+            fn debian_12() {
+                super::$case($crate::shells::Debian::Twelve)
+            }
+            #[test]
+            fn debian_13() {
+                super::$case($crate::shells::Debian::Thirteen)
+            }
+        }
+    };
+}
+
+/// Which Debian the shell comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Debian {
+    /// Debian 12 (bookworm), the host: GNOME Shell 43, Plasma 5.27.
+    Twelve,
+    /// Debian 13 (trixie), in the chroot `scripts/trixie make` made: GNOME Shell 48,
+    /// Plasma 6.3.
+    Thirteen,
+}
+
+impl Debian {
+    /// The root the shell's programs run in: `/` for the host, the chroot for trixie.
+    fn root(self) -> Option<PathBuf> {
+        match self {
+            Debian::Twelve => Some(PathBuf::from("/")),
+            Debian::Thirteen => {
+                let out = Command::new(trixie_script()).arg("path").output().ok()?;
+                let root = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+                root.join(".couper-packages").is_file().then_some(root)
+            }
+        }
+    }
+}
+
+fn trixie_script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/trixie")
+}
 
 /// Which shell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +88,9 @@ pub enum Kind {
 /// A running shell in a session of its own.
 pub struct Shell {
     kind: Kind,
+    debian: Debian,
+    /// The chroot the session's programs run in (Debian 13), or `None` for the host.
+    chroot: Option<PathBuf>,
     root: PathBuf,
     uid: u32,
     gid: u32,
@@ -62,10 +115,40 @@ pub struct Seen {
     pub destroyed: bool,
 }
 
-fn installed(program: &str) -> bool {
+fn installed(system: &Path, program: &str) -> bool {
     std::env::var_os("PATH")
-        .map(|paths| std::env::split_paths(&paths).any(|p| p.join(program).is_file()))
+        .map(|paths| {
+            std::env::split_paths(&paths).any(|p| {
+                system
+                    .join(p.strip_prefix("/").unwrap_or(&p))
+                    .join(program)
+                    .is_file()
+            })
+        })
         .unwrap_or(false)
+}
+
+/// The root of `debian`'s programs, or `None` (with a note) when it is not there: on CI
+/// (`CI` set) a missing shell fails the test instead, since `scripts/setup --tests`
+/// installs them all.
+fn system(debian: Debian, programs: &[&str]) -> Option<PathBuf> {
+    let root = debian
+        .root()
+        .filter(|root| programs.iter().all(|p| installed(root, p)));
+    if root.is_none() {
+        let what = format!(
+            "{} of {debian:?} is not installed (scripts/setup --tests installs it{})",
+            programs.join(", "),
+            if debian == Debian::Thirteen {
+                ", with scripts/trixie make"
+            } else {
+                ""
+            }
+        );
+        assert!(std::env::var_os("CI").is_none(), "{what}");
+        eprintln!("skipped: {what}");
+    }
+    root
 }
 
 /// Polls `f` every 100 ms until it gives `Some`, for at most `timeout`.
@@ -119,13 +202,10 @@ fn ids() -> (u32, u32) {
 }
 
 impl Shell {
-    /// GNOME Shell, or `None` (with a note) when it is not installed.
-    pub fn gnome() -> Option<Shell> {
-        if !installed("gnome-shell") || !installed("gjs") {
-            eprintln!("skipped: gnome-shell is not installed (scripts/setup --tests installs it)");
-            return None;
-        }
-        let mut shell = Shell::prepare(Kind::Gnome);
+    /// GNOME Shell of `debian`, or `None` (with a note) when it is not installed.
+    pub fn gnome(debian: Debian) -> Option<Shell> {
+        let system = system(debian, &["gnome-shell", "gjs", "gdbus", "notify-send"])?;
+        let mut shell = Shell::prepare(Kind::Gnome, debian, &system);
         let system = shell.root.join("system.conf");
         std::fs::write(
             &system,
@@ -136,11 +216,16 @@ impl Shell {
         shell.spawn_daemon(&shell.root.join("session.conf"));
         shell.wait_for_bus();
         let extensions = shell.root.join("home/.local/share/gnome-shell/extensions");
+        // GNOME 45 and later load extensions as ES modules: a probe of their own.
+        let probe = match debian {
+            Debian::Twelve => PROBE,
+            Debian::Thirteen => PROBE_45,
+        };
         copy_dir(
             &Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("tests/fixtures")
-                .join(PROBE),
-            &extensions.join(PROBE),
+                .join(probe),
+            &extensions.join(probe),
         );
         shell.chown();
         shell.ok(
@@ -149,7 +234,7 @@ impl Shell {
                 "set",
                 "org.gnome.shell",
                 "enabled-extensions",
-                &format!("['{PROBE}']"),
+                &format!("['{probe}']"),
             ],
         );
         shell.ok(
@@ -177,16 +262,16 @@ impl Shell {
         Some(shell)
     }
 
-    /// Plasma on Xvfb, or `None` (with a note) when it is not installed.
-    pub fn plasma() -> Option<Shell> {
-        if !installed("plasmashell") || !installed("xdotool") || !installed("Xvfb") {
-            eprintln!("skipped: plasmashell, xdotool or Xvfb is not installed (scripts/setup --tests installs them)");
-            return None;
-        }
-        let mut shell = Shell::prepare(Kind::Plasma);
+    /// Plasma of `debian` on Xvfb, or `None` (with a note) when it is not installed.
+    pub fn plasma(debian: Debian) -> Option<Shell> {
+        let system = system(
+            debian,
+            &["plasmashell", "xdotool", "Xvfb", "gdbus", "notify-send"],
+        )?;
+        let mut shell = Shell::prepare(Kind::Plasma, debian, &system);
         // Tall: Plasma stacks popups up the screen and queues what does not fit, and
         // critical ones (crises) stay until closed.
-        let mut xvfb = Command::new("Xvfb");
+        let mut xvfb = shell.root_command("Xvfb");
         xvfb.args([
             "-screen",
             "0",
@@ -230,8 +315,12 @@ impl Shell {
         Some(shell)
     }
 
-    fn prepare(kind: Kind) -> Shell {
+    fn prepare(kind: Kind, debian: Debian, system: &Path) -> Shell {
         let (uid, gid) = ids();
+        let chroot = (debian == Debian::Thirteen).then(|| system.to_path_buf());
+        if let Some(chroot) = &chroot {
+            user_in(chroot, uid, gid);
+        }
         let root = tempfile::Builder::new()
             .prefix("couper-shell-")
             .tempdir()
@@ -255,7 +344,7 @@ impl Shell {
         }
         // The session's activatable services, but none that would take the notification
         // name from the shell (dunst, Plasma's stand-in).
-        for entry in std::fs::read_dir("/usr/share/dbus-1/services")
+        for entry in std::fs::read_dir(system.join("usr/share/dbus-1/services"))
             .expect("services")
             .flatten()
         {
@@ -278,6 +367,8 @@ impl Shell {
         .expect("session bus config");
         let shell = Shell {
             kind,
+            debian,
+            chroot,
             root,
             uid,
             gid,
@@ -322,9 +413,36 @@ impl Shell {
         format!("unix:path={}", self.root.join("run/bus").display())
     }
 
-    /// A command run as the session's user, in its environment.
+    /// A command run as the harness's own user, in the chroot for Debian 13 (the X
+    /// server, which as root may make `/tmp/.X11-unix`).
+    fn root_command(&self, program: &str) -> Command {
+        match &self.chroot {
+            None => Command::new(program),
+            Some(_) => {
+                let mut c = Command::new(trixie_script());
+                c.args(["exec", "--"]).arg(program);
+                c
+            }
+        }
+    }
+
+    /// A command run as the session's user, in its environment (inside the chroot for
+    /// Debian 13).
     pub fn command(&self, program: &str) -> Command {
-        let mut command = Command::new(program);
+        // SAFETY: getuid cannot fail.
+        let root_user = unsafe { libc::getuid() } == 0;
+        let mut command = match &self.chroot {
+            None => Command::new(program),
+            Some(_) => {
+                let mut c = Command::new(trixie_script());
+                c.arg("exec");
+                if root_user {
+                    c.args(["--user", &format!("{}:{}", self.uid, self.gid)]);
+                }
+                c.arg("--bind").arg(&self.root).arg("--").arg(program);
+                c
+            }
+        };
         let home = self.home();
         command
             .env_clear()
@@ -346,8 +464,13 @@ impl Shell {
         if let Some(display) = &self.display {
             command.env("DISPLAY", display);
         }
-        // SAFETY: getuid cannot fail.
-        if unsafe { libc::getuid() } == 0 {
+        if self.kind == Kind::Plasma {
+            // What a Plasma login sets: Plasma 6's app index (and so every per-app
+            // setting) needs it.
+            command.env("XDG_MENU_PREFIX", "plasma-");
+        }
+        // The chroot's mounts need root: the script drops to the user inside.
+        if root_user && self.chroot.is_none() {
             command.uid(self.uid).gid(self.gid);
         }
         command
@@ -435,6 +558,29 @@ impl Shell {
             .expect("notify-send -p prints the id")
     }
 
+    /// `notify-send -p -w ARGS`, left running: an app that stays on the bus while its
+    /// notification is shown (GNOME 46 and later take an app's notifications down when
+    /// the process that posted them leaves the bus). The id it got, and the process.
+    pub fn notify_alive(&self, args: &[&str]) -> (u32, Alive) {
+        // libnotify 0.8.1 (Debian 12) prints the id with printf and no flush: line
+        // buffering makes it come out before the wait.
+        let mut command = self.command("stdbuf");
+        command
+            .args(["-oL", "notify-send", "-p", "-w"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .process_group(0);
+        let mut child = retry_busy(|| command.spawn()).expect("notify-send");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("notify-send -p prints the id");
+        let id = line.trim().parse().expect("an id");
+        (id, Alive(child))
+    }
+
     /// Writes Couper's settings file.
     pub fn settings(&self, text: &str) {
         let path = self.home().join(".config/couper/settings.toml");
@@ -478,15 +624,24 @@ impl Shell {
             Kind::Gnome => "gnome",
             Kind::Plasma => "plasma",
         };
-        wait_for(
+        let status = wait_for(
             "couper run on the steer route",
             Duration::from_secs(20),
             || {
                 let out = self.couper(&["status", "--json"]);
                 let status: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
-                (status["route"] == want).then_some(())
+                (status["route"] == want).then_some(status)
             },
         );
+        // The shell of the Debian asked for, recognised as such.
+        let version = match (self.kind, self.debian) {
+            (Kind::Gnome, Debian::Twelve) => "GNOME Shell 43.",
+            (Kind::Gnome, Debian::Thirteen) => "GNOME Shell 48.",
+            (Kind::Plasma, Debian::Twelve) => "Plasma 5.27.",
+            (Kind::Plasma, Debian::Thirteen) => "Plasma 6.3.",
+        };
+        let reason = status["route_reason"].as_str().unwrap_or_default();
+        assert!(reason.starts_with(version), "{reason}");
         couper
     }
 
@@ -635,6 +790,17 @@ impl Drop for Shell {
     }
 }
 
+/// An app still running (see [`Shell::notify_alive`]); ended on drop.
+pub struct Alive(Child);
+
+impl Drop for Alive {
+    fn drop(&mut self) {
+        // SAFETY: signalling the process group this harness created.
+        unsafe { libc::kill(-(self.0.id() as i32), libc::SIGKILL) };
+        let _ = self.0.wait();
+    }
+}
+
 /// A running `couper run`.
 pub struct Couper {
     child: Child,
@@ -748,6 +914,27 @@ fn bus_config(kind: &str, socket: &Path, services: Option<&Path>) -> String {
 "#,
         socket.display()
     )
+}
+
+/// The harness's user in the chroot's own user database, with the host's ids.
+fn user_in(chroot: &Path, uid: u32, gid: u32) {
+    let add = |file: &str, line: String| {
+        let path = chroot.join(file);
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        if !text.lines().any(|l| l.starts_with(&format!("{USER}:"))) {
+            let mut text = text;
+            if !text.is_empty() && !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push_str(&line);
+            std::fs::write(&path, text).expect("chroot user");
+        }
+    };
+    add(
+        "etc/passwd",
+        format!("{USER}:x:{uid}:{gid}::/nonexistent:/usr/sbin/nologin\n"),
+    );
+    add("etc/group", format!("{USER}:x:{gid}:\n"));
 }
 
 fn copy_dir(from: &Path, to: &Path) {
