@@ -20,7 +20,12 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the gatekeeper without the tray (what a systemd user service starts).
-    Run,
+    Run {
+        /// Put Couper in front of the notification daemon you started (it then runs
+        /// behind Couper). One that the session started on demand is replaced anyway.
+        #[arg(long)]
+        replace: bool,
+    },
     /// Mode, working or not, on call or not, next transition, held count, route.
     Status {
         /// Machine-readable output.

@@ -269,6 +269,19 @@ impl Control {
         }
     }
 
+    /// After Couper failed open (no display daemon could start, or a daemon the user
+    /// started holds the name): tries again to stand in front of the display; with
+    /// `replace`, puts Couper in front of the daemon the user started (their consent).
+    /// Returns the new status; it says whether it worked (`not_gating`).
+    async fn retry(&self, replace: bool) -> zbus::fdo::Result<String> {
+        if replace {
+            self.live.take_over();
+        } else {
+            self.live.retry();
+        }
+        json(&self.live.status())
+    }
+
     /// Emitted with the new status (JSON) whenever mode, working time, on call or the
     /// held count change.
     #[zbus(signal)]
@@ -314,6 +327,8 @@ pub trait Couper {
     fn add_work_app(&self, app: &str) -> zbus::Result<String>;
     /// See [`Control::open_window`].
     fn open_window(&self, tab: &str) -> zbus::Result<()>;
+    /// See [`Control::retry`].
+    fn retry(&self, replace: bool) -> zbus::Result<String>;
     /// See [`Control::state_changed`].
     #[zbus(signal)]
     fn state_changed(&self, status: &str) -> zbus::Result<()>;

@@ -23,6 +23,9 @@ use tokio::sync::{mpsc, Notify};
 use tokio_util::sync::CancellationToken;
 use zbus::fdo::{RequestNameFlags, RequestNameReply};
 
+mod proxy;
+pub use proxy::NotGating;
+
 /// In replay mode, at most this many are shown one by one; a larger release is a digest.
 pub const REPLAY_MAX: usize = 20;
 /// The pause between two replayed notifications.
@@ -92,6 +95,8 @@ pub struct LiveStatus {
     pub route_reason: String,
     /// The display daemon Couper draws through.
     pub display: Option<String>,
+    /// Why Couper does not gate the session now (it failed open), when it does not.
+    pub not_gating: Option<NotGating>,
     /// The private bus the display daemon listens on (for diagnostics and tests).
     pub display_bus: Option<String>,
     /// The settings file.
@@ -137,6 +142,12 @@ pub struct Live {
     /// Requests to show the window on a tab (`open_window` on the control interface),
     /// for a front end that has a window; `couper run` has none.
     windows: tokio::sync::broadcast::Sender<String>,
+    /// Why the proxy route stands aside, while it does.
+    not_gating: Mutex<Option<NotGating>>,
+    /// A nudge to the proxy route to try again.
+    retry: Notify,
+    /// The next try may replace a daemon the user started (they said so).
+    replace: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for Live {
@@ -179,6 +190,9 @@ impl Live {
             fail_open: AtomicU32::new(0),
             route: Mutex::new(None),
             windows: tokio::sync::broadcast::Sender::new(4),
+            not_gating: Mutex::new(None),
+            retry: Notify::new(),
+            replace: std::sync::atomic::AtomicBool::new(false),
         });
         live.send(outcomes);
         Ok((live, rx))
@@ -316,9 +330,11 @@ impl Live {
         let settings_refused = lock(&self.refusal).clone();
         let calendar = lock(&self.calendar).clone();
         let calendar_stale_since = calendar.as_ref().and_then(|c| c.stale_since);
-        let (route, route_reason) = match lock(&self.route).as_ref() {
-            Some(steer) => (steer.name.to_string(), steer.reason.clone()),
-            None => (
+        let not_gating = lock(&self.not_gating).clone();
+        let (route, route_reason) = match (lock(&self.route).as_ref(), &not_gating) {
+            (Some(steer), _) => (steer.name.to_string(), steer.reason.clone()),
+            (None, Some(why)) => ("none".to_string(), why.reason.clone()),
+            (None, None) => (
                 "proxy".to_string(),
                 "no desktop shell owns org.freedesktop.Notifications: Couper owns it and draws \
                  through the display daemon on a private bus"
@@ -330,6 +346,7 @@ impl Live {
             route,
             route_reason,
             display,
+            not_gating,
             display_bus,
             settings_path: self.settings_path.clone(),
             settings_refused,
@@ -414,6 +431,35 @@ impl Live {
         lock(&self.service).explain(id)
     }
 
+    /// Asks the proxy route to try again to stand in front of the display (after it
+    /// failed open). Does nothing while it stands.
+    pub fn retry(&self) {
+        if lock(&self.not_gating).is_some() {
+            self.retry.notify_one();
+        }
+    }
+
+    /// Puts Couper in front of the daemon the user started (with their consent: the
+    /// tray's button), as `couper run --replace` does. Does nothing while Couper gates.
+    pub fn take_over(&self) {
+        if lock(&self.not_gating).is_some() {
+            self.replace.store(true, Ordering::SeqCst);
+            self.retry.notify_one();
+        }
+    }
+
+    fn set_not_gating(&self, why: Option<NotGating>) {
+        let changed = {
+            let mut now = lock(&self.not_gating);
+            let changed = *now != why;
+            *now = why;
+            changed
+        };
+        if changed {
+            let _ = self.outcomes.send(Outcome::StateChanged);
+        }
+    }
+
     /// Records the steer route in force (for the status and `explain`).
     pub fn set_route(&self, route: crate::steer::RouteInfo) {
         *lock(&self.route) = Some(route);
@@ -483,6 +529,8 @@ impl Live {
                     Ok(()) => tracing::info!("settings reloaded"),
                     Err(e) => tracing::error!("settings reload: {e}"),
                 }
+                // Another display daemon may be named, or the user fixed the cause.
+                self.retry();
             }
             Err(refusals) => {
                 let message = refusals.to_string().replace('\n', "; ");
@@ -639,6 +687,13 @@ pub struct RunOptions {
     pub store_path: PathBuf,
     /// The session bus (tests); `None`: `DBUS_SESSION_BUS_ADDRESS`.
     pub session_bus: Option<String>,
+    /// Put Couper in front of whatever daemon holds the notification name, even one the
+    /// user started (`couper run --replace`). A daemon that D-Bus activation started is
+    /// replaced anyway.
+    pub replace: bool,
+    /// Refuse to start when a daemon the user started holds the name (`couper run`
+    /// without `--replace`), rather than stand aside and say so (the app).
+    pub refuse_user_daemon: bool,
 }
 
 /// Runs the gate until `shutdown` is cancelled or the gate fails.
@@ -665,7 +720,12 @@ impl Running {
     /// released and the display daemon is gone when it returns.
     pub async fn wait(self) -> Result<(), LiveError> {
         let ended = match self.gate {
-            Front::Proxy(gate) => gate.wait().await.map_err(LiveError::from),
+            Front::Proxy(keeper) => match keeper.await {
+                Ok(ended) => ended.map_err(LiveError::from),
+                Err(e) => Err(LiveError::Gate(gate::GateError::PrivateBus {
+                    reason: format!("the gate's keeper failed: {e}"),
+                })),
+            },
             Front::Steer(steering) => steering.wait().await.map_err(LiveError::from),
         };
         self.shutdown.cancel();
@@ -677,7 +737,7 @@ impl Running {
 /// What stands in front of the desktop: the proxy gate, or the steer route.
 #[derive(Debug)]
 enum Front {
-    Proxy(gate::Gate),
+    Proxy(tokio::task::JoinHandle<Result<(), gate::GateError>>),
     Steer(crate::steer::Steering),
 }
 
@@ -702,8 +762,8 @@ pub async fn start(options: RunOptions, shutdown: CancellationToken) -> Result<R
             });
         }
         steer = crate::steer::detect(&probe).await?;
-        if steer.is_none() {
-            gate::ensure_name_free(&probe).await?;
+        if steer.is_none() && options.refuse_user_daemon {
+            gate::ensure_name_free(&probe, take_over(&options)).await?;
         }
     }
     let store = Store::open(&options.store_path)?;
@@ -764,31 +824,23 @@ pub async fn start(options: RunOptions, shutdown: CancellationToken) -> Result<R
         });
     }
 
-    let display_command = lock(&live.service)
-        .engine()
-        .settings()
-        .display
-        .command
-        .clone();
     let config = GateConfig {
-        display_command,
         session_bus: options.session_bus.clone(),
+        take_over: take_over(&options),
         ..GateConfig::default()
     };
-    let gate = gate::start(live.clone(), config, shutdown.clone()).await?;
-    let handle = gate.handle();
-    *lock(&live.display) = Some((
-        handle.display_command().line(),
-        handle.display_bus_address().to_string(),
-    ));
-    tracing::info!("Couper is running");
-
-    tasks.spawn(execute(
+    let screen = proxy::ProxyScreen::new(control.clone());
+    let (first, first_done) = tokio::sync::oneshot::channel();
+    let keeper = tokio::spawn(proxy::keep(
         live.clone(),
-        gate.handle(),
-        control.clone(),
-        outcomes,
+        config,
+        screen.clone(),
+        shutdown.clone(),
+        first,
     ));
+    // Returns once the gate serves, or has stood aside and said why.
+    let _ = first_done.await;
+    tasks.spawn(execute(live.clone(), screen, control.clone(), outcomes));
     tasks.spawn(timers(live.clone(), shutdown.clone()));
     tasks.spawn(watch_settings(live.clone(), shutdown.clone()));
     tasks.spawn(watch_sleep(live.clone(), shutdown.clone()));
@@ -796,10 +848,19 @@ pub async fn start(options: RunOptions, shutdown: CancellationToken) -> Result<R
     tasks.close();
     Ok(Running {
         live,
-        gate: Front::Proxy(gate),
+        gate: Front::Proxy(keeper),
         control,
         shutdown,
     })
+}
+
+/// What the proxy gate may replace, after `options`.
+fn take_over(options: &RunOptions) -> gate::TakeOver {
+    if options.replace {
+        gate::TakeOver::Any
+    } else {
+        gate::TakeOver::Activated
+    }
 }
 
 async fn owner_of(conn: &zbus::Connection, name: &str) -> String {

@@ -82,7 +82,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             couper::simulate::run(&settings, store, stdin, &mut stdout)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run => {
+        Command::Run { replace } => {
             couper::live::init_logs();
             let store_path =
                 couper::store::default_path().context("no data directory for the store")?;
@@ -107,6 +107,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     settings_path: path,
                     store_path,
                     session_bus: None,
+                    replace,
+                    refuse_user_daemon: true,
                 };
                 match couper::live::run(options, shutdown).await {
                     Err(e @ couper::live::LiveError::AlreadyRunning { .. }) => {
@@ -377,7 +379,7 @@ fn client(command: Command) -> anyhow::Result<ExitCode> {
                     .map_err(refused)?;
                 println!("{}", cli::alert_text(&answer)?);
             }
-            Command::Run
+            Command::Run { .. }
             | Command::Restore
             | Command::Forget { .. }
             | Command::Check

@@ -253,7 +253,8 @@ async fn a_second_gate_on_the_same_session_is_told_who_owns_the_name() {
     let line = GateError::NameTaken { owner, pid }.to_string();
     assert!(
         line.starts_with(&format!(
-            "org.freedesktop.Notifications is owned by {me} (pid {}): stop it",
+            "org.freedesktop.Notifications is owned by {me} (pid {}), which you started: \
+             `couper run --replace` puts Couper in front of it",
             std::process::id()
         )),
         "{line}"
@@ -317,6 +318,7 @@ async fn gate_process_for_the_kill_test() {
         session_bus: Some(session_bus),
         display_env: vec![("DISPLAY".into(), display)],
         start_timeout: PATIENCE,
+        ..gate::GateConfig::default()
     };
     let shutdown = tokio_util::sync::CancellationToken::new();
     let gate = gate::start(keeper, config, shutdown).await.expect("gate");

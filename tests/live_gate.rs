@@ -560,8 +560,26 @@ async fn a_burst_of_10000_is_all_held_and_comes_back_as_one_digest() {
     assert_eq!(s.status().await["held"], 0);
 }
 
+/// The pid of whoever owns the notification name on the session bus.
+async fn notification_owner(app: &zbus::Connection) -> Option<u32> {
+    let dbus = zbus::fdo::DBusProxy::new(app).await.unwrap();
+    dbus.get_connection_unix_process_id("org.freedesktop.Notifications".try_into().unwrap())
+        .await
+        .ok()
+}
+
+/// Whether process `pid` is gone (or a zombie).
+fn gone(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|stat| {
+            stat.rsplit_once(')')
+                .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
+        })
+        .unwrap_or(true)
+}
+
 #[tokio::test]
-async fn a_run_refused_because_another_daemon_owns_the_name_loses_nothing() {
+async fn a_daemon_activated_before_couper_is_replaced_within_2_s_and_nothing_held_is_lost() {
     let mut s = Session::new(|d| settings(d, ALWAYS, "")).await;
     s.start().await;
     // Off for two seconds only: the held one is due when the next run starts.
@@ -578,39 +596,36 @@ async fn a_run_refused_because_another_daemon_owns_the_name_loses_nothing() {
         (!has_owner(&app, "org.freedesktop.Notifications").await).then_some(())
     })
     .await;
-    // An app's notification activates dunst on the session bus.
+    // At login, before Couper: an app's notification activates dunst on the session bus.
     s.notify_send(&["-a", "whatsapp", "Dinner?", "8pm"]).await;
     let activated = Dunst::on(s.desk.session_bus());
     activated.wait_displayed(1).await;
+    let plain = notification_owner(&app).await.expect("the activated dunst");
     let until: Timestamp = until.parse().unwrap();
     eventually("the off period is over", || async {
         (Timestamp::now() > until).then_some(())
     })
     .await;
 
-    // Couper cannot take the name: it says who has it, and shows nothing.
-    let refused = s.couper(&["run"]).await;
-    assert_eq!(refused.status.code(), Some(1));
-    let said = String::from_utf8_lossy(&refused.stderr).trim().to_string();
-    assert_eq!(said.lines().count(), 1, "{said}");
-    assert!(
-        said.starts_with("couper: org.freedesktop.Notifications is owned by dunst"),
-        "{said}"
-    );
-    assert_eq!(activated.displayed().await, 1);
-
-    // Once the user has stopped dunst, the next run releases what was held.
-    let dbus = zbus::fdo::DBusProxy::new(&app).await.unwrap();
-    let pid = dbus
-        .get_connection_unix_process_id("org.freedesktop.Notifications".try_into().unwrap())
-        .await
-        .unwrap();
-    kill(pid, libc::SIGTERM);
-    eventually("dunst is gone", || async {
-        (!has_owner(&app, "org.freedesktop.Notifications").await).then_some(())
+    // Couper starts: nobody asked for that daemon, so Couper takes the name over and runs
+    // dunst behind itself.
+    let started = std::time::Instant::now();
+    let process = s.spawn_run();
+    let mine = process.id().unwrap();
+    eventually("Couper owns the name", || async {
+        (notification_owner(&app).await == Some(mine)).then_some(())
     })
     .await;
-    s.start().await;
+    let gating = started.elapsed();
+    eprintln!("from start to gating: {gating:?}");
+    assert!(gating < Duration::from_secs(2), "{gating:?}");
+    s.serving(process).await;
+    eventually("the plain daemon ended", || async {
+        gone(plain).then_some(())
+    })
+    .await;
+
+    // What was held came back once, through the daemon behind Couper.
     s.dunst().wait_displayed(1).await;
     let shown = s.dunst().close_all_and_read().await;
     assert_eq!(
@@ -618,6 +633,187 @@ async fn a_run_refused_because_another_daemon_owns_the_name_loses_nothing() {
         [format!(
             "NORMAL While you were off: 1 held — Slack 1|{DIGEST_BODY}"
         )]
+    );
+    // And the session is gated: off hours, a work notification is held.
+    s.ok(&["off"]).await;
+    s.slack("Late", "held").await;
+    assert_eq!(s.status().await["held"], 1);
+    s.personal("Personal", 1).await;
+}
+
+#[tokio::test]
+async fn a_daemon_the_user_started_is_named_and_replace_puts_couper_in_front_of_it() {
+    let mut s = Session::new(|d| settings(d, NEVER, "")).await;
+    let app = s.app_connection().await;
+    // As `exec dunst` in an i3 config.
+    let mut theirs = s
+        .desk
+        .app("dunst")
+        .args(["-config", &s.desk.dunstrc().display().to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let their_pid = theirs.id().unwrap();
+    eventually("their dunst owns the name", || async {
+        (notification_owner(&app).await == Some(their_pid)).then_some(())
+    })
+    .await;
+
+    // Couper names it, with what would put Couper in front of it, and touches nothing.
+    let refused = s.couper(&["run"]).await;
+    assert_eq!(refused.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&refused.stderr).trim().to_string();
+    assert_eq!(said.lines().count(), 1, "{said}");
+    assert!(
+        said.starts_with(&format!(
+            "couper: org.freedesktop.Notifications is owned by dunst (pid {their_pid}), which \
+             you started: `couper run --replace` puts Couper in front of it"
+        )),
+        "{said}"
+    );
+    assert_eq!(notification_owner(&app).await, Some(their_pid));
+
+    // With the user's consent.
+    let process = s.spawn_run_with(&["--replace"], &[]);
+    let mine = process.id().unwrap();
+    eventually("Couper owns the name", || async {
+        (notification_owner(&app).await == Some(mine)).then_some(())
+    })
+    .await;
+    s.serving(process).await;
+    let _ = tokio::time::timeout(PATIENCE, theirs.wait())
+        .await
+        .expect("their dunst ends");
+    s.slack("Evening", "held").await;
+    assert_eq!(s.status().await["held"], 1);
+    s.personal("Personal", 1).await;
+}
+
+#[tokio::test]
+async fn with_no_daemon_that_can_start_couper_fails_open_says_why_and_tries_again_on_a_settings_change(
+) {
+    let mut s = Session::new(|d| {
+        settings(d, NEVER, "").replace(
+            "command = [\"dunst\"",
+            "command = [\"/nonexistent/notifyd\"",
+        )
+    })
+    .await;
+    let app = s.app_connection().await;
+    let mut process = s.spawn_run();
+    // It keeps running, stands aside and says why.
+    let status = eventually("couper run says why it does not gate", || async {
+        let output = s.couper(&["status", "--json"]).await;
+        let status: Value = serde_json::from_slice(&output.stdout).ok()?;
+        (status["route"] == "none").then_some(status)
+    })
+    .await;
+    let why = status["not_gating"]["reason"].as_str().unwrap();
+    assert!(
+        why.starts_with("cannot start /nonexistent/notifyd"),
+        "{why}"
+    );
+    assert!(
+        process.try_wait().unwrap().is_none(),
+        "couper run keeps running"
+    );
+    let text = s.ok(&["status"]).await;
+    assert!(
+        text.contains("route:       none (cannot start /nonexistent/notifyd"),
+        "{text}"
+    );
+    // The session's own activation serves the apps meanwhile.
+    assert!(!has_owner(&app, "org.freedesktop.Notifications").await);
+    s.slack("While Couper stands aside", "shown").await;
+    let activated = Dunst::on(s.desk.session_bus());
+    activated.wait_displayed(1).await;
+
+    // The user names a daemon that works: Couper tries again, takes the name from the one
+    // the session activated, and gates.
+    let good = settings(&s.desk, NEVER, "");
+    s.edit_settings(&good);
+    let mine = process.id().unwrap();
+    eventually("Couper owns the name", || async {
+        (notification_owner(&app).await == Some(mine)).then_some(())
+    })
+    .await;
+    s.serving(process).await;
+    assert_eq!(s.status().await["not_gating"], Value::Null);
+    s.slack("Evening", "held").await;
+    assert_eq!(s.status().await["held"], 1);
+}
+
+/// A session with mako and dunst both installed (an activation file each, in a data
+/// directory of its own) and no `[display] command`: Couper chooses. `env` is the
+/// session's kind; returns the display daemon Couper draws through, and its log.
+async fn chosen_daemon(env: &[(&str, &str)]) -> (String, String) {
+    let mut s = Session::new(|d| {
+        let text = settings(d, NEVER, "");
+        text[..text.find("[display]").unwrap()].to_string()
+    })
+    .await;
+    let data = s.desk.dir().join("data-home");
+    let services = data.join("dbus-1/services");
+    std::fs::create_dir_all(&services).unwrap();
+    std::fs::write(
+        services.join("fr.emersion.mako.service"),
+        "[D-BUS Service]\nName=org.freedesktop.Notifications\nExec=/usr/bin/mako\n",
+    )
+    .unwrap();
+    std::fs::write(
+        services.join("org.knopwob.dunst.service"),
+        format!(
+            "[D-BUS Service]\nName=org.freedesktop.Notifications\nExec=/usr/bin/dunst -config {} \
+             -verbosity crit\n",
+            s.desk.dunstrc().display()
+        ),
+    )
+    .unwrap();
+    let none = s.desk.dir().join("no-system-data");
+    let mut all = vec![
+        ("XDG_DATA_HOME", data.to_str().unwrap()),
+        ("XDG_DATA_DIRS", none.to_str().unwrap()),
+    ];
+    all.extend_from_slice(env);
+    let process = s.spawn_run_with(&[], &all);
+    s.serving(process).await;
+    let display = s.status().await["display"].as_str().unwrap().to_string();
+    s.slack("Evening", "held").await;
+    assert_eq!(s.status().await["held"], 1, "it gates");
+    (display, s.run_log())
+}
+
+#[tokio::test]
+async fn in_an_x11_session_with_mako_and_dunst_installed_dunst_draws() {
+    if !std::path::Path::new("/usr/bin/mako").exists() {
+        assert!(std::env::var_os("CI").is_none(), "mako is not installed");
+        eprintln!("skipped: mako is not installed (scripts/setup --tests installs it)");
+        return;
+    }
+    let (display, log) = chosen_daemon(&[("XDG_CURRENT_DESKTOP", "i3")]).await;
+    assert!(display.starts_with("/usr/bin/dunst"), "{display}");
+    assert!(!log.contains("mako"), "mako was not even tried: {log}");
+}
+
+#[tokio::test]
+async fn a_daemon_that_fails_to_start_is_passed_over_for_the_next() {
+    if !std::path::Path::new("/usr/bin/mako").exists() {
+        assert!(std::env::var_os("CI").is_none(), "mako is not installed");
+        eprintln!("skipped: mako is not installed (scripts/setup --tests installs it)");
+        return;
+    }
+    // The session says sway, but its compositor is gone: mako, the better fit, fails for
+    // real ("failed to create display"); dunst draws on the X display instead.
+    let (display, log) = chosen_daemon(&[
+        ("XDG_CURRENT_DESKTOP", "sway"),
+        ("WAYLAND_DISPLAY", "wayland-couper-gone"),
+    ])
+    .await;
+    assert!(display.starts_with("/usr/bin/dunst"), "{display}");
+    assert!(
+        log.contains("the display daemon did not start") && log.contains("/usr/bin/mako"),
+        "{log}"
     );
 }
 
@@ -703,10 +899,29 @@ fn the_systemd_user_unit_runs_couper_in_the_graphical_session_and_passes_verify(
     let bin = home.path().join(".local/bin");
     std::fs::create_dir_all(&bin).unwrap();
     std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_couper"), bin.join("couper")).unwrap();
+    // Couper's unit on its own: the user units of other notification daemons installed
+    // here (mako's, swaync's…) all claim org.freedesktop.Notifications, which systemd
+    // refuses to load together.
+    let units = home.path().join("units");
+    std::fs::create_dir(&units).unwrap();
+    for entry in std::fs::read_dir("/usr/lib/systemd/user")
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        if !text
+            .lines()
+            .any(|l| l.trim() == "BusName=org.freedesktop.Notifications")
+        {
+            std::os::unix::fs::symlink(entry.path(), units.join(entry.file_name())).unwrap();
+        }
+    }
     let output = std::process::Command::new(analyze)
         .args(["--user", "verify", path])
         .env("HOME", home.path())
         .env("XDG_RUNTIME_DIR", home.path())
+        .env("SYSTEMD_UNIT_PATH", &units)
         .output()
         .unwrap();
     // systemd only warns about what it ignores: a warning is a failure here.

@@ -378,7 +378,9 @@ fn run_options() -> anyhow::Result<RunOptions> {
         settings_path: couper::settings::default_path(None)
             .context("no settings path: set COUPER_CONFIG")?,
         store_path: couper::store::default_path().context("no data directory for the store")?,
-        session_bus: None,
+        // A daemon the user started is named in the tray and the window, with a button
+        // that puts Couper in front of it; one the session activated is replaced.
+        ..RunOptions::default()
     })
 }
 

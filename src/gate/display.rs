@@ -39,18 +39,144 @@ impl DisplayCommand {
     }
 }
 
-/// The display daemon to use: `configured` (settings' `[display] command`) if given, else
-/// the first one the D-Bus activation files name (see [`service_dirs`]).
-pub fn display_command(configured: Option<Vec<String>>) -> Result<DisplayCommand, GateError> {
+/// The display daemons to try, best first: `configured` (settings' `[display] command`)
+/// alone if given, else every one the D-Bus activation files name (see [`service_dirs`]),
+/// ordered by how well it fits this session ([`Session::from_env`]).
+pub fn display_candidates(
+    configured: Option<Vec<String>>,
+) -> Result<Vec<DisplayCommand>, GateError> {
     match configured {
-        Some(argv) if argv.first().is_some_and(|p| !p.trim().is_empty()) => Ok(DisplayCommand {
-            argv,
-            found_in: None,
-        }),
+        Some(argv) if argv.first().is_some_and(|p| !p.trim().is_empty()) => {
+            Ok(vec![DisplayCommand {
+                argv,
+                found_in: None,
+            }])
+        }
         Some(_) => Err(GateError::EmptyCommand),
-        None => find_in(&service_dirs()),
+        None => candidates_in(&service_dirs(), &Session::from_env()),
     }
 }
+
+/// The first of [`display_candidates`]: the daemon Couper would start first.
+pub fn display_command(configured: Option<Vec<String>>) -> Result<DisplayCommand, GateError> {
+    let mut all = display_candidates(configured)?;
+    Ok(all.remove(0))
+}
+
+/// What kind of graphical session this is, as far as choosing a display daemon goes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Session {
+    /// A Wayland compositor is there (`WAYLAND_DISPLAY`).
+    pub wayland: bool,
+    /// An X server is there (`DISPLAY`; Xwayland counts).
+    pub x11: bool,
+    /// `XDG_CURRENT_DESKTOP`'s names, lower case (`sway`, `i3`, `xfce`…).
+    pub desktops: Vec<String>,
+}
+
+impl Session {
+    /// This process's session, from its environment.
+    pub fn from_env() -> Session {
+        let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
+        Session {
+            wayland: set("WAYLAND_DISPLAY"),
+            x11: set("DISPLAY"),
+            desktops: std::env::var("XDG_CURRENT_DESKTOP")
+                .unwrap_or_default()
+                .split(':')
+                .filter(|d| !d.is_empty())
+                .map(str::to_ascii_lowercase)
+                .collect(),
+        }
+    }
+
+    /// Whether `argv`'s daemon can draw in this session, and how well it fits (higher is
+    /// better): `None` when it cannot (a Wayland-only daemon with no Wayland compositor).
+    fn fit(&self, argv: &[String]) -> Option<u8> {
+        let program = argv
+            .first()
+            .and_then(|p| Path::new(p).file_name())
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let known = DAEMONS.iter().find(|d| d.program == program);
+        let Some(daemon) = known else {
+            // Unknown: it may draw anywhere; after the daemons known to fit.
+            return Some(1);
+        };
+        let drawable = (daemon.wayland && self.wayland) || (daemon.x11 && self.x11);
+        // Neither display in the environment (a test, a bare `couper run`): try them all.
+        if !drawable && (self.wayland || self.x11) {
+            return None;
+        }
+        let at_home = self
+            .desktops
+            .iter()
+            .any(|d| daemon.desktops.contains(&d.as_str()));
+        Some(if at_home { 3 } else { 2 })
+    }
+}
+
+/// A display daemon Couper knows: where it can draw, and the desktops it belongs to.
+struct Daemon {
+    program: &'static str,
+    wayland: bool,
+    x11: bool,
+    desktops: &'static [&'static str],
+}
+
+const WLROOTS: &[&str] = &["sway", "hyprland", "river", "wayfire", "labwc", "niri"];
+
+/// The daemons whose activation files Debian and Ubuntu ship (and a few more).
+const DAEMONS: &[Daemon] = &[
+    Daemon {
+        program: "mako",
+        wayland: true,
+        x11: false,
+        desktops: WLROOTS,
+    },
+    Daemon {
+        program: "swaync",
+        wayland: true,
+        x11: false,
+        desktops: WLROOTS,
+    },
+    Daemon {
+        program: "fnott",
+        wayland: true,
+        x11: false,
+        desktops: WLROOTS,
+    },
+    Daemon {
+        program: "dunst",
+        wayland: true,
+        x11: true,
+        desktops: &["i3", "bspwm", "awesome", "openbox", "herbstluftwm", "qtile"],
+    },
+    Daemon {
+        program: "xfce4-notifyd",
+        wayland: true,
+        x11: true,
+        desktops: &["xfce"],
+    },
+    Daemon {
+        program: "lxqt-notificationd",
+        wayland: true,
+        x11: true,
+        desktops: &["lxqt"],
+    },
+    Daemon {
+        program: "mate-notification-daemon",
+        wayland: false,
+        x11: true,
+        desktops: &["mate"],
+    },
+    Daemon {
+        program: "notification-daemon",
+        wayland: true,
+        x11: true,
+        desktops: &["gnome-flashback"],
+    },
+];
 
 /// The session bus's activation directories, in the order D-Bus reads them:
 /// `$XDG_DATA_HOME/dbus-1/services` (default `~/.local/share`), then each of
@@ -83,13 +209,20 @@ fn dirs_from(
         .collect()
 }
 
-/// The display daemon named by the `.service` files in `dirs`, searched in order (a file
-/// name seen in an earlier directory hides the same name in later ones, as in D-Bus).
-/// Files that start Couper itself are skipped. A file with only `SystemdService=` is
-/// reported as such if nothing else is found.
-pub fn find_in(dirs: &[PathBuf]) -> Result<DisplayCommand, GateError> {
+/// The display daemons named by the `.service` files in `dirs`, best fit for `session`
+/// first; among equals, in D-Bus's order (directories in order, a file name seen in an
+/// earlier directory hiding the same name in later ones, files by name). Files that start
+/// Couper itself, daemons that cannot draw in `session` and repeats of one command are
+/// left out. A file with only `SystemdService=` is reported as such if nothing else is
+/// found.
+pub fn candidates_in(
+    dirs: &[PathBuf],
+    session: &Session,
+) -> Result<Vec<DisplayCommand>, GateError> {
     let mut seen = HashSet::new();
     let mut systemd_only = None;
+    let mut found: Vec<(u8, DisplayCommand)> = Vec::new();
+    let mut unfit = Vec::new();
     for dir in dirs {
         for file in service_files(dir) {
             let Some(name) = file.file_name().map(|n| n.to_os_string()) else {
@@ -107,13 +240,17 @@ pub fn find_in(dirs: &[PathBuf]) -> Result<DisplayCommand, GateError> {
             }
             match entry.exec.as_deref().and_then(split_exec) {
                 Some(argv) if !argv.is_empty() => {
-                    if is_couper(&argv[0]) {
+                    if is_couper(&argv[0]) || found.iter().any(|(_, c)| c.argv == argv) {
                         continue;
                     }
-                    return Ok(DisplayCommand {
+                    let command = DisplayCommand {
                         argv,
                         found_in: Some(file),
-                    });
+                    };
+                    match session.fit(&command.argv) {
+                        Some(fit) => found.push((fit, command)),
+                        None => unfit.push(command.line()),
+                    }
                 }
                 _ => {
                     if let Some(unit) = entry.systemd_service {
@@ -123,12 +260,36 @@ pub fn find_in(dirs: &[PathBuf]) -> Result<DisplayCommand, GateError> {
             }
         }
     }
-    match systemd_only {
-        Some((file, unit)) => Err(GateError::SystemdOnly { file, unit }),
-        None => Err(GateError::NoDisplayDaemon {
+    // A stable sort: equals keep D-Bus's order.
+    found.sort_by_key(|(fit, _)| std::cmp::Reverse(*fit));
+    if !found.is_empty() {
+        return Ok(found.into_iter().map(|(_, c)| c).collect());
+    }
+    match (systemd_only, unfit.is_empty()) {
+        (Some((file, unit)), _) => Err(GateError::SystemdOnly { file, unit }),
+        (None, false) => Err(GateError::NoneFits { unfit }),
+        (None, true) => Err(GateError::NoDisplayDaemon {
             searched: dirs.to_vec(),
         }),
     }
+}
+
+/// The first of [`candidates_in`], for any session.
+pub fn find_in(dirs: &[PathBuf]) -> Result<DisplayCommand, GateError> {
+    let mut all = candidates_in(dirs, &Session::default())?;
+    Ok(all.remove(0))
+}
+
+/// The systemd units the activation files in `dirs` start for `org.freedesktop.Notifications`
+/// (`SystemdService=`).
+pub(crate) fn systemd_units(dirs: &[PathBuf]) -> Vec<String> {
+    dirs.iter()
+        .flat_map(|dir| service_files(dir))
+        .filter_map(|file| std::fs::read_to_string(file).ok())
+        .map(|text| ServiceEntry::parse(&text))
+        .filter(|entry| entry.name.as_deref() == Some(NOTIFICATIONS))
+        .filter_map(|entry| entry.systemd_service)
+        .collect()
 }
 
 /// The `*.service` files of `dir`, sorted by name (an unreadable directory has none).
@@ -244,7 +405,7 @@ fn split_exec(line: &str) -> Option<Vec<String>> {
 
 /// Whether `program` is Couper itself (its activation file must not be taken for the
 /// user's display daemon): a program named `couper…`, or this very executable.
-fn is_couper(program: &str) -> bool {
+pub(crate) fn is_couper(program: &str) -> bool {
     let path = Path::new(program);
     let named_couper = path
         .file_name()
@@ -300,14 +461,23 @@ pub(crate) async fn start(
     let mut daemon = child::spawn(&mut spawn, program)?;
     tracing::info!(command = %line, "starting the display daemon on Couper's private bus");
 
+    let pid = daemon.id();
     let owned = async {
+        // A daemon tried before this one may have died holding the name, and its signals
+        // still be on their way: only an owner that is this daemon's process counts.
         if let Some(owner) = name_owner(private).await? {
-            return Ok(owner);
+            if is_process_of(private, &owner, pid).await {
+                return Ok(owner);
+            }
         }
         while let Some(message) = changes.next().await {
             let (_, _, new): (String, String, String) = message?.body().deserialize()?;
-            if !new.is_empty() {
-                return Ok(OwnedUniqueName::try_from(new)?);
+            if new.is_empty() {
+                continue;
+            }
+            let owner = OwnedUniqueName::try_from(new)?;
+            if is_process_of(private, &owner, pid).await {
+                return Ok(owner);
             }
         }
         Err(GateError::PrivateBus {
@@ -336,6 +506,33 @@ pub(crate) async fn start(
             Err(e)
         }
     }
+}
+
+/// Whether `owner` is the connection of process `pid` or of one of its descendants (a
+/// display command may be a wrapper that forks its daemon).
+async fn is_process_of(conn: &Connection, owner: &OwnedUniqueName, pid: Option<u32>) -> bool {
+    let Some(pid) = pid else {
+        return true;
+    };
+    let Ok(dbus) = zbus::fdo::DBusProxy::new(conn).await else {
+        return false;
+    };
+    let Ok(mut process) = dbus
+        .get_connection_unix_process_id(zbus::names::BusName::from(owner.as_ref()))
+        .await
+    else {
+        return false;
+    };
+    for _ in 0..8 {
+        if process == pid {
+            return true;
+        }
+        match super::owner::parent(process) {
+            Some(parent) if parent > 1 => process = parent,
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// The unique name owning `org.freedesktop.Notifications` on `conn`'s bus, if any.
@@ -383,6 +580,72 @@ mod tests {
         let found = find_in(std::slice::from_ref(&dir)).unwrap();
         assert_eq!(found.argv, ["/usr/bin/dunst"]);
         assert_eq!(found.found_in, Some(dir.join("org.knopwob.dunst.service")));
+    }
+
+    fn two_daemons(dir: &Path) {
+        write(
+            dir,
+            "fr.emersion.mako.service",
+            "[D-BUS Service]\nName=org.freedesktop.Notifications\nExec=/usr/bin/mako\n",
+        );
+        write(
+            dir,
+            "org.knopwob.dunst.service",
+            "[D-BUS Service]\nName=org.freedesktop.Notifications\nExec=/usr/bin/dunst\n",
+        );
+    }
+
+    fn programs(found: &[DisplayCommand]) -> Vec<&str> {
+        found.iter().map(|c| c.argv[0].as_str()).collect()
+    }
+
+    #[test]
+    fn in_an_x11_session_a_wayland_only_daemon_is_left_out() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("dbus-1/services");
+        two_daemons(&dir);
+        let x11 = Session {
+            x11: true,
+            ..Session::default()
+        };
+        let found = candidates_in(std::slice::from_ref(&dir), &x11).unwrap();
+        assert_eq!(programs(&found), ["/usr/bin/dunst"]);
+        // Alone, it is said why.
+        std::fs::remove_file(dir.join("org.knopwob.dunst.service")).unwrap();
+        let err = candidates_in(std::slice::from_ref(&dir), &x11).unwrap_err();
+        assert!(matches!(err, GateError::NoneFits { .. }), "{err}");
+        assert!(
+            err.to_string().contains("/usr/bin/mako cannot draw here"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn on_sway_mako_comes_first_and_on_i3_dunst() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("dbus-1/services");
+        two_daemons(&dir);
+        let sway = Session {
+            wayland: true,
+            x11: true,
+            desktops: vec!["sway".into()],
+        };
+        let found = candidates_in(std::slice::from_ref(&dir), &sway).unwrap();
+        assert_eq!(programs(&found), ["/usr/bin/mako", "/usr/bin/dunst"]);
+        let i3 = Session {
+            x11: true,
+            desktops: vec!["i3".into()],
+            ..Session::default()
+        };
+        let found = candidates_in(std::slice::from_ref(&dir), &i3).unwrap();
+        assert_eq!(programs(&found), ["/usr/bin/dunst"]);
+        // A Wayland session of no known desktop: both, in D-Bus's order.
+        let wayland = Session {
+            wayland: true,
+            ..Session::default()
+        };
+        let found = candidates_in(std::slice::from_ref(&dir), &wayland).unwrap();
+        assert_eq!(programs(&found), ["/usr/bin/mako", "/usr/bin/dunst"]);
     }
 
     #[test]

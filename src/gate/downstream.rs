@@ -7,6 +7,9 @@
 //! Couper's id, as a signal addressed to that app alone (as GNOME Shell does). Actions on
 //! Couper's own notifications (the digest) go to [`Gatekeeper::own_action`].
 //!
+//! The daemon's other signals (dunst's `PropertiesChanged` when it pauses, swaync's) are
+//! emitted again on the session bus, as broadcasts from Couper (`relay.rs`).
+//!
 //! One task owns all of it and takes requests in order from one channel, so a `Notify` and
 //! the `CloseNotification` that follows it reach the daemon in that order.
 
@@ -21,6 +24,7 @@ use zbus::message::Type;
 use zbus::names::OwnedUniqueName;
 use zbus::{Connection, MatchRule, Message, MessageStream};
 
+use super::relay;
 use super::wire::{self, Extras};
 use super::{GateError, Gatekeeper, NOTIFICATIONS, PATH};
 use crate::notification::Notification;
@@ -127,7 +131,8 @@ pub(crate) struct Downstream {
     next_own_id: u32,
 }
 
-/// Subscribes to the daemon's signals (before anything is forwarded, so none is missed).
+/// Subscribes to the daemon's signals, all of them (before anything is forwarded, so none is
+/// missed).
 pub(crate) async fn subscribe(
     private: &Connection,
     daemon: &OwnedUniqueName,
@@ -135,8 +140,6 @@ pub(crate) async fn subscribe(
     let rule = MatchRule::builder()
         .msg_type(Type::Signal)
         .sender(daemon.as_ref())
-        .interface(NOTIFICATIONS)
-        .path(PATH)
         .build()?;
     Ok(MessageStream::for_match_rule(rule, private, None).await?)
 }
@@ -320,12 +323,19 @@ impl Downstream {
         Ok(())
     }
 
-    /// Relays one signal of the daemon.
+    /// Relays one signal of the daemon: the spec's to the app concerned, the others to all.
     async fn relay(&mut self, message: &Message) {
         let header = message.header();
         let Some(member) = header.member() else {
             return;
         };
+        let spec = header
+            .interface()
+            .is_some_and(|i| i.as_str() == NOTIFICATIONS)
+            && header.path().is_some_and(|p| p.as_str() == PATH);
+        if !spec {
+            return relay::emit_again(message, &self.session).await;
+        }
         match member.as_str() {
             "ActionInvoked" => {
                 let Ok((daemon_id, key)) = message.body().deserialize::<(u32, String)>() else {
@@ -370,7 +380,8 @@ impl Downstream {
                     self.tell(&app, "NotificationClosed", &(id, reason)).await;
                 }
             }
-            _ => {}
+            // The daemon's own, on the spec's interface (swaync's OnDndToggle).
+            _ => relay::emit_again(message, &self.session).await,
         }
     }
 

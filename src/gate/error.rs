@@ -41,6 +41,34 @@ pub enum GateError {
         /// Its `SystemdService=`.
         unit: String,
     },
+    /// The activation files name only daemons that cannot draw in this session.
+    #[error(
+        "no display daemon fits this session: {} cannot draw here (no Wayland compositor); \
+         name one in settings ([display] command = [\"dunst\"])",
+        unfit.join(", ")
+    )]
+    NoneFits {
+        /// The daemons passed over.
+        unfit: Vec<String>,
+    },
+    /// Every display daemon found was tried, and none started.
+    #[error("no display daemon could start: {}", tried.join("; "))]
+    NoneStarted {
+        /// Each daemon tried, with why it did not start.
+        tried: Vec<String>,
+    },
+    /// A daemon Couper was to replace did not give the name up.
+    #[error(
+        "{} did not give {NOTIFICATIONS} up within 5 s of being asked to stop: Couper stands \
+         aside; stop it and try again",
+        who(owner, *pid)
+    )]
+    TakeOverFailed {
+        /// The program.
+        owner: String,
+        /// Its process id.
+        pid: Option<u32>,
+    },
     /// `[display] command` is empty.
     #[error("the [display] command in settings is empty: name a program, e.g. [\"dunst\"]")]
     EmptyCommand,
@@ -94,25 +122,25 @@ pub enum GateError {
 /// The shells whose notifications cannot be taken over: the steer route is for them.
 const SHELLS: [&str; 3] = ["gnome-shell", "plasmashell", "gjs"];
 
-fn name_taken(owner: &str, pid: Option<u32>) -> String {
-    let who = match pid {
+fn who(owner: &str, pid: Option<u32>) -> String {
+    match pid {
         Some(pid) => format!("{owner} (pid {pid})"),
         None => owner.to_string(),
-    };
+    }
+}
+
+fn name_taken(owner: &str, pid: Option<u32>) -> String {
+    let who = who(owner, pid);
     if SHELLS.contains(&owner) {
         format!(
             "{NOTIFICATIONS} is owned by {who}, the desktop shell's own notifications: the proxy \
              route cannot stand in front of it; Couper never ends another program."
         )
     } else {
-        let how = if owner.starts_with(':') {
-            "stop it".to_string()
-        } else {
-            format!("stop it (systemctl --user stop {owner}, or end it)")
-        };
         format!(
-            "{NOTIFICATIONS} is owned by {who}: {how} and run couper run again; Couper never \
-             ends another program."
+            "{NOTIFICATIONS} is owned by {who}, which you started: `couper run --replace` puts \
+             Couper in front of it (Couper then runs it behind itself), or stop it and run \
+             couper run again."
         )
     }
 }
@@ -134,9 +162,9 @@ mod tests {
         };
         assert_eq!(
             e.to_string(),
-            "org.freedesktop.Notifications is owned by dunst (pid 1234): stop it (systemctl \
-             --user stop dunst, or end it) and run couper run again; Couper never ends another \
-             program."
+            "org.freedesktop.Notifications is owned by dunst (pid 1234), which you started: \
+             `couper run --replace` puts Couper in front of it (Couper then runs it behind \
+             itself), or stop it and run couper run again."
         );
     }
 

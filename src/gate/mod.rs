@@ -41,7 +41,9 @@ mod child;
 mod display;
 mod downstream;
 mod error;
+mod owner;
 mod private_bus;
+mod relay;
 mod server;
 pub(crate) mod wire;
 
@@ -55,8 +57,12 @@ use tokio_util::task::TaskTracker;
 use zbus::fdo::{RequestNameFlags, RequestNameReply};
 use zbus::Connection;
 
-pub use display::{display_command, find_in, service_dirs, DisplayCommand};
+pub use display::{
+    candidates_in, display_candidates, display_command, find_in, service_dirs, DisplayCommand,
+    Session,
+};
 pub use error::GateError;
+pub use owner::{holder, Holder};
 
 use crate::notification::Notification;
 use downstream::{Closer, Downstream, Request};
@@ -71,6 +77,8 @@ const PATH: &str = "/org/freedesktop/Notifications";
 const DISPLAY_CALL_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long the gate's tasks have to finish on a stop.
 const STOP_GRACE: Duration = Duration::from_secs(3);
+/// How long a daemon Couper replaces has to give the name up after SIGTERM.
+const TAKE_OVER_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// What the gate asks for each notification. Implemented by the Service.
 ///
@@ -121,6 +129,22 @@ pub struct GateConfig {
     pub display_env: Vec<(String, String)>,
     /// How long the private bus and the display daemon may take to start.
     pub start_timeout: Duration,
+    /// What to do when another daemon holds the name.
+    pub take_over: TakeOver,
+}
+
+/// What the gate does when another display daemon holds `org.freedesktop.Notifications`
+/// as it starts (see `owner.rs`). Never a desktop shell: that is the steer route's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TakeOver {
+    /// Refuse with [`GateError::NameTaken`].
+    #[default]
+    Never,
+    /// Replace a daemon that D-Bus activation started (nobody asked for it); refuse one
+    /// the user started.
+    Activated,
+    /// Replace whatever daemon holds it (`couper run --replace`: the user said so).
+    Any,
 }
 
 impl Default for GateConfig {
@@ -130,6 +154,7 @@ impl Default for GateConfig {
             session_bus: None,
             display_env: Vec::new(),
             start_timeout: Duration::from_secs(10),
+            take_over: TakeOver::Never,
         }
     }
 }
@@ -259,14 +284,13 @@ pub async fn start(
     config: GateConfig,
     shutdown: CancellationToken,
 ) -> Result<Gate, GateError> {
-    let display = display::display_command(config.display_command.clone())?;
     let session = session_bus(config.session_bus.as_deref()).await?;
-    if let Some(owner) = display::name_owner(&session)
-        .await
-        .map_err(GateError::SessionBus)?
-    {
-        return Err(name_taken(&session, owner.as_str()).await);
-    }
+    let replacing = match owner::holder(&session).await? {
+        None => None,
+        Some(holder) if replaceable(&holder, config.take_over) => Some(holder),
+        Some(holder) => return Err(holder.taken()),
+    };
+    let candidates = candidates(&config, replacing.as_ref())?;
 
     let mut bus = PrivateBus::start(config.start_timeout).await?;
     let private = match zbus::connection::Builder::address(bus.address())
@@ -280,20 +304,45 @@ pub async fn start(
             return Err(e.into());
         }
     };
-    let daemon = match display::start(
-        &display,
-        &bus,
-        &private,
-        &config.display_env,
-        config.start_timeout,
-    )
-    .await
-    {
-        Ok(daemon) => daemon,
-        Err(e) => {
-            child::stop(&mut bus.child).await;
-            return Err(e);
+    // What the daemon uses of the session (xfconf, the accessibility bus), served on the
+    // private bus before it starts (relay.rs); its environment gets AT_SPI_BUS_ADDRESS.
+    let services = relay::SessionServices::offer(&session, bus.address()).await;
+    let config = GateConfig {
+        display_env: services.daemon_env(&config.display_env),
+        ..config
+    };
+    // The best fit first; one that fails to start makes way for the next.
+    let mut failed = Vec::new();
+    let mut started = None;
+    for candidate in candidates {
+        match display::start(
+            &candidate,
+            &bus,
+            &private,
+            &config.display_env,
+            config.start_timeout,
+        )
+        .await
+        {
+            Ok(daemon) => {
+                started = Some((candidate, daemon));
+                break;
+            }
+            Err(e) => {
+                let line = candidate.line();
+                tracing::warn!(command = %line, "the display daemon did not start: {e}");
+                failed.push(e);
+            }
         }
+    }
+    let Some((display, daemon)) = started else {
+        child::stop(&mut bus.child).await;
+        return Err(match failed.len() {
+            1 => failed.remove(0),
+            _ => GateError::NoneStarted {
+                tried: failed.iter().map(ToString::to_string).collect(),
+            },
+        });
     };
     let mut children = Children { bus, daemon };
 
@@ -301,7 +350,13 @@ pub async fn start(
     let tracker = TaskTracker::new();
     let (failures, failed) = mpsc::channel(4);
     let serving = serve(
-        gatekeeper, &session, &private, &children, &stop, &tracker, &failures,
+        gatekeeper,
+        &session,
+        &private,
+        &children,
+        replacing.as_ref(),
+        services,
+        (&stop, &tracker, &failures),
     )
     .await;
     let requests = match serving {
@@ -327,6 +382,41 @@ pub async fn start(
         supervisor,
         stop,
     })
+}
+
+/// Whether `take_over` lets Couper replace `holder`.
+fn replaceable(holder: &Holder, take_over: TakeOver) -> bool {
+    match take_over {
+        TakeOver::Never => false,
+        TakeOver::Activated => holder.activated,
+        TakeOver::Any => true,
+    }
+}
+
+/// The daemons to try, best first: settings' command, else the one being replaced (its own
+/// command line, so that the same daemon draws behind Couper), then the activation files'.
+fn candidates(
+    config: &GateConfig,
+    replacing: Option<&Holder>,
+) -> Result<Vec<DisplayCommand>, GateError> {
+    let found = display::display_candidates(config.display_command.clone());
+    let theirs = replacing
+        .filter(|_| config.display_command.is_none())
+        .filter(|h| h.argv.first().is_some_and(|p| !display::is_couper(p)))
+        .map(|h| DisplayCommand {
+            argv: h.argv.clone(),
+            found_in: None,
+        });
+    match (found, theirs) {
+        (Ok(mut all), Some(theirs)) => {
+            all.retain(|c| c.argv != theirs.argv);
+            all.insert(0, theirs);
+            Ok(all)
+        }
+        (Ok(all), None) => Ok(all),
+        (Err(_), Some(theirs)) => Ok(vec![theirs]),
+        (Err(e), None) => Err(e),
+    }
 }
 
 /// The gate's children: the private bus and the display daemon on it.
@@ -357,9 +447,9 @@ async fn serve(
     session: &Connection,
     private: &Connection,
     children: &Children,
-    stop: &CancellationToken,
-    tracker: &TaskTracker,
-    failures: &mpsc::Sender<GateError>,
+    replacing: Option<&Holder>,
+    services: relay::SessionServices,
+    (stop, tracker, failures): (&CancellationToken, &TaskTracker, &mpsc::Sender<GateError>),
 ) -> Result<mpsc::Sender<Request>, GateError> {
     let daemon = &children.daemon.unique_name;
     let capabilities = downstream::capabilities(private, daemon).await?;
@@ -386,6 +476,12 @@ async fn serve(
         gatekeeper,
         downstream: requests.clone(),
         capabilities,
+        daemon: relay::Forwarder::new(
+            session.clone(),
+            relay::Relay::new(private),
+            tracker.clone(),
+            stop.clone(),
+        ),
     };
     let failed = failures.clone();
     let stopped = stop.clone();
@@ -395,20 +491,97 @@ async fn serve(
         }
     });
 
+    // The daemon's other names (swaync's control centre) are Couper's on the session bus too,
+    // and its session services live as long as the gate (relay.rs).
+    let names = relay::DaemonNames::take(session, private, daemon).await?;
+    tracker.spawn(names.follow(stop.clone()));
+    tracker.spawn(services.serve_until(stop.clone()));
+
+    match replacing {
+        Some(holder) => take_over(session, holder).await?,
+        None => take_name(session).await?,
+    }
+    Ok(requests)
+}
+
+/// Takes the name, which nobody holds.
+async fn take_name(session: &Connection) -> Result<(), GateError> {
     let taken = session
         .request_name_with_flags(NOTIFICATIONS, RequestNameFlags::DO_NOT_QUEUE)
         .await;
     match taken {
-        Ok(RequestNameReply::PrimaryOwner | RequestNameReply::AlreadyOwner) => Ok(requests),
-        Ok(_) | Err(zbus::Error::NameTaken) => {
-            let owner = display::name_owner(session).await.ok().flatten();
-            let owner = owner
-                .as_ref()
-                .map(|o| o.as_str())
-                .unwrap_or("another program");
-            Err(name_taken(session, owner).await)
-        }
+        Ok(RequestNameReply::PrimaryOwner | RequestNameReply::AlreadyOwner) => Ok(()),
+        Ok(_) | Err(zbus::Error::NameTaken) => Err(match owner::holder(session).await {
+            Ok(Some(holder)) => holder.taken(),
+            _ => GateError::NameTaken {
+                owner: "another program".into(),
+                pid: None,
+            },
+        }),
         Err(e) => Err(GateError::SessionBus(e)),
+    }
+}
+
+/// Takes the name from `holder`: Couper queues for it (or replaces it, if the holder
+/// allows that), the holder gets SIGTERM, and the bus hands the name straight to Couper
+/// as the holder lets go, so that no call finds the name free and starts yet another
+/// daemon by activation. What the old daemon still showed goes with it; nothing Couper
+/// holds is touched.
+async fn take_over(session: &Connection, holder: &Holder) -> Result<(), GateError> {
+    let rule = zbus::MatchRule::builder()
+        .msg_type(zbus::message::Type::Signal)
+        .sender("org.freedesktop.DBus")
+        .interface("org.freedesktop.DBus")
+        .member("NameOwnerChanged")
+        .arg(0, NOTIFICATIONS)
+        .build()?;
+    let mut changes = zbus::MessageStream::for_match_rule(rule, session, None).await?;
+    let reply = session
+        .request_name_with_flags(NOTIFICATIONS, RequestNameFlags::REPLACE_EXISTING)
+        .await
+        .map_err(GateError::SessionBus)?;
+    let end_holder = || {
+        if let Some(pid) = holder.pid.and_then(|p| libc::pid_t::try_from(p).ok()) {
+            // SAFETY: plain kill(2) of the process the bus named as the holder.
+            unsafe {
+                libc::kill(pid, libc::SIGTERM);
+            }
+        }
+    };
+    tracing::info!(
+        holder = %holder.program,
+        pid = holder.pid,
+        activated = holder.activated,
+        "taking {NOTIFICATIONS} over"
+    );
+    end_holder();
+    if matches!(
+        reply,
+        RequestNameReply::PrimaryOwner | RequestNameReply::AlreadyOwner
+    ) {
+        return Ok(());
+    }
+    let me = session.unique_name().map(|n| n.to_string());
+    let acquired = async {
+        use futures_util::StreamExt;
+        while let Some(Ok(message)) = changes.next().await {
+            if let Ok((_, _, new)) = message.body().deserialize::<(String, String, String)>() {
+                if Some(&new) == me.as_ref() {
+                    return true;
+                }
+            }
+        }
+        false
+    };
+    match tokio::time::timeout(TAKE_OVER_TIMEOUT, acquired).await {
+        Ok(true) => Ok(()),
+        _ => {
+            let _ = session.release_name(NOTIFICATIONS).await;
+            Err(GateError::TakeOverFailed {
+                owner: holder.program.clone(),
+                pid: holder.pid,
+            })
+        }
     }
 }
 
@@ -460,53 +633,13 @@ async fn finish(
 }
 
 /// Fails with [`GateError::NameTaken`] when another program owns
-/// `org.freedesktop.Notifications` on `session`. [`start`] checks it too; this lets a
-/// caller check before it does what cannot be undone (the service releasing what became
-/// due while Couper was away, which a gate that cannot start would never show).
-pub async fn ensure_name_free(session: &Connection) -> Result<(), GateError> {
-    match display::name_owner(session)
-        .await
-        .map_err(GateError::SessionBus)?
-    {
-        Some(owner) => Err(name_taken(session, owner.as_str()).await),
-        None => Ok(()),
+/// `org.freedesktop.Notifications` on `session` and `take_over` does not let Couper
+/// replace it. [`start`] checks it too; this lets a caller check before it does what
+/// cannot be undone (the service releasing what became due while Couper was away, which
+/// a gate that cannot start would never show).
+pub async fn ensure_name_free(session: &Connection, take_over: TakeOver) -> Result<(), GateError> {
+    match owner::holder(session).await? {
+        Some(holder) if !replaceable(&holder, take_over) => Err(holder.taken()),
+        _ => Ok(()),
     }
-}
-
-/// [`GateError::NameTaken`], naming the program behind `owner` (a unique bus name) when
-/// the bus tells its process id.
-async fn name_taken(session: &Connection, owner: &str) -> GateError {
-    let pid = session
-        .call_method(
-            Some("org.freedesktop.DBus"),
-            "/org/freedesktop/DBus",
-            Some("org.freedesktop.DBus"),
-            "GetConnectionUnixProcessID",
-            &owner,
-        )
-        .await
-        .ok()
-        .and_then(|reply| reply.body().deserialize::<u32>().ok());
-    let program = pid.and_then(program_name);
-    GateError::NameTaken {
-        owner: program.unwrap_or_else(|| owner.to_string()),
-        pid,
-    }
-}
-
-/// The name of process `pid`: the file name of its `argv[0]`, else its `comm`.
-fn program_name(pid: u32) -> Option<String> {
-    let proc = std::path::PathBuf::from(format!("/proc/{pid}"));
-    let from_cmdline = std::fs::read(proc.join("cmdline")).ok().and_then(|raw| {
-        let argv0 = raw.split(|b| *b == 0).next()?;
-        let argv0 = String::from_utf8_lossy(argv0);
-        let name = argv0.rsplit('/').next()?.trim().to_string();
-        (!name.is_empty()).then_some(name)
-    });
-    from_cmdline.or_else(|| {
-        std::fs::read_to_string(proc.join("comm"))
-            .ok()
-            .map(|comm| comm.trim().to_string())
-            .filter(|comm| !comm.is_empty())
-    })
 }

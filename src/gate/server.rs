@@ -4,11 +4,13 @@
 //! [`Gatekeeper::notify`], whose verdict is applied as it is; a `CloseNotification` goes to
 //! [`Gatekeeper::close`] and on to the display. It decides nothing.
 //!
-//! zbus's `#[interface]` needs its `service` feature, which this crate does not build with,
-//! so calls are read from a message stream and answered here, with the standard
-//! `Introspectable` and `Peer` methods. As with an object server, the stream exists before
-//! the name is requested, so no early call is lost. Calls are answered one at a time, in
-//! the order they came: an app's `Notify` and its `CloseNotification` stay in order.
+//! Calls are read from a message stream and answered here, the spec's methods and `Peer`'s;
+//! every other call on Couper's names (the daemon's own interfaces and objects, properties,
+//! introspection) goes to the display daemon and its answer comes back (`relay.rs`), so
+//! that the daemon's tools work as if Couper were not there. As with an object server, the
+//! stream exists before the name is requested, so no early call is lost. Calls are answered
+//! one at a time, in the order they came: an app's `Notify` and its `CloseNotification` stay
+//! in order; a forwarded call is passed on in a task of its own and holds up nothing.
 
 use std::sync::Arc;
 
@@ -19,6 +21,7 @@ use zbus::message::{Flags, Header, Type};
 use zbus::{Connection, MatchRule, Message, MessageStream};
 
 use super::downstream::{Closer, Request, Show};
+use super::relay::{self, Forwarder};
 use super::wire::{self, NotifyArgs};
 use super::{Admission, GateError, Gatekeeper, Verdict, NOTIFICATIONS, PATH};
 
@@ -27,9 +30,14 @@ const NAME: &str = "Couper";
 const VENDOR: &str = "Couper";
 const SPEC_VERSION: &str = "1.2";
 
-const INTROSPECTABLE: &str = "org.freedesktop.DBus.Introspectable";
 const PEER: &str = "org.freedesktop.DBus.Peer";
-const PROPERTIES: &str = "org.freedesktop.DBus.Properties";
+/// The spec's methods, which Couper answers itself and never passes to the daemon.
+const SPEC_METHODS: [&str; 4] = [
+    "Notify",
+    "CloseNotification",
+    "GetCapabilities",
+    "GetServerInformation",
+];
 
 /// The server's state: where decisions and displays are asked for.
 pub(crate) struct Server {
@@ -38,6 +46,8 @@ pub(crate) struct Server {
     pub(crate) downstream: mpsc::Sender<Request>,
     /// The display daemon's capabilities, reported as Couper's.
     pub(crate) capabilities: Vec<String>,
+    /// Where every other call goes: the display daemon, on the private bus.
+    pub(crate) daemon: Forwarder,
 }
 
 /// The stream of method calls to Couper on the session bus. Create it before requesting
@@ -78,7 +88,14 @@ impl Server {
         let interface = header.interface().map(|i| i.as_str());
         let member = header.member().map(|m| m.as_str()).unwrap_or_default();
         let ours = path == PATH;
+        let spec =
+            matches!(interface, Some(NOTIFICATIONS) | None) && SPEC_METHODS.contains(&member);
         let answered = match (interface, member) {
+            // The daemon hears the spec's methods from Couper only, whatever the path.
+            _ if spec && !ours => {
+                self.fail(&header, "UnknownObject", &format!("no object at {path}"))
+                    .await
+            }
             (Some(NOTIFICATIONS) | None, "Notify") if ours => self.notify(call, &header).await,
             (Some(NOTIFICATIONS) | None, "CloseNotification") if ours => {
                 self.close(call, &header).await
@@ -91,23 +108,17 @@ impl Server {
                 self.reply(&header, &(NAME, VENDOR, version, SPEC_VERSION))
                     .await
             }
-            (Some(INTROSPECTABLE) | None, "Introspect") => match introspection(path) {
-                Some(xml) => self.reply(&header, &xml).await,
-                None => self.unknown_object(&header, path).await,
-            },
             (Some(PEER) | None, "Ping") => self.reply(&header, &()).await,
             (Some(PEER) | None, "GetMachineId") => match machine_id() {
                 Some(id) => self.reply(&header, &id).await,
                 None => self.fail(&header, "Failed", "no machine id").await,
             },
-            (Some(PROPERTIES), "GetAll") if ours => {
-                let none = std::collections::HashMap::<String, zbus::OwnedVariant>::new();
-                self.reply(&header, &none).await
-            }
-            _ if introspection(path).is_none() => self.unknown_object(&header, path).await,
+            // The daemon's own: dunstctl, makoctl, swaync-client, properties, introspection
+            // (the daemon's XML names the spec's interface, which Couper serves).
             _ => {
-                let text = format!("no method {member} on {path}");
-                self.fail(&header, "UnknownMethod", &text).await
+                let destination = relay::daemon_destination(&header);
+                self.daemon.forward(call, destination).await;
+                Ok(())
             }
         };
         if let Err(e) = answered {
@@ -199,85 +210,11 @@ impl Server {
         let name = format!("org.freedesktop.DBus.Error.{error}");
         self.session.reply_error(header, name.as_str(), &text).await
     }
-
-    async fn unknown_object(&self, header: &Header<'_>, path: &str) -> zbus::Result<()> {
-        self.fail(header, "UnknownObject", &format!("no object at {path}"))
-            .await
-    }
 }
 
 fn wants_no_reply(header: &Header<'_>) -> bool {
     header.primary().flags().contains(Flags::NO_REPLY_EXPECTED)
 }
-
-/// The introspection data of the objects Couper serves: its one object and the nodes
-/// leading to it.
-fn introspection(path: &str) -> Option<String> {
-    const DOCTYPE: &str = r#"<!DOCTYPE node PUBLIC "-//freedesktop//DTD D-BUS Object Introspection 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/introspect.dtd">"#;
-    let child = match path {
-        "/" => "org",
-        "/org" => "freedesktop",
-        "/org/freedesktop" => "Notifications",
-        PATH => return Some(format!("{DOCTYPE}\n{OBJECT}")),
-        _ => return None,
-    };
-    Some(format!(
-        "{DOCTYPE}\n<node>\n <node name=\"{child}\"/>\n</node>\n"
-    ))
-}
-
-const OBJECT: &str = r#"<node>
- <interface name="org.freedesktop.Notifications">
-  <method name="Notify">
-   <arg name="app_name" type="s" direction="in"/>
-   <arg name="replaces_id" type="u" direction="in"/>
-   <arg name="app_icon" type="s" direction="in"/>
-   <arg name="summary" type="s" direction="in"/>
-   <arg name="body" type="s" direction="in"/>
-   <arg name="actions" type="as" direction="in"/>
-   <arg name="hints" type="a{sv}" direction="in"/>
-   <arg name="expire_timeout" type="i" direction="in"/>
-   <arg name="id" type="u" direction="out"/>
-  </method>
-  <method name="CloseNotification">
-   <arg name="id" type="u" direction="in"/>
-  </method>
-  <method name="GetCapabilities">
-   <arg name="capabilities" type="as" direction="out"/>
-  </method>
-  <method name="GetServerInformation">
-   <arg name="name" type="s" direction="out"/>
-   <arg name="vendor" type="s" direction="out"/>
-   <arg name="version" type="s" direction="out"/>
-   <arg name="spec_version" type="s" direction="out"/>
-  </method>
-  <signal name="NotificationClosed">
-   <arg name="id" type="u"/>
-   <arg name="reason" type="u"/>
-  </signal>
-  <signal name="ActionInvoked">
-   <arg name="id" type="u"/>
-   <arg name="action_key" type="s"/>
-  </signal>
-  <signal name="ActivationToken">
-   <arg name="id" type="u"/>
-   <arg name="activation_token" type="s"/>
-  </signal>
- </interface>
- <interface name="org.freedesktop.DBus.Introspectable">
-  <method name="Introspect">
-   <arg name="xml_data" type="s" direction="out"/>
-  </method>
- </interface>
- <interface name="org.freedesktop.DBus.Peer">
-  <method name="Ping"/>
-  <method name="GetMachineId">
-   <arg name="machine_uuid" type="s" direction="out"/>
-  </method>
- </interface>
-</node>
-"#;
 
 fn machine_id() -> Option<String> {
     ["/etc/machine-id", "/var/lib/dbus/machine-id"]

@@ -142,6 +142,7 @@ impl Desktop {
             session_bus: Some(self.session_bus.clone()),
             display_env: vec![("DISPLAY".into(), self.display.clone())],
             start_timeout: PATIENCE,
+            ..GateConfig::default()
         }
     }
 

@@ -153,6 +153,11 @@ impl Session {
 
     /// Starts a `couper run` (not waiting for it).
     pub fn spawn_run(&mut self) -> Child {
+        self.spawn_run_with(&[], &[])
+    }
+
+    /// Starts `couper run ARGS` with `env` on top of the session's (not waiting for it).
+    pub fn spawn_run_with(&mut self, args: &[&str], env: &[(&str, &str)]) -> Child {
         self.runs += 1;
         let log = self
             .desk
@@ -161,15 +166,33 @@ impl Session {
         let log = std::fs::File::create(log).unwrap();
         self.command(env!("CARGO_BIN_EXE_couper"))
             .arg("run")
+            .args(args)
+            .envs(env.iter().copied())
+            .env("COUPER_LOG", "couper=info")
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
             .expect("couper run")
     }
 
+    /// What the last `couper run` logged so far.
+    pub fn run_log(&self) -> String {
+        let log = self
+            .desk
+            .dir()
+            .join(format!("couper-run-{}.log", self.runs));
+        std::fs::read_to_string(log).unwrap_or_default()
+    }
+
     /// Starts `couper run` and waits until it serves (its status names its display bus).
     pub async fn start(&mut self) {
-        let process = std::sync::Mutex::new(self.spawn_run());
+        let process = self.spawn_run();
+        self.serving(process).await;
+    }
+
+    /// Waits until `process` (a `couper run`) serves, and keeps it as the session's gate.
+    pub async fn serving(&mut self, process: Child) {
+        let process = std::sync::Mutex::new(process);
         let display_bus = eventually("couper run serves", || async {
             if let Ok(Some(status)) = process.lock().unwrap().try_wait() {
                 panic!("couper run ended: {status}");
