@@ -324,10 +324,23 @@ pub async fn start(
         )
         .await
         {
-            Ok(daemon) => {
-                started = Some((candidate, daemon));
-                break;
-            }
+            // It owns the name; it serves once it answers (mako takes the name, then
+            // fails to open its display and exits without answering).
+            Ok(mut daemon) => match downstream::capabilities(&private, &daemon.unique_name).await {
+                Ok(_) => {
+                    started = Some((candidate, daemon));
+                    break;
+                }
+                Err(e) => {
+                    child::stop(&mut daemon.child).await;
+                    let line = candidate.line();
+                    tracing::warn!(command = %line, "the display daemon did not answer: {e}");
+                    failed.push(GateError::DisplayExited {
+                        command: line,
+                        status: format!("it took the name but did not answer: {e}"),
+                    });
+                }
+            },
             Err(e) => {
                 let line = candidate.line();
                 tracing::warn!(command = %line, "the display daemon did not start: {e}");
