@@ -158,6 +158,22 @@ impl Backend {
         }
     }
 
+    /// After Couper failed open: tries again to stand in front of the display; with
+    /// `replace`, in front of the daemon the user started (their consent).
+    pub async fn retry(&self, replace: bool) -> Result<LiveStatus> {
+        match self {
+            Backend::Local(live) => {
+                if replace {
+                    live.take_over();
+                } else {
+                    live.retry();
+                }
+                Ok(live.status())
+            }
+            Backend::Remote(remote) => decode(remote.couper.retry(replace).await),
+        }
+    }
+
     /// The held queue, oldest first.
     pub async fn held(&self) -> Result<Vec<Held>> {
         match self {

@@ -41,6 +41,13 @@ pub async fn set_on_call(backend: State<'_, Backend>, on: bool) -> Result<LiveSt
     backend.set_on_call(on).await
 }
 
+/// After Couper failed open: try again, or (`replace`) put Couper in front of the
+/// daemon the user started.
+#[tauri::command]
+pub async fn retry(backend: State<'_, Backend>, replace: bool) -> Result<LiveStatus> {
+    backend.retry(replace).await
+}
+
 /// The held queue, oldest first.
 #[tauri::command]
 pub async fn held(backend: State<'_, Backend>) -> Result<Vec<Held>> {

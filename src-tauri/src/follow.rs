@@ -77,7 +77,8 @@ pub async fn look_now(backend: &Backend) -> Result<Look, crate::CommandError> {
         &backend.zone(&status),
         Timestamp::now(),
         lang,
-    );
+    )
+    .not_gating(status.not_gating.as_ref(), lang);
     Ok(if backend.is_remote() {
         look.in_front_of_couper_run(lang)
     } else {

@@ -283,6 +283,7 @@ fn build_app<R: Runtime>(
             commands::status,
             commands::set_mode,
             commands::set_on_call,
+            commands::retry,
             commands::held,
             commands::release,
             commands::dismiss,

@@ -279,6 +279,76 @@ async fn picture_of_the_menu(item: &Item) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn next_to_a_daemon_the_user_started_the_tray_offers_to_put_couper_in_front_of_it() {
+    let desk = Desktop::start().await;
+    let mut panel = Panel::start(desk.session_bus()).await;
+    let files = Files::new(&desk, &app::settings(&desk, app::EVERY_DAY));
+    // As `exec dunst` in an i3 config, before the app's autostart.
+    let mut theirs = desk
+        .app("dunst")
+        .args(["-config", &desk.dunstrc().display().to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let their_pid = theirs.id().unwrap();
+    let deadline = Instant::now() + PATIENCE;
+    while app::try_owner_pid(&desk, "org.freedesktop.Notifications").await != Some(their_pid) {
+        assert!(
+            Instant::now() < deadline,
+            "their dunst never owned the name"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // The app stands aside, keeps running, and says so in its menu.
+    let mut couper_app = spawn(&desk, &files);
+    let item = panel.next_item().await;
+    let mut signals = item.signals().await;
+    let menu = until_menu(&item, &mut signals, "the not-gating item", |m| {
+        find(m, "Not gating").is_some()
+    })
+    .await;
+    let gate = find(&menu, "Not gating").unwrap().clone();
+    assert_eq!(gate.label, "Not gating: put Couper in front of dunst");
+    assert_eq!(
+        menu.first().map(|e| e.label.as_str()),
+        Some(gate.label.as_str())
+    );
+    let couper = control(&desk).await;
+    let before = status(&couper).await;
+    assert_eq!(before["route"], "none", "{before}");
+    assert_eq!(before["not_gating"]["replace"], "dunst", "{before}");
+    assert_eq!(
+        app::owner_pid(&desk, "org.freedesktop.Notifications").await,
+        their_pid
+    );
+
+    // One click, the user's consent: Couper takes the name, their dunst draws behind it,
+    // and the item goes.
+    item.click(&gate).await;
+    until_menu(&item, &mut signals, "no not-gating item", |m| {
+        find(m, "Not gating").is_none()
+    })
+    .await;
+    let app_pid = couper_app.id().unwrap();
+    assert_eq!(
+        app::owner_pid(&desk, "org.freedesktop.Notifications").await,
+        app_pid
+    );
+    let after = status(&couper).await;
+    assert_eq!(after["not_gating"], Value::Null, "{after}");
+    assert!(
+        after["display"].as_str().unwrap().contains("dunst"),
+        "{after}"
+    );
+    let _ = tokio::time::timeout(PATIENCE, theirs.wait())
+        .await
+        .expect("their dunst ends");
+    let _ = couper_app.kill().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_start_shows_the_running_ones_window_and_exits() {
     let desk = Desktop::start().await;
     let mut panel = Panel::start(desk.session_bus()).await;

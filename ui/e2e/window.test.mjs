@@ -277,6 +277,32 @@ describe('held and diagnostics', () => {
     }));
 });
 
+describe('when Couper stands aside', () => {
+  test('diagnostics say why, and the button puts Couper in front of the daemon the user started', () =>
+    withPage({ hash: '#diagnostics' }, async (page) => {
+      assert.equal(await page.getByTestId('not-gating').count(), 0, 'nothing while Couper gates');
+      await page.evaluate(() =>
+        window.__couperMock.standAside('org.freedesktop.Notifications is owned by dunst (pid 812), which you started', 'dunst'),
+      );
+      const banner = page.getByTestId('not-gating');
+      await banner.waitFor();
+      assert.match(await banner.textContent(), /does not hold your notifications now: .*owned by dunst \(pid 812\)/);
+      await page.getByTestId('not-gating-replace').click();
+      await waitForCalls(page, (c) => c.some((x) => x.cmd === 'retry' && x.args.replace === true));
+      await banner.waitFor({ state: 'detached' });
+      assert.equal(await page.getByTestId('diag-route').textContent(), 'proxy');
+    }));
+
+  test('with no daemon that can start, the button tries again, in French too', () =>
+    withPage({ lang: 'fr', locale: 'fr-FR', hash: '#diagnostics' }, async (page) => {
+      await page.evaluate(() => window.__couperMock.standAside('aucun démon ne démarre', null));
+      await page.getByTestId('not-gating').waitFor();
+      assert.equal((await page.getByTestId('not-gating-retry').textContent()).trim(), 'Réessayer');
+      await page.getByTestId('not-gating-retry').click();
+      await waitForCalls(page, (c) => c.some((x) => x.cmd === 'retry' && x.args.replace === false));
+    }));
+});
+
 describe('autostart at the first start', () => {
   test('the window says Couper now starts with the session, once, and can turn it off there', () =>
     withPage({ autostartNoticeSeen: false }, async (page) => {

@@ -4,6 +4,7 @@
 //! time, and says until when.
 
 use couper::engine::State;
+use couper::live::NotGating;
 use couper::words::{short, Lang};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
@@ -106,6 +107,9 @@ pub struct Look {
     pub settings: String,
     /// "Quit".
     pub quit: String,
+    /// While Couper stands aside (it failed open), the item that puts it back in front:
+    /// "Not gating: put Couper in front of dunst" / "Not gating: try again".
+    pub gate: Option<String>,
 }
 
 impl Look {
@@ -170,7 +174,28 @@ impl Look {
             copy_reply: copy_reply.into(),
             settings: settings.into(),
             quit: quit.into(),
+            gate: None,
         }
+    }
+
+    /// The same look while Couper does not gate the session (`why`, from the status):
+    /// the tooltip says so, and the menu gets the item that tries again, or that puts
+    /// Couper in front of the daemon the user started.
+    pub fn not_gating(mut self, why: Option<&NotGating>, lang: Lang) -> Look {
+        let Some(why) = why else {
+            return self;
+        };
+        self.gate = Some(match (why.replace.as_deref(), lang) {
+            (Some(who), Lang::En) => format!("Not gating: put Couper in front of {who}"),
+            (Some(who), Lang::Fr) => format!("Ne filtre pas : placer Couper devant {who}"),
+            (None, Lang::En) => "Not gating: try again".into(),
+            (None, Lang::Fr) => "Ne filtre pas : réessayer".into(),
+        });
+        self.tooltip.push_str(match lang {
+            Lang::En => " · not gating",
+            Lang::Fr => " · ne filtre pas",
+        });
+        self
     }
 
     /// The same look in the app that is the front door of a headless `couper run`: Quit
@@ -207,6 +232,35 @@ mod tests {
             on_call_manual: on_call,
             held,
         }
+    }
+
+    #[test]
+    fn not_gating_offers_to_put_couper_in_front_of_the_users_daemon_or_to_try_again() {
+        let s = state(true, None, 0, false);
+        let now = at("2026-11-30T11:00:00+01:00");
+        let gating = Look::of(&s, &paris(), now, Lang::En).not_gating(None, Lang::En);
+        assert_eq!(gating.gate, None);
+        let theirs = NotGating {
+            reason: "owned by dunst".into(),
+            replace: Some("dunst".into()),
+        };
+        let look = Look::of(&s, &paris(), now, Lang::En).not_gating(Some(&theirs), Lang::En);
+        assert_eq!(
+            look.gate.as_deref(),
+            Some("Not gating: put Couper in front of dunst")
+        );
+        assert_eq!(look.tooltip, "Couper: Working · not gating");
+        let fr = Look::of(&s, &paris(), now, Lang::Fr).not_gating(Some(&theirs), Lang::Fr);
+        assert_eq!(
+            fr.gate.as_deref(),
+            Some("Ne filtre pas : placer Couper devant dunst")
+        );
+        let none = NotGating {
+            reason: "no display daemon could start".into(),
+            replace: None,
+        };
+        let look = Look::of(&s, &paris(), now, Lang::En).not_gating(Some(&none), Lang::En);
+        assert_eq!(look.gate.as_deref(), Some("Not gating: try again"));
     }
 
     #[test]

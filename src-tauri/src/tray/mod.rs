@@ -34,16 +34,20 @@ pub enum MenuItemId {
     Settings,
     /// "Quit".
     Quit,
+    /// While Couper stands aside: "Not gating: put Couper in front of dunst" / "…try
+    /// again". Only in the menu then, first.
+    Gate,
 }
 
 impl MenuItemId {
-    const ALL: [MenuItemId; 6] = [
+    const ALL: [MenuItemId; 7] = [
         MenuItemId::Off,
         MenuItemId::OnCall,
         MenuItemId::Held,
         MenuItemId::CopyReply,
         MenuItemId::Settings,
         MenuItemId::Quit,
+        MenuItemId::Gate,
     ];
 
     fn as_str(self) -> &'static str {
@@ -54,6 +58,7 @@ impl MenuItemId {
             MenuItemId::CopyReply => "copy_reply",
             MenuItemId::Settings => "settings",
             MenuItemId::Quit => "quit",
+            MenuItemId::Gate => "gate",
         }
     }
 }
@@ -84,6 +89,10 @@ pub struct Tray<R: Runtime> {
     copy_reply: MenuItem<R>,
     settings: MenuItem<R>,
     quit: MenuItem<R>,
+    menu: Menu<R>,
+    /// The "Not gating" item, in the menu while `gate_shown`.
+    gate: MenuItem<R>,
+    gate_shown: Mutex<bool>,
     /// The icon shown, so that an unchanged one is not sent again.
     shown: Mutex<Option<Icon>>,
     /// Redraws take turns (see `follow::redraw_tray`).
@@ -124,6 +133,13 @@ pub fn create_tray<R: Runtime>(app: &AppHandle<R>, first: &Look) -> tauri::Resul
         None::<&str>,
     )?;
     let quit = MenuItem::with_id(app, MenuItemId::Quit, &first.quit, true, None::<&str>)?;
+    let gate = MenuItem::with_id(
+        app,
+        MenuItemId::Gate,
+        first.gate.as_deref().unwrap_or_default(),
+        true,
+        None::<&str>,
+    )?;
     let menu = Menu::with_items(
         app,
         &[
@@ -143,7 +159,7 @@ pub fn create_tray<R: Runtime>(app: &AppHandle<R>, first: &Look) -> tauri::Resul
         .menu(&menu)
         .on_menu_event(on_menu_event)
         .build(app)?;
-    app.manage(Tray {
+    let tray = Tray {
         icon,
         off,
         on_call,
@@ -151,9 +167,14 @@ pub fn create_tray<R: Runtime>(app: &AppHandle<R>, first: &Look) -> tauri::Resul
         copy_reply,
         settings,
         quit,
+        menu,
+        gate,
+        gate_shown: Mutex::new(false),
         shown: Mutex::new(Some(first.icon)),
         redrawing: tokio::sync::Mutex::new(()),
-    });
+    };
+    tray.show_gate(first)?;
+    app.manage(tray);
     Ok(())
 }
 
@@ -169,12 +190,34 @@ impl<R: Runtime> Tray<R> {
         self.copy_reply.set_text(&look.copy_reply)?;
         self.settings.set_text(&look.settings)?;
         self.quit.set_text(&look.quit)?;
+        self.show_gate(look)?;
         self.icon.set_tooltip(Some(&look.tooltip))?;
         let mut shown = self.shown.lock().unwrap_or_else(|p| p.into_inner());
         if *shown != Some(look.icon) {
             self.icon
                 .set_icon(Some(Image::from_bytes(look.icon.png())?))?;
             *shown = Some(look.icon);
+        }
+        Ok(())
+    }
+}
+
+impl<R: Runtime> Tray<R> {
+    /// The "Not gating" item: first in the menu while Couper stands aside, gone otherwise.
+    fn show_gate(&self, look: &Look) -> tauri::Result<()> {
+        let mut shown = self.gate_shown.lock().unwrap_or_else(|p| p.into_inner());
+        match (&look.gate, *shown) {
+            (Some(text), true) => self.gate.set_text(text)?,
+            (Some(text), false) => {
+                self.gate.set_text(text)?;
+                self.menu.insert(&self.gate, 0)?;
+                *shown = true;
+            }
+            (None, true) => {
+                self.menu.remove(&self.gate)?;
+                *shown = false;
+            }
+            (None, false) => {}
         }
         Ok(())
     }
@@ -189,7 +232,7 @@ fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
         MenuItemId::Held => window::show(app, Tab::Held),
         MenuItemId::Settings => window::show(app, Tab::Hours),
         MenuItemId::Quit => app.exit(0),
-        MenuItemId::Off | MenuItemId::OnCall | MenuItemId::CopyReply => {
+        MenuItemId::Off | MenuItemId::OnCall | MenuItemId::CopyReply | MenuItemId::Gate => {
             let app = app.clone();
             let backend = app.state::<Backend>().inner().clone();
             tauri::async_runtime::spawn(async move {
@@ -236,6 +279,16 @@ async fn click<R: Runtime>(
                 .await
                 .map_err(|e| e.to_string())?;
             app.clipboard().write_text(reply).map_err(|e| e.to_string())
+        }
+        MenuItemId::Gate => {
+            // Replace the daemon the user started only when that is what the item said.
+            let status = backend.status().await.map_err(|e| e.to_string())?;
+            let replace = status.not_gating.is_some_and(|why| why.replace.is_some());
+            backend
+                .retry(replace)
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string())
         }
         MenuItemId::Held | MenuItemId::Settings | MenuItemId::Quit => Ok(()),
     }

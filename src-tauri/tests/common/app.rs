@@ -299,15 +299,20 @@ pub async fn spawn_couper_run(desk: &Desktop, files: &Files) -> Child {
 
 /// The pid of the connection that owns `name` on `desk`'s bus.
 pub async fn owner_pid(desk: &Desktop, name: &str) -> u32 {
+    try_owner_pid(desk, name)
+        .await
+        .unwrap_or_else(|| panic!("nobody owns {name}"))
+}
+
+/// The pid of `name`'s owner on `desk`'s bus, if it has one.
+pub async fn try_owner_pid(desk: &Desktop, name: &str) -> Option<u32> {
     let conn = zbus::connection::Builder::address(desk.session_bus())
         .build()
         .await
         .expect("session bus");
     let dbus = zbus::fdo::DBusProxy::new(&conn).await.expect("dbus proxy");
     let bus_name = zbus::names::BusName::try_from(name.to_string()).expect("name");
-    dbus.get_connection_unix_process_id(bus_name)
-        .await
-        .unwrap_or_else(|e| panic!("nobody owns {name}: {e}"))
+    dbus.get_connection_unix_process_id(bus_name).await.ok()
 }
 
 /// The app's visible top-level windows on the test display (X state belongs to the X

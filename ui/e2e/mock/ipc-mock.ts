@@ -65,6 +65,7 @@ const status: Json = {
   route_reason:
     'no desktop shell owns org.freedesktop.Notifications: Couper owns it and draws through dunst on a private bus',
   display: 'dunst',
+  not_gating: null,
   display_bus: 'unix:path=/run/user/1000/couper/display-bus',
   settings_path: path,
   settings_refused: null,
@@ -364,6 +365,11 @@ mockIPC(
         held = held.filter((h) => h.id !== a.id);
         statusChanged();
         return null;
+      case 'retry':
+        // The gate stands in front again.
+        status.not_gating = null;
+        status.route = 'proxy';
+        return structuredClone(status);
       case 'set_on_call':
         status.on_call_manual = a.on;
         status.on_call = a.on;
@@ -408,6 +414,12 @@ mockIPC(
   report: { week: weekReport, statement, csv: statementCsv },
   /** Emits a Rust event to the window. */
   emit: (event: string, payload: unknown) => emit(event, payload),
+  /** Couper stands aside (fails open), as `status-changed` says it. */
+  standAside(reason: string, replace: string | null) {
+    status.not_gating = { reason, replace };
+    status.route = 'none';
+    return emit('status-changed', structuredClone(status));
+  },
   /** A hand edit of the file: the new form, as `settings-changed` carries it. */
   handEdit(change: (f: Json) => void, refused: string | null = null) {
     change(current);

@@ -215,6 +215,9 @@ export const en = {
   'diag.refusedNone': 'None',
   'diag.autostart': 'Start Couper when I log in',
   'diag.unknown': 'Unknown',
+  'diag.notGating': 'Couper does not hold your notifications now: {reason}',
+  'diag.replace': 'Put Couper in front of {who}',
+  'diag.retry': 'Try again',
 
   'save.save': 'Save',
   'save.revert': 'Undo changes',
@@ -463,6 +466,9 @@ export const fr: Record<Key, string> = {
   'diag.refusedNone': 'Aucun',
   'diag.autostart': 'Lancer Couper à l’ouverture de session',
   'diag.unknown': 'Inconnu',
+  'diag.notGating': 'Couper ne retient pas vos notifications en ce moment : {reason}',
+  'diag.replace': 'Placer Couper devant {who}',
+  'diag.retry': 'Réessayer',
 
   'save.save': 'Enregistrer',
   'save.revert': 'Annuler les modifications',

@@ -104,6 +104,9 @@ export interface Status {
   route: string;
   route_reason: string;
   display: string | null;
+  /** Why Couper does not gate the session now (it failed open), and whose daemon
+   * `retry(true)` would put Couper in front of. */
+  not_gating: { reason: string; replace: string | null } | null;
   display_bus: string | null;
   settings_path: string;
   settings_refused: string | null;
@@ -286,6 +289,8 @@ export const ipc = {
   setMode: (mode: 'off' | 'on' | 'auto' | 'toggle', until?: string) =>
     call<Status>('set_mode', until === undefined ? { mode } : { mode, until }),
   setOnCall: (on: boolean) => call<Status>('set_on_call', { on }),
+  /** After Couper failed open: try again; with `replace`, in front of the daemon the user started. */
+  retry: (replace: boolean) => call<Status>('retry', { replace }),
   held: () => call<Held[]>('held'),
   release: (ids: number[], all: boolean) => call<number>('release', { ids, all }),
   dismiss: (id: number) => call<void>('dismiss', { id }),

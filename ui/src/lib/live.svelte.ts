@@ -72,6 +72,12 @@ export class Live {
     });
   }
 
+  async retry(replace: boolean): Promise<void> {
+    await this.#try(async () => {
+      this.status = await ipc.retry(replace);
+    });
+  }
+
   async setOnCall(on: boolean): Promise<void> {
     await this.#try(async () => {
       this.status = await ipc.setOnCall(on);
