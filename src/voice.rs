@@ -10,25 +10,5 @@ use zbus::Connection;
 /// Posts `n` on `session` (with critical urgency for a `crisis`); returns the id the
 /// server gave it.
 pub async fn post(session: &Connection, n: &Notification, crisis: bool) -> zbus::Result<u32> {
-    let extras = wire::Extras::new();
-    let hints = wire::display_hints(n, crisis, &extras);
-    let reply = session
-        .call_method(
-            Some(NOTIFICATIONS),
-            "/org/freedesktop/Notifications",
-            Some(NOTIFICATIONS),
-            "Notify",
-            &(
-                n.app.as_str(),
-                0u32,
-                n.icon.as_str(),
-                wire::display_text(&n.summary),
-                wire::display_text(&n.body),
-                &n.actions,
-                hints,
-                n.expire_timeout,
-            ),
-        )
-        .await?;
-    reply.body().deserialize::<u32>()
+    wire::notify(session, NOTIFICATIONS, n, 0, crisis, &wire::Extras::new()).await
 }

@@ -274,27 +274,15 @@ impl Downstream {
         extras: Extras,
     ) -> Result<(), GateError> {
         let replaces = self.shown.daemon_id(id).unwrap_or(0);
-        let hints = wire::display_hints(n, crisis, &extras);
-        let reply = self
-            .private
-            .call_method(
-                Some(self.daemon.as_ref()),
-                PATH,
-                Some(NOTIFICATIONS),
-                "Notify",
-                &(
-                    n.app.as_str(),
-                    replaces,
-                    n.icon.as_str(),
-                    wire::display_text(&n.summary),
-                    wire::display_text(&n.body),
-                    &n.actions,
-                    hints,
-                    n.expire_timeout,
-                ),
-            )
-            .await?;
-        let daemon_id: u32 = reply.body().deserialize()?;
+        let daemon_id = wire::notify(
+            &self.private,
+            self.daemon.as_str(),
+            n,
+            replaces,
+            crisis,
+            &extras,
+        )
+        .await?;
         self.shown.insert(id, daemon_id);
         tracing::debug!(id, daemon_id, crisis, "shown");
         Ok(())

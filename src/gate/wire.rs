@@ -57,6 +57,38 @@ pub(crate) fn from_notify(args: NotifyArgs) -> (u32, Notification, Extras) {
     (replaces_id, n, extras)
 }
 
+/// Sends `n` with `Notify` to `destination` on `conn` (in place of notification
+/// `replaces`, 0 for none), as the display gets it: the text cut for the display, the
+/// hints of [`display_hints`]. Returns the id the server gave it.
+pub(crate) async fn notify(
+    conn: &zbus::Connection,
+    destination: &str,
+    n: &Notification,
+    replaces: u32,
+    crisis: bool,
+    extras: &Extras,
+) -> zbus::Result<u32> {
+    let reply = conn
+        .call_method(
+            Some(destination),
+            super::PATH,
+            Some(super::NOTIFICATIONS),
+            "Notify",
+            &(
+                n.app.as_str(),
+                replaces,
+                n.icon.as_str(),
+                display_text(&n.summary),
+                display_text(&n.body),
+                &n.actions,
+                display_hints(n, crisis, extras),
+                n.expire_timeout,
+            ),
+        )
+        .await?;
+    reply.body().deserialize()
+}
+
 /// The hints to send the display daemon: the kept ones, the urgency (critical for a
 /// crisis), and the extras.
 pub(crate) fn display_hints<'a>(
