@@ -334,11 +334,12 @@ pub async fn start(
                 Err(e) => {
                     child::stop(&mut daemon.child).await;
                     let line = candidate.line();
-                    tracing::warn!(command = %line, "the display daemon did not answer: {e}");
-                    failed.push(GateError::DisplayExited {
-                        command: line,
+                    let e = GateError::DisplayExited {
+                        command: line.clone(),
                         status: format!("it took the name but did not answer: {e}"),
-                    });
+                    };
+                    tracing::warn!(command = %line, "the display daemon did not start: {e}");
+                    failed.push(e);
                 }
             },
             Err(e) => {
