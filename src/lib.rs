@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod cli;
 pub mod control;
 pub mod crisis;
+pub mod daemon;
 pub mod engine;
 pub mod gate;
 pub mod holidays;

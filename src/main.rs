@@ -103,14 +103,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     }
                     stop.cancel();
                 });
-                let options = couper::live::RunOptions {
+                let options = couper::daemon::RunOptions {
                     settings_path: path,
                     store_path,
                     session_bus: None,
                     replace,
                     refuse_user_daemon: true,
                 };
-                match couper::live::run(options, shutdown).await {
+                match couper::daemon::run(options, shutdown).await {
                     Err(e @ couper::live::LiveError::AlreadyRunning { .. }) => {
                         Err(already_running(e).await)
                     }

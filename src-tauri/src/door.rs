@@ -5,7 +5,7 @@
 
 use crate::backend::Remote;
 use couper::control::{AppProxy, CouperProxy};
-use couper::live::RunOptions;
+use couper::daemon::RunOptions;
 use std::process::ExitCode;
 use std::time::Duration;
 use tokio::sync::mpsc;

@@ -21,7 +21,8 @@ mod window;
 pub use error::CommandError;
 
 use backend::{Backend, Remote};
-use couper::live::{Live, LiveError, RunOptions, Running};
+use couper::daemon::{RunOptions, Running};
+use couper::live::{Live, LiveError};
 use door::{front_door, headless_gate_gone, show_the_running_app, Claim, Door};
 use std::process::ExitCode;
 use std::sync::Mutex;
@@ -76,7 +77,7 @@ pub fn run() -> ExitCode {
     };
     let shutdown = CancellationToken::new();
     let started =
-        tauri::async_runtime::block_on(couper::live::start(options.clone(), shutdown.clone()));
+        tauri::async_runtime::block_on(couper::daemon::start(options.clone(), shutdown.clone()));
     match started {
         Ok(running) => {
             run_app(

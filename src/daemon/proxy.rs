@@ -5,11 +5,10 @@
 //! notifications wait in the store meanwhile, and what is released then is posted to
 //! whoever serves the session ([`crate::voice`]).
 
-use super::{lock, Live};
 use crate::gate::{self, GateConfig, GateError, GateHandle, TakeOver};
+use crate::live::{lock, Live, NotGating};
 use crate::notification::Notification;
 use crate::steer::Screen;
-use serde::{Deserialize, Serialize};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
@@ -18,28 +17,6 @@ use tokio_util::sync::CancellationToken;
 /// A gate that ran at least this long before it failed is started again at once; one
 /// that fails sooner waits for the user or the settings (no restart loop).
 const RESTART_AFTER: Duration = Duration::from_secs(30);
-
-/// Why Couper does not gate this session now, and what would put it in front.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NotGating {
-    /// Why, in one line.
-    pub reason: String,
-    /// The daemon the user started that holds the name, which [`Live::take_over`]
-    /// would replace (with their consent).
-    pub replace: Option<String>,
-}
-
-impl NotGating {
-    fn from(e: &GateError) -> NotGating {
-        NotGating {
-            reason: e.to_string(),
-            replace: match e {
-                GateError::NameTaken { owner, .. } => Some(owner.clone()),
-                _ => None,
-            },
-        }
-    }
-}
 
 /// The gate in force, if any: where the executor shows things.
 #[derive(Debug, Clone)]
