@@ -675,12 +675,14 @@ async fn a_daemon_the_user_started_is_named_and_replace_puts_couper_in_front_of_
     assert_eq!(notification_owner(&app).await, Some(their_pid));
 
     // With the user's consent.
+    let started = std::time::Instant::now();
     let process = s.spawn_run_with(&["--replace"], &[]);
     let mine = process.id().unwrap();
     eventually("Couper owns the name", || async {
         (notification_owner(&app).await == Some(mine)).then_some(())
     })
     .await;
+    eprintln!("from couper run --replace to gating: {:?}", started.elapsed());
     s.serving(process).await;
     let _ = tokio::time::timeout(PATIENCE, theirs.wait())
         .await
@@ -732,12 +734,14 @@ async fn with_no_daemon_that_can_start_couper_fails_open_says_why_and_tries_agai
     // The user names a daemon that works: Couper tries again, takes the name from the one
     // the session activated, and gates.
     let good = settings(&s.desk, NEVER, "");
+    let edited = std::time::Instant::now();
     s.edit_settings(&good);
     let mine = process.id().unwrap();
     eventually("Couper owns the name", || async {
         (notification_owner(&app).await == Some(mine)).then_some(())
     })
     .await;
+    eprintln!("from the settings edit to gating: {:?}", edited.elapsed());
     s.serving(process).await;
     assert_eq!(s.status().await["not_gating"], Value::Null);
     s.slack("Evening", "held").await;
