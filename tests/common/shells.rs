@@ -23,8 +23,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// The user the shells run as, when the tests run as root.
-const USER: &str = "couper-test";
+/// The user the shells (and tests/common/daemons.rs's sway) run as, when the tests run as
+/// root.
+pub const USER: &str = "couper-test";
 /// The test extension's uuid (GNOME 43).
 const PROBE: &str = "couper-test@couper.org";
 /// The test extension's uuid (GNOME 45 and later).
@@ -151,6 +152,27 @@ fn system(debian: Debian, programs: &[&str]) -> Option<PathBuf> {
     root
 }
 
+/// The processes of a session whose runtime directory is `runtime_dir` (their environment
+/// names it), this harness aside: what a session bus started for it, to end them.
+pub fn processes_in(runtime_dir: &Path) -> Vec<i32> {
+    let marker = format!("XDG_RUNTIME_DIR={}", runtime_dir.display());
+    let me = std::process::id() as i32;
+    std::fs::read_dir("/proc")
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+                .filter(|pid| *pid != me)
+                .filter(|pid| {
+                    std::fs::read(format!("/proc/{pid}/environ"))
+                        .map(|env| env.split(|b| *b == 0).any(|var| var == marker.as_bytes()))
+                        .unwrap_or(false)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Polls `f` every 100 ms until it gives `Some`, for at most `timeout`.
 pub fn wait_for<T>(what: &str, timeout: Duration, mut f: impl FnMut() -> Option<T>) -> T {
     let deadline = Instant::now() + timeout;
@@ -163,7 +185,9 @@ pub fn wait_for<T>(what: &str, timeout: Duration, mut f: impl FnMut() -> Option<
     }
 }
 
-fn ids() -> (u32, u32) {
+/// The ids a desktop runs with: [`USER`]'s when the tests run as root (made with `useradd`
+/// if need be), else the harness's own.
+pub fn test_user() -> (u32, u32) {
     // SAFETY: getuid/getgid cannot fail.
     let uid = unsafe { libc::getuid() };
     if uid != 0 {
@@ -316,7 +340,7 @@ impl Shell {
     }
 
     fn prepare(kind: Kind, debian: Debian, system: &Path) -> Shell {
-        let (uid, gid) = ids();
+        let (uid, gid) = test_user();
         let chroot = (debian == Debian::Thirteen).then(|| system.to_path_buf());
         if let Some(chroot) = &chroot {
             user_in(chroot, uid, gid);
@@ -389,13 +413,31 @@ impl Shell {
         shell
     }
 
+    /// Gives the session's files to its user. The shell's own files come and go as the
+    /// walk runs (KDE's `*.lock` files): a file that vanished under `chown -R` makes it
+    /// fail, so it walks again; only a failure with nothing vanishing counts.
     fn chown(&self) {
-        let status = Command::new("chown")
-            .args(["-R", &format!("{}:{}", self.uid, self.gid)])
-            .arg(&self.root)
-            .status()
-            .expect("chown");
-        assert!(status.success());
+        let owner = format!("{}:{}", self.uid, self.gid);
+        let mut said = String::new();
+        for _ in 0..5 {
+            let out = Command::new("chown")
+                .args(["-R", &owner])
+                .arg(&self.root)
+                .stderr(Stdio::piped())
+                .output()
+                .expect("chown");
+            if out.status.success() {
+                return;
+            }
+            said = String::from_utf8_lossy(&out.stderr).into_owned();
+            if !said
+                .lines()
+                .all(|l| l.contains("No such file or directory"))
+            {
+                break;
+            }
+        }
+        panic!("chown -R {owner} {}: {said}", self.root.display());
     }
 
     /// The session's home.
@@ -739,25 +781,9 @@ impl Shell {
         self.chown();
     }
 
-    /// The processes this shell's session started (their environment names its
-    /// runtime directory).
+    /// The processes this shell's session started.
     fn session_processes(&self) -> Vec<i32> {
-        let marker = format!("XDG_RUNTIME_DIR={}", self.root.join("run").display());
-        let me = std::process::id() as i32;
-        std::fs::read_dir("/proc")
-            .map(|entries| {
-                entries
-                    .flatten()
-                    .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
-                    .filter(|pid| *pid != me)
-                    .filter(|pid| {
-                        std::fs::read(format!("/proc/{pid}/environ"))
-                            .map(|env| env.split(|b| *b == 0).any(|var| var == marker.as_bytes()))
-                            .unwrap_or(false)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+        processes_in(&self.root.join("run"))
     }
 }
 
