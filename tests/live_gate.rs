@@ -682,7 +682,10 @@ async fn a_daemon_the_user_started_is_named_and_replace_puts_couper_in_front_of_
         (notification_owner(&app).await == Some(mine)).then_some(())
     })
     .await;
-    eprintln!("from couper run --replace to gating: {:?}", started.elapsed());
+    eprintln!(
+        "from couper run --replace to gating: {:?}",
+        started.elapsed()
+    );
     s.serving(process).await;
     let _ = tokio::time::timeout(PATIENCE, theirs.wait())
         .await

@@ -21,33 +21,17 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 use std::sync::Arc;
-use std::time::Duration;
 
 use couper::gate::{self, Gate, GateConfig};
-use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::io::BufReader;
 use tokio::process::{Child, ChildStdout, Command};
 
-use crate::desktop::{Keeper, PATIENCE};
+pub use crate::desktop::eventually_async;
+use crate::desktop::{self, Keeper, PATIENCE};
+use crate::shells::{processes_in, test_user};
 
 /// The user sway runs as when the tests run as root.
 const USER: &str = "couper-test";
-
-/// dunst for these tests: nothing expires; the urgency is written before the message.
-const DUNSTRC: &str = r#"[global]
-    history_length = 50
-
-[urgency_low]
-    timeout = 0
-    format = "LOW %s|%b"
-
-[urgency_normal]
-    timeout = 0
-    format = "NORMAL %s|%b"
-
-[urgency_critical]
-    timeout = 0
-    format = "CRITICAL %s|%b"
-"#;
 
 /// Whether `programs` are all installed (a name is looked up in `PATH`, a path taken as it
 /// is). When one is not, says why the test does not run, and fails on CI (`CI` set), where
@@ -121,19 +105,9 @@ impl Session {
     /// A session on an Xvfb display.
     pub async fn x11() -> Session {
         let dir = session_dir();
-        let mut xvfb = Command::new("Xvfb");
-        xvfb.args([
-            "-displayfd",
-            "1",
-            "-nolisten",
-            "tcp",
-            "-screen",
-            "0",
-            "1024x768x24",
-        ]);
-        let (xvfb, out, number) = spawn_and_read_line(xvfb, "Xvfb").await;
+        let (xvfb, out, display) = desktop::xvfb().await;
         let screen = Screen::X11 {
-            display: format!(":{number}"),
+            display,
             _xvfb: xvfb,
             _out: out,
         };
@@ -222,7 +196,11 @@ impl Session {
             }
         }
         let config = root.join("session.conf");
-        std::fs::write(&config, bus_config(root)).expect("bus config");
+        std::fs::write(
+            &config,
+            desktop::bus_config(&root.join("run"), &root.join("services")),
+        )
+        .expect("bus config");
         let mut bus = Command::new("dbus-daemon");
         bus.arg(format!("--config-file={}", config.display()))
             .args(["--nofork", "--print-address=1"]);
@@ -233,7 +211,7 @@ impl Session {
         if let Screen::X11 { display, .. } = &screen {
             bus.env("DISPLAY", display);
         }
-        let (bus, bus_out, address) = spawn_and_read_line(bus, "dbus-daemon").await;
+        let (bus, bus_out, address) = desktop::spawn_and_read_line(bus, "dbus-daemon").await;
         Session {
             dir,
             _bus: bus,
@@ -263,6 +241,14 @@ impl Session {
         match &self.screen {
             Screen::X11 { display, .. } => Some(display),
             Screen::Wayland { .. } => None,
+        }
+    }
+
+    /// The Wayland socket (an absolute path), on a Wayland session.
+    pub fn wayland_display(&self) -> Option<&Path> {
+        match &self.screen {
+            Screen::X11 { .. } => None,
+            Screen::Wayland { socket, .. } => Some(socket),
         }
     }
 
@@ -301,10 +287,17 @@ impl Session {
             .unwrap_or_else(|e| panic!("the gate with {line}: {e}"))
     }
 
+    /// Starts the gate in-process with `command` as the display daemon, and a [`Keeper`]
+    /// whose questions nobody reads.
+    pub async fn gate(&self, command: &[impl AsRef<str>]) -> Gate {
+        let (keeper, _questions) = Keeper::new();
+        self.start_gate(keeper, command).await
+    }
+
     /// dunst with a test configuration (nothing expires).
     pub fn dunst_argv(&self) -> Vec<String> {
         let dunstrc = self.dir.path().join("dunstrc");
-        std::fs::write(&dunstrc, DUNSTRC).expect("dunstrc");
+        std::fs::write(&dunstrc, desktop::DUNSTRC).expect("dunstrc");
         vec![
             "dunst".into(),
             "-config".into(),
@@ -347,25 +340,111 @@ impl Session {
         );
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
+}
 
-    /// The processes the session started (their environment names its runtime directory).
-    fn processes(&self) -> Vec<i32> {
-        let marker = format!("XDG_RUNTIME_DIR={}", self.dir.path().join("run").display());
-        let me = std::process::id() as i32;
-        std::fs::read_dir("/proc")
-            .map(|entries| {
-                entries
-                    .flatten()
-                    .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
-                    .filter(|pid| *pid != me)
-                    .filter(|pid| {
-                        std::fs::read(format!("/proc/{pid}/environ"))
-                            .map(|env| env.split(|b| *b == 0).any(|v| v == marker.as_bytes()))
-                            .unwrap_or(false)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+/// `couper run` on a [`Session`], as a user runs it there: its settings file and store in
+/// the session's directory, the CLI for everything else. Ended when dropped; its log is
+/// printed when a test fails.
+pub struct CouperRun<'s> {
+    session: &'s Session,
+    process: std::sync::Mutex<Child>,
+    config: PathBuf,
+    store: PathBuf,
+    log: PathBuf,
+    display_bus: String,
+}
+
+impl Session {
+    /// Starts `couper run` with the settings `settings` and `env` on top of the session's,
+    /// and waits until it serves (its status names its private bus).
+    pub async fn couper_run(&self, settings: &str, env: &[(&str, &str)]) -> CouperRun<'_> {
+        let config = self.dir().join("couper/settings.toml");
+        std::fs::create_dir_all(self.dir().join("couper")).expect("couper dir");
+        std::fs::write(&config, settings).expect("settings");
+        let store = self.dir().join("couper/couper.sqlite3");
+        let log = self.dir().join("couper/run.log");
+        let process = self
+            .command(env!("CARGO_BIN_EXE_couper"))
+            .arg("run")
+            .envs(env.iter().copied())
+            .env("COUPER_CONFIG", &config)
+            .env("COUPER_STORE", &store)
+            .env("COUPER_LOG", "couper=info")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).expect("log"))
+            .spawn()
+            .expect("couper run");
+        let mut run = CouperRun {
+            session: self,
+            process: std::sync::Mutex::new(process),
+            config,
+            store,
+            log,
+            display_bus: String::new(),
+        };
+        run.display_bus = eventually_async("couper run to serve", || async {
+            let ended = run.process.lock().expect("lock").try_wait();
+            if let Ok(Some(status)) = ended {
+                panic!("couper run ended: {status}\n{}", run.log());
+            }
+            let out = run.couper(&["status", "--json"]).await;
+            let status: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+            status["display_bus"].as_str().map(str::to_string)
+        })
+        .await;
+        run
+    }
+}
+
+impl CouperRun<'_> {
+    /// Runs `couper ARGS` (the CLI) on the session, to its end.
+    pub async fn couper(&self, args: &[&str]) -> Output {
+        let command = self
+            .session
+            .command(env!("CARGO_BIN_EXE_couper"))
+            .args(args)
+            .env("COUPER_CONFIG", &self.config)
+            .env("COUPER_STORE", &self.store)
+            .output();
+        tokio::time::timeout(PATIENCE, command)
+            .await
+            .unwrap_or_else(|_| panic!("couper {args:?} did not end"))
+            .expect("couper")
+    }
+
+    /// Runs `couper ARGS`, which must succeed, and returns what it printed.
+    pub async fn ok(&self, args: &[&str]) -> String {
+        let out = self.couper(args).await;
+        assert!(
+            out.status.success(),
+            "couper {args:?}: {}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// `couper status --json`.
+    pub async fn status(&self) -> serde_json::Value {
+        serde_json::from_str(&self.ok(&["status", "--json"]).await).expect("status JSON")
+    }
+
+    /// Couper's private bus, where the display daemon runs.
+    pub fn display_bus(&self) -> &str {
+        &self.display_bus
+    }
+
+    /// What `couper run` logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for CouperRun<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("--- couper run said:\n{}", self.log());
+        }
     }
 }
 
@@ -374,7 +453,7 @@ impl Drop for Session {
         if let Screen::Wayland { sway, .. } = &mut self.screen {
             let _ = sway.start_kill();
         }
-        for pid in self.processes() {
+        for pid in processes_in(&self.dir.path().join("run")) {
             // SAFETY: signalling, by its id, a process this session's bus started.
             unsafe { libc::kill(pid, libc::SIGKILL) };
         }
@@ -384,39 +463,7 @@ impl Drop for Session {
 /// Polls `f` with a short backoff until it gives `Some`, for at most [`PATIENCE`]: for
 /// state that belongs to another process and has no change signal to wait on.
 pub async fn eventually<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    let mut pause = Duration::from_millis(10);
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(Duration::from_millis(200));
-    }
-}
-
-/// The same, for an asynchronous check (a tool's output).
-pub async fn eventually_async<T, F>(what: &str, mut f: impl FnMut() -> F) -> T
-where
-    F: std::future::Future<Output = Option<T>>,
-{
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    let mut pause = Duration::from_millis(10);
-    loop {
-        if let Some(v) = f().await {
-            return v;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(Duration::from_millis(200));
-    }
+    eventually_async(what, || std::future::ready(f())).await
 }
 
 /// A fresh directory for a session, that an ordinary user can traverse (sway's socket is
@@ -440,89 +487,4 @@ fn session_env(root: &Path) -> Vec<(String, String)> {
         ("XDG_DATA_HOME".into(), at("home/.local/share")),
         ("XDG_RUNTIME_DIR".into(), at("run")),
     ]
-}
-
-/// The ids sway runs with: `couper-test`'s when the tests run as root (made with
-/// `useradd` if need be), else the harness's own.
-fn test_user() -> (u32, u32) {
-    // SAFETY: getuid and getgid cannot fail.
-    let (uid, gid) = unsafe { (libc::getuid(), libc::getgid()) };
-    if uid != 0 {
-        return (uid, gid);
-    }
-    let id = |flag: &str| {
-        std::process::Command::new("id")
-            .args([flag, USER])
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .and_then(|o| {
-                String::from_utf8_lossy(&o.stdout)
-                    .trim()
-                    .parse::<u32>()
-                    .ok()
-            })
-    };
-    if id("-u").is_none() {
-        let made = std::process::Command::new("useradd")
-            .args([
-                "--system",
-                "--no-create-home",
-                "--shell",
-                "/usr/sbin/nologin",
-                USER,
-            ])
-            .status()
-            .expect("useradd");
-        assert!(
-            made.success() || id("-u").is_some(),
-            "useradd {USER} failed"
-        );
-    }
-    (id("-u").expect("uid"), id("-g").expect("gid"))
-}
-
-/// Spawns `command` with stdout piped and reads its first line (the display number, or
-/// the bus address).
-async fn spawn_and_read_line(
-    mut command: Command,
-    what: &str,
-) -> (Child, BufReader<ChildStdout>, String) {
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {what}: {e}"));
-    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut line = String::new();
-    tokio::time::timeout(PATIENCE, out.read_line(&mut line))
-        .await
-        .unwrap_or_else(|_| panic!("{what} said nothing"))
-        .unwrap_or_else(|e| panic!("{what}: {e}"));
-    let line = line.trim().to_string();
-    assert!(!line.is_empty(), "{what} ended before it started");
-    (child, out, line)
-}
-
-fn bus_config(root: &Path) -> String {
-    format!(
-        r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir={run}</listen>
-  <servicedir>{services}</servicedir>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"#,
-        run = root.join("run").display(),
-        services = root.join("services").display(),
-    )
 }

@@ -29,7 +29,7 @@ pub const PATIENCE: Duration = Duration::from_secs(20);
 /// dunst for tests: nothing expires; each urgency writes itself in front of the message so
 /// the history tells it; the context menu (dmenu) picks the first action, as a user would
 /// click it.
-const DUNSTRC: &str = r#"[global]
+pub const DUNSTRC: &str = r#"[global]
     dmenu = /usr/bin/head -n 1
     history_length = 50
 
@@ -61,19 +61,7 @@ impl Desktop {
     /// Starts Xvfb and the session bus.
     pub async fn start() -> Desktop {
         let dir = tempfile::tempdir().expect("temp dir");
-
-        let mut xvfb = Command::new("Xvfb");
-        xvfb.args([
-            "-displayfd",
-            "1",
-            "-nolisten",
-            "tcp",
-            "-screen",
-            "0",
-            "1024x768x24",
-        ]);
-        let (xvfb, xvfb_out, number) = spawn_and_read_line(xvfb, "Xvfb").await;
-        let display = format!(":{number}");
+        let (xvfb, xvfb_out, display) = xvfb().await;
 
         let dunstrc = dir.path().join("dunstrc");
         std::fs::write(&dunstrc, DUNSTRC).expect("dunstrc");
@@ -90,7 +78,7 @@ impl Desktop {
         .expect("activation file");
 
         let config = dir.path().join("session.conf");
-        std::fs::write(&config, bus_config(dir.path())).expect("bus config");
+        std::fs::write(&config, bus_config(dir.path(), &services)).expect("bus config");
         let mut bus = Command::new("dbus-daemon");
         bus.arg(format!("--config-file={}", config.display()))
             .args(["--nofork", "--print-address=1"]);
@@ -188,9 +176,26 @@ impl Desktop {
     }
 }
 
+/// Starts an Xvfb on a free display; returns it, its output (kept open) and the display,
+/// e.g. `:3`.
+pub async fn xvfb() -> (Child, BufReader<ChildStdout>, String) {
+    let mut xvfb = Command::new("Xvfb");
+    xvfb.args([
+        "-displayfd",
+        "1",
+        "-nolisten",
+        "tcp",
+        "-screen",
+        "0",
+        "1024x768x24",
+    ]);
+    let (xvfb, out, number) = spawn_and_read_line(xvfb, "Xvfb").await;
+    (xvfb, out, format!(":{number}"))
+}
+
 /// Spawns `command` with stdout piped and reads its first line (the display number, or the
 /// bus address).
-async fn spawn_and_read_line(
+pub async fn spawn_and_read_line(
     mut command: Command,
     what: &str,
 ) -> (Child, BufReader<ChildStdout>, String) {
@@ -212,14 +217,15 @@ async fn spawn_and_read_line(
     (child, out, line)
 }
 
-fn bus_config(dir: &std::path::Path) -> String {
+/// A session bus's configuration: listening in `listen`, activating from `services`.
+pub fn bus_config(listen: &std::path::Path, services: &std::path::Path) -> String {
     format!(
         r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>session</type>
-  <listen>unix:dir={dir}</listen>
-  <servicedir>{dir}/services</servicedir>
+  <listen>unix:dir={listen}</listen>
+  <servicedir>{services}</servicedir>
   <auth>EXTERNAL</auth>
   <policy context="default">
     <allow send_destination="*" eavesdrop="true"/>
@@ -228,8 +234,30 @@ fn bus_config(dir: &std::path::Path) -> String {
   </policy>
 </busconfig>
 "#,
-        dir = dir.display()
+        listen = listen.display(),
+        services = services.display(),
     )
+}
+
+/// Polls `probe` with a short backoff until it gives `Some`, for at most [`PATIENCE`]: for
+/// state that belongs to another process and has no change signal to wait on.
+pub async fn eventually_async<T, F>(what: &str, mut probe: impl FnMut() -> F) -> T
+where
+    F: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    let mut pause = Duration::from_millis(10);
+    loop {
+        if let Some(v) = probe().await {
+            return v;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_millis(200));
+    }
 }
 
 /// What the test gatekeeper was asked.
