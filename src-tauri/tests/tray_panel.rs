@@ -349,6 +349,52 @@ async fn next_to_a_daemon_the_user_started_the_tray_offers_to_put_couper_in_fron
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_no_daemon_that_can_start_the_app_keeps_running_says_so_and_tries_again() {
+    let desk = Desktop::start().await;
+    let mut panel = Panel::start(desk.session_bus()).await;
+    let broken = app::settings(&desk, app::EVERY_DAY).replace(
+        "command = [\"dunst\"",
+        "command = [\"/nonexistent/notifyd\"",
+    );
+    let files = Files::new(&desk, &broken);
+    let mut couper_app = spawn(&desk, &files);
+    let item = panel.next_item().await;
+    let mut signals = item.signals().await;
+    until_menu(&item, &mut signals, "Not gating: try again", |m| {
+        find(m, "Not gating: try again").is_some()
+    })
+    .await;
+    let couper = control(&desk).await;
+    let why = status(&couper).await;
+    assert_eq!(why["route"], "none", "{why}");
+    let reason = why["not_gating"]["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("cannot start /nonexistent/notifyd"),
+        "{reason}"
+    );
+    assert!(
+        couper_app.try_wait().unwrap().is_none(),
+        "the app keeps running"
+    );
+
+    // The user names a daemon that works: the app tries again and gates.
+    let good = app::settings(&desk, app::EVERY_DAY);
+    let tmp = files.settings.with_extension("toml.new");
+    std::fs::write(&tmp, good).unwrap();
+    std::fs::rename(&tmp, &files.settings).unwrap();
+    until_menu(&item, &mut signals, "no not-gating item", |m| {
+        find(m, "Not gating").is_none()
+    })
+    .await;
+    let app_pid = couper_app.id().unwrap();
+    assert_eq!(
+        app::owner_pid(&desk, "org.freedesktop.Notifications").await,
+        app_pid
+    );
+    let _ = couper_app.kill().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_start_shows_the_running_ones_window_and_exits() {
     let desk = Desktop::start().await;
     let mut panel = Panel::start(desk.session_bus()).await;
