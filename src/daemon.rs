@@ -155,12 +155,7 @@ pub async fn start(options: RunOptions, shutdown: CancellationToken) -> Result<R
         )
         .await?;
         tracing::info!("Couper is running (steer route)");
-        tasks.spawn(execute(live.clone(), screen, control.clone(), outcomes));
-        tasks.spawn(timers(live.clone(), shutdown.clone()));
-        tasks.spawn(watch_settings(live.clone(), shutdown.clone()));
-        tasks.spawn(watch_sleep(live.clone(), shutdown.clone()));
-        tasks.spawn(watch_calendar(live.clone(), shutdown.clone()));
-        tasks.close();
+        spawn_tasks(&tasks, &live, screen, &control, outcomes, &shutdown);
         return Ok(Running {
             live,
             gate: Front::Steer(steering),
@@ -185,18 +180,31 @@ pub async fn start(options: RunOptions, shutdown: CancellationToken) -> Result<R
     ));
     // Returns once the gate serves, or has stood aside and said why.
     let _ = first_done.await;
-    tasks.spawn(execute(live.clone(), screen, control.clone(), outcomes));
-    tasks.spawn(timers(live.clone(), shutdown.clone()));
-    tasks.spawn(watch_settings(live.clone(), shutdown.clone()));
-    tasks.spawn(watch_sleep(live.clone(), shutdown.clone()));
-    tasks.spawn(watch_calendar(live.clone(), shutdown.clone()));
-    tasks.close();
+    spawn_tasks(&tasks, &live, screen, &control, outcomes, &shutdown);
     Ok(Running {
         live,
         gate: Front::Proxy(keeper),
         control,
         shutdown,
     })
+}
+
+/// The daemon's tasks, whatever the route: the executor of outcomes on `screen`, the
+/// wall-clock timer and the watchers.
+fn spawn_tasks(
+    tasks: &tokio_util::task::TaskTracker,
+    live: &Arc<Live>,
+    screen: impl Screen,
+    control: &zbus::Connection,
+    outcomes: mpsc::UnboundedReceiver<Outcome>,
+    shutdown: &CancellationToken,
+) {
+    tasks.spawn(execute(live.clone(), screen, control.clone(), outcomes));
+    tasks.spawn(timers(live.clone(), shutdown.clone()));
+    tasks.spawn(watch_settings(live.clone(), shutdown.clone()));
+    tasks.spawn(watch_sleep(live.clone(), shutdown.clone()));
+    tasks.spawn(watch_calendar(live.clone(), shutdown.clone()));
+    tasks.close();
 }
 
 /// What the proxy gate may replace, after `options`.
