@@ -170,9 +170,19 @@ impl Control {
         json(&self.live.status())
     }
 
-    /// The held queue, oldest first (JSON).
+    /// The held queue, oldest first (JSON). Fails once it is over a D-Bus message's
+    /// 128 MiB: [`Control::held_page`] always answers.
     async fn held(&self) -> zbus::fdo::Result<String> {
         json(&self.live.held().map_err(failed)?)
+    }
+
+    /// A page of the held queue, oldest first: the notifications with an id above
+    /// `after`, at most 16 MiB of their text (JSON), and the id to ask the next page
+    /// after (0: this was the last). Start with 0.
+    async fn held_page(&self, after: u32) -> zbus::fdo::Result<(String, u32)> {
+        let page = self.live.held_page(after).map_err(failed)?;
+        let next = page.last().map_or(0, |h| h.id);
+        Ok((json(&page)?, next))
     }
 
     /// Releases `ids`, or all with `all`. Returns how many were released.
@@ -288,6 +298,33 @@ impl Control {
     pub async fn state_changed(emitter: &SignalEmitter<'_>, status: &str) -> zbus::Result<()>;
 }
 
+/// The whole held queue of a running Couper as one JSON list, oldest first, read page
+/// by page however big it is (one D-Bus message carries at most 128 MiB).
+pub async fn held_all(couper: &CouperProxy<'_>) -> zbus::Result<String> {
+    let mut all = String::from("[");
+    let mut after = 0;
+    loop {
+        let (page, next) = couper.held_page(after).await?;
+        // Each page is a JSON list: its items join the whole one's.
+        let items = page
+            .trim()
+            .strip_prefix('[')
+            .and_then(|p| p.strip_suffix(']'))
+            .ok_or_else(|| zbus::Error::Failure("HeldPage: not a JSON list".into()))?;
+        if !items.trim().is_empty() {
+            if all.len() > 1 {
+                all.push(',');
+            }
+            all.push_str(items);
+        }
+        if next == 0 || next <= after {
+            all.push(']');
+            return Ok(all);
+        }
+        after = next;
+    }
+}
+
 /// The client side, for the CLI and other tools.
 #[zbus::proxy(
     interface = "org.couper.Couper1",
@@ -297,6 +334,8 @@ impl Control {
 pub trait Couper {
     /// See [`Control::status`].
     fn status(&self) -> zbus::Result<String>;
+    /// See [`Control::held_page`].
+    fn held_page(&self, after: u32) -> zbus::Result<(String, u32)>;
     /// See [`Control::set_mode`].
     fn set_mode(&self, mode: &str, until: &str) -> zbus::Result<String>;
     /// See [`Control::set_on_call`].

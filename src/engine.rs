@@ -430,6 +430,13 @@ impl Engine {
         );
     }
 
+    /// Puts the queue back to what the store holds (after a write failed: a hold that
+    /// could not be kept was delivered instead, a release that could not be written is
+    /// still to come).
+    pub fn resync_held(&mut self, held: impl IntoIterator<Item = (u32, Timestamp)>) {
+        self.held = held.into_iter().collect();
+    }
+
     /// The ids held now, oldest first.
     pub fn held(&self) -> impl Iterator<Item = u32> + '_ {
         self.held.keys().copied()

@@ -171,6 +171,11 @@ impl std::fmt::Debug for Live {
     }
 }
 
+/// How much notification text one page of the held queue carries at most (a D-Bus
+/// message holds at most 128 MiB, and one notification's text is not bounded by much
+/// less).
+pub const HELD_PAGE_BYTES: usize = 16 << 20;
+
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
@@ -413,6 +418,14 @@ impl Live {
         lock(&self.service).held()
     }
 
+    /// A page of the held queue: those with an id above `after`, oldest first, as many as
+    /// fit in [`HELD_PAGE_BYTES`] of JSON (at least one). Empty at the end.
+    pub fn held_page(&self, after: u32) -> Result<Vec<Held>, StoreError> {
+        lock(&self.service)
+            .store()
+            .held_page(after, HELD_PAGE_BYTES)
+    }
+
     /// Releases `ids` (or all); returns how many.
     pub fn release(&self, ids: Vec<u32>, all: bool) -> Result<u32, StoreError> {
         let which = if all { Which::All } else { Which::Ids(ids) };
@@ -599,9 +612,9 @@ impl Live {
 }
 
 impl Gatekeeper for Live {
-    fn notify(&self, replaces_id: u32, n: &Notification) -> Admission {
+    fn notify(&self, caller: Option<&str>, replaces_id: u32, n: &Notification) -> Admission {
         let result = self.with(|s, now| {
-            let admitted: Admitted = s.notify(replaces_id, n, now)?;
+            let admitted: Admitted = s.notify_from(caller, replaces_id, n, now)?;
             let id = admitted.id;
             // The gate shows this one itself, from the verdict.
             let outcomes = admitted
@@ -636,10 +649,16 @@ impl Gatekeeper for Live {
         }
     }
 
-    fn close(&self, id: u32) {
-        if let Err(e) = self.with(|s, now| s.close(id, now).map(|o| ((), o))) {
+    fn close(&self, caller: Option<&str>, id: u32) -> bool {
+        let closed = self.with(|s, now| {
+            s.close_from(caller, id, now)
+                .map(|o| o.map_or((false, Vec::new()), |o| (true, o)))
+        });
+        closed.unwrap_or_else(|e| {
+            // The queue could not be written: it keeps the notification (released later).
             tracing::error!("close {id}: {e}");
-        }
+            true
+        })
     }
 
     fn own_action(&self, id: u32, action_key: &str) {

@@ -349,7 +349,8 @@ fn client(command: Command) -> anyhow::Result<ExitCode> {
                 println!("{}", cli::status_line(&status)?);
             }
             Command::Held { json } => {
-                let held = couper.held().await.map_err(refused)?;
+                // Page by page: the queue may be more than one D-Bus message holds.
+                let held = couper::control::held_all(&couper).await.map_err(refused)?;
                 let status = couper.status().await.map_err(refused)?;
                 print_json_or(json, &held, |h| cli::held_text(h, &status))?;
             }

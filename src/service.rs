@@ -89,6 +89,14 @@ pub struct Status {
 /// How many personal decisions are remembered (in memory only) for `explain`.
 const PERSONAL_REMEMBERED: usize = 512;
 
+/// How many notifications' posters are remembered in memory (held ones' are stored).
+const OWNERS_REMEMBERED: usize = 4096;
+
+/// Who sent a call: the unique bus name of the app's connection, as the bus tells it.
+/// `None` is a front door that speaks for the user (a replay, the tray): it may reach
+/// any notification.
+pub type Caller<'a> = Option<&'a str>;
+
 /// The Service. See the module documentation.
 #[derive(Debug)]
 pub struct Service {
@@ -99,6 +107,9 @@ pub struct Service {
     /// Seen-apps counts not yet written: app → (count, last seen).
     seen: HashMap<String, (u64, Timestamp)>,
     seen_unwritten: usize,
+    /// Who posted each recent notification: id → unique bus name.
+    owners: HashMap<u32, Box<str>>,
+    owners_order: VecDeque<u32>,
 }
 
 impl Drop for Service {
@@ -138,6 +149,8 @@ impl Service {
             personal: VecDeque::new(),
             seen: HashMap::new(),
             seen_unwritten: 0,
+            owners: HashMap::new(),
+            owners_order: VecDeque::new(),
         };
         service.forget_old_releases(now)?;
         let effects = service.engine.handle(Event::Tick, now);
@@ -150,14 +163,89 @@ impl Service {
         Ok((service, outcomes))
     }
 
-    /// An app sent `n`; `replaces_id` as sent (0: none).
+    /// An app sent `n`; `replaces_id` as sent (0: none). For the user (see [`Caller`]).
     pub fn notify(
         &mut self,
         replaces_id: u32,
         n: &Notification,
         now: Timestamp,
     ) -> Result<Admitted, StoreError> {
-        let replacing = replaces_id != 0 && replaces_id < self.next_id;
+        self.notify_from(None, replaces_id, n, now)
+    }
+
+    /// `caller` sent `n`; `replaces_id` as sent (0: none). A replacement reaches only a
+    /// notification `caller` posted itself: naming another's id is a new notification.
+    /// A hold that cannot be written is not counted (the gate then delivers it).
+    pub fn notify_from(
+        &mut self,
+        caller: Caller<'_>,
+        replaces_id: u32,
+        n: &Notification,
+        now: Timestamp,
+    ) -> Result<Admitted, StoreError> {
+        let result = self.admit(caller, replaces_id, n, now);
+        if result.is_err() {
+            self.resync_held();
+        }
+        result
+    }
+
+    /// After a failed write, the engine's queue follows the store again.
+    fn resync_held(&mut self) {
+        match self.store.held() {
+            Ok(held) => self
+                .engine
+                .resync_held(held.into_iter().map(|h| (h.id, h.held_at))),
+            Err(e) => tracing::error!("the held queue cannot be read back: {e}"),
+        }
+    }
+
+    /// Whether `caller` may replace or withdraw notification `id`: the connection that
+    /// posted it may; any other may not (see README, "Replacing and withdrawing").
+    fn may_touch(&self, caller: Caller<'_>, id: u32) -> Result<bool, StoreError> {
+        let Some(caller) = caller else {
+            return Ok(true);
+        };
+        if let Some(owner) = self.owners.get(&id) {
+            return Ok(&**owner == caller);
+        }
+        Ok(match self.store.held_owner(id)? {
+            Some(Some(owner)) => owner == caller,
+            // Held before Couper kept who posted it.
+            Some(None) => true,
+            // Not held and not posted in this run: nothing to reach.
+            None => false,
+        })
+    }
+
+    fn remember_owner(&mut self, caller: Caller<'_>, id: u32) {
+        let Some(caller) = caller else { return };
+        if self.owners.insert(id, caller.into()).is_none() {
+            self.owners_order.push_back(id);
+            while self.owners_order.len() > OWNERS_REMEMBERED {
+                if let Some(old) = self.owners_order.pop_front() {
+                    self.owners.remove(&old);
+                }
+            }
+        }
+    }
+
+    fn admit(
+        &mut self,
+        caller: Caller<'_>,
+        replaces_id: u32,
+        n: &Notification,
+        now: Timestamp,
+    ) -> Result<Admitted, StoreError> {
+        let replacing = replaces_id != 0
+            && replaces_id < self.next_id
+            && self.may_touch(caller, replaces_id)?;
+        if replaces_id != 0 && !replacing {
+            tracing::debug!(
+                replaces_id,
+                "a replacement of another's notification: a new one"
+            );
+        }
         let id = if replacing {
             replaces_id
         } else {
@@ -180,7 +268,8 @@ impl Service {
             match effect {
                 Effect::Decided(decision) => {
                     let reason = self.engine.reason(&decision);
-                    self.record_decision(&decision, &reason, n, replacing)?;
+                    self.remember_owner(caller, id);
+                    self.record_decision(&decision, &reason, n, replacing, caller)?;
                     if matches!(decision.action, Action::Deliver | Action::DeliverCrisis) {
                         // Releases due before it were pushed first; keep the order.
                         self.apply(std::mem::take(&mut rest), &mut outcomes)?;
@@ -217,6 +306,7 @@ impl Service {
         reason: &str,
         n: &Notification,
         replacing: bool,
+        caller: Caller<'_>,
     ) -> Result<(), StoreError> {
         let state = self.engine.state();
         let entry = HistoryEntry {
@@ -247,7 +337,7 @@ impl Service {
             return Ok(());
         }
         match d.action {
-            Action::Hold => self.store.hold(
+            Action::Hold => self.store.hold_owned(
                 &Held {
                     id: d.id,
                     held_at: d.at,
@@ -258,6 +348,7 @@ impl Service {
                     reason: reason.to_string(),
                     released_at: None,
                 },
+                caller,
                 &entry,
             ),
             _ => {
@@ -269,9 +360,24 @@ impl Service {
         }
     }
 
-    /// The app withdrew notification `id`.
+    /// The app withdrew notification `id` (for the user: see [`Caller`]).
     pub fn close(&mut self, id: u32, now: Timestamp) -> Result<Vec<Outcome>, StoreError> {
         self.run(Event::Close { id }, now)
+    }
+
+    /// `caller` withdrew notification `id`. Only the connection that posted it may: from
+    /// any other, the withdrawal is ignored (`None`).
+    pub fn close_from(
+        &mut self,
+        caller: Caller<'_>,
+        id: u32,
+        now: Timestamp,
+    ) -> Result<Option<Vec<Outcome>>, StoreError> {
+        if !self.may_touch(caller, id)? {
+            tracing::debug!(id, "a withdrawal of another's notification: ignored");
+            return Ok(None);
+        }
+        self.run(Event::Close { id }, now).map(Some)
     }
 
     /// A manual mode: `off`, `on`, `auto`, or the tray's toggle.
@@ -339,7 +445,10 @@ impl Service {
     fn run(&mut self, event: Event<'_>, now: Timestamp) -> Result<Vec<Outcome>, StoreError> {
         let effects = self.engine.handle(event, now);
         let mut outcomes = Vec::new();
-        self.apply(effects, &mut outcomes)?;
+        if let Err(e) = self.apply(effects, &mut outcomes) {
+            self.resync_held();
+            return Err(e);
+        }
         Ok(outcomes)
     }
 
@@ -694,6 +803,75 @@ mod seen_tests {
         let (mut service, _) = Service::open(&settings, Store::open(&path).unwrap(), now).unwrap();
         let seen = service.seen_apps(10).unwrap();
         assert_eq!((seen[0].app.as_str(), seen[0].count), ("WhatsApp", 45));
+    }
+}
+
+#[cfg(test)]
+mod owner_tests {
+    use super::*;
+
+    fn slack() -> (Settings, Timestamp) {
+        let settings = crate::settings::parse(
+            "timezone = \"Europe/Paris\"\n[hours]\nmon = [\"09:00-18:00\"]\n[[work_apps]]\nname = \"Slack\"\napp = \"slack\"\n",
+            "t",
+        )
+        .unwrap();
+        // A Saturday: Slack is held.
+        (settings, "2026-11-28T21:00:00+01:00".parse().unwrap())
+    }
+
+    fn note(body: &str) -> Notification {
+        Notification {
+            app: "Slack".into(),
+            summary: "Bryan".into(),
+            body: body.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn once_the_store_is_full_what_could_not_be_held_is_not_counted_held() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("couper.sqlite3");
+        let (settings, now) = slack();
+        let (mut service, _) = Service::open(&settings, Store::open(&path).unwrap(), now).unwrap();
+        service
+            .notify_from(Some(":1.7"), 0, &note("kept"), now)
+            .unwrap();
+        service.store.fill_up_after(0);
+        let big = "x".repeat(64 * 1024);
+        let mut refused = 0;
+        for _ in 0..5 {
+            if service
+                .notify_from(Some(":1.7"), 0, &note(&big), now)
+                .is_err()
+            {
+                refused += 1;
+            }
+        }
+        assert_eq!(refused, 5, "a full store refuses each hold");
+        assert_eq!(
+            service.status().state.held,
+            1,
+            "the count follows the store"
+        );
+        assert_eq!(service.held().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_withdrawal_from_another_connection_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (settings, now) = slack();
+        let store = Store::open(&dir.path().join("couper.sqlite3")).unwrap();
+        let (mut service, _) = Service::open(&settings, store, now).unwrap();
+        let id = service
+            .notify_from(Some(":1.7"), 0, &note("a"), now)
+            .unwrap()
+            .id;
+        assert_eq!(service.close_from(Some(":1.9"), id, now).unwrap(), None);
+        assert_eq!(service.status().state.held, 1);
+        assert!(service.close_from(Some(":1.7"), id, now).unwrap().is_some());
+        assert_eq!(service.status().state.held, 0);
     }
 }
 

@@ -57,6 +57,9 @@ const MIGRATIONS: &[M<'static>] = &[
     // 2: reports find the mode, on-call and crisis rows of a period, and the last one
     // before it, without scanning the period's other rows.
     M::up("CREATE INDEX history_kind_at ON history(kind, at);"),
+    // 3: the bus connection that posted each held notification: only it may replace or
+    // withdraw it (NULL for one held before).
+    M::up("ALTER TABLE held ADD COLUMN owner TEXT;"),
 ];
 
 /// How long released notifications stay listed in the app after their release.
@@ -308,6 +311,17 @@ impl Store {
     /// Holds `n` (or updates the held one with the same id in place) and records the
     /// decision, in one committed transaction.
     pub fn hold(&mut self, held: &Held, entry: &HistoryEntry) -> Result<(), StoreError> {
+        self.hold_owned(held, None, entry)
+    }
+
+    /// [`Store::hold`], with the bus connection that posted it (`owner`), which alone may
+    /// replace or withdraw it.
+    pub fn hold_owned(
+        &mut self,
+        held: &Held,
+        owner: Option<&str>,
+        entry: &HistoryEntry,
+    ) -> Result<(), StoreError> {
         let json = serde_json::to_string(&held.notification).map_err(|e| StoreError::Corrupt {
             path: self.path.clone(),
             what: "notification",
@@ -319,10 +333,11 @@ impl Store {
         })?;
         let result = tx
             .prepare_cached(
-                "INSERT INTO held (id, held_at, app, source, summary, notification, crisis, until, reason)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                "INSERT INTO held (id, held_at, app, source, summary, notification, crisis, until, reason, owner)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                  ON CONFLICT(id) DO UPDATE SET app = ?3, source = ?4, summary = ?5,
-                    notification = ?6, crisis = ?7, until = ?8, reason = ?9, released_at = NULL",
+                    notification = ?6, crisis = ?7, until = ?8, reason = ?9, released_at = NULL,
+                    owner = coalesce(?10, owner)",
             )
             .and_then(|mut insert| {
                 insert.execute(params![
@@ -335,6 +350,7 @@ impl Store {
                     held.crisis,
                     held.until.map(ms),
                     held.reason,
+                    owner,
                 ])
             })
             .and_then(|_| insert_history(&tx, entry))
@@ -471,9 +487,66 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// Who posted held `id`: `None` when it is not held, `Some(None)` when it was held
+    /// before Couper kept owners.
+    pub fn held_owner(&self, id: u32) -> Result<Option<Option<String>>, StoreError> {
+        self.conn
+            .prepare_cached("SELECT owner FROM held WHERE id = ?1 AND released_at IS NULL")
+            .and_then(|mut s| s.query_row(params![id], |r| r.get(0)).optional())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Caps the file at its size now plus `pages` pages, as a full disk would (tests).
+    #[cfg(test)]
+    pub(crate) fn fill_up_after(&self, pages: u32) {
+        let count: u32 = self
+            .conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .expect("page_count");
+        self.conn
+            .query_row(
+                &format!("PRAGMA max_page_count = {}", count + pages),
+                [],
+                |_| Ok(()),
+            )
+            .expect("max_page_count");
+    }
+
     /// The notifications held now, oldest first.
     pub fn held(&self) -> Result<Vec<Held>, StoreError> {
         self.query_held("released_at IS NULL ORDER BY id")
+    }
+
+    /// The notifications held now with an id above `after`, oldest first, as many as
+    /// `max_bytes` of their stored text allows (at least one): the queue page by page.
+    /// Rows past the budget are not read.
+    pub fn held_page(&self, after: u32, max_bytes: usize) -> Result<Vec<Held>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {HELD_COLUMNS}, length(notification) FROM held
+                 WHERE released_at IS NULL AND id > ?1 ORDER BY id"
+            ))
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query(params![after]).map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        let mut bytes = 0usize;
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let size: i64 = row.get(HELD_COLUMN_COUNT).map_err(|e| self.err(e))?;
+            bytes = bytes.saturating_add(usize::try_from(size).unwrap_or(usize::MAX));
+            if bytes > max_bytes && !out.is_empty() {
+                break;
+            }
+            let held = held_from_row(row)
+                .map_err(|e| self.err(e))?
+                .map_err(|detail| StoreError::Corrupt {
+                    path: self.path.clone(),
+                    what: "held notification",
+                    detail,
+                })?;
+            out.push(held);
+        }
+        Ok(out)
     }
 
     /// The notifications released since `since`, newest release first.
@@ -767,6 +840,8 @@ impl Store {
 }
 
 const HELD_COLUMNS: &str = "id, held_at, source, notification, crisis, until, reason, released_at";
+/// How many columns [`HELD_COLUMNS`] names.
+const HELD_COLUMN_COUNT: usize = 8;
 
 type HeldRow = Result<Held, String>;
 

@@ -25,8 +25,8 @@ use desktop::{Dunst, PATIENCE};
 use futures_util::StreamExt;
 use jiff::{Timestamp, ToSpan};
 use live::{
-    eventually, has_owner, kill, messages, notify, settings, slack_hints, Session, ALWAYS, NEVER,
-    ZONE,
+    close_notification, eventually, has_owner, kill, messages, notify, notify_replacing, settings,
+    slack_hints, Session, ALWAYS, NEVER, ZONE,
 };
 use serde_json::Value;
 
@@ -944,6 +944,104 @@ fn which(program: &str) -> Result<PathBuf, ()> {
         .map(|dir| dir.join(program))
         .find(|p| p.is_file())
         .ok_or(())
+}
+
+/// Summaries and bodies of what is held, in order.
+async fn held_texts(s: &Session) -> Vec<(u64, String, String)> {
+    s.held()
+        .await
+        .iter()
+        .map(|h| {
+            let n = &h["notification"];
+            let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+            (
+                h["id"].as_u64().unwrap_or_default(),
+                text(&n["summary"]),
+                text(&n["body"]),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn another_app_cannot_replace_or_withdraw_a_held_notification_its_own_app_can() {
+    let mut s = Session::new(|d| settings(d, NEVER, "")).await;
+    s.start().await;
+    let a = s.app_connection().await;
+    let b = s.app_connection().await;
+    let held = notify(&a, "Slack", "Bryan", "On publie ?", slack_hints()).await;
+    let theirs = (
+        u64::from(held),
+        "Bryan".to_string(),
+        "On publie ?".to_string(),
+    );
+
+    // B names A's id, as a guess or a stale id: a new notification of its own.
+    let other = notify_replacing(&b, "whatsapp", held, "Hi", "personal", HashMap::new()).await;
+    assert_ne!(other, held, "B got A's id back");
+    // B calling itself Slack: a new held one; A's text is untouched.
+    let posing = notify_replacing(&b, "Slack", held, "Bryan", "effacé", slack_hints()).await;
+    assert_ne!(posing, held);
+    // B withdraws A's id: ignored.
+    close_notification(&b, held).await;
+    let texts = held_texts(&s).await;
+    assert_eq!(
+        texts,
+        [
+            theirs.clone(),
+            (u64::from(posing), "Bryan".to_string(), "effacé".to_string())
+        ]
+    );
+    assert_eq!(s.status().await["held"], 2);
+    assert_eq!(
+        s.dunst().received().await,
+        1,
+        "only B's personal one was shown"
+    );
+
+    // A itself still replaces its own (in place) and withdraws it.
+    let again = notify_replacing(&a, "Slack", held, "Bryan", "Le visuel ?", slack_hints()).await;
+    assert_eq!(again, held, "a replacement by its own app keeps the id");
+    assert_eq!(held_texts(&s).await[0].2, "Le visuel ?");
+    close_notification(&a, held).await;
+    let texts = held_texts(&s).await;
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert_eq!(texts[0].0, u64::from(posing));
+
+    // A Couper restarted on the same bus still knows who posted what is held.
+    s.restart().await;
+    close_notification(&a, posing).await;
+    assert_eq!(held_texts(&s).await.len(), 1, "A cannot withdraw B's");
+    close_notification(&b, posing).await;
+    assert!(
+        s.held().await.is_empty(),
+        "B withdraws its own after a restart"
+    );
+}
+
+#[tokio::test]
+async fn a_held_queue_bigger_than_a_dbus_message_is_listed_whole() {
+    let mut s = Session::new(|d| settings(d, NEVER, "")).await;
+    s.start().await;
+    let app = s.app_connection().await;
+    // 130 MiB of text: more than the 128 MiB one D-Bus message may carry.
+    let body = "x".repeat(1 << 20);
+    let mut ids = Vec::new();
+    for i in 0..130 {
+        let summary = format!("Rapport {i}");
+        ids.push(u64::from(
+            notify(&app, "Slack", &summary, &body, slack_hints()).await,
+        ));
+    }
+    let listed: Vec<u64> = s
+        .held()
+        .await
+        .iter()
+        .filter_map(|h| h["id"].as_u64())
+        .collect();
+    assert_eq!(listed, ids, "every held one, oldest first");
+    let text = s.ok(&["held"]).await;
+    assert!(text.contains("Rapport 0") && text.contains("Rapport 129"));
 }
 
 #[tokio::test]

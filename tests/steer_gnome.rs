@@ -94,6 +94,47 @@ fn work_banners_go_off_when_off_crises_get_through_and_the_digest_comes_back(deb
         "{explained}"
     );
 
+    // Another app names the held one's id (a guess, or a stale id): GNOME refuses its
+    // withdrawal and its replacement, and the held one stays, in the tray and in
+    // Couper's queue, with its own text.
+    let id = held_id.to_string();
+    let close = shell.run(
+        "gdbus",
+        &[
+            "call",
+            "--session",
+            "--dest",
+            "org.freedesktop.Notifications",
+            "--object-path",
+            "/org/freedesktop/Notifications",
+            "--method",
+            "org.freedesktop.Notifications.CloseNotification",
+            &id,
+        ],
+    );
+    assert!(!close.status.success(), "GNOME let another app close it");
+    shell.run(
+        "notify-send",
+        &slack(&["-r", &id, "Evening ping", "overwritten"])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    // Couper has seen both calls once it has seen one that came after them.
+    notify(&shell, &slack(&["Later ping", "after them"]));
+    shells::wait_for("the later one held", Duration::from_secs(10), || {
+        shell
+            .couper_ok(&["held"])
+            .contains("Later ping")
+            .then_some(())
+    });
+    let held = shell.couper_ok(&["held", "--json"]);
+    assert!(
+        held.contains("can you look?") && !held.contains("overwritten"),
+        "{held}"
+    );
+    assert!(!shell.seen_one("Evening ping").destroyed);
+
     // A personal app is left alone.
     shell.notify(&["-a", "perso", "Dinner", "at eight"]);
     assert!(shell.seen_one("Dinner").banner);
@@ -135,7 +176,7 @@ fn work_banners_go_off_when_off_crises_get_through_and_the_digest_comes_back(deb
     // Back at work: banners are back, and the digest says what was held.
     shell.clear();
     shell.couper_ok(&["on"]);
-    let digest = shell.seen_one("While you were off: 2 held — Gmail (work) 1, Slack 1");
+    let digest = shell.seen_one("While you were off: 3 held — Slack 2, Gmail (work) 1");
     assert!(digest.banner, "{digest:?}");
     shells::wait_for("banners back for slack", Duration::from_secs(10), || {
         (shell.app_setting("slack", "show-banners") == "true").then_some(())

@@ -178,7 +178,7 @@ impl Backend {
     pub async fn held(&self) -> Result<Vec<Held>> {
         match self {
             Backend::Local(live) => Ok(live.held()?),
-            Backend::Remote(remote) => decode(remote.couper.held().await),
+            Backend::Remote(remote) => decode(couper::control::held_all(&remote.couper).await),
         }
     }
 

@@ -25,8 +25,8 @@
 //! # use couper::notification::Notification;
 //! # struct Service;
 //! # impl Gatekeeper for Service {
-//! #     fn notify(&self, _: u32, _: &Notification) -> Admission { Admission { id: 1, verdict: Verdict::Deliver } }
-//! #     fn close(&self, _: u32) {}
+//! #     fn notify(&self, _: Option<&str>, _: u32, _: &Notification) -> Admission { Admission { id: 1, verdict: Verdict::Deliver } }
+//! #     fn close(&self, _: Option<&str>, _: u32) -> bool { true }
 //! #     fn own_action(&self, _: u32, _: &str) {}
 //! # }
 //! # async fn example() -> Result<(), gate::GateError> {
@@ -85,11 +85,14 @@ const TAKE_OVER_TIMEOUT: Duration = Duration::from_secs(5);
 /// The methods are called from a blocking thread (`spawn_blocking`), one call at a time
 /// for `notify` and `close`, in the order the apps' calls came.
 pub trait Gatekeeper: Send + Sync + 'static {
-    /// An app called Notify. `replaces_id` as sent (0 = none). Returns the id to answer
-    /// with and what to do. Must have committed a hold durably before returning.
-    fn notify(&self, replaces_id: u32, n: &Notification) -> Admission;
-    /// An app called CloseNotification(id) for a Couper id.
-    fn close(&self, id: u32);
+    /// An app called Notify from connection `caller` (its unique bus name). `replaces_id`
+    /// as sent (0 = none). Returns the id to answer with and what to do. Must have
+    /// committed a hold durably before returning.
+    fn notify(&self, caller: Option<&str>, replaces_id: u32, n: &Notification) -> Admission;
+    /// An app called CloseNotification(id) for a Couper id from connection `caller`.
+    /// Returns whether the withdrawal stands (false: the id is another app's, and the
+    /// call changes nothing).
+    fn close(&self, caller: Option<&str>, id: u32) -> bool;
     /// The user invoked `action_key` on a notification Couper itself posted (the digest).
     fn own_action(&self, id: u32, action_key: &str);
 }

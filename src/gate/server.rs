@@ -139,8 +139,9 @@ impl Server {
             "Notify"
         );
         let gatekeeper = self.gatekeeper.clone();
+        let caller = header.sender().map(|s| s.to_string());
         let asked = tokio::task::spawn_blocking(move || {
-            let admission = gatekeeper.notify(replaces_id, &notification);
+            let admission = gatekeeper.notify(caller.as_deref(), replaces_id, &notification);
             (admission, notification)
         })
         .await;
@@ -179,8 +180,21 @@ impl Server {
             Err(e) => return self.fail(header, "InvalidArgs", &e.to_string()).await,
         };
         let gatekeeper = self.gatekeeper.clone();
-        if let Err(e) = tokio::task::spawn_blocking(move || gatekeeper.close(id)).await {
-            tracing::error!(id, "the gatekeeper failed on a close: {e}");
+        let caller = header.sender().map(|s| s.to_string());
+        let stands = match tokio::task::spawn_blocking(move || {
+            gatekeeper.close(caller.as_deref(), id)
+        })
+        .await
+        {
+            Ok(stands) => stands,
+            Err(e) => {
+                tracing::error!(id, "the gatekeeper failed on a close: {e}");
+                true
+            }
+        };
+        if !stands {
+            // Another app's notification: on screen or held, it stays.
+            return self.reply(header, &()).await;
         }
         let request = Request::Close {
             id,

@@ -510,15 +510,18 @@ impl<R: Route> Shared<R> {
     async fn on_seen(&self, event: monitor::Seen) {
         match event {
             monitor::Seen::Notify {
+                sender,
                 shell_id,
                 replaces,
                 notification,
             } => {
+                // The shell refuses another app's id (GNOME answers an error, and nothing
+                // is seen); where it does not, the Service makes it a new one.
                 let replaces = self.ids.couper_id(replaces).unwrap_or(0);
                 let gatekeeper = self.gatekeeper.clone();
                 let n = notification.clone();
                 let admission: Admission = match tokio::task::spawn_blocking(move || {
-                    gatekeeper.notify(replaces, &n)
+                    gatekeeper.notify(Some(&sender), replaces, &n)
                 })
                 .await
                 {
@@ -547,10 +550,12 @@ impl<R: Route> Shared<R> {
                     tracing::error!("steering notification {shell_id}: {e}");
                 }
             }
-            monitor::Seen::Close { shell_id } => {
+            monitor::Seen::Close { sender, shell_id } => {
                 if let Some(id) = self.ids.couper_id(shell_id) {
                     let gatekeeper = self.gatekeeper.clone();
-                    let _ = tokio::task::spawn_blocking(move || gatekeeper.close(id)).await;
+                    let _ =
+                        tokio::task::spawn_blocking(move || gatekeeper.close(Some(&sender), id))
+                            .await;
                 }
             }
         }

@@ -23,6 +23,8 @@ use zbus::names::OwnedUniqueName;
 pub enum Seen {
     /// An app's notification, with the id the shell answered.
     Notify {
+        /// The app's connection (its unique bus name).
+        sender: String,
         /// The shell's id (the one the app got).
         shell_id: u32,
         /// `replaces_id` as the app sent it (a shell id; 0: none).
@@ -30,11 +32,20 @@ pub enum Seen {
         /// What was sent.
         notification: Notification,
     },
-    /// An app withdrew notification `shell_id`.
+    /// An app withdrew notification `shell_id`, and the shell did not refuse it (GNOME
+    /// refuses an id another app posted).
     Close {
+        /// The app's connection (its unique bus name).
+        sender: String,
         /// The shell's id.
         shell_id: u32,
     },
+}
+
+/// A call waiting for the shell's answer.
+enum Call {
+    Notify(u32, Notification),
+    Close(u32),
 }
 
 /// Calls waiting for their reply, at most this many (a call whose reply never comes
@@ -106,7 +117,7 @@ pub async fn start(
 struct Pending {
     /// The unique name that owns `org.freedesktop.Notifications`.
     owner: Option<String>,
-    calls: HashMap<(String, u32), (u32, Notification)>,
+    calls: HashMap<(String, u32), Call>,
     order: VecDeque<(String, u32)>,
 }
 
@@ -120,42 +131,44 @@ impl Pending {
                 if sender == own || self.owner.as_deref() == Some(sender.as_str()) {
                     return None;
                 }
-                match header.member()?.as_str() {
+                let call = match header.member()?.as_str() {
                     "Notify" => {
                         let args: NotifyArgs = message.body().deserialize().ok()?;
                         let (replaces, notification, _extras) = wire::from_notify(args);
-                        let key = (sender.to_string(), header.primary().serial_num().get());
-                        self.order.push_back(key.clone());
-                        self.calls.insert(key, (replaces, notification));
-                        while self.order.len() > PENDING_MAX {
-                            if let Some(old) = self.order.pop_front() {
-                                self.calls.remove(&old);
-                            }
-                        }
-                        None
+                        Call::Notify(replaces, notification)
                     }
-                    "CloseNotification" => {
-                        let shell_id: u32 = message.body().deserialize().ok()?;
-                        Some(Seen::Close { shell_id })
+                    "CloseNotification" => Call::Close(message.body().deserialize().ok()?),
+                    _ => return None,
+                };
+                let key = (sender.to_string(), header.primary().serial_num().get());
+                self.order.push_back(key.clone());
+                self.calls.insert(key, call);
+                while self.order.len() > PENDING_MAX {
+                    if let Some(old) = self.order.pop_front() {
+                        self.calls.remove(&old);
                     }
-                    _ => None,
                 }
+                None
             }
             Type::MethodReturn | Type::Error => {
                 let key = (
                     header.destination()?.to_string(),
                     header.reply_serial()?.get(),
                 );
-                let (replaces, notification) = self.calls.remove(&key)?;
+                let call = self.calls.remove(&key)?;
                 if message.message_type() == Type::Error {
                     return None;
                 }
-                let shell_id: u32 = message.body().deserialize().ok()?;
-                Some(Seen::Notify {
-                    shell_id,
-                    replaces,
-                    notification,
-                })
+                let sender = key.0;
+                match call {
+                    Call::Notify(replaces, notification) => Some(Seen::Notify {
+                        sender,
+                        shell_id: message.body().deserialize().ok()?,
+                        replaces,
+                        notification,
+                    }),
+                    Call::Close(shell_id) => Some(Seen::Close { sender, shell_id }),
+                }
             }
             Type::Signal => {
                 if header.member()?.as_str() == "NameOwnerChanged" {

@@ -298,7 +298,7 @@ impl Keeper {
 }
 
 impl Gatekeeper for Keeper {
-    fn notify(&self, replaces_id: u32, n: &Notification) -> Admission {
+    fn notify(&self, _caller: Option<&str>, replaces_id: u32, n: &Notification) -> Admission {
         let mut issued = self.issued.lock().expect("lock");
         let id = if issued.contains(&replaces_id) {
             replaces_id
@@ -324,8 +324,9 @@ impl Gatekeeper for Keeper {
         Admission { id, verdict }
     }
 
-    fn close(&self, id: u32) {
+    fn close(&self, _caller: Option<&str>, id: u32) -> bool {
         let _ = self.events.send(Event::Closed(id));
+        true
     }
 
     fn own_action(&self, id: u32, action_key: &str) {

@@ -190,6 +190,15 @@ impl Session {
         self.serving(process).await;
     }
 
+    /// Stops the running gate as the session does (SIGTERM), waits for it to end, and
+    /// starts another on the same bus and store.
+    pub async fn restart(&mut self) {
+        let mut gate = self.gate.take().expect("a running gate");
+        kill(gate.process.id().expect("pid"), libc::SIGTERM);
+        let _ = gate.process.wait().await;
+        self.start().await;
+    }
+
     /// Waits until `process` (a `couper run`) serves, and keeps it as the session's gate.
     pub async fn serving(&mut self, process: Child) {
         let process = std::sync::Mutex::new(process);
@@ -291,6 +300,18 @@ pub async fn notify(
     body: &str,
     hints: HashMap<&str, zbus::Variant<'_>>,
 ) -> u32 {
+    notify_replacing(conn, app, 0, summary, body, hints).await
+}
+
+/// [`notify`] with a `replaces_id`.
+pub async fn notify_replacing(
+    conn: &zbus::Connection,
+    app: &str,
+    replaces_id: u32,
+    summary: &str,
+    body: &str,
+    hints: HashMap<&str, zbus::Variant<'_>>,
+) -> u32 {
     let reply = conn
         .call_method(
             Some("org.freedesktop.Notifications"),
@@ -299,7 +320,7 @@ pub async fn notify(
             "Notify",
             &(
                 app,
-                0u32,
+                replaces_id,
                 "",
                 summary,
                 body,
@@ -311,6 +332,19 @@ pub async fn notify(
         .await
         .expect("Notify");
     reply.body().deserialize().expect("an id")
+}
+
+/// CloseNotification(`id`) over `conn`, as an app withdraws a notification.
+pub async fn close_notification(conn: &zbus::Connection, id: u32) {
+    conn.call_method(
+        Some("org.freedesktop.Notifications"),
+        "/org/freedesktop/Notifications",
+        Some("org.freedesktop.Notifications"),
+        "CloseNotification",
+        &id,
+    )
+    .await
+    .expect("CloseNotification");
 }
 
 /// The desktop entry Slack sends.

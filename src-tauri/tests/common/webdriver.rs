@@ -73,16 +73,20 @@ impl Session {
             .build()
             .into();
         let server = format!("http://127.0.0.1:{port}");
-        // tauri-driver is another process: wait until it listens.
+        // tauri-driver and the WebKitWebDriver it starts are other processes: wait until
+        // both listen. tauri-driver listens first and forwards a new session to the native
+        // port; asked before WebKitWebDriver is up, it drops the connection.
         let deadline = tokio::time::Instant::now() + PATIENCE;
-        let mut pause = Duration::from_millis(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "tauri-driver does not listen"
-            );
-            tokio::time::sleep(pause).await;
-            pause = (pause * 2).min(Duration::from_millis(200));
+        for (who, port) in [("tauri-driver", port), ("WebKitWebDriver", native)] {
+            let mut pause = Duration::from_millis(20);
+            while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+                assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "{who} does not listen on port {port}"
+                );
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_millis(200));
+            }
         }
         let created = call(
             &agent,
