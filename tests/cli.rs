@@ -1,9 +1,19 @@
-//! The `couper` command as a user meets it: `check`, exit codes, and the commands that
-//! need a running gate when none runs.
+//! The `couper` command as a user meets it: `check`, exit codes, the commands that need
+//! a running gate when none runs, and, with a `couper run` on a test desktop
+//! (tests/common/live.rs), what it reads and prints and what it leaves behind.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::{Command, Output};
+#[path = "common/desktop.rs"]
+mod desktop;
+#[path = "common/live.rs"]
+mod live;
+
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use live::{settings, Session, ALWAYS};
 
 fn couper(args: &[&str], envs: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_couper"));
@@ -105,5 +115,105 @@ fn commands_without_a_gate_say_so_in_one_line() {
             stderr(&out).contains("no Couper gate is running"),
             "{cmd:?}"
         );
+    }
+}
+
+/// A pipe whose reader is already gone, as a child's stdout: its first write fails, as
+/// `couper status | head` does once `head` has its line.
+fn closed_pipe() -> Stdio {
+    let mut fds = [0; 2];
+    // SAFETY: pipe2(2) fills both descriptors, which are owned here from then on.
+    let (reader, writer) = unsafe {
+        assert_eq!(libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC), 0);
+        (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1]))
+    };
+    drop(reader);
+    Stdio::from(writer)
+}
+
+/// A command that printed into a closed pipe ended as a Unix tool does: no panic, no
+/// message, exit 0.
+fn ended_quietly(what: &str, out: &Output) {
+    assert_eq!(out.status.code(), Some(0), "{what}: {}", stderr(out));
+    assert_eq!(stderr(out), "", "{what}");
+}
+
+const SLACK_AT_WORK: &str = "timezone = \"Europe/Paris\"\n[hours]\nmon = [\"09:00-18:00\"]\n[[work_apps]]\nname = \"Slack\"\napp = \"slack\"\n";
+
+/// A settings file with Slack as work, and a history of `couper simulate` with three
+/// decisions: a Slack notification held at 08:30, released at 09:00, one delivered.
+fn history(dir: &Path) -> (PathBuf, PathBuf) {
+    let config = dir.join("settings.toml");
+    std::fs::write(&config, SLACK_AT_WORK).unwrap();
+    let store = dir.join("history.sqlite3");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_couper"))
+        .args(["simulate", "--config", config.to_str().unwrap()])
+        .args(["--history", store.to_str().unwrap()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(
+        &mut child.stdin.take().unwrap(),
+        br#"{"at":"2026-11-30T08:30:00+01:00","notify":{"app":"slack","summary":"Bryan","body":"On publie ?"}}
+{"at":"2026-11-30T10:00:00+01:00","notify":{"app":"slack","summary":"Bryan","body":"Alors ?"}}
+"#,
+    )
+    .unwrap();
+    assert!(child.wait().unwrap().success());
+    (config, store)
+}
+
+// Issue 16: `couper status | head` panicked with exit 101.
+#[test]
+fn commands_printing_into_a_closed_pipe_end_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let (config, store) = history(dir.path());
+    let config = config.to_str().unwrap();
+    let run = |args: &[&str], input: Stdio| {
+        Command::new(env!("CARGO_BIN_EXE_couper"))
+            .args(args)
+            .args(["--config", config])
+            .stdin(input)
+            .stdout(closed_pipe())
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap()
+    };
+    ended_quietly("check", &run(&["check"], Stdio::null()));
+    let store = store.to_str().unwrap();
+    ended_quietly(
+        "report",
+        &run(
+            &["report", "--month", "2026-11", "--history", store],
+            Stdio::null(),
+        ),
+    );
+    let timeline = dir.path().join("timeline.jsonl");
+    std::fs::write(
+        &timeline,
+        "{\"at\":\"2026-11-30T08:30:00+01:00\",\"notify\":{\"app\":\"slack\",\"summary\":\"x\"}}\n",
+    )
+    .unwrap();
+    let timeline = std::fs::File::open(timeline).unwrap();
+    ended_quietly("simulate", &run(&["simulate"], Stdio::from(timeline)));
+}
+
+// Issue 16: `couper status | head` panicked with exit 101.
+#[tokio::test]
+async fn status_and_held_into_a_closed_pipe_end_quietly() {
+    let mut s = Session::new(|d| settings(d, ALWAYS, "")).await;
+    s.start().await;
+    for args in [&["status"][..], &["status", "--json"], &["held"], &["auto"]] {
+        // Not `output()`, which would capture stdout.
+        let child = s
+            .command(env!("CARGO_BIN_EXE_couper"))
+            .args(args)
+            .stdout(closed_pipe())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let out = child.wait_with_output().await.unwrap();
+        ended_quietly(&format!("{args:?}"), &out);
     }
 }
