@@ -217,3 +217,68 @@ async fn status_and_held_into_a_closed_pipe_end_quietly() {
         ended_quietly(&format!("{args:?}"), &out);
     }
 }
+
+/// The running gate's control interface, as a script or another front end calls it.
+async fn control(s: &Session) -> couper::control::CouperProxy<'static> {
+    couper::control::CouperProxy::new(&s.app_connection().await)
+        .await
+        .unwrap()
+}
+
+/// The message of a refusal from the control interface.
+fn refusal(e: zbus::Error) -> String {
+    match e {
+        zbus::Error::FDO(e) => match *e {
+            zbus::fdo::Error::InvalidArgs(message) => message,
+            other => panic!("not a refusal: {other:?}"),
+        },
+        other => panic!("not a refusal: {other:?}"),
+    }
+}
+
+// Issue 16: a full date-time was read as "the next 09:00".
+#[tokio::test]
+async fn off_until_a_full_date_time_lasts_until_that_instant() {
+    let mut s = Session::new(|d| settings(d, ALWAYS, "")).await;
+    s.start().await;
+    // Three days ahead, 09:00 UTC: not the next 09:00 in any zone.
+    let day = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(72))
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date();
+    let until = format!("{day}T09:00:00+00:00");
+    let instant: jiff::Timestamp = until.parse().unwrap();
+    let said_until = |status: &serde_json::Value| -> jiff::Timestamp {
+        status["mode"]["until"].as_str().unwrap().parse().unwrap()
+    };
+
+    s.ok(&["off", "--until", &until]).await;
+    let status = s.status().await;
+    assert_eq!(status["mode"]["mode"], "off");
+    assert_eq!(said_until(&status), instant);
+
+    let couper = control(&s).await;
+    couper.set_mode("auto", "").await.unwrap();
+    let local = instant.to_zoned_datetime(jiff::tz::TimeZone::get(live::ZONE).unwrap());
+    let status: serde_json::Value = serde_json::from_str(
+        &couper
+            .set_mode("on", &local.strftime("%Y-%m-%d %H:%M").to_string())
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        said_until(&status),
+        instant,
+        "a local date-time, in the settings' zone"
+    );
+
+    // A date alone is neither an instant nor a time of day.
+    let out = s.couper(&["off", "--until", &day.to_string()]).await;
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("is not a time: use HH:MM"), "{err}");
+    let refused = couper.set_mode("off", &day.to_string()).await.unwrap_err();
+    assert!(refusal(refused).contains("is not a time"));
+    assert_eq!(s.status().await["mode"]["mode"], "on", "unchanged");
+}
