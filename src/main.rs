@@ -183,7 +183,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Restore => restore(),
-        Command::Forget { before } => forget(&path, before.as_deref().unwrap_or("")),
+        Command::Forget { before, all: _ } => forget(&path, before.as_deref()),
         Command::Report(args) => report(&path, &args),
         Command::Reply { lang, history, at } => reply(&path, lang, history, at),
         command => client(command),
@@ -331,20 +331,26 @@ fn refused(e: zbus::Error) -> anyhow::Error {
 }
 
 /// `couper forget`: the running gate erases its history; with no gate running, the store
-/// is opened here (`before` read in the settings' zone).
-fn forget(settings_path: &std::path::Path, before: &str) -> anyhow::Result<ExitCode> {
+/// is opened here (`before` read in the settings' zone). Without `before`, all of it.
+fn forget(settings_path: &std::path::Path, before: Option<&str>) -> anyhow::Result<ExitCode> {
+    if let Some(text) = before.filter(|text| text.trim().is_empty()) {
+        // Refused here, whatever the zone: the gate reads "" as "all of it".
+        couper::service::parse_before(text, &jiff::tz::TimeZone::UTC)
+            .map_err(anyhow::Error::msg)?;
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let erased = runtime.block_on(async move {
         if let Ok(conn) = zbus::Connection::session().await {
             if let Some(couper) = running_gate(&conn).await? {
-                return anyhow::Ok(couper.forget(before).await.map_err(refused)? as usize);
+                let asked = couper.forget(before.unwrap_or("")).await;
+                return anyhow::Ok(asked.map_err(refused)? as usize);
             }
         }
-        let before = match before.trim() {
-            "" => None,
-            text => {
+        let before = match before {
+            None => None,
+            Some(text) => {
                 let zone = settings::load(settings_path)?.timezone;
                 Some(couper::service::parse_before(text, &zone).map_err(anyhow::Error::msg)?)
             }
@@ -353,10 +359,11 @@ fn forget(settings_path: &std::path::Path, before: &str) -> anyhow::Result<ExitC
             couper::store::default_path().context("no data directory for the store")?;
         Ok(couper::store::Store::open(&store_path)?.forget(before)?)
     })?;
-    match before.trim() {
-        "" => say(format_args!("history erased ({erased} decisions)"))?,
-        date => say(format_args!(
-            "history before {date} erased ({erased} decisions)"
+    match before {
+        None => say(format_args!("history erased ({erased} decisions)"))?,
+        Some(date) => say(format_args!(
+            "history before {} erased ({erased} decisions)",
+            date.trim()
         ))?,
     }
     Ok(ExitCode::SUCCESS)

@@ -533,9 +533,14 @@ fn bare_time(text: &str) -> Option<jiff::civil::Time> {
 }
 
 /// Reads the date `couper forget --before` takes, in `zone`: `YYYY-MM-DD` (the start of
-/// that day), `YYYY-MM-DD HH:MM` or RFC 3339.
+/// that day), `YYYY-MM-DD HH:MM` or RFC 3339. A blank one is refused: it is not "all".
 pub fn parse_before(text: &str, zone: &TimeZone) -> Result<Timestamp, String> {
     let text = text.trim();
+    if text.is_empty() {
+        return Err(
+            "--before is empty: give a date (YYYY-MM-DD, YYYY-MM-DD HH:MM or RFC 3339), or use --all to erase all of the history".into(),
+        );
+    }
     parse_instant(text, zone).ok_or_else(|| {
         format!("--before {text:?} is not a date: use YYYY-MM-DD, YYYY-MM-DD HH:MM or RFC 3339")
     })
@@ -827,6 +832,23 @@ mod parse_tests {
         assert_eq!(
             parse_until("2026-12-01T09:00:00+01:00", now, &zone),
             Err("--until \"2026-12-01T09:00:00+01:00\" is already past".into())
+        );
+    }
+
+    // Issue 16: `couper forget --before ""` erased the whole history.
+    #[test]
+    fn before_a_blank_date_is_refused_naming_the_flag() {
+        for text in ["", "   ", "\t"] {
+            let refused = parse_before(text, &paris()).unwrap_err();
+            assert!(
+                refused.starts_with("--before is empty"),
+                "{text:?}: {refused}"
+            );
+            assert!(!refused.contains('\n'));
+        }
+        assert_eq!(
+            parse_before("2026-11-01", &paris()),
+            Ok(at("2026-11-01T00:00:00+01:00"))
         );
     }
 }

@@ -282,3 +282,75 @@ async fn off_until_a_full_date_time_lasts_until_that_instant() {
     assert!(refusal(refused).contains("is not a time"));
     assert_eq!(s.status().await["mode"]["mode"], "on", "unchanged");
 }
+
+// Issue 16: `couper forget --before ""` erased the whole history.
+#[test]
+fn forget_with_a_blank_date_erases_nothing_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let (config, store) = history(dir.path());
+    let forget = |args: &[&str]| {
+        let mut all = vec!["forget", "--config", config.to_str().unwrap()];
+        all.extend_from_slice(args);
+        couper(
+            &all,
+            &[
+                ("COUPER_STORE", store.to_str().unwrap()),
+                // No session bus, so no gate: the store is opened here.
+                ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus"),
+            ],
+        )
+    };
+    for blank in ["", "   "] {
+        let out = forget(&["--before", blank]);
+        assert_eq!(out.status.code(), Some(1), "{blank:?}");
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with("couper: --before is empty: give a date"),
+            "{err}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+    assert_eq!(
+        forget(&["--all", "--before", "2026-11-01"]).status.code(),
+        Some(2)
+    );
+    let out = forget(&["--all"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "history erased (3 decisions)\n",
+        "what the blank dates left"
+    );
+    let out = forget(&[]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "history erased (0 decisions)\n"
+    );
+}
+
+// Issue 16: the control interface's `Forget("   ")` erased the whole history.
+#[tokio::test]
+async fn a_blank_date_erases_nothing_through_the_gate() {
+    let mut s = Session::new(|d| settings(d, ALWAYS, "")).await;
+    s.start().await;
+    s.ok(&["alert", "Deploy", "tonight"]).await;
+
+    let couper = control(&s).await;
+    let refused = couper.forget("   ").await.unwrap_err();
+    assert!(refusal(refused).starts_with("--before is empty"));
+    let out = s.couper(&["forget", "--before", ""]).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with("couper: --before is empty"),
+        "{}",
+        stderr(&out)
+    );
+
+    assert_eq!(
+        s.ok(&["forget"]).await,
+        "history erased (1 decisions)",
+        "the alert was still there"
+    );
+    assert_eq!(couper.forget("").await.unwrap(), 0, "\"\" is all of it");
+}
