@@ -13,7 +13,7 @@ use std::os::fd::{FromRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use live::{settings, Session, ALWAYS};
+use live::{eventually, has_owner, kill, settings, Session, ALWAYS};
 
 fn couper(args: &[&str], envs: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_couper"));
@@ -353,4 +353,56 @@ async fn a_blank_date_erases_nothing_through_the_gate() {
         "the alert was still there"
     );
     assert_eq!(couper.forget("").await.unwrap(), 0, "\"\" is all of it");
+}
+
+/// The private bus directories (`couper-bus-*`) in `dir`.
+fn bus_dirs(dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("couper-bus-"))
+        .map(|e| e.path())
+        .collect();
+    found.sort();
+    found
+}
+
+// Issue 16: `couper-bus-*` directories stayed in /tmp after a kill -9.
+#[tokio::test]
+async fn after_a_kill_9_the_next_start_clears_the_private_bus_directory_left_behind() {
+    let mut s = Session::new(|d| settings(d, ALWAYS, "")).await;
+    // The session's $XDG_RUNTIME_DIR.
+    let runtime = s.desk.dir().to_path_buf();
+    s.start().await;
+    let pid = s.gate_pid();
+    let first = bus_dirs(&runtime);
+    assert_eq!(first.len(), 1, "{first:?}");
+
+    let app = s.app_connection().await;
+    let mut gate = s.gate.take().unwrap();
+    kill(pid, libc::SIGKILL);
+    let _ = gate.process.wait().await;
+    eventually("the name is freed", || async {
+        (!has_owner(&app, "org.freedesktop.Notifications").await).then_some(())
+    })
+    .await;
+    assert_eq!(
+        bus_dirs(&runtime),
+        first,
+        "left behind, in $XDG_RUNTIME_DIR"
+    );
+    let in_tmp: Vec<PathBuf> = bus_dirs(&std::env::temp_dir())
+        .into_iter()
+        .filter(|d| d.to_string_lossy().contains(&format!("couper-bus-{pid}-")))
+        .collect();
+    assert_eq!(
+        in_tmp,
+        Vec::<PathBuf>::new(),
+        "nothing in the temporary directory"
+    );
+
+    s.start().await;
+    let now = bus_dirs(&runtime);
+    assert_eq!(now.len(), 1, "only the running gate's: {now:?}");
+    assert_ne!(now, first);
 }
