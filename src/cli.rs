@@ -97,9 +97,12 @@ pub enum Command {
     /// reports are made of, released notifications, the apps seen. Held ones stay.
     Forget {
         /// Only before this day (YYYY-MM-DD, its start in your zone), or instant
-        /// ("YYYY-MM-DD HH:MM", RFC 3339).
-        #[arg(long, value_name = "DATE")]
+        /// ("YYYY-MM-DD HH:MM", RFC 3339). A blank one is refused.
+        #[arg(long, value_name = "DATE", conflicts_with = "all")]
         before: Option<String>,
+        /// All of it (what `couper forget` alone does too), for scripts that say so.
+        #[arg(long)]
+        all: bool,
     },
     /// Put back every desktop setting the steer route changed (after a crash).
     Restore,

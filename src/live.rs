@@ -395,10 +395,11 @@ impl Live {
         result.map_err(|e| e.to_string())?
     }
 
-    /// Erases the history before `before` as the user typed it (`""`: all of it; see
-    /// [`service::parse_before`]). Returns how many decisions were erased.
+    /// Erases the history before `before` as the user typed it (see
+    /// [`service::parse_before`]), or all of it when `before` is exactly `""` (the front
+    /// ends' "no date"). A blank date (`"   "`) is refused, never read as "all". Returns
+    /// how many decisions were erased.
     pub fn forget(&self, before: &str) -> Result<usize, ForgetError> {
-        let before = before.trim();
         let before = if before.is_empty() {
             None
         } else {

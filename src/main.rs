@@ -12,10 +12,65 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        // Its reader has what it wanted (`couper status | head`): nothing more to say.
+        Err(e) if e.chain().any(|cause| cause.is::<StdoutClosed>()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("couper: {}", one_line(&e));
+            tell(format_args!("couper: {}", one_line(&e)));
             ExitCode::from(1)
         }
+    }
+}
+
+/// stdout was closed before the command had printed all (a pipe whose reader ended).
+///
+/// Every command prints through [`say`], and `main` ends quietly on this error with exit
+/// 0, as ripgrep does. Rather than SIGPIPE set back to its default: `couper run` and the
+/// tray app's gate write to sockets and to their children's pipes, where a reader gone
+/// must be an error to handle, not the end of the gate.
+#[derive(Debug, thiserror::Error)]
+#[error("stdout is closed")]
+struct StdoutClosed;
+
+/// Prints `text` and a newline on stdout.
+fn say(text: impl std::fmt::Display) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(StdoutClosed.into()),
+        done => done.context("cannot write to stdout"),
+    }
+}
+
+/// Prints `text` and a newline on stderr, if it can (a closed stderr is no reason to stop).
+fn tell(text: impl std::fmt::Display) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
+/// A writer that notes when its reader has gone (`couper simulate | head`).
+struct Watched<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: std::io::Write> Watched<W> {
+    fn note<T>(&mut self, done: std::io::Result<T>) -> std::io::Result<T> {
+        if let Err(e) = &done {
+            self.closed |= e.kind() == std::io::ErrorKind::BrokenPipe;
+        }
+        done
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Watched<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let done = self.inner.write(buf);
+        self.note(done)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let done = self.inner.flush();
+        self.note(done)
     }
 }
 
@@ -41,19 +96,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         .context("no settings path: give --config PATH or set COUPER_CONFIG")?;
     match cli.command {
         Command::Check if !path.exists() => {
-            eprintln!(
+            tell(format_args!(
                 "{}: no such file (without one, Couper uses its defaults: Monday to Friday 09:00-18:00, no work apps)",
                 path.display()
-            );
+            ));
             Ok(ExitCode::from(1))
         }
         Command::Check => match settings::load(&path) {
             Ok(_) => {
-                println!("ok");
+                say("ok")?;
                 Ok(ExitCode::SUCCESS)
             }
             Err(e) => {
-                eprintln!("{e}");
+                tell(e);
                 Ok(ExitCode::from(1))
             }
         },
@@ -78,9 +133,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 couper::calendar::keep_in(&mut store, &copy)?;
             }
             let stdin = std::io::stdin().lock();
-            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-            couper::simulate::run(&settings, store, stdin, &mut stdout)?;
-            Ok(ExitCode::SUCCESS)
+            let mut stdout = Watched {
+                inner: std::io::BufWriter::new(std::io::stdout().lock()),
+                closed: false,
+            };
+            let done = couper::simulate::run(&settings, store, stdin, &mut stdout)
+                .map_err(anyhow::Error::from)
+                .and_then(|()| Ok(std::io::Write::flush(&mut stdout)?));
+            match done {
+                Err(_) if stdout.closed => Err(StdoutClosed.into()),
+                done => done.map(|()| ExitCode::SUCCESS),
+            }
         }
         Command::Run { replace } => {
             couper::live::init_logs();
@@ -120,7 +183,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Restore => restore(),
-        Command::Forget { before } => forget(&path, before.as_deref().unwrap_or("")),
+        Command::Forget { before, all: _ } => forget(&path, before.as_deref()),
         Command::Report(args) => report(&path, &args),
         Command::Reply { lang, history, at } => reply(&path, lang, history, at),
         command => client(command),
@@ -163,10 +226,10 @@ fn restore() -> anyhow::Result<ExitCode> {
             std::sync::Arc::new(std::sync::Mutex::new(store));
         let done = couper::steer::restore_all(keep, session, None).await?;
         if done.is_empty() {
-            println!("nothing to put back");
+            say("nothing to put back")?;
         }
         for line in done {
-            println!("{line}");
+            say(line)?;
         }
         Ok(ExitCode::SUCCESS)
     })
@@ -200,11 +263,7 @@ fn report(settings_path: &std::path::Path, args: &cli::ReportArgs) -> anyhow::Re
     let settings = settings::load(settings_path)?;
     let store = history_store(args.history.as_deref())?;
     let out = couper::report::answer(&settings, &store, &query, now)?;
-    if out.ends_with('\n') {
-        print!("{out}");
-    } else {
-        println!("{out}");
-    }
+    say(out.strip_suffix('\n').unwrap_or(&out))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -219,17 +278,14 @@ fn reply(
     let lang = couper::reply::lang(lang.as_deref().unwrap_or("")).map_err(anyhow::Error::msg)?;
     if history.is_none() && at.is_none() {
         if let Some(text) = reply_from_gate(lang) {
-            println!("{text}");
+            say(text)?;
             return Ok(ExitCode::SUCCESS);
         }
     }
     let now = instant(at.as_deref())?;
     let settings = settings::load(settings_path)?;
     let store = history_store(history.as_deref())?;
-    println!(
-        "{}",
-        couper::reply::without_gate(&settings, &store, now, lang)?
-    );
+    say(couper::reply::without_gate(&settings, &store, now, lang)?)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -275,20 +331,26 @@ fn refused(e: zbus::Error) -> anyhow::Error {
 }
 
 /// `couper forget`: the running gate erases its history; with no gate running, the store
-/// is opened here (`before` read in the settings' zone).
-fn forget(settings_path: &std::path::Path, before: &str) -> anyhow::Result<ExitCode> {
+/// is opened here (`before` read in the settings' zone). Without `before`, all of it.
+fn forget(settings_path: &std::path::Path, before: Option<&str>) -> anyhow::Result<ExitCode> {
+    if let Some(text) = before.filter(|text| text.trim().is_empty()) {
+        // Refused here, whatever the zone: the gate reads "" as "all of it".
+        couper::service::parse_before(text, &jiff::tz::TimeZone::UTC)
+            .map_err(anyhow::Error::msg)?;
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let erased = runtime.block_on(async move {
         if let Ok(conn) = zbus::Connection::session().await {
             if let Some(couper) = running_gate(&conn).await? {
-                return anyhow::Ok(couper.forget(before).await.map_err(refused)? as usize);
+                let asked = couper.forget(before.unwrap_or("")).await;
+                return anyhow::Ok(asked.map_err(refused)? as usize);
             }
         }
-        let before = match before.trim() {
-            "" => None,
-            text => {
+        let before = match before {
+            None => None,
+            Some(text) => {
                 let zone = settings::load(settings_path)?.timezone;
                 Some(couper::service::parse_before(text, &zone).map_err(anyhow::Error::msg)?)
             }
@@ -297,9 +359,12 @@ fn forget(settings_path: &std::path::Path, before: &str) -> anyhow::Result<ExitC
             couper::store::default_path().context("no data directory for the store")?;
         Ok(couper::store::Store::open(&store_path)?.forget(before)?)
     })?;
-    match before.trim() {
-        "" => println!("history erased ({erased} decisions)"),
-        date => println!("history before {date} erased ({erased} decisions)"),
+    match before {
+        None => say(format_args!("history erased ({erased} decisions)"))?,
+        Some(date) => say(format_args!(
+            "history before {} erased ({erased} decisions)",
+            date.trim()
+        ))?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -328,25 +393,25 @@ fn client(command: Command) -> anyhow::Result<ExitCode> {
                     .set_mode("off", until.as_deref().unwrap_or(""))
                     .await
                     .map_err(refused)?;
-                println!("{}", cli::status_line(&status)?);
+                say(cli::status_line(&status)?)?;
             }
             Command::On { until } => {
                 let status = couper
                     .set_mode("on", until.as_deref().unwrap_or(""))
                     .await
                     .map_err(refused)?;
-                println!("{}", cli::status_line(&status)?);
+                say(cli::status_line(&status)?)?;
             }
             Command::Auto => {
                 let status = couper.set_mode("auto", "").await.map_err(refused)?;
-                println!("{}", cli::status_line(&status)?);
+                say(cli::status_line(&status)?)?;
             }
             Command::OnCall { state } => {
                 let status = couper
                     .set_on_call(state == "on")
                     .await
                     .map_err(refused)?;
-                println!("{}", cli::status_line(&status)?);
+                say(cli::status_line(&status)?)?;
             }
             Command::Held { json } => {
                 // Page by page: the queue may be more than one D-Bus message holds.
@@ -359,7 +424,7 @@ fn client(command: Command) -> anyhow::Result<ExitCode> {
                     anyhow::bail!("say which: couper release ID… or couper release --all");
                 }
                 let n = couper.release(&ids, all).await.map_err(refused)?;
-                println!("released {n}");
+                say(format_args!("released {n}"))?;
             }
             Command::Explain { id } => {
                 let explained = couper.explain(id).await.map_err(refused)?;
@@ -367,7 +432,7 @@ fn client(command: Command) -> anyhow::Result<ExitCode> {
                 if explained == "null" {
                     anyhow::bail!("no notification {id} is known (personal ones are remembered only while Couper runs)");
                 }
-                println!("{}", cli::explain_text(&explained, &status)?);
+                say(cli::explain_text(&explained, &status)?)?;
             }
             Command::Alert {
                 crisis,
@@ -378,7 +443,7 @@ fn client(command: Command) -> anyhow::Result<ExitCode> {
                     .alert(&title, body.as_deref().unwrap_or(""), crisis)
                     .await
                     .map_err(refused)?;
-                println!("{}", cli::alert_text(&answer)?);
+                say(cli::alert_text(&answer)?)?;
             }
             Command::Run { .. }
             | Command::Restore
@@ -398,9 +463,8 @@ fn print_json_or(
     human: impl FnOnce(&str) -> anyhow::Result<String>,
 ) -> anyhow::Result<()> {
     if json {
-        println!("{text}");
+        say(text)
     } else {
-        println!("{}", human(text)?);
+        say(human(text)?)
     }
-    Ok(())
 }

@@ -358,6 +358,11 @@ fn working_within(schedule: &Schedule, start: Timestamp, end: Timestamp) -> Sign
 }
 
 /// The on-call periods overlapping `[from, to)`, merged across origins and cut to it.
+///
+/// Each is merged whole, whatever month its parts fall in: a toggle by hand just before
+/// the month that touches a rotation in it makes one period in both months' statements.
+/// So the window read grows to the extent of the merged periods that overlap `[from,
+/// to)` (within the schedule's horizon), until that extent no longer changes.
 fn on_call_periods(
     settings: &Settings,
     store: &Store,
@@ -366,23 +371,22 @@ fn on_call_periods(
     now: Timestamp,
 ) -> Result<Vec<OnCallPeriod>, StoreError> {
     let zone = &settings.timezone;
-    let scheduled = OnCallSchedule::new(&settings.on_call, zone, &[]).periods(from, to);
-    let calendar_shifts = crate::calendar::stored_shifts(
-        store,
-        settings,
-        from.saturating_sub(SignedDuration::from_hours(24 * 8))
-            .unwrap_or(from),
-        to.saturating_add(SignedDuration::from_hours(24 * 8))
-            .unwrap_or(to),
-    )?;
-    let calendar =
-        OnCallSchedule::new(&OnCallSettings::default(), zone, &calendar_shifts).periods(from, to);
-    let manual = manual_periods(store, from, to, now)?;
-    let merged = hours::merge(&[
-        (Origin::Schedule, scheduled),
-        (Origin::Calendar, calendar),
-        (Origin::Manual, manual),
-    ]);
+    let horizon = SignedDuration::from_hours(24 * crate::schedule::HORIZON_DAYS);
+    let floor = from.saturating_sub(horizon).unwrap_or(from);
+    let ceiling = to.saturating_add(horizon).unwrap_or(to);
+    let (mut lo, mut hi) = (from, to);
+    let merged = loop {
+        let merged = merged_periods(settings, store, lo, hi, now)?;
+        let (mut grown_lo, mut grown_hi) = (lo, hi);
+        for (period, _) in merged.iter().filter(|(p, _)| p.end > from && p.start < to) {
+            grown_lo = grown_lo.min(period.start.max(floor));
+            grown_hi = grown_hi.max(period.end.min(ceiling));
+        }
+        if (grown_lo, grown_hi) == (lo, hi) {
+            break merged;
+        }
+        (lo, hi) = (grown_lo, grown_hi);
+    };
     let schedule = Schedule::new(settings);
     Ok(merged
         .into_iter()
@@ -399,6 +403,41 @@ fn on_call_periods(
             })
         })
         .collect())
+}
+
+/// How far past a window its periods are read, so that those touching it (ending at its
+/// start, starting at its end) are merged with it: the store keeps milliseconds.
+const TOUCHING: SignedDuration = SignedDuration::from_secs(1);
+
+/// The scheduled, calendar and manual periods overlapping or touching `[from, to)`, each
+/// whole, merged across origins.
+fn merged_periods(
+    settings: &Settings,
+    store: &Store,
+    from: Timestamp,
+    to: Timestamp,
+    now: Timestamp,
+) -> Result<Vec<(crate::on_call::Period, Vec<Origin>)>, StoreError> {
+    let zone = &settings.timezone;
+    let from = from.saturating_sub(TOUCHING).unwrap_or(from);
+    let to = to.saturating_add(TOUCHING).unwrap_or(to);
+    let scheduled = OnCallSchedule::new(&settings.on_call, zone, &[]).periods(from, to);
+    let calendar_shifts = crate::calendar::stored_shifts(
+        store,
+        settings,
+        from.saturating_sub(SignedDuration::from_hours(24 * 8))
+            .unwrap_or(from),
+        to.saturating_add(SignedDuration::from_hours(24 * 8))
+            .unwrap_or(to),
+    )?;
+    let calendar =
+        OnCallSchedule::new(&OnCallSettings::default(), zone, &calendar_shifts).periods(from, to);
+    let manual = manual_periods(store, from, to, now)?;
+    Ok(hours::merge(&[
+        (Origin::Schedule, scheduled),
+        (Origin::Calendar, calendar),
+        (Origin::Manual, manual),
+    ]))
 }
 
 /// The periods on call by hand overlapping `[from, to)`, from the history (whole, as

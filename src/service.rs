@@ -603,8 +603,10 @@ pub fn mode_request(name: &str, until: Option<Timestamp>) -> Result<ModeRequest,
     }
 }
 
-/// Reads an end time as a user types it, in `zone`: `HH:MM` (the next such time),
-/// `YYYY-MM-DD HH:MM`, `YYYY-MM-DDTHH:MM`, `YYYY-MM-DD` (its midnight) or RFC 3339.
+/// Reads an end time as a user types it, in `zone`: a bare time, `HH:MM` or `HH:MM:SS`
+/// (its next occurrence), or a full date-time, `YYYY-MM-DD HH:MM`, `YYYY-MM-DDTHH:MM`
+/// (in `zone`) or RFC 3339 (that instant, which must be after `now`). Anything else,
+/// a date alone included, is refused.
 pub fn parse_until(text: &str, now: Timestamp, zone: &TimeZone) -> Result<Timestamp, String> {
     let text = text.trim();
     let refuse = || {
@@ -612,7 +614,7 @@ pub fn parse_until(text: &str, now: Timestamp, zone: &TimeZone) -> Result<Timest
             "--until {text:?} is not a time: use HH:MM, YYYY-MM-DD HH:MM or RFC 3339 (2026-11-30T09:00:00+01:00)"
         )
     };
-    if let Ok(time) = text.parse::<jiff::civil::Time>() {
+    if let Some(time) = bare_time(text) {
         let today = now.to_zoned_datetime(zone.clone()).date();
         let t = local_instant(today.to_datetime(time), zone).ok_or_else(refuse)?;
         if t > now {
@@ -621,13 +623,33 @@ pub fn parse_until(text: &str, now: Timestamp, zone: &TimeZone) -> Result<Timest
         let tomorrow = today.tomorrow().map_err(|_| refuse())?;
         return local_instant(tomorrow.to_datetime(time), zone).ok_or_else(refuse);
     }
-    parse_instant(text, zone).ok_or_else(refuse)
+    let t = parse_date_time(text, zone).ok_or_else(refuse)?;
+    if t <= now {
+        return Err(format!("--until {text:?} is already past"));
+    }
+    Ok(t)
+}
+
+/// `HH:MM` or `HH:MM:SS`, and nothing more (jiff's own parser would take the time out
+/// of a full date-time).
+fn bare_time(text: &str) -> Option<jiff::civil::Time> {
+    let fields: Vec<&str> = text.split(':').collect();
+    let two_digits = |f: &&str| f.len() == 2 && f.bytes().all(|b| b.is_ascii_digit());
+    if !(2..=3).contains(&fields.len()) || !fields.iter().all(two_digits) {
+        return None;
+    }
+    text.parse().ok()
 }
 
 /// Reads the date `couper forget --before` takes, in `zone`: `YYYY-MM-DD` (the start of
-/// that day), `YYYY-MM-DD HH:MM` or RFC 3339.
+/// that day), `YYYY-MM-DD HH:MM` or RFC 3339. A blank one is refused: it is not "all".
 pub fn parse_before(text: &str, zone: &TimeZone) -> Result<Timestamp, String> {
     let text = text.trim();
+    if text.is_empty() {
+        return Err(
+            "--before is empty: give a date (YYYY-MM-DD, YYYY-MM-DD HH:MM or RFC 3339), or use --all to erase all of the history".into(),
+        );
+    }
     parse_instant(text, zone).ok_or_else(|| {
         format!("--before {text:?} is not a date: use YYYY-MM-DD, YYYY-MM-DD HH:MM or RFC 3339")
     })
@@ -635,14 +657,30 @@ pub fn parse_before(text: &str, zone: &TimeZone) -> Result<Timestamp, String> {
 
 /// RFC 3339, or a local date-time or date (its midnight) in `zone`.
 fn parse_instant(text: &str, zone: &TimeZone) -> Option<Timestamp> {
-    if let Ok(t) = text.parse::<Timestamp>() {
+    if let Some(t) = parse_date_time(text, zone) {
         return Some(t);
-    }
-    if let Ok(dt) = text.replacen(' ', "T", 1).parse::<jiff::civil::DateTime>() {
-        return local_instant(dt, zone);
     }
     let date = text.parse::<jiff::civil::Date>().ok()?;
     local_instant(date.to_datetime(jiff::civil::Time::midnight()), zone)
+}
+
+/// RFC 3339, or a local date-time in `zone` (`YYYY-MM-DD HH:MM`, `YYYY-MM-DDTHH:MM`).
+fn parse_date_time(text: &str, zone: &TimeZone) -> Option<Timestamp> {
+    if let Ok(t) = text.parse::<Timestamp>() {
+        return Some(t);
+    }
+    if let Ok(zoned) = text.parse::<jiff::ZonedDateTime>() {
+        return Some(zoned.timestamp());
+    }
+    // jiff reads a date alone as its midnight: that is not a date-time.
+    if !text.contains([' ', 'T', 't']) {
+        return None;
+    }
+    let dt = text
+        .replacen(' ', "T", 1)
+        .parse::<jiff::civil::DateTime>()
+        .ok()?;
+    local_instant(dt, zone)
 }
 
 /// A local time in `zone` (in a gap, the instant after it; in a fold, the first).
@@ -904,5 +942,91 @@ mod release_tests {
         let next_week: Timestamp = "2026-12-07T10:00:00+01:00".parse().unwrap();
         service.tick(next_week).unwrap();
         assert!(service.store().released_since(saturday).unwrap().is_empty());
+    }
+}
+
+#[cfg(test)]
+mod parse_tests {
+    use super::*;
+
+    fn paris() -> TimeZone {
+        TimeZone::get("Europe/Paris").unwrap()
+    }
+
+    fn at(text: &str) -> Timestamp {
+        text.parse().unwrap()
+    }
+
+    // Issue 16: a full date-time was read as "the next 09:00".
+    #[test]
+    fn until_a_full_date_time_is_that_instant() {
+        let now = at("2026-12-02T10:00:00+01:00");
+        let zone = paris();
+        for (text, then) in [
+            ("2026-12-06T09:00:00+00:00", "2026-12-06T09:00:00Z"),
+            ("2026-12-06T09:00:00Z", "2026-12-06T09:00:00Z"),
+            ("2026-12-06 09:00", "2026-12-06T08:00:00Z"),
+            ("2026-12-06T09:00", "2026-12-06T08:00:00Z"),
+            ("2026-12-06T09:00[America/New_York]", "2026-12-06T14:00:00Z"),
+        ] {
+            assert_eq!(parse_until(text, now, &zone), Ok(at(then)), "{text}");
+        }
+    }
+
+    #[test]
+    fn until_a_bare_time_is_its_next_occurrence() {
+        let now = at("2026-12-02T10:00:00+01:00");
+        let zone = paris();
+        assert_eq!(
+            parse_until("21:00", now, &zone),
+            Ok(at("2026-12-02T21:00:00+01:00"))
+        );
+        assert_eq!(
+            parse_until(" 09:00:30 ", now, &zone),
+            Ok(at("2026-12-03T09:00:30+01:00"))
+        );
+    }
+
+    #[test]
+    fn until_anything_else_is_refused_in_one_line() {
+        let now = at("2026-12-02T10:00:00+01:00");
+        let zone = paris();
+        for text in [
+            "2026-12-06",
+            "9h",
+            "9:00",
+            "25:00",
+            "tomorrow",
+            "",
+            "09:00:00:00",
+        ] {
+            let refused = parse_until(text, now, &zone).unwrap_err();
+            assert!(refused.starts_with("--until"), "{text}: {refused}");
+            assert!(
+                refused.contains("is not a time: use HH:MM"),
+                "{text}: {refused}"
+            );
+        }
+        assert_eq!(
+            parse_until("2026-12-01T09:00:00+01:00", now, &zone),
+            Err("--until \"2026-12-01T09:00:00+01:00\" is already past".into())
+        );
+    }
+
+    // Issue 16: `couper forget --before ""` erased the whole history.
+    #[test]
+    fn before_a_blank_date_is_refused_naming_the_flag() {
+        for text in ["", "   ", "\t"] {
+            let refused = parse_before(text, &paris()).unwrap_err();
+            assert!(
+                refused.starts_with("--before is empty"),
+                "{text:?}: {refused}"
+            );
+            assert!(!refused.contains('\n'));
+        }
+        assert_eq!(
+            parse_before("2026-11-01", &paris()),
+            Ok(at("2026-11-01T00:00:00+01:00"))
+        );
     }
 }

@@ -542,3 +542,95 @@ fn wrong_periods_are_refused_with_one_line() {
         "couper: /nonexistent/h.sqlite3: no such store\n"
     );
 }
+
+/// The statement of `month` for a history replayed from `timeline` with `config`.
+fn statement_of(config: &str, timeline: &str, month: &str) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = dir.path().join("settings.toml");
+    std::fs::write(&settings, config).unwrap();
+    let store = dir.path().join("history.sqlite3");
+    let (settings, store) = (settings.to_str().unwrap(), store.to_str().unwrap());
+    let out = couper(
+        &["simulate", "--config", settings, "--history", store],
+        &[],
+        timeline,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = couper(
+        &[
+            "report",
+            "--config",
+            settings,
+            "--history",
+            store,
+            "--on-call",
+            "--month",
+            month,
+            "--json",
+        ],
+        &[],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// A weekend shift (Sat 31 Oct 08:00 - Mon 2 Nov 08:00) and one ending Mon 1 June 09:00,
+/// each touched by a toggle by hand across the month's edge from it.
+const TOUCHING_TOGGLES: &str = r#"timezone = "Europe/Paris"
+[hours]
+mon = ["09:00-18:00"]
+[on_call]
+shifts = [
+  { start = "2026-05-30T08:00", end = "2026-06-01T09:00" },
+  { start = "2026-10-31T08:00", end = "2026-11-02T08:00" },
+]
+"#;
+
+const TOGGLES: &str = r#"{"at":"2026-06-01T09:00:00+02:00","on_call":true}
+{"at":"2026-06-01T10:30:00+02:00","on_call":false}
+{"at":"2026-10-30T22:00:00+01:00","on_call":true}
+{"at":"2026-10-31T08:00:00+01:00","on_call":false}
+"#;
+
+// Issue 16: the toggle was merged with the shift only in the month where it happened.
+#[test]
+fn a_toggle_by_hand_touching_a_shift_across_the_months_edge_makes_one_period_in_both_months() {
+    for (months, whole, length) in [
+        // Fri 30 Oct 22:00 - Sat 31 Oct 08:00 by hand, then the weekend shift.
+        (
+            ["2026-10", "2026-11"],
+            ["2026-10-30T22:00:00+01:00", "2026-11-02T08:00:00+01:00"],
+            58.0,
+        ),
+        // The mirror: the shift ends Mon 1 June 09:00, then 09:00-10:30 by hand.
+        (
+            ["2026-05", "2026-06"],
+            ["2026-05-30T08:00:00+02:00", "2026-06-01T10:30:00+02:00"],
+            50.5,
+        ),
+    ] {
+        let mut hours = 0.0;
+        for month in months {
+            let statement = statement_of(TOUCHING_TOGGLES, TOGGLES, month);
+            let periods = statement["periods"].as_array().unwrap();
+            assert_eq!(periods.len(), 1, "{month}: {periods:?}");
+            let p = &periods[0];
+            assert_eq!(
+                (json!([p["period_start"], p["period_end"]]), &p["origins"]),
+                (json!(whole), &json!(["schedule", "manual"])),
+                "{month}: the whole period, schedule + by hand"
+            );
+            hours += p["hours"].as_f64().unwrap();
+        }
+        assert_eq!(hours, length, "{months:?}: the whole period, once");
+    }
+}

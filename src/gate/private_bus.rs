@@ -4,6 +4,11 @@
 //! The bus has its own small configuration in a temporary directory (the socket lives there
 //! too): no service directories, so nothing is ever activated on it (not even Couper
 //! itself), and no system-wide file is read or changed.
+//!
+//! That directory is in `$XDG_RUNTIME_DIR` (the temporary directory without one) and is
+//! named after the Couper that made it, `couper-bus-PID-XXXXXX`. A kill -9 leaves it behind
+//! (the bus dies with Couper, the directory does not): each start removes those whose
+//! Couper is gone.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -30,9 +35,15 @@ pub(crate) struct PrivateBus {
 impl PrivateBus {
     /// Starts the bus and waits (at most `timeout`) until it says its address.
     pub(crate) async fn start(timeout: Duration) -> Result<PrivateBus, GateError> {
+        let parent = runtime_dir();
+        clear_stale(&parent);
+        if parent != std::env::temp_dir() {
+            // Left there by a Couper that ran without $XDG_RUNTIME_DIR, or by an older one.
+            clear_stale(&std::env::temp_dir());
+        }
         let dir = tempfile::Builder::new()
-            .prefix("couper-bus-")
-            .tempdir_in(runtime_dir())
+            .prefix(&format!("{PREFIX}{}-", std::process::id()))
+            .tempdir_in(parent)
             .map_err(|e| failed(format!("cannot make its directory: {e}")))?;
         let config = dir.path().join("bus.conf");
         std::fs::write(&config, bus_config(dir.path()))
@@ -93,6 +104,74 @@ fn runtime_dir() -> PathBuf {
     }
 }
 
+/// How a bus directory's name starts; the pid of the Couper that made it follows.
+const PREFIX: &str = "couper-bus-";
+
+/// How old a directory of an older Couper (no pid in its name) must be before it may be
+/// removed: one that is younger may be a bus that is starting.
+const LEGACY_AGE: Duration = Duration::from_secs(60);
+
+/// Removes the bus directories in `parent` that no running Couper owns: its pid is gone
+/// (an older Couper's, with no pid: no socket in it answers). Only the user's own.
+fn clear_stale(parent: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|name| name.strip_prefix(PREFIX)) else {
+            continue;
+        };
+        let path = entry.path();
+        if !is_own_dir(&path) {
+            continue;
+        }
+        let stale = match rest.split_once('-') {
+            Some((pid, _)) => pid.parse::<u32>().is_ok_and(|pid| !alive(pid)),
+            None => unused_legacy(&path),
+        };
+        if !stale {
+            continue;
+        }
+        match std::fs::remove_dir_all(&path) {
+            Ok(()) => {
+                tracing::info!(dir = %path.display(), "removed a private bus directory a stopped Couper left")
+            }
+            Err(e) => {
+                tracing::debug!(dir = %path.display(), "cannot remove a stale private bus directory: {e}")
+            }
+        }
+    }
+}
+
+/// A directory (not a link to one) that belongs to this user.
+fn is_own_dir(path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid(2) has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir() && m.uid() == me)
+}
+
+/// Whether process `pid` runs (this process counts: it may run a bus already).
+fn alive(pid: u32) -> bool {
+    pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// An older Couper's directory that is not new and whose socket (if any) nobody serves.
+fn unused_legacy(path: &Path) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    let old = std::fs::symlink_metadata(path)
+        .and_then(|m| m.modified())
+        .is_ok_and(|at| at.elapsed().is_ok_and(|age| age > LEGACY_AGE));
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return false;
+    };
+    old && entries.flatten().all(|entry| {
+        !entry.file_type().is_ok_and(|t| t.is_socket())
+            || std::os::unix::net::UnixStream::connect(entry.path()).is_err()
+    })
+}
+
 fn bus_config(dir: &Path) -> String {
     let dir = xml_escape(&dir.display().to_string());
     format!(
@@ -119,4 +198,52 @@ fn xml_escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The pid of a process that has ended.
+    fn ended_pid() -> u32 {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        pid
+    }
+
+    #[test]
+    fn a_start_removes_the_directories_of_a_couper_that_is_gone_and_keeps_the_others() {
+        let parent = tempfile::tempdir().unwrap();
+        let dir = |name: &str| {
+            let path = parent.path().join(name);
+            std::fs::create_dir(&path).unwrap();
+            std::fs::write(path.join("bus.conf"), "").unwrap();
+            path
+        };
+        let gone = dir(&format!("couper-bus-{}-AbC123", ended_pid()));
+        let mine = dir(&format!("couper-bus-{}-AbC123", std::process::id()));
+        let init = dir("couper-bus-1-AbC123");
+        // An older Couper's (no pid), just made: perhaps a bus that is starting.
+        let legacy = dir("couper-bus-Xy7890");
+        // Older ones made two minutes ago: one whose bus is gone, one whose bus serves.
+        let legacy_gone = dir("couper-bus-Gone12");
+        let legacy_served = dir("couper-bus-Serv12");
+        let _bus = std::os::unix::net::UnixListener::bind(legacy_served.join("dbus-1")).unwrap();
+        drop(std::os::unix::net::UnixListener::bind(legacy_gone.join("dbus-1")).unwrap());
+        let two_minutes_ago = std::time::SystemTime::now() - Duration::from_secs(120);
+        for old in [&legacy_gone, &legacy_served] {
+            let times = std::fs::FileTimes::new().set_modified(two_minutes_ago);
+            std::fs::File::open(old).unwrap().set_times(times).unwrap();
+        }
+        let other = dir("not-couper-1234");
+
+        clear_stale(parent.path());
+
+        assert!(!gone.exists());
+        assert!(!legacy_gone.exists());
+        for kept in [mine, init, legacy, legacy_served, other] {
+            assert!(kept.exists(), "{}", kept.display());
+        }
+    }
 }
