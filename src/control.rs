@@ -233,8 +233,8 @@ impl Control {
     }
 
     /// Erases the history before `before` (`YYYY-MM-DD`, `YYYY-MM-DD HH:MM` or RFC 3339
-    /// in the gate's zone), or all of it with exactly `""`; a blank date (`"   "`) is
-    /// refused (`InvalidArgs`). Returns how many decisions were erased.
+    /// in the gate's zone), or all of it with exactly `"all"`; an empty or blank date
+    /// (`""`, `"   "`) is refused (`InvalidArgs`). Returns how many decisions were erased.
     async fn forget(&self, before: &str) -> zbus::fdo::Result<u32> {
         match self.live.forget(before) {
             Ok(n) => Ok(u32::try_from(n).unwrap_or(u32::MAX)),

@@ -171,6 +171,10 @@ impl std::fmt::Debug for Live {
     }
 }
 
+/// What [`Live::forget`] and the control interface's `Forget` take to erase all of the
+/// history: said in so many words, never an empty date.
+pub const FORGET_ALL: &str = "all";
+
 /// How much notification text one page of the held queue carries at most (a D-Bus
 /// message holds at most 128 MiB, and one notification's text is not bounded by much
 /// less).
@@ -396,11 +400,11 @@ impl Live {
     }
 
     /// Erases the history before `before` as the user typed it (see
-    /// [`service::parse_before`]), or all of it when `before` is exactly `""` (the front
-    /// ends' "no date"). A blank date (`"   "`) is refused, never read as "all". Returns
-    /// how many decisions were erased.
+    /// [`service::parse_before`]), or all of it when `before` is exactly [`FORGET_ALL`].
+    /// An empty or blank date (`""`, `"   "`, as an unset variable gives) is refused,
+    /// never read as "all". Returns how many decisions were erased.
     pub fn forget(&self, before: &str) -> Result<usize, ForgetError> {
-        let before = if before.is_empty() {
+        let before = if before == FORGET_ALL {
             None
         } else {
             let zone = self.read(|s| s.engine().settings().timezone.clone());

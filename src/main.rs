@@ -344,7 +344,9 @@ fn forget(settings_path: &std::path::Path, before: Option<&str>) -> anyhow::Resu
     let erased = runtime.block_on(async move {
         if let Ok(conn) = zbus::Connection::session().await {
             if let Some(couper) = running_gate(&conn).await? {
-                let asked = couper.forget(before.unwrap_or("")).await;
+                let asked = couper
+                    .forget(before.unwrap_or(couper::live::FORGET_ALL))
+                    .await;
                 return anyhow::Ok(asked.map_err(refused)? as usize);
             }
         }

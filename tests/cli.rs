@@ -337,8 +337,13 @@ async fn a_blank_date_erases_nothing_through_the_gate() {
     s.ok(&["alert", "Deploy", "tonight"]).await;
 
     let couper = control(&s).await;
-    let refused = couper.forget("   ").await.unwrap_err();
-    assert!(refusal(refused).starts_with("--before is empty"));
+    for blank in ["   ", ""] {
+        let refused = couper.forget(blank).await.unwrap_err();
+        assert!(
+            refusal(refused).starts_with("--before is empty"),
+            "{blank:?}"
+        );
+    }
     let out = s.couper(&["forget", "--before", ""]).await;
     assert_eq!(out.status.code(), Some(1));
     assert!(
@@ -352,7 +357,11 @@ async fn a_blank_date_erases_nothing_through_the_gate() {
         "history erased (1 decisions)",
         "the alert was still there"
     );
-    assert_eq!(couper.forget("").await.unwrap(), 0, "\"\" is all of it");
+    assert_eq!(
+        couper.forget("all").await.unwrap(),
+        0,
+        "all of it, in words"
+    );
 }
 
 /// The private bus directories (`couper-bus-*`) in `dir`.

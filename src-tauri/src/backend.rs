@@ -276,7 +276,7 @@ impl Backend {
     }
 
     /// Erases the history before `before` (`YYYY-MM-DD`, `YYYY-MM-DD HH:MM` or RFC 3339;
-    /// `""`: all of it). Returns how many decisions were erased. A date that is not one is
+    /// `"all"`: all of it; an empty or blank date is refused). Returns how many decisions were erased. A date that is not one is
     /// refused on the `before` field.
     pub async fn forget(&self, before: &str) -> Result<u32> {
         match self {
@@ -507,7 +507,13 @@ mod tests {
             serde_json::to_value(&refused).unwrap()["fields"][0]["key"],
             "before"
         );
-        assert_eq!(backend.forget("").await.unwrap(), 1);
-        assert_eq!(backend.forget("").await.unwrap(), 0);
+        let blank = backend.forget("").await.unwrap_err();
+        assert_eq!(
+            serde_json::to_value(&blank).unwrap()["fields"][0]["key"],
+            "before",
+            "an empty date erases nothing"
+        );
+        assert_eq!(backend.forget("all").await.unwrap(), 1);
+        assert_eq!(backend.forget("all").await.unwrap(), 0);
     }
 }

@@ -186,7 +186,9 @@ pub async fn reply(backend: State<'_, Backend>, lang: Option<Lang>) -> Result<St
 /// decisions were erased.
 #[tauri::command]
 pub async fn forget(backend: State<'_, Backend>, before: Option<String>) -> Result<u32> {
-    backend.forget(before.as_deref().unwrap_or("")).await
+    backend
+        .forget(before.as_deref().unwrap_or(couper::live::FORGET_ALL))
+        .await
 }
 
 fn invalid(key: &str, message: String) -> CommandError {
