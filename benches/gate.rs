@@ -283,16 +283,7 @@ impl Monitor {
 
     /// When the daemon answered the forwarded `Notify` whose body is `body`.
     async fn answered(&mut self, body: &str) -> Instant {
-        type Args = (
-            String,
-            u32,
-            String,
-            String,
-            String,
-            Vec<String>,
-            HashMap<String, zbus::OwnedVariant>,
-            i32,
-        );
+        type Args = live::NotifyArgs;
         let mut call = None;
         loop {
             let (at, message) = tokio::time::timeout(desktop::PATIENCE, self.seen.recv())

@@ -8,7 +8,7 @@
 
 use crate::control::{self, Control};
 use crate::gate::{self, GateConfig};
-use crate::live::{lock, Live, LiveError, REPLAY_GAP, REPLAY_MAX, SETTINGS_SETTLE};
+use crate::live::{Live, LiveError, REPLAY_GAP, REPLAY_MAX, SETTINGS_SETTLE};
 use crate::notification::Notification;
 use crate::service::{self, Outcome};
 use crate::settings::ReleaseMode;
@@ -71,7 +71,14 @@ impl Running {
                     reason: format!("the gate's keeper failed: {e}"),
                 })),
             },
-            Front::Steer(steering) => steering.wait().await.map_err(LiveError::from),
+            Front::Steer(steering) => {
+                let ended = steering.wait().await;
+                if let Err(e) = &ended {
+                    let lost = crate::voice::Warning::ShellLost(e.to_string());
+                    crate::voice::warn(&self.live, &lost).await;
+                }
+                ended.map_err(LiveError::from)
+            }
         };
         self.shutdown.cancel();
         let _ = self.control.release_name(control::NAME).await;
@@ -167,6 +174,7 @@ pub async fn start(options: RunOptions, shutdown: CancellationToken) -> Result<R
     let config = GateConfig {
         session_bus: options.session_bus.clone(),
         take_over: take_over(&options),
+        own_voice: true,
         ..GateConfig::default()
     };
     let screen = proxy::ProxyScreen::new(control.clone());
@@ -204,6 +212,7 @@ fn spawn_tasks(
     tasks.spawn(watch_settings(live.clone(), shutdown.clone()));
     tasks.spawn(watch_sleep(live.clone(), shutdown.clone()));
     tasks.spawn(watch_calendar(live.clone(), shutdown.clone()));
+    tasks.spawn(crate::voice::watch_warnings(live.clone(), shutdown.clone()));
     tasks.close();
 }
 
@@ -251,7 +260,7 @@ async fn execute(
                 id: 0,
                 notification,
                 ..
-            } => post_own(&live, &gate, &notification).await,
+            } => post_own(&live, &notification).await,
             Outcome::Show {
                 id,
                 notification,
@@ -276,22 +285,17 @@ async fn execute(
     }
 }
 
-async fn post_own(
-    live: &Live,
-    gate: &impl Screen,
-    n: &Notification,
-) -> Result<(), gate::GateError> {
-    let id = gate.post_own(n).await?;
-    let mut own = lock(&live.own_posts);
-    own.push(id);
-    if own.len() > 64 {
-        own.remove(0);
-    }
-    Ok(())
+/// Couper's own notification (the digest), whatever the route: as an app of the session
+/// ([`crate::voice`]), to whoever serves it.
+async fn post_own(live: &Arc<Live>, n: &Notification) -> Result<(), gate::GateError> {
+    crate::voice::digest(live, n)
+        .await
+        .map(|_| ())
+        .map_err(|e| gate::GateError::SessionBus(zbus::Error::Failure(e.to_string())))
 }
 
 async fn release(
-    live: &Live,
+    live: &Arc<Live>,
     gate: &impl Screen,
     items: Vec<Held>,
     mode: ReleaseMode,
@@ -308,7 +312,7 @@ async fn release(
         }
         return Ok(());
     }
-    post_own(live, gate, &service::digest(&items)).await
+    post_own(live, &service::digest(&items)).await
 }
 
 /// Wakes the Service at each transition on the wall clock, and re-arms after a change of

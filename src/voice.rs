@@ -1,14 +1,403 @@
-//! Couper's own voice: a notification posted as an ordinary client of the session's
-//! notification service (`org.freedesktop.Notifications` on the session bus), whoever
-//! serves it — the shell on the steer routes, the session's own daemon while the proxy
-//! route has failed open. One path for every route.
+//! Couper's own voice: the notifications Couper itself writes (the digest, its warnings),
+//! posted with notify-rust as an app of the session, through `org.freedesktop.Notifications`
+//! on the session bus, whoever serves it: Couper's own gate on the proxy route (which knows
+//! its own process and forwards them at once, see `gate/server.rs`), the session's daemon
+//! while that route has failed open. Their actions come back through notify-rust's response
+//! handling: **Show held** (or a warning's **Details**) opens the window on its tab,
+//! **Release all** releases.
+//!
+//! Apps' notifications that Couper shows again (a release while it fails open, the steer
+//! route's copies) keep their own words and hints: [`post`] sends them as they are.
 
-use crate::gate::{wire, NOTIFICATIONS};
-use crate::notification::Notification;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use jiff::Timestamp;
+use notify_rust::NotificationResponse;
+use tokio_util::sync::CancellationToken;
 use zbus::Connection;
 
-/// Posts `n` on `session` (with critical urgency for a `crisis`); returns the id the
-/// server gave it.
+use crate::gate::{wire, NOTIFICATIONS};
+use crate::live::{lock, Live, LiveStatus};
+use crate::notification::{Notification, Urgency};
+use crate::words::Lang;
+
+/// How long the calendar may stay unread before Couper says so.
+pub const CALENDAR_STALE_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
+
+/// The digest's actions: its body and **Show held** open the Held tab, **Release all**
+/// releases everything held.
+pub(crate) const OPEN: &str = "open";
+pub(crate) const RELEASE: &str = "release";
+
+/// Posts `n` on `session` (with critical urgency for a `crisis`) as it is, hints and all;
+/// returns the id the server gave it.
 pub async fn post(session: &Connection, n: &Notification, crisis: bool) -> zbus::Result<u32> {
     wire::notify(session, NOTIFICATIONS, n, 0, crisis, &wire::Extras::new()).await
+}
+
+/// The connections found to be Couper's own process (by the pid the bus gives), and those
+/// found not to be. Unique names are never reused on a bus, so an answer holds for good.
+#[derive(Debug, Default)]
+pub struct Ours {
+    ours: Mutex<HashSet<String>>,
+    others: Mutex<HashSet<String>>,
+}
+
+/// At most this many other callers are remembered (then forgotten at once and asked again).
+const OTHERS_KEPT: usize = 1024;
+
+impl Ours {
+    /// Whether `caller` is a connection of this process.
+    pub async fn contains(&self, session: &Connection, caller: &str) -> bool {
+        if lock(&self.ours).contains(caller) {
+            return true;
+        }
+        if lock(&self.others).contains(caller) {
+            return false;
+        }
+        let pid = session
+            .call_method(
+                Some("org.freedesktop.DBus"),
+                "/org/freedesktop/DBus",
+                Some("org.freedesktop.DBus"),
+                "GetConnectionUnixProcessID",
+                &caller,
+            )
+            .await
+            .and_then(|reply| reply.body().deserialize::<u32>());
+        match pid {
+            Ok(pid) if pid == std::process::id() => {
+                lock(&self.ours).insert(caller.to_string());
+                true
+            }
+            Ok(_) => {
+                let mut others = lock(&self.others);
+                if others.len() >= OTHERS_KEPT {
+                    others.clear();
+                }
+                others.insert(caller.to_string());
+                false
+            }
+            // Not known: an app, as before.
+            Err(e) => {
+                tracing::debug!(caller, "no pid for a caller: {e}");
+                false
+            }
+        }
+    }
+}
+
+/// Why a notification of Couper's own could not be posted.
+#[derive(Debug, thiserror::Error)]
+#[error("posting Couper's own notification: {0}")]
+pub struct VoiceError(#[from] notify_rust::error::Error);
+
+/// Why Couper warns the user, beside the digest; each cause is said once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Warning {
+    /// Couper stands aside (fails open): no display daemon could start, or one the user
+    /// started holds the name. The reason, in one line.
+    NotGating(String),
+    /// The steer route lost the desktop shell.
+    ShellLost(String),
+    /// The on-call calendar cannot be read since then (its last good copy is in use).
+    CalendarStale(Timestamp),
+    /// A settings edit was refused: the refusal, with its line.
+    SettingsRefused(String),
+}
+
+impl Warning {
+    /// The window's tab that says more (see `ui/src/App.svelte`'s tabs).
+    pub fn tab(&self) -> &'static str {
+        match self {
+            Warning::NotGating(_) | Warning::ShellLost(_) | Warning::SettingsRefused(_) => {
+                "diagnostics"
+            }
+            Warning::CalendarStale(_) => "crisis",
+        }
+    }
+
+    /// The warning as a notification, in `lang`; `zone` says the calendar's time.
+    pub fn notification(&self, lang: Lang, zone: &jiff::tz::TimeZone) -> Notification {
+        let (summary, body) = match (self, lang) {
+            (Warning::NotGating(why), Lang::En) => (
+                "Couper is not holding notifications".to_string(),
+                format!("{why}. Every notification goes through until Couper stands in front of the display again."),
+            ),
+            (Warning::NotGating(why), Lang::Fr) => (
+                "Couper ne retient plus les notifications".to_string(),
+                format!("{why}. Toutes passent jusqu'à ce que Couper se place de nouveau devant l'affichage."),
+            ),
+            (Warning::ShellLost(why), Lang::En) => (
+                "Couper lost the desktop shell".to_string(),
+                format!("{why}. Your notification settings are back as they were; start Couper again."),
+            ),
+            (Warning::ShellLost(why), Lang::Fr) => (
+                "Couper a perdu le shell du bureau".to_string(),
+                format!("{why}. Vos réglages de notifications sont revenus tels qu'ils étaient ; relancez Couper."),
+            ),
+            (Warning::CalendarStale(since), lang) => {
+                let now = Timestamp::now().to_zoned_datetime(zone.clone());
+                let when = crate::words::short(&now, &since.to_zoned_datetime(zone.clone()), lang);
+                match lang {
+                    Lang::En => (
+                        "The on-call calendar has not been read for a day".to_string(),
+                        format!("Every read has failed since {when}; Couper uses the last copy it read."),
+                    ),
+                    Lang::Fr => (
+                        "Le calendrier d'astreinte n'a pas pu être lu depuis un jour".to_string(),
+                        format!("Chaque lecture échoue depuis {when} ; Couper garde la dernière copie lue."),
+                    ),
+                }
+            }
+            (Warning::SettingsRefused(refusal), Lang::En) => (
+                "Your settings edit was refused".to_string(),
+                format!("{refusal}. The last good settings stay in force."),
+            ),
+            (Warning::SettingsRefused(refusal), Lang::Fr) => (
+                "Votre modification des réglages est refusée".to_string(),
+                format!("{refusal}. Les derniers bons réglages restent en vigueur."),
+            ),
+        };
+        let details = match lang {
+            Lang::En => "Details",
+            Lang::Fr => "Détails",
+        };
+        Notification {
+            app: "Couper".into(),
+            summary,
+            body,
+            icon: "dialog-warning".into(),
+            actions: vec![OPEN.into(), details.into()],
+            expire_timeout: -1,
+            ..Notification::default()
+        }
+    }
+}
+
+/// The warnings due in `status` at `now`, and when the next one may fall due (the
+/// calendar's day) if nothing else changes.
+pub fn due(status: &LiveStatus, now: Timestamp) -> (Vec<Warning>, Option<Timestamp>) {
+    let mut due = Vec::new();
+    let mut next = None;
+    if let Some(why) = &status.not_gating {
+        due.push(Warning::NotGating(why.reason.clone()));
+    }
+    if let Some(refusal) = &status.settings_refused {
+        due.push(Warning::SettingsRefused(refusal.clone()));
+    }
+    if let Some(since) = status.calendar_stale_since {
+        let at = since.checked_add(CALENDAR_STALE_AFTER).unwrap_or(since);
+        if at <= now {
+            due.push(Warning::CalendarStale(since));
+        } else {
+            next = Some(at);
+        }
+    }
+    (due, next)
+}
+
+/// The cause last said of each kind: a warning is said when its cause differs.
+#[derive(Debug, Default)]
+pub struct Said {
+    not_gating: Option<String>,
+    refused: Option<String>,
+    stale: Option<Timestamp>,
+    shell: Option<String>,
+}
+
+impl Said {
+    /// Whether `warning` is new (and remembers it): at most once per cause.
+    pub fn first(&mut self, warning: &Warning) -> bool {
+        fn remember<T: PartialEq + Clone>(slot: &mut Option<T>, cause: &T) -> bool {
+            if slot.as_ref() == Some(cause) {
+                return false;
+            }
+            *slot = Some(cause.clone());
+            true
+        }
+        match warning {
+            Warning::NotGating(why) => remember(&mut self.not_gating, why),
+            Warning::SettingsRefused(line) => remember(&mut self.refused, line),
+            Warning::CalendarStale(since) => remember(&mut self.stale, since),
+            Warning::ShellLost(why) => remember(&mut self.shell, why),
+        }
+    }
+}
+
+/// Says the warnings as they fall due, each once per cause, until `shutdown`: at every
+/// change of the status, and when the calendar's day is over.
+pub(crate) async fn watch_warnings(live: Arc<Live>, shutdown: CancellationToken) {
+    let mut changes = live.subscribe();
+    let mut said = Said::default();
+    loop {
+        let (due, next) = due(&live.status(), Timestamp::now());
+        for warning in due.iter().filter(|w| said.first(w)) {
+            warn(&live, warning).await;
+        }
+        let wait = next
+            .and_then(|at| at.duration_since(Timestamp::now()).try_into().ok())
+            .unwrap_or(std::time::Duration::MAX);
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            changed = changes.changed() => if changed.is_err() { return },
+            () = sleep(wait) => {}
+        }
+    }
+}
+
+async fn sleep(wait: std::time::Duration) {
+    match tokio::time::Instant::now().checked_add(wait) {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Says `warning` now, and logs it: when no daemon can show it (Couper failed open and
+/// none serves the session), the log is all that is left.
+pub(crate) async fn warn(live: &Arc<Live>, warning: &Warning) {
+    let zone = live.read(|s| s.engine().settings().timezone.clone());
+    let n = warning.notification(Lang::from_env(), &zone);
+    tracing::warn!("{}: {}", n.summary, n.body);
+    if let Err(e) = say(live, &n, warning.tab()).await {
+        tracing::warn!("the warning could not be shown: {e}");
+    }
+}
+
+/// Posts the digest, with its actions in the user's language: Show held, Release all.
+pub(crate) async fn digest(live: &Arc<Live>, n: &Notification) -> Result<u32, VoiceError> {
+    let (show, release) = match Lang::from_env() {
+        Lang::En => ("Show held", "Release all"),
+        Lang::Fr => ("Voir les retenues", "Tout rendre"),
+    };
+    let mut n = n.clone();
+    n.actions = vec![
+        "default".into(),
+        show.into(),
+        OPEN.into(),
+        show.into(),
+        RELEASE.into(),
+        release.into(),
+    ];
+    say(live, &n, "held").await
+}
+
+/// Posts `n` with notify-rust and carries out the action the user picks on it: its body
+/// or [`OPEN`] shows the window on `tab`, [`RELEASE`] releases everything held.
+async fn say(live: &Arc<Live>, n: &Notification, tab: &'static str) -> Result<u32, VoiceError> {
+    let handle = to_notify_rust(n).show_async().await?;
+    let id = handle.id();
+    let live = live.clone();
+    tokio::spawn(async move {
+        let mut picked = None;
+        handle
+            .wait_for_action_async(|response| picked = Some(response.clone()))
+            .await;
+        match picked {
+            Some(NotificationResponse::Default) => open(&live, tab).await,
+            Some(NotificationResponse::Action(key)) if key == OPEN => open(&live, tab).await,
+            Some(NotificationResponse::Action(key)) if key == RELEASE => {
+                let releaser = live.clone();
+                match tokio::task::spawn_blocking(move || releaser.release(Vec::new(), true)).await
+                {
+                    Ok(Ok(count)) => tracing::info!(count, "released from the digest"),
+                    Ok(Err(e)) => tracing::error!("release from the digest: {e}"),
+                    Err(e) => tracing::error!("release from the digest: {e}"),
+                }
+            }
+            _ => {}
+        }
+    });
+    Ok(id)
+}
+
+/// Shows the window on `tab`; with no window to show (`couper run`), says which command
+/// shows the same in a terminal.
+async fn open(live: &Arc<Live>, tab: &'static str) {
+    if live.open_window(tab) {
+        return;
+    }
+    let command = match tab {
+        "held" => "couper held",
+        "hours" => "couper check",
+        _ => "couper status",
+    };
+    let (summary, body) = match Lang::from_env() {
+        Lang::En => (
+            "No Couper window runs here".to_string(),
+            format!("`{command}` in a terminal shows it."),
+        ),
+        Lang::Fr => (
+            "Aucune fenêtre de Couper ici".to_string(),
+            format!("`{command}` dans un terminal l'affiche."),
+        ),
+    };
+    tracing::info!("{summary}: {body}");
+    let n = Notification {
+        app: "Couper".into(),
+        summary,
+        body,
+        icon: "couper".into(),
+        expire_timeout: -1,
+        ..Notification::default()
+    };
+    if let Err(e) = to_notify_rust(&n).show_async().await {
+        tracing::warn!("{e}");
+    }
+}
+
+fn to_notify_rust(n: &Notification) -> notify_rust::Notification {
+    let mut out = notify_rust::Notification::new();
+    out.appname(&n.app)
+        .summary(&n.summary)
+        .body(&n.body)
+        .icon(&n.icon)
+        .urgency(match n.urgency {
+            Urgency::Low => notify_rust::Urgency::Low,
+            Urgency::Normal => notify_rust::Urgency::Normal,
+            Urgency::Critical => notify_rust::Urgency::Critical,
+        })
+        .timeout(match n.expire_timeout {
+            0 => notify_rust::Timeout::Never,
+            ms if ms > 0 => notify_rust::Timeout::Milliseconds(ms.unsigned_abs()),
+            _ => notify_rust::Timeout::Default,
+        });
+    for pair in n.actions.chunks_exact(2) {
+        out.action(&pair[0], &pair[1]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_warning_is_said_once_per_cause() {
+        let mut said = Said::default();
+        let refused = |line: &str| Warning::SettingsRefused(line.into());
+        assert!(said.first(&refused("settings.toml:3: bad")));
+        assert!(!said.first(&refused("settings.toml:3: bad")));
+        assert!(said.first(&refused("settings.toml:9: worse")));
+        assert!(said.first(&Warning::NotGating("no daemon".into())));
+        assert!(!said.first(&Warning::NotGating("no daemon".into())));
+    }
+
+    #[test]
+    fn every_warning_has_french_and_english_words_and_a_tab() {
+        let zone = jiff::tz::TimeZone::get("Europe/Paris").expect("zone");
+        for warning in [
+            Warning::NotGating("no display daemon could start".into()),
+            Warning::ShellLost("the session bus closed".into()),
+            Warning::CalendarStale(Timestamp::UNIX_EPOCH),
+            Warning::SettingsRefused("settings.toml:3: bad".into()),
+        ] {
+            let en = warning.notification(Lang::En, &zone);
+            let fr = warning.notification(Lang::Fr, &zone);
+            assert_ne!(en.summary, fr.summary);
+            assert_eq!(en.actions[0], OPEN);
+            assert!(["diagnostics", "crisis"].contains(&warning.tab()));
+        }
+    }
 }

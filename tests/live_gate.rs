@@ -372,11 +372,18 @@ async fn a_broken_settings_edit_keeps_the_last_good_ones_and_a_valid_one_release
     );
     let text = s.ok(&["status"]).await;
     assert!(text.contains("(the last good settings stay)"), "{text}");
+    // And said on screen, once (issue 14).
+    s.dunst().wait_displayed(1).await;
+    s.dunst().close_all().await;
 
     // Still the last good settings: Slack is work, it is not working time.
     s.slack("after the typo", "held").await;
     s.personal("marker", 1).await;
-    assert_eq!(s.dunst().received().await, 1);
+    assert_eq!(
+        s.dunst().received().await,
+        2,
+        "the warning and the marker only"
+    );
     let status = s.status().await;
     assert_eq!(
         (status["working"].as_bool(), status["held"].as_u64()),
@@ -386,7 +393,8 @@ async fn a_broken_settings_edit_keeps_the_last_good_ones_and_a_valid_one_release
     // A valid edit that makes it working time releases them.
     s.edit_settings(&settings(&s.desk, ALWAYS, ""));
     s.dunst().wait_displayed(2).await;
-    let shown = s.dunst().close_all_and_read().await;
+    let mut shown = s.dunst().close_all_and_read().await;
+    shown.retain(|n| n.summary != "Your settings edit was refused");
     assert_eq!(
         messages(&shown),
         [
@@ -728,11 +736,13 @@ async fn with_no_daemon_that_can_start_couper_fails_open_says_why_and_tries_agai
         text.contains("route:       none (cannot start /nonexistent/notifyd"),
         "{text}"
     );
-    // The session's own activation serves the apps meanwhile.
-    assert!(!has_owner(&app, "org.freedesktop.Notifications").await);
+    // The session's own activation serves the apps meanwhile (Couper's warning may have
+    // brought its daemon already).
+    assert_ne!(notification_owner(&app).await, process.id());
     s.slack("While Couper stands aside", "shown").await;
     let activated = Dunst::on(s.desk.session_bus());
-    activated.wait_displayed(1).await;
+    // With Couper's warning that it stands aside (issue 14).
+    activated.wait_displayed(2).await;
 
     // The user names a daemon that works: Couper tries again, takes the name from the one
     // the session activated, and gates.
@@ -1092,4 +1102,250 @@ async fn a_run_refused_for_its_settings_says_why_once_on_one_line() {
         "{said:?}"
     );
     assert_eq!(said[0].matches("display.command").count(), 1, "{said:?}");
+}
+
+// Couper's own voice (issue 14, part 1): its notifications are posted with notify-rust,
+// as an app of the session, and its gate knows them for its own.
+
+/// Every `Notify` call on the session bus, with its sender and summary (a monitor, as
+/// `dbus-monitor` is).
+async fn notify_calls(s: &Session) -> tokio::sync::mpsc::UnboundedReceiver<(String, String)> {
+    let monitor = s.app_connection().await;
+    monitor
+        .call_method(
+            Some("org.freedesktop.DBus"),
+            "/org/freedesktop/DBus",
+            Some("org.freedesktop.DBus.Monitoring"),
+            "BecomeMonitor",
+            &(vec!["type='method_call',member='Notify'"], 0u32),
+        )
+        .await
+        .expect("BecomeMonitor");
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut calls = zbus::MessageStream::from(&monitor);
+    tokio::spawn(async move {
+        let _monitor = &monitor;
+        while let Some(Ok(call)) = calls.next().await {
+            let header = call.header();
+            if header.member().map(|m| m.as_str()) != Some("Notify") {
+                continue;
+            }
+            let sender = header.sender().map(|s| s.to_string()).unwrap_or_default();
+            let Ok((_, _, _, summary, ..)) = call.body().deserialize::<live::NotifyArgs>() else {
+                continue;
+            };
+            if tx.send((sender, summary)).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+async fn owner_of(conn: &zbus::Connection, name: &str) -> String {
+    let dbus = zbus::fdo::DBusProxy::new(conn).await.unwrap();
+    dbus.get_name_owner(name.try_into().unwrap())
+        .await
+        .unwrap()
+        .to_string()
+}
+
+/// A dunstrc whose context menu (dmenu) picks the action labelled `label`, as a user
+/// picks it in the menu; returns the settings naming it.
+fn settings_picking(s: &desktop::Desktop, hours: &str, label: &str) -> String {
+    let pick = s.dir().join("pick");
+    std::fs::write(&pick, format!("#!/bin/sh\nexec grep -m1 -F '{label}'\n")).unwrap();
+    std::os::unix::fs::PermissionsExt::set_mode(
+        &mut std::fs::metadata(&pick).unwrap().permissions(),
+        0o755,
+    );
+    std::fs::set_permissions(&pick, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let dunstrc = s.dir().join("dunstrc-pick");
+    std::fs::write(
+        &dunstrc,
+        desktop::DUNSTRC.replace(
+            "dmenu = /usr/bin/head -n 1",
+            &format!("dmenu = {}", pick.display()),
+        ),
+    )
+    .unwrap();
+    settings(s, hours, "").replace(
+        &s.dunstrc().display().to_string(),
+        &dunstrc.display().to_string(),
+    )
+}
+
+#[tokio::test]
+async fn issue_14_the_digest_comes_from_couper_s_own_connection_once_unheld_and_release_all_empties_the_queue(
+) {
+    let mut s = Session::new(|d| settings_picking(d, NEVER, "Release all")).await;
+    s.start().await;
+    s.slack("first", "held").await;
+    s.slack("second", "held").await;
+    let held = s.held().await;
+    assert_eq!(held.len(), 2, "{held:?}");
+    let mut calls = notify_calls(&s).await;
+
+    // One released by hand while off: the digest says so, and is not held itself.
+    let first = held[0]["id"].as_u64().unwrap().to_string();
+    s.ok(&["release", &first]).await;
+    s.dunst().wait_displayed(1).await;
+    let (sender, summary) = tokio::time::timeout(PATIENCE, calls.recv())
+        .await
+        .expect("the monitor saw no Notify")
+        .expect("the digest's Notify");
+    assert!(
+        summary.starts_with("While you were off: 1 held"),
+        "{summary}"
+    );
+    let app = s.app_connection().await;
+    let control = owner_of(&app, "org.couper.Couper").await;
+    assert_ne!(
+        sender, control,
+        "the digest comes from a connection of its own"
+    );
+    let dbus = zbus::fdo::DBusProxy::new(&app).await.unwrap();
+    let pid = dbus
+        .get_connection_unix_process_id(sender.as_str().try_into().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(pid, s.gate_pid(), "the digest's connection is Couper's own");
+    assert_eq!(s.held().await.len(), 1, "the digest is not held");
+    assert_eq!(s.dunst().received().await, 1, "shown once");
+    let seen: String = app
+        .call_method(
+            Some("org.couper.Couper"),
+            "/org/couper/Couper",
+            Some("org.couper.Couper1"),
+            "SeenApps",
+            &(),
+        )
+        .await
+        .unwrap()
+        .body()
+        .deserialize()
+        .unwrap();
+    assert!(!seen.contains("Couper"), "not a seen app: {seen}");
+
+    // "Release all", picked in dunst's menu: the queue empties.
+    let display_bus = s.status().await["display_bus"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let picking = s
+        .desk
+        .app("dunstctl")
+        .arg("context")
+        .env("DBUS_SESSION_BUS_ADDRESS", display_bus)
+        .status();
+    let picked = tokio::time::timeout(PATIENCE, picking)
+        .await
+        .expect("dunstctl context hung")
+        .unwrap();
+    assert!(picked.success());
+    eventually("Release all empties the queue", || async {
+        s.held().await.is_empty().then_some(())
+    })
+    .await;
+    // Picked, the digest is gone; the second one's digest comes in its place, shown.
+    let (_, summary) = tokio::time::timeout(PATIENCE, calls.recv())
+        .await
+        .expect("no second digest")
+        .unwrap();
+    assert!(
+        summary.starts_with("While you were off: 1 held"),
+        "{summary}"
+    );
+    s.dunst().wait_displayed(1).await;
+    let shown = s.dunst().close_all_and_read().await;
+    assert_eq!(shown.last().unwrap().summary, summary, "{shown:?}");
+}
+
+#[tokio::test]
+async fn issue_14_show_held_on_the_digest_of_a_headless_run_says_to_run_couper_held() {
+    let mut s = Session::new(|d| settings(d, NEVER, "")).await;
+    s.start().await;
+    s.slack("one", "held").await;
+    let id = s.held().await[0]["id"].as_u64().unwrap().to_string();
+    s.ok(&["release", &id]).await;
+    s.dunst().wait_displayed(1).await;
+    // Its body, clicked: no window runs here, so Couper says which command shows them.
+    s.dunst().action(0).await;
+    s.dunst().wait_displayed(2).await;
+    let shown = s.dunst().close_all_and_read().await;
+    assert_eq!(
+        shown[1].message, "NORMAL No Couper window runs here|`couper held` in a terminal shows it.",
+        "{shown:?}"
+    );
+}
+
+#[tokio::test]
+async fn issue_14_a_refused_settings_edit_warns_once_per_cause() {
+    let mut s = Session::new(|d| settings(d, NEVER, "")).await;
+    s.start().await;
+    let app = s.app_connection().await;
+    let rule = zbus::MatchRule::builder()
+        .msg_type(zbus::message::Type::Signal)
+        .interface("org.couper.Couper1")
+        .member("StateChanged")
+        .build()
+        .unwrap();
+    let mut changes = zbus::MessageStream::for_match_rule(rule, &app, None)
+        .await
+        .unwrap();
+    let good = settings(&s.desk, NEVER, "");
+    let broken =
+        |hours: &str| good.replace("[hours]\n", &format!("[hours]\nmon = [\"{hours}\"]\n"));
+
+    s.edit_settings(&broken("9h-18h"));
+    s.dunst().wait_displayed(1).await;
+    // The same mistake again: read (the status is announced), not said again.
+    s.edit_settings(&broken("9h-18h"));
+    changes.next().await.unwrap().unwrap();
+    // Another one: said.
+    s.edit_settings(&broken("25:00-26:00"));
+    s.dunst().wait_displayed(2).await;
+    let shown = s.dunst().close_all_and_read().await;
+    assert_eq!(shown.len(), 2, "{shown:?}");
+    for (warning, value) in shown.iter().zip(["9h-18h", "25:00-26:00"]) {
+        assert_eq!(
+            warning.summary, "Your settings edit was refused",
+            "{shown:?}"
+        );
+        assert!(
+            warning.body.contains("settings.toml:") && warning.body.contains(value),
+            "{shown:?}"
+        );
+    }
+    // Its action opens the Diagnostics tab (headless: says which command shows it).
+    assert_eq!(s.dunst().received().await, 2);
+}
+
+#[tokio::test]
+async fn issue_14_failing_open_warns_once_per_cause_through_the_session_s_own_daemon() {
+    let failing = |d: &desktop::Desktop, daemon: &str| {
+        settings(d, NEVER, "").replace("command = [\"dunst\"", &format!("command = [\"{daemon}\""))
+    };
+    let mut s = Session::new(|d| failing(d, "/nonexistent/notifyd")).await;
+    let _process = s.spawn_run();
+    let activated = Dunst::on(s.desk.session_bus());
+    // Posted anyway: the session's activation brings its own daemon, which shows it.
+    activated.wait_displayed(1).await;
+    // Another daemon named, that fails too: another cause, said too.
+    s.edit_settings(&failing(&s.desk, "/nonexistent/otherd"));
+    activated.wait_displayed(2).await;
+    let shown = activated.close_all_and_read().await;
+    assert_eq!(shown.len(), 2, "{shown:?}");
+    for (warning, daemon) in shown.iter().zip(["notifyd", "otherd"]) {
+        assert_eq!(
+            warning.summary, "Couper is not holding notifications",
+            "{shown:?}"
+        );
+        assert!(
+            warning
+                .body
+                .starts_with(&format!("cannot start /nonexistent/{daemon}")),
+            "{shown:?}"
+        );
+    }
 }

@@ -53,18 +53,7 @@ async fn new_hours_saved_in_the_window_put_a_work_app_on_hold() {
     let before = status(&couper).await;
     assert_eq!(before["working"], true, "{before}");
     let dunst = Dunst::on(before["display_bus"].as_str().expect("display bus"));
-    desk.run(
-        "notify-send",
-        &[
-            "-a",
-            "slack",
-            "-h",
-            "string:desktop-entry:slack",
-            "Bryan",
-            "Avant",
-        ],
-    )
-    .await;
+    slack(&desk, "Avant").await;
     dunst.wait_displayed(1).await;
     assert_eq!(held(&couper).await, serde_json::json!([]));
 
@@ -108,25 +97,8 @@ async fn new_hours_saved_in_the_window_put_a_work_app_on_hold() {
     assert_eq!(after["mode"]["mode"], "auto", "{after}");
 
     // Now Slack is held, not shown.
-    desk.run(
-        "notify-send",
-        &[
-            "-a",
-            "slack",
-            "-h",
-            "string:desktop-entry:slack",
-            "Bryan",
-            "Après",
-        ],
-    )
-    .await;
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    while held(&couper).await.as_array().map_or(0, Vec::len) == 0 {
-        tokio::time::timeout_at(deadline, changes.next())
-            .await
-            .expect("the notification was not held")
-            .expect("the gate's signals ended");
-    }
+    slack(&desk, "Après").await;
+    until_held(&couper, &mut changes).await;
     let queue = held(&couper).await;
     assert_eq!(queue[0]["notification"]["summary"], "Bryan", "{queue}");
     assert_eq!(queue[0]["notification"]["body"], "Après", "{queue}");
@@ -196,3 +168,63 @@ async fn until_page(
         pause = (pause * 2).min(std::time::Duration::from_millis(200));
     }
 }
+
+/// Issue 14: the digest's **Show held**, clicked in dunst, opens the window on the Held tab.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_14_show_held_on_the_digest_opens_the_window_on_the_held_tab() {
+    let desk = Desktop::start().await;
+    let files = Files::new(&desk, &app::settings(&desk, "[hours]\n"));
+    let session = Session::start(APP, files.env(&desk)).await;
+    wait_for_gate(&desk).await;
+    let couper = control(&desk).await;
+    let dunst = Dunst::on(status(&couper).await["display_bus"].as_str().expect("bus"));
+    let mut changes = couper.receive_state_changed().await.expect("StateChanged");
+    slack(&desk, "Tard").await;
+    until_held(&couper, &mut changes).await;
+    // The window is on another tab.
+    couper.open_window("hours").await.expect("open the window");
+    session.by_test_id("tab-hours").click();
+    until_page(&session, "the Hours tab", HELD_TAB, |v| v == "false").await;
+
+    // Released by hand while off: the digest; its body clicked in dunst.
+    let id = held(&couper).await[0]["id"].as_u64().expect("id") as u32;
+    couper.release(&[id], false).await.expect("release");
+    dunst.wait_displayed(1).await;
+    dunst.action(0).await;
+    until_page(&session, "the Held tab", HELD_TAB, |v| v == "true").await;
+    session.end();
+}
+
+/// Slack says "Bryan: `body`" (`notify-send` as Slack).
+async fn slack(desk: &Desktop, body: &str) {
+    desk.run(
+        "notify-send",
+        &[
+            "-a",
+            "slack",
+            "-h",
+            "string:desktop-entry:slack",
+            "Bryan",
+            body,
+        ],
+    )
+    .await;
+}
+
+/// Waits until something is held, on the gate's `StateChanged` signals.
+async fn until_held(
+    couper: &couper::control::CouperProxy<'_>,
+    changes: &mut (impl futures_util::Stream + Unpin),
+) {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while held(couper).await.as_array().map_or(0, Vec::len) == 0 {
+        tokio::time::timeout_at(deadline, changes.next())
+            .await
+            .expect("the notification was not held")
+            .expect("the gate's signals ended");
+    }
+}
+
+/// Whether the Held tab is the one shown.
+const HELD_TAB: &str =
+    r#"return document.getElementById('tab-held')?.getAttribute('aria-selected') ?? null;"#;

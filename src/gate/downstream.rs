@@ -45,6 +45,14 @@ pub(crate) enum Request {
         crisis: bool,
         done: oneshot::Sender<Result<(), GateError>>,
     },
+    /// Couper's own process posted a notification as an app (`app`, a connection of
+    /// this process): shown at once, in place of `replaces` if that one is its own.
+    Voice {
+        app: OwnedUniqueName,
+        replaces: u32,
+        show: Show,
+        done: oneshot::Sender<Result<u32, GateError>>,
+    },
     /// Couper posts a notification of its own.
     PostOwn {
         notification: Notification,
@@ -243,6 +251,27 @@ impl Downstream {
             } => {
                 let outcome = self.forward(id, &notification, crisis, Vec::new()).await;
                 let _ = done.send(outcome);
+            }
+            Request::Voice {
+                app,
+                replaces,
+                show,
+                done,
+            } => {
+                let owner = Owner::App(app);
+                let id = if replaces != 0 && self.owners.get(&replaces) == Some(&owner) {
+                    replaces
+                } else {
+                    self.own_id()
+                };
+                self.owners.insert(id, owner);
+                let outcome = self
+                    .forward(id, &show.notification, show.crisis, show.extras)
+                    .await;
+                if outcome.is_err() {
+                    self.owners.remove(&id);
+                }
+                let _ = done.send(outcome.map(|()| id));
             }
             Request::PostOwn { notification, done } => {
                 let id = self.own_id();

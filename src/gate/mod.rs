@@ -134,6 +134,11 @@ pub struct GateConfig {
     pub start_timeout: Duration,
     /// What to do when another daemon holds the name.
     pub take_over: TakeOver,
+    /// Couper's own process posts its notifications (the digest, its warnings) through
+    /// this gate as an app of the session: a `Notify` from a connection of this process
+    /// is forwarded to the display at once, never decided, held or counted. The live
+    /// daemon sets it; off, every caller is an app (in-process tests post from here).
+    pub own_voice: bool,
 }
 
 /// What the gate does when another display daemon holds `org.freedesktop.Notifications`
@@ -158,6 +163,7 @@ impl Default for GateConfig {
             display_env: Vec::new(),
             start_timeout: Duration::from_secs(10),
             take_over: TakeOver::Never,
+            own_voice: false,
         }
     }
 }
@@ -368,6 +374,7 @@ pub async fn start(
     let (failures, failed) = mpsc::channel(4);
     let serving = serve(
         gatekeeper,
+        config.own_voice,
         &session,
         &private,
         &children,
@@ -459,8 +466,10 @@ async fn session_bus(address: Option<&str>) -> Result<Connection, GateError> {
 
 /// Starts the display side and the server, then takes the name. Returns the display side's
 /// request channel.
+#[allow(clippy::too_many_arguments)]
 async fn serve(
     gatekeeper: Arc<dyn Gatekeeper>,
+    own_voice: bool,
     session: &Connection,
     private: &Connection,
     children: &Children,
@@ -493,6 +502,7 @@ async fn serve(
         gatekeeper,
         downstream: requests.clone(),
         capabilities,
+        ours: own_voice.then(crate::voice::Ours::default),
         daemon: relay::Forwarder::new(
             session.clone(),
             relay::Relay::new(private),

@@ -11,6 +11,11 @@
 //! stream exists before the name is requested, so no early call is lost. Calls are answered
 //! one at a time, in the order they came: an app's `Notify` and its `CloseNotification` stay
 //! in order; a forwarded call is passed on in a task of its own and holds up nothing.
+//!
+//! Couper's own notifications (the digest, its warnings) come here too, from a connection
+//! of Couper's own process (notify-rust's): the caller's pid tells them apart
+//! ([`crate::voice::Ours`]),
+//! and they go to the display at once, never to the gatekeeper.
 
 use std::sync::Arc;
 
@@ -48,6 +53,8 @@ pub(crate) struct Server {
     pub(crate) capabilities: Vec<String>,
     /// Where every other call goes: the display daemon, on the private bus.
     pub(crate) daemon: Forwarder,
+    /// Which callers are Couper's own process, when it speaks through this gate.
+    pub(crate) ours: Option<crate::voice::Ours>,
 }
 
 /// The stream of method calls to Couper on the session bus. Create it before requesting
@@ -132,6 +139,11 @@ impl Server {
             Err(e) => return self.fail(header, "InvalidArgs", &e.to_string()).await,
         };
         let (replaces_id, notification, extras) = wire::from_notify(args);
+        if let Some(own) = self.own_caller(header).await {
+            return self
+                .notify_own(header, own, replaces_id, notification, extras)
+                .await;
+        }
         tracing::debug!(
             app = %notification.app,
             summary = %notification.summary,
@@ -174,6 +186,52 @@ impl Server {
         Ok(())
     }
 
+    /// The caller, when it is Couper's own process speaking through this gate.
+    async fn own_caller(&self, header: &Header<'_>) -> Option<zbus::names::OwnedUniqueName> {
+        let ours = self.ours.as_ref()?;
+        let caller = header.sender()?;
+        ours.contains(&self.session, caller.as_str())
+            .await
+            .then(|| caller.to_owned().into())
+    }
+
+    /// Couper's own notification: to the display at once, answered with the gate's id.
+    async fn notify_own(
+        &self,
+        header: &Header<'_>,
+        app: zbus::names::OwnedUniqueName,
+        replaces: u32,
+        notification: crate::notification::Notification,
+        extras: wire::Extras,
+    ) -> zbus::Result<()> {
+        tracing::debug!(summary = %notification.summary, "Couper's own Notify");
+        let (done, answer) = tokio::sync::oneshot::channel();
+        let request = Request::Voice {
+            app,
+            replaces,
+            show: Show {
+                notification,
+                extras,
+                // Its own urgency stands.
+                crisis: false,
+            },
+            done,
+        };
+        if self.downstream.send(request).await.is_err() {
+            return self
+                .fail(header, "Failed", "the display side has stopped")
+                .await;
+        }
+        match answer.await {
+            Ok(Ok(id)) => self.reply(header, &id).await,
+            Ok(Err(e)) => self.fail(header, "Failed", &e.to_string()).await,
+            Err(_) => {
+                self.fail(header, "Failed", "the display side has stopped")
+                    .await
+            }
+        }
+    }
+
     async fn close(&self, call: &Message, header: &Header<'_>) -> zbus::Result<()> {
         let id: u32 = match call.body().deserialize() {
             Ok(id) => id,
@@ -181,15 +239,17 @@ impl Server {
         };
         let gatekeeper = self.gatekeeper.clone();
         let caller = header.sender().map(|s| s.to_string());
-        let stands = match tokio::task::spawn_blocking(move || {
-            gatekeeper.close(caller.as_deref(), id)
-        })
-        .await
-        {
-            Ok(stands) => stands,
-            Err(e) => {
-                tracing::error!(id, "the gatekeeper failed on a close: {e}");
-                true
+        let stands = if self.own_caller(header).await.is_some() {
+            // Couper closing one of its own: never the gatekeeper's to decide.
+            true
+        } else {
+            match tokio::task::spawn_blocking(move || gatekeeper.close(caller.as_deref(), id)).await
+            {
+                Ok(stands) => stands,
+                Err(e) => {
+                    tracing::error!(id, "the gatekeeper failed on a close: {e}");
+                    true
+                }
             }
         };
         if !stands {

@@ -306,6 +306,8 @@ struct Shared<R: Route> {
     ids: Arc<Ids>,
     /// The keys Couper has quieted now.
     quiet: Mutex<BTreeSet<String>>,
+    /// Couper's own connections (its voice, notify-rust's): what they post is not an app's.
+    ours: crate::voice::Ours,
 }
 
 /// Starts the steer route on `session` with `route`: the monitor, the switches
@@ -338,6 +340,7 @@ pub async fn start<R: Route>(
         gatekeeper,
         ids: ids.clone(),
         quiet: Mutex::new(BTreeSet::new()),
+        ours: crate::voice::Ours::default(),
     });
     shared.reconcile(&state).await?;
 
@@ -508,6 +511,13 @@ impl<R: Route> Shared<R> {
     }
 
     async fn on_seen(&self, event: monitor::Seen) {
+        let sender = match &event {
+            monitor::Seen::Notify { sender, .. } | monitor::Seen::Close { sender, .. } => sender,
+        };
+        if self.ours.contains(&self.session, sender).await {
+            // Couper's own (the digest, a warning): the shell shows it, nothing to decide.
+            return;
+        }
         match event {
             monitor::Seen::Notify {
                 sender,

@@ -366,3 +366,15 @@ pub fn kill(pid: u32, signal: libc::c_int) {
     let done = unsafe { libc::kill(pid as libc::pid_t, signal) };
     assert_eq!(done, 0, "kill {pid}");
 }
+
+/// The arguments of a `Notify` call, as a monitor reads them.
+pub type NotifyArgs = (
+    String,
+    u32,
+    String,
+    String,
+    String,
+    Vec<String>,
+    HashMap<String, zbus::OwnedVariant>,
+    i32,
+);
