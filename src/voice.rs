@@ -179,15 +179,30 @@ impl Warning {
 /// The warnings due in `status` at `now`, and when the next one may fall due (the
 /// calendar's day) if nothing else changes.
 pub fn due(status: &LiveStatus, now: Timestamp) -> (Vec<Warning>, Option<Timestamp>) {
+    due_from(
+        status.not_gating.as_ref().map(|why| why.reason.as_str()),
+        status.settings_refused.as_deref(),
+        status.calendar_stale_since,
+        now,
+    )
+}
+
+/// [`due`] from the status's three causes.
+fn due_from(
+    not_gating: Option<&str>,
+    refused: Option<&str>,
+    stale_since: Option<Timestamp>,
+    now: Timestamp,
+) -> (Vec<Warning>, Option<Timestamp>) {
     let mut due = Vec::new();
     let mut next = None;
-    if let Some(why) = &status.not_gating {
-        due.push(Warning::NotGating(why.reason.clone()));
+    if let Some(why) = not_gating {
+        due.push(Warning::NotGating(why.to_string()));
     }
-    if let Some(refusal) = &status.settings_refused {
-        due.push(Warning::SettingsRefused(refusal.clone()));
+    if let Some(refusal) = refused {
+        due.push(Warning::SettingsRefused(refusal.to_string()));
     }
-    if let Some(since) = status.calendar_stale_since {
+    if let Some(since) = stale_since {
         let at = since.checked_add(CALENDAR_STALE_AFTER).unwrap_or(since);
         if at <= now {
             due.push(Warning::CalendarStale(since));
@@ -382,6 +397,18 @@ mod tests {
         assert!(said.first(&refused("settings.toml:9: worse")));
         assert!(said.first(&Warning::NotGating("no daemon".into())));
         assert!(!said.first(&Warning::NotGating("no daemon".into())));
+    }
+
+    #[test]
+    fn a_calendar_unread_for_a_day_is_due_at_the_end_of_that_day_not_before() {
+        let since: Timestamp = "2026-12-01T08:00:00Z".parse().expect("since");
+        let at = |t: &str| t.parse::<Timestamp>().expect("now");
+        let (due, next) = due_from(None, None, Some(since), at("2026-12-02T07:59:00Z"));
+        assert!(due.is_empty(), "{due:?}");
+        assert_eq!(next, Some(at("2026-12-02T08:00:00Z")));
+        let (due, next) = due_from(None, None, Some(since), at("2026-12-02T08:00:00Z"));
+        assert_eq!(due, [Warning::CalendarStale(since)]);
+        assert_eq!(next, None);
     }
 
     #[test]
