@@ -180,9 +180,7 @@ impl Control {
     /// `after`, at most 16 MiB of their text (JSON), and the id to ask the next page
     /// after (0: this was the last). Start with 0.
     async fn held_page(&self, after: u32) -> zbus::fdo::Result<(String, u32)> {
-        let page = self.live.held_page(after).map_err(failed)?;
-        let next = page.last().map_or(0, |h| h.id);
-        Ok((json(&page)?, next))
+        self.live.held_page(after).map_err(failed)
     }
 
     /// Releases `ids`, or all with `all`. Returns how many were released.

@@ -423,12 +423,13 @@ impl Live {
         lock(&self.service).held()
     }
 
-    /// A page of the held queue: those with an id above `after`, oldest first, as many as
-    /// fit in [`HELD_PAGE_BYTES`] of JSON (at least one). Empty at the end.
-    pub fn held_page(&self, after: u32) -> Result<Vec<Held>, StoreError> {
+    /// A page of the held queue, a JSON list of [`Held`]: those with an id above `after`,
+    /// oldest first, as many as fit in [`HELD_PAGE_BYTES`] of text (at least one); and
+    /// the last id in it (0: the queue has no more).
+    pub fn held_page(&self, after: u32) -> Result<(String, u32), StoreError> {
         lock(&self.service)
             .store()
-            .held_page(after, HELD_PAGE_BYTES)
+            .held_page_json(after, HELD_PAGE_BYTES)
     }
 
     /// Releases `ids` (or all); returns how many.
