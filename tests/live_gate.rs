@@ -1077,6 +1077,46 @@ async fn a_held_queue_bigger_than_a_dbus_message_is_listed_whole() {
 }
 
 #[tokio::test]
+async fn once_the_disk_is_full_work_is_shown_and_status_counts_only_what_is_held() {
+    let mut s = Session::new(|d| settings(d, NEVER, "")).await;
+    // A disk with room for about 1.5 MiB of store: the file size limit of the process,
+    // as a full disk refuses writes (EFBIG, with SIGXFSZ ignored, instead of ENOSPC).
+    let mut command = s.command(env!("CARGO_BIN_EXE_couper"));
+    command
+        .arg("run")
+        .env("COUPER_LOG", "couper=info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    // SAFETY: only async-signal-safe calls (signal, setrlimit) between fork and exec.
+    unsafe {
+        command.pre_exec(|| {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let limit = libc::rlimit {
+                rlim_cur: 1536 * 1024,
+                rlim_max: 1536 * 1024,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let process = command.spawn().expect("couper run");
+    s.serving(process).await;
+    let app = s.app_connection().await;
+    let body = "x".repeat(256 * 1024);
+    for i in 0..12 {
+        notify(&app, "Slack", &format!("Rapport {i}"), &body, slack_hints()).await;
+    }
+    let held = s.held().await.len();
+    assert!(held < 12, "the disk was not full: {held} held");
+    // What could not be held was shown instead, never lost…
+    s.dunst().wait_displayed((12 - held) as u32).await;
+    // …and is not counted as held.
+    assert_eq!(s.status().await["held"].as_u64(), Some(held as u64));
+}
+
+#[tokio::test]
 async fn forget_through_the_running_gate_erases_the_history_and_keeps_what_is_held() {
     let mut s = Session::new(|d| settings(d, NEVER, "")).await;
     s.start().await;
