@@ -1,6 +1,9 @@
 //! The engine's figures: decisions per second with 50 work sources and 20 keywords
 //! (target: at least 1,000,000 per second on one core), and the time to replay 100,000
 //! events through `couper simulate`'s code path, store included (target: under 1 s).
+//! Also the time to build the crisis keyword matcher for 100,000 and 1,000,000 keywords
+//! that are prefixes of one another (`mot1`, `mot10`, `mot100`…, the list that once took
+//! minutes): it grows in proportion to the list.
 
 use couper::engine::{Engine, Event, Mode};
 use couper::notification::{HintValue, Notification, Urgency};
@@ -219,5 +222,28 @@ fn replay(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, decisions, replay);
+/// The keyword matcher's build time for `n` keywords, in seconds.
+fn keyword_build(n: usize) -> f64 {
+    let crisis = CrisisSettings {
+        keywords: (0..n).map(|i| format!("mot{i}")).collect(),
+        ..CrisisSettings::default()
+    };
+    let t0 = Instant::now();
+    black_box(couper::crisis::CrisisMatcher::new(&crisis));
+    t0.elapsed().as_secs_f64()
+}
+
+fn keywords(_: &mut Criterion) {
+    if !measuring() {
+        return;
+    }
+    for n in [100_000, 1_000_000] {
+        println!(
+            "FIGURE crisis keyword matcher build, {n} keywords: {:.3} s",
+            keyword_build(n)
+        );
+    }
+}
+
+criterion_group!(benches, decisions, replay, keywords);
 criterion_main!(benches);

@@ -287,6 +287,26 @@ mod refusals {
     }
 
     #[test]
+    fn issue_16_a_file_with_100_000_empty_keywords_is_refused_in_seconds_line_by_line() {
+        // One keyword a line, each refused with its line: the lines are counted once.
+        let keywords = "  \"\",\n".repeat(100_000);
+        let text = format!("[crisis]\nkeywords = [\n{keywords}]\n");
+        let started = std::time::Instant::now();
+        let all = refused_all(&text);
+        let took = started.elapsed();
+        assert_eq!(all.len(), 100_000);
+        assert_eq!(
+            all[99_999],
+            is(
+                100_002,
+                "crisis.keywords",
+                "empty an entry (it would match everything)"
+            )
+        );
+        assert!(took < std::time::Duration::from_secs(10), "{took:?}");
+    }
+
+    #[test]
     fn a_toml_syntax_error_names_its_line() {
         let (line, key, reason) = refused("timezone = \"Europe/Paris\"\n[hours\nmon = []\n");
         assert_eq!((line, key.as_str()), (2, ""));
