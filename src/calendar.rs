@@ -96,9 +96,9 @@ pub fn fetch(location: &str) -> Result<String, CalendarError> {
     } else {
         std::path::PathBuf::from(location)
     };
-    std::fs::read_to_string(&path).map_err(|e| CalendarError::Read {
+    crate::userfile::read(&path, MAX_BYTES).map_err(|e| CalendarError::Read {
         location: location.to_string(),
-        reason: e.to_string(),
+        reason: e.why.to_string(),
     })
 }
 

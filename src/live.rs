@@ -511,14 +511,13 @@ impl Live {
     /// Re-reads the settings file: a valid change takes effect at once, an invalid one is
     /// refused and the last good settings stay.
     pub fn reload_settings(&self) {
-        let text = match std::fs::read_to_string(&self.settings_path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        let text = match settings::read(&self.settings_path) {
+            Ok(text) => text.unwrap_or_default(),
             Err(e) => {
-                let message = format!("{}: cannot read: {e}", self.settings_path.display());
-                tracing::warn!("settings refused: {message}");
+                let message = e.to_string();
+                tracing::warn!("settings refused, the last good ones stay: {message}");
                 *lock(&self.refusal) = Some(message);
-                self.rearm.notify_one();
+                let _ = self.outcomes.send(Outcome::StateChanged);
                 return;
             }
         };
@@ -656,38 +655,30 @@ impl Gatekeeper for Live {
     }
 }
 
-/// Reads the settings at start. A refused file falls back to the last good copy kept in
-/// the store (and says so); with no good copy, Couper does not start.
+/// Reads the settings at start. A refused or unreadable file (no permission, a FIFO, a
+/// device, too large) falls back to the last good copy kept in the store (and says so);
+/// with no good copy, Couper does not start.
 fn load_start(
     path: &Path,
     store: &Store,
 ) -> Result<(Settings, Option<String>, Option<String>), LiveError> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Ok((Settings::default(), None, None))
-        }
-        Err(source) => {
-            return Err(settings::LoadError::Read {
-                path: path.to_path_buf(),
-                source,
-            }
-            .into())
-        }
+    let refused = match settings::read(path) {
+        Ok(None) => return Ok((Settings::default(), None, None)),
+        Ok(Some(text)) => match settings::parse(&text, &path.display().to_string()) {
+            Ok(settings) => return Ok((settings, None, Some(text))),
+            Err(refusals) => settings::LoadError::Refused(refusals),
+        },
+        // Unreadable (permissions, a FIFO, a device, too large) is refused as invalid is.
+        Err(e) => settings::LoadError::Read(e),
     };
-    match settings::parse(&text, &path.display().to_string()) {
-        Ok(settings) => Ok((settings, None, Some(text))),
-        Err(refusals) => {
-            let last_good = store.state(LAST_GOOD)?;
-            match last_good.and_then(|t| settings::parse(&t, "last good settings").ok()) {
-                Some(good) => {
-                    let message = refusals.to_string().replace('\n', "; ");
-                    tracing::warn!("settings refused, using the last good ones: {message}");
-                    Ok((good, Some(message), None))
-                }
-                None => Err(settings::LoadError::Refused(refusals).into()),
-            }
+    let last_good = store.state(LAST_GOOD)?;
+    match last_good.and_then(|t| settings::parse(&t, "last good settings").ok()) {
+        Some(good) => {
+            let message = refused.to_string().replace('\n', "; ");
+            tracing::warn!("settings refused, using the last good ones: {message}");
+            Ok((good, Some(message), None))
         }
+        None => Err(refused.into()),
     }
 }
 

@@ -11,11 +11,14 @@
 
 #[path = "common/desktop.rs"]
 mod desktop;
+#[path = "common/files.rs"]
+mod files;
 
 use couper::live::Live;
 use couper::on_call::Period;
 use couper::store::Store;
 use desktop::{Desktop, PATIENCE};
+use files::{in_time, make_fifo};
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{Span, Timestamp};
@@ -266,16 +269,62 @@ fn a_calendar_that_fails_keeps_its_last_good_shifts_and_says_since_when_it_is_st
 
 #[test]
 fn a_calendar_file_next_to_the_settings_is_read_too() {
-    let first = first_friday();
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("team.ics"), team_calendar(first)).unwrap();
-    let config = dir.path().join("settings.toml");
+    let (live, config) = live_with_team_file(dir.path());
+    assert_eq!(live.status().calendar.unwrap().shifts, 7);
+    drop(config);
+}
+
+/// A live service whose settings name `team.ics` next to them, read once: returns it
+/// and the settings file.
+fn live_with_team_file(dir: &std::path::Path) -> (Arc<Live>, std::path::PathBuf) {
+    let first = first_friday();
+    std::fs::write(dir.join("team.ics"), team_calendar(first)).unwrap();
+    let config = dir.join("settings.toml");
     std::fs::write(&config, settings("team.ics", "")).unwrap();
-    let store = Store::open(&dir.path().join("couper.sqlite3")).unwrap();
+    let store = Store::open(&dir.join("couper.sqlite3")).unwrap();
     let (live, _outcomes) = Live::open(&config, store).unwrap();
     live.refresh_calendar();
     assert_eq!(live_periods(&live, first), gwen_shifts(first));
-    assert_eq!(live.status().calendar.unwrap().shifts, 7);
+    (live, config)
+}
+
+#[test]
+fn issue_16_a_calendar_path_to_dev_zero_a_fifo_or_a_huge_file_is_refused_at_once_saying_why() {
+    let first = first_friday();
+    let dir = tempfile::tempdir().unwrap();
+    let (live, config) = live_with_team_file(dir.path());
+
+    let huge = dir.path().join("huge.ics");
+    let mut text = team_calendar(first).replace("END:VCALENDAR", "");
+    text.push_str(&"X-PADDING:0123456789abcdef\r\n".repeat(17 * 1024 * 1024 / 28));
+    text.push_str("END:VCALENDAR\r\n");
+    std::fs::write(&huge, text).unwrap();
+    let fifo = dir.path().join("fifo.ics");
+    make_fifo(&fifo);
+    for (location, reason) in [
+        ("/dev/zero", "it is a device, not a regular file"),
+        ("fifo.ics", "it is a FIFO, not a regular file"),
+        (
+            "huge.ics",
+            "it is larger than 16 MiB, the most Couper reads",
+        ),
+    ] {
+        // The settings now name it, and the calendar is read again.
+        std::fs::write(&config, settings(location, "")).unwrap();
+        live.reload_settings();
+        let reading = live.clone();
+        in_time("refresh_calendar", move || reading.refresh_calendar());
+        let calendar = live.status().calendar.unwrap();
+        let error = calendar.error.unwrap_or_default();
+        assert!(error.ends_with(reason), "{location}: {error}");
+        assert!(error.contains("cannot read it"), "{location}: {error}");
+    }
+    // Back to the good file: its shifts again.
+    std::fs::write(&config, settings("team.ics", "")).unwrap();
+    live.reload_settings();
+    live.refresh_calendar();
+    assert_eq!(live_periods(&live, first), gwen_shifts(first));
 }
 
 /// Waits until `probe` gives something, polling with a backoff, for at most

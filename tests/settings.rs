@@ -10,6 +10,9 @@ use couper::settings::{
 };
 use jiff::civil::{date, time, Weekday};
 
+#[path = "common/files.rs"]
+mod hostile;
+
 /// The example file of SPEC §5, verbatim.
 const SPEC_EXAMPLE: &str = r#"timezone = "Europe/Paris"
 holidays = "FR"                       # optional
@@ -995,6 +998,126 @@ mod files {
         let temp = tempfile::tempdir().unwrap();
         let settings = settings::load(&temp.path().join("absent.toml")).unwrap();
         assert_eq!(settings, Settings::default());
+    }
+}
+
+/// Issue 16: a settings file that is a FIFO, a device or huge never blocks, never fills
+/// the memory, and never stops Couper: the last good settings stay, and the refusal
+/// says why.
+mod hostile_files {
+    use super::hostile::{in_time, make_fifo};
+    use super::*;
+    use couper::live::Live;
+    use couper::store::Store;
+    use std::path::Path;
+
+    const GOOD: &str = "timezone = \"Europe/Paris\"\n[crisis]\nkeywords = [\"panne\"]\n";
+
+    fn dev_zero(path: &Path) {
+        let _ = std::fs::remove_file(path);
+        std::os::unix::fs::symlink("/dev/zero", path).unwrap();
+    }
+
+    /// A 5 MiB file of comments: valid TOML, over the 4 MiB cap.
+    fn huge(path: &Path) {
+        let line = format!("# {}\n", "x".repeat(1022));
+        let _ = std::fs::remove_file(path);
+        std::fs::write(path, format!("{GOOD}{}", line.repeat(5 * 1024))).unwrap();
+    }
+
+    type Make = fn(&Path);
+
+    /// Ways a settings file cannot be read, and the reason given for each.
+    const UNREADABLE: [(Make, &str); 3] = [
+        (make_fifo, "it is a FIFO, not a regular file"),
+        (dev_zero, "it is a device, not a regular file"),
+        (huge, "it is larger than 4 MiB, the most Couper reads"),
+    ];
+
+    #[test]
+    fn issue_16_load_refuses_a_fifo_a_device_and_a_huge_file_at_once() {
+        let temp = tempfile::tempdir().unwrap();
+        let path = temp.path().join("settings.toml");
+        for (make, reason) in UNREADABLE {
+            make(&path);
+            let loading = path.clone();
+            let error = in_time("load", move || settings::load(&loading)).unwrap_err();
+            assert!(matches!(error, LoadError::Read(_)), "{error:?}");
+            let expected = format!("{}: cannot read: {reason}", path.display());
+            assert_eq!(error.to_string(), expected);
+            let saving = path.clone();
+            let saved = in_time("save", move || {
+                settings::save(&saving, &Settings::default())
+            });
+            assert!(saved.unwrap_err().to_string().contains(reason));
+        }
+    }
+
+    #[test]
+    fn issue_16_at_start_an_unreadable_file_starts_on_the_last_good_copy_and_says_why() {
+        let temp = tempfile::tempdir().unwrap();
+        let path = temp.path().join("settings.toml");
+        let store = temp.path().join("couper.sqlite3");
+        std::fs::write(&path, GOOD).unwrap();
+        let good = settings::load(&path).unwrap();
+        drop(Live::open(&path, Store::open(&store).unwrap()).unwrap());
+        for (make, reason) in UNREADABLE {
+            make(&path);
+            let (opening, store) = (path.clone(), store.clone());
+            let (live, _outcomes) = in_time("Live::open", move || {
+                Live::open(&opening, Store::open(&store).unwrap())
+            })
+            .unwrap_or_else(|e| panic!("{reason}: Couper does not start: {e}"));
+            assert_eq!(live.settings(), good, "{reason}");
+            let refused = live
+                .status()
+                .settings_refused
+                .expect("the refusal is shown");
+            assert!(refused.contains(reason), "{refused}");
+        }
+    }
+
+    #[test]
+    fn issue_16_without_a_good_copy_an_unreadable_file_still_stops_couper_run_with_the_reason() {
+        let temp = tempfile::tempdir().unwrap();
+        let path = temp.path().join("settings.toml");
+        make_fifo(&path);
+        let store = Store::open(&temp.path().join("couper.sqlite3")).unwrap();
+        let opening = path.clone();
+        let error = in_time("Live::open", move || Live::open(&opening, store)).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .ends_with("it is a FIFO, not a regular file"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn issue_16_a_running_gate_refuses_a_fifo_or_dev_zero_and_keeps_its_settings() {
+        let temp = tempfile::tempdir().unwrap();
+        let path = temp.path().join("settings.toml");
+        std::fs::write(&path, GOOD).unwrap();
+        let store = Store::open(&temp.path().join("couper.sqlite3")).unwrap();
+        let (live, _outcomes) = Live::open(&path, store).unwrap();
+        let good = live.settings();
+        for (make, reason) in UNREADABLE {
+            make(&path);
+            let reloading = live.clone();
+            in_time("reload_settings", move || reloading.reload_settings());
+            assert_eq!(live.settings(), good);
+            let refused = live
+                .status()
+                .settings_refused
+                .expect("the refusal is shown");
+            assert!(refused.contains(reason), "{refused}");
+        }
+        // A good file again: read, and the refusal is gone.
+        std::fs::remove_file(&path).unwrap();
+        std::fs::write(&path, GOOD.replace("panne", "crise")).unwrap();
+        live.reload_settings();
+        assert_eq!(live.settings().crisis.keywords, ["crise"]);
+        assert_eq!(live.status().settings_refused, None);
     }
 }
 
