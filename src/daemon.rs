@@ -399,7 +399,12 @@ async fn watch_settings(live: Arc<Live>, shutdown: CancellationToken) {
                         Err(_) => break,
                     }
                 }
-                live.reload_settings();
+                // Reading and compiling new settings takes a while (a long keyword
+                // list): never on an async worker, which other tasks need.
+                let reader = live.clone();
+                if let Err(e) = tokio::task::spawn_blocking(move || reader.reload_settings()).await {
+                    tracing::error!("settings reload: {e}");
+                }
             }
         }
     }

@@ -509,7 +509,9 @@ impl Live {
     }
 
     /// Re-reads the settings file: a valid change takes effect at once, an invalid one is
-    /// refused and the last good settings stay.
+    /// refused and the last good settings stay. What new settings need (the keyword
+    /// matcher, the schedule) is compiled before the Service is locked: the gate goes on
+    /// answering meanwhile. Blocking: call it off the async threads.
     pub fn reload_settings(&self) {
         let text = match settings::read(&self.settings_path) {
             Ok(text) => text.unwrap_or_default(),
@@ -526,13 +528,15 @@ impl Live {
                 *lock(&self.refusal) = None;
                 // The calendar may be another one, or the user wants it read again.
                 self.calendar_kick.notify_one();
+                let same = self.read(|s| s.engine().settings() == &new);
+                let rules = (!same).then(|| crate::engine::Rules::new(&new));
                 let result = self.with(|s, now| {
-                    if s.engine().settings() == &new {
+                    let Some(rules) = &rules else {
                         return Ok(((), vec![Outcome::StateChanged]));
-                    }
+                    };
                     s.remember(LAST_GOOD, &text)?;
                     // Front ends show the settings too: say so even when the state stays.
-                    s.set_settings(&new, now).map(|mut o| {
+                    s.set_rules(rules, now).map(|mut o| {
                         o.push(Outcome::StateChanged);
                         ((), o)
                     })

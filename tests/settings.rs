@@ -1010,6 +1010,7 @@ mod hostile_files {
     use couper::live::Live;
     use couper::store::Store;
     use std::path::Path;
+    use std::time::Duration;
 
     const GOOD: &str = "timezone = \"Europe/Paris\"\n[crisis]\nkeywords = [\"panne\"]\n";
 
@@ -1091,6 +1092,53 @@ mod hostile_files {
                 .ends_with("it is a FIFO, not a regular file"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn issue_16_while_120_000_keywords_compile_every_notify_is_answered_within_a_second() {
+        use couper::gate::{Gatekeeper, Verdict};
+        use couper::notification::Notification;
+        let temp = tempfile::tempdir().unwrap();
+        let path = temp.path().join("settings.toml");
+        // Never working time: a work notification is held unless it is a crisis.
+        let base = "timezone = \"Europe/Paris\"\n[hours]\n\n[[work_apps]]\nname = \"Slack\"\napp = \"slack\"\n";
+        std::fs::write(&path, format!("{base}[crisis]\nkeywords = [\"panne\"]\n")).unwrap();
+        let store = Store::open(&temp.path().join("couper.sqlite3")).unwrap();
+        let (live, _outcomes) = Live::open(&path, store).unwrap();
+        let keywords: Vec<String> = (0..120_000).map(|i| format!("\"mot{i}\"")).collect();
+        std::fs::write(
+            &path,
+            format!("{base}[crisis]\nkeywords = [{}]\n", keywords.join(", ")),
+        )
+        .unwrap();
+        let slack = |body: &str| Notification {
+            app: "slack".into(),
+            summary: "Canal #prod".into(),
+            body: body.into(),
+            ..Default::default()
+        };
+
+        let reloading = live.clone();
+        let reload = std::thread::spawn(move || reloading.reload_settings());
+        let mut answered = 0;
+        let mut slowest = Duration::ZERO;
+        while !reload.is_finished() {
+            let asked = std::time::Instant::now();
+            live.notify(0, &slack("on en parle demain"));
+            slowest = slowest.max(asked.elapsed());
+            answered += 1;
+        }
+        reload.join().unwrap();
+        assert!(
+            slowest < Duration::from_secs(1),
+            "a Notify waited {slowest:?}"
+        );
+        assert!(answered > 1, "{answered} answered while compiling");
+        // The new keywords are in force.
+        assert_eq!(live.settings().crisis.keywords.len(), 120_000);
+        let crisis = live.notify(0, &slack("alerte mot119999 en prod"));
+        assert_eq!(crisis.verdict, Verdict::DeliverCrisis);
+        assert_eq!(live.notify(0, &slack("panne")).verdict, Verdict::Hold);
     }
 
     #[test]
