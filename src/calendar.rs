@@ -34,7 +34,7 @@ use std::time::Duration;
 
 mod ics;
 
-pub use ics::shifts;
+pub use ics::{expand_calendar, shifts, Expanded, MAX_OCCURRENCES};
 
 /// How often a running gate reads the calendar again.
 pub const REFRESH_EVERY: Duration = Duration::from_secs(3 * 3600);
@@ -189,6 +189,9 @@ pub struct CalendarStatus {
     pub error: Option<String>,
     /// How many shifts it gives in the window around now.
     pub shifts: usize,
+    /// The events of the copy in use that were skipped, each with its reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
 }
 
 /// The last good copy kept in `store` for `location`, if any.
@@ -235,40 +238,79 @@ pub fn stored_shifts(
         .unwrap_or_default())
 }
 
-/// Applies a read of the calendar of `location` to the running `service` at `now`: a
-/// good read becomes the shifts and the last good copy; a failed or invalid one keeps the
-/// last good copy (expanded again around `now`) and marks the calendar stale since the
-/// first failure. Returns the status to show, and the outcomes to carry out.
+/// A read of the calendar, parsed and expanded around `now` before the Service is locked
+/// (a large calendar takes a while): [`apply`] only swaps it in.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The file or URL the settings named when it was read.
+    location: Option<String>,
+    /// The read and what it gave; `None`: no read (at start, the last good copy only).
+    read: Option<Result<(String, Expanded), CalendarError>>,
+    /// The last good copy's shifts, for when the read failed or there was none.
+    last_good: Expanded,
+}
+
+/// Parses and expands `read`, a read of the calendar `settings` name (`None`: no read, the
+/// last good copy only), and the last good copy `kept`, over the window around `now`.
+/// Pure: call it before locking the Service.
+pub fn prepare(
+    settings: &crate::settings::Settings,
+    read: Option<Result<String, CalendarError>>,
+    kept: Option<Copy>,
+    now: Timestamp,
+) -> Prepared {
+    let location = settings.on_call.calendar.clone();
+    let matching = settings.on_call.calendar_match.as_deref();
+    let zone = &settings.timezone;
+    let (from, to) = window(now);
+    let expand = |text: &str| expand_calendar(text, matching, zone, from, to);
+    let read = match (&location, read) {
+        (Some(location), Some(read)) => Some(read.and_then(|text| {
+            expand(&text)
+                .map(|found| (text, found))
+                .map_err(|reason| CalendarError::Invalid {
+                    location: location.clone(),
+                    reason,
+                })
+        })),
+        _ => None,
+    };
+    let good_read = matches!(read, Some(Ok(_)));
+    let last_good = match kept {
+        Some(copy) if !good_read && location.as_deref() == Some(copy.location.as_str()) => {
+            expand(&copy.text).unwrap_or_default()
+        }
+        _ => Expanded::default(),
+    };
+    Prepared {
+        location,
+        read,
+        last_good,
+    }
+}
+
+/// Applies a prepared read of the calendar to the running `service` at `now`: a good
+/// read becomes the shifts and the last good copy; a failed or invalid one keeps the last
+/// good copy and marks the calendar stale since the first failure. Returns the status to
+/// show, and the outcomes to carry out.
 ///
 /// A read of a location that is no longer the settings' (they changed meanwhile) is
 /// ignored; without a calendar in the settings, the calendar shifts are cleared.
 pub fn apply(
     service: &mut Service,
-    location: &str,
-    read: Result<String, CalendarError>,
+    prepared: Prepared,
     now: Timestamp,
 ) -> Result<(Option<CalendarStatus>, Vec<Outcome>), StoreError> {
-    let settings = service.engine().settings().clone();
-    let Some(current) = settings.on_call.calendar.clone() else {
+    let Some(current) = service.engine().settings().on_call.calendar.clone() else {
         let outcomes = service.set_calendar_shifts(Vec::new());
         return Ok((None, outcomes));
     };
-    if current != location {
+    if prepared.location.as_deref() != Some(current.as_str()) {
         return Ok((None, Vec::new()));
     }
-    let matching = settings.on_call.calendar_match.as_deref();
-    let zone = &settings.timezone;
-    let (from, to) = window(now);
-    let good = read.and_then(|text| {
-        shifts(&text, matching, zone, from, to)
-            .map(|found| (text, found))
-            .map_err(|reason| CalendarError::Invalid {
-                location: location.to_string(),
-                reason,
-            })
-    });
-    let found = match good {
-        Ok((text, found)) => {
+    let location = current.as_str();
+    let found = match prepared.read {
+        Some(Ok((text, found))) => {
             keep(
                 service,
                 &Copy {
@@ -278,10 +320,10 @@ pub fn apply(
                 },
             )?;
             service.remember(FAILING, "")?;
-            tracing::info!("calendar {location}: {} shifts", found.len());
+            tracing::info!("calendar {location}: {} shifts", found.shifts.len());
             found
         }
-        Err(error) => {
+        Some(Err(error)) => {
             let message = error.to_string();
             tracing::warn!("calendar: {message}; the last good copy stays");
             let failing = failing(service.store(), location)?;
@@ -292,14 +334,15 @@ pub fn apply(
                 error: message,
             };
             service.remember(FAILING, &serde_json::to_string(&record).unwrap_or_default())?;
-            stored(service.store(), location)?
-                .and_then(|copy| shifts(&copy.text, matching, zone, from, to).ok())
-                .unwrap_or_default()
+            prepared.last_good
         }
+        None => prepared.last_good,
     };
-    let count = found.len();
-    let outcomes = service.set_calendar_shifts(found);
-    Ok((Some(status(service.store(), location, count)?), outcomes))
+    let count = found.shifts.len();
+    let outcomes = service.set_calendar_shifts(found.shifts);
+    let mut status = status(service.store(), location, count)?;
+    status.skipped = found.skipped;
+    Ok((Some(status), outcomes))
 }
 
 /// Loads the last good copy into `service` at start, before the first read: shifts are
@@ -308,26 +351,13 @@ pub fn restore(
     service: &mut Service,
     now: Timestamp,
 ) -> Result<(Option<CalendarStatus>, Vec<Outcome>), StoreError> {
-    let settings = service.engine().settings().clone();
-    let Some(location) = settings.on_call.calendar.clone() else {
-        return Ok((None, service.set_calendar_shifts(Vec::new())));
+    let settings = service.engine().settings();
+    let kept = match &settings.on_call.calendar {
+        Some(location) => stored(service.store(), location)?,
+        None => None,
     };
-    let (from, to) = window(now);
-    let found = stored(service.store(), &location)?
-        .and_then(|copy| {
-            shifts(
-                &copy.text,
-                settings.on_call.calendar_match.as_deref(),
-                &settings.timezone,
-                from,
-                to,
-            )
-            .ok()
-        })
-        .unwrap_or_default();
-    let count = found.len();
-    let outcomes = service.set_calendar_shifts(found);
-    Ok((Some(status(service.store(), &location, count)?), outcomes))
+    let prepared = prepare(settings, None, kept, now);
+    apply(service, prepared, now)
 }
 
 fn failing(store: &Store, location: &str) -> Result<Option<Failing>, StoreError> {
@@ -347,5 +377,6 @@ fn status(store: &Store, location: &str, shifts: usize) -> Result<CalendarStatus
         stale_since: failing.as_ref().map(|f| f.since),
         error: failing.map(|f| f.error),
         shifts,
+        skipped: Vec::new(),
     })
 }

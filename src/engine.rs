@@ -443,6 +443,11 @@ impl Engine {
         &self.c.rules.settings
     }
 
+    /// The rules in force (a cheap, shared copy).
+    pub fn rules(&self) -> Rules {
+        Rules(self.c.rules.clone())
+    }
+
     /// The compiled schedule in force.
     pub fn schedule(&self) -> &Schedule {
         &self.c.rules.schedule

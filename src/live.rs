@@ -273,25 +273,43 @@ impl Live {
     /// shifts; a failed one keeps the last good copy and marks it stale. Blocking (an
     /// HTTP read takes up to 30 s): call it off the async threads.
     pub fn refresh_calendar(&self) {
-        let location = self.read(|s| s.engine().settings().on_call.calendar.clone());
-        let read = location
+        let rules = self.read(|s| s.engine().rules());
+        let read = rules
+            .settings()
+            .on_call
+            .calendar
             .as_deref()
             .map(|l| crate::calendar::fetch(&crate::calendar::locate(l, &self.settings_path)));
-        let result = self.with(|s, now| match (&location, read) {
-            (Some(location), Some(read)) => crate::calendar::apply(s, location, read, now),
-            _ => crate::calendar::restore(s, now),
-        });
-        match result {
-            // A read of a calendar the settings no longer name changes nothing.
-            Ok(None) if location.is_some() => {}
-            Ok(status) => *lock(&self.calendar) = status,
-            Err(e) => tracing::error!("calendar: {e}"),
-        }
+        self.swap_calendar(rules.settings(), read);
     }
 
     /// Puts the last good copy of the calendar in force at start, before the first read.
+    /// Blocking, as [`Live::refresh_calendar`].
     pub(crate) fn restore_calendar(&self) {
-        match self.with(crate::calendar::restore) {
+        let rules = self.read(|s| s.engine().rules());
+        self.swap_calendar(rules.settings(), None);
+    }
+
+    /// Parses and expands `read` (a read of the calendar `settings` name; `None`: the last
+    /// good copy only) with the Service unlocked, then swaps its shifts in under the lock.
+    fn swap_calendar(
+        &self,
+        settings: &Settings,
+        read: Option<Result<String, crate::calendar::CalendarError>>,
+    ) {
+        let location = settings.on_call.calendar.as_deref();
+        let kept = match location {
+            Some(l) => self.read(|s| crate::calendar::stored(s.store(), l)),
+            None => Ok(None),
+        };
+        let kept = kept.unwrap_or_else(|e| {
+            tracing::error!("calendar: {e}");
+            None
+        });
+        let prepared = crate::calendar::prepare(settings, read, kept, Timestamp::now());
+        match self.with(|s, now| crate::calendar::apply(s, prepared, now)) {
+            // A read of a calendar the settings no longer name changes nothing.
+            Ok(None) if location.is_some() => {}
             Ok(status) => *lock(&self.calendar) = status,
             Err(e) => tracing::error!("calendar: {e}"),
         }

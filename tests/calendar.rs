@@ -289,6 +289,59 @@ fn live_with_team_file(dir: &std::path::Path) -> (Arc<Live>, std::path::PathBuf)
     (live, config)
 }
 
+/// The team's calendar with one more event of Gwen's: every second, with no end, since
+/// 1 January 2020.
+fn with_secondly_rule(first: Date) -> String {
+    team_calendar(first).replace(
+        "END:VCALENDAR",
+        "BEGIN:VEVENT\r\nUID:runaway@ouest.digital\r\nDTSTAMP:20260101T000000Z\r\n\
+DTSTART:20200101T000000Z\r\nDURATION:PT1S\r\nRRULE:FREQ=SECONDLY\r\n\
+SUMMARY:Gwen every second\r\nEND:VEVENT\r\nEND:VCALENDAR",
+    )
+}
+
+#[test]
+fn issue_16_a_secondly_rule_from_2020_is_skipped_saying_why_while_notify_is_answered() {
+    use couper::gate::{Gatekeeper, Verdict};
+    let first = first_friday();
+    let dir = tempfile::tempdir().unwrap();
+    let (live, _config) = live_with_team_file(dir.path());
+    std::fs::write(dir.path().join("team.ics"), with_secondly_rule(first)).unwrap();
+    let reading = live.clone();
+    let started = std::time::Instant::now();
+    let refresh = std::thread::spawn(move || reading.refresh_calendar());
+    let mut slowest = Duration::ZERO;
+    while !refresh.is_finished() {
+        let asked = std::time::Instant::now();
+        let admission = live.notify(
+            0,
+            &couper::notification::Notification {
+                app: "firefox".into(),
+                summary: "personal".into(),
+                ..Default::default()
+            },
+        );
+        assert_eq!(admission.verdict, Verdict::Deliver);
+        slowest = slowest.max(asked.elapsed());
+    }
+    refresh.join().unwrap();
+    let took = started.elapsed();
+    eprintln!("FIGURE refresh of a calendar with a SECONDLY rule from 2020: {took:?}");
+    assert!(
+        slowest < Duration::from_secs(1),
+        "a Notify waited {slowest:?}"
+    );
+    assert!(took < Duration::from_secs(5), "the refresh took {took:?}");
+    // Gwen's other shifts are in force; the runaway event is skipped, with its reason.
+    assert_eq!(live_periods(&live, first), gwen_shifts(first));
+    let calendar = live.status().calendar.unwrap();
+    assert_eq!(calendar.error, None);
+    assert_eq!(
+        calendar.skipped,
+        ["event \"Gwen every second\" skipped: its RRULE repeats more than 10000 times in the 460 days kept"]
+    );
+}
+
 #[test]
 fn issue_16_a_calendar_path_to_dev_zero_a_fifo_or_a_huge_file_is_refused_at_once_saying_why() {
     let first = first_friday();
