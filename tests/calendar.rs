@@ -13,6 +13,10 @@
 mod desktop;
 #[path = "common/files.rs"]
 mod files;
+#[path = "common/probe.rs"]
+mod probe;
+#[path = "common/live.rs"]
+mod session;
 
 use couper::live::Live;
 use couper::on_call::Period;
@@ -521,4 +525,76 @@ async fn couper_run_reads_the_calendar_and_its_status_says_when_it_goes_stale() 
         .await
         .expect("couper run stops")
         .unwrap();
+}
+
+/// `couper run` with `calendar = "PATH"` in its settings, and the calendar status.
+async fn gate_with_calendar(path: &std::path::Path) -> session::Session {
+    let more = format!("[on_call]\ncalendar = \"{}\"\n", path.display());
+    let mut s = session::Session::new(|d| session::settings(d, session::ALWAYS, &more)).await;
+    s.start().await;
+    s
+}
+
+/// Waits until the gate's calendar status has `key` containing `text`.
+async fn calendar_says(s: &session::Session, key: &str, text: &str) -> Value {
+    eventually(&format!("the calendar's {key} says {text:?}"), || async {
+        let status = s.status().await;
+        let found = match &status["calendar"][key] {
+            Value::String(said) => said.contains(text),
+            Value::Array(said) => said
+                .iter()
+                .any(|v| v.as_str().is_some_and(|v| v.contains(text))),
+            _ => false,
+        };
+        found.then_some(status)
+    })
+    .await
+}
+
+#[tokio::test]
+async fn issue_16_couper_run_with_a_secondly_rule_from_2020_keeps_answering_and_says_why() {
+    let first = first_friday();
+    let dir = tempfile::tempdir().unwrap();
+    let team = dir.path().join("team.ics");
+    std::fs::write(&team, team_calendar(first)).unwrap();
+    let mut s = gate_with_calendar(&team).await;
+    calendar_says(&s, "location", "team.ics").await;
+    let probe = probe::Probe::start(s.desk.session_bus()).await;
+
+    // The runaway event comes in; the settings are saved again, so it is read again.
+    std::fs::write(&team, with_secondly_rule(first)).unwrap();
+    let text = std::fs::read_to_string(&s.settings).unwrap();
+    s.edit_settings(&format!("{text}\n# saved again\n"));
+    let status = calendar_says(&s, "skipped", "\"Gwen every second\" skipped").await;
+    let seen = probe.finish().await;
+    let resident = probe::resident_mib(s.gate_pid());
+    eprintln!("FIGURE SECONDLY calendar: {seen:?}, {resident} MiB resident");
+    assert!(seen.slowest < Duration::from_secs(1), "{seen:?}");
+    assert!(resident < 100, "{resident} MiB resident");
+    assert_eq!(status["calendar"]["error"], Value::Null, "{status}");
+    let text = s.ok(&["status"]).await;
+    assert!(
+        text.contains("its RRULE repeats more than 10000 times in the 460 days kept"),
+        "{text}"
+    );
+    probe::stops_on_sigterm(&mut s.gate.as_mut().unwrap().process).await;
+}
+
+#[tokio::test]
+async fn issue_16_couper_run_with_a_calendar_on_dev_zero_or_a_fifo_says_why_and_stops_on_sigterm() {
+    let mut s = gate_with_calendar(std::path::Path::new("/dev/zero")).await;
+    let probe = probe::Probe::start(s.desk.session_bus()).await;
+    calendar_says(&s, "error", "/dev/zero: cannot read it: it is a device").await;
+    let resident = probe::resident_mib(s.gate_pid());
+
+    let fifo = s.desk.dir().join("team.ics");
+    make_fifo(&fifo);
+    let text = std::fs::read_to_string(&s.settings).unwrap();
+    s.edit_settings(&text.replace("/dev/zero", &fifo.display().to_string()));
+    calendar_says(&s, "error", "it is a FIFO, not a regular file").await;
+    let seen = probe.finish().await;
+    eprintln!("FIGURE calendar on /dev/zero then a FIFO: {seen:?}, {resident} MiB resident");
+    assert!(seen.slowest < Duration::from_secs(1), "{seen:?}");
+    assert!(resident < 100, "{resident} MiB resident");
+    probe::stops_on_sigterm(&mut s.gate.as_mut().unwrap().process).await;
 }

@@ -10,8 +10,14 @@ use couper::settings::{
 };
 use jiff::civil::{date, time, Weekday};
 
+#[path = "common/desktop.rs"]
+mod desktop;
 #[path = "common/files.rs"]
 mod hostile;
+#[path = "common/probe.rs"]
+mod probe;
+#[path = "common/live.rs"]
+mod session;
 
 /// The example file of SPEC §5, verbatim.
 const SPEC_EXAMPLE: &str = r#"timezone = "Europe/Paris"
@@ -1357,5 +1363,134 @@ mod round_trip {
             prop_assert_eq!(parse(&over_spec, "spec"), Ok(b.clone()), "{}", over_spec);
             prop_assert_eq!(to_toml(&b, Some(&over)), over);
         }
+    }
+}
+
+/// Issue 16 on a real bus with real dunst: `couper run` while its settings file turns
+/// hostile. Throughout, an app's `Notify` and the status are answered within a second,
+/// and the gate's resident memory stays under 100 MiB.
+mod hostile_gate {
+    use super::hostile::make_fifo;
+    use super::probe::{resident_mib, stops_on_sigterm, Probe};
+    use super::session::{eventually, settings, Session, ALWAYS, NEVER};
+    use serde_json::Value;
+    use std::time::Duration;
+
+    const MEMORY_MIB: u64 = 100;
+
+    /// Waits until the gate's status says the settings are refused for `reason`.
+    async fn refused_for(s: &Session, reason: &str) {
+        eventually(&format!("the refusal says {reason:?}"), || async {
+            let status = s.status().await;
+            let refused = status["settings_refused"].as_str()?.to_string();
+            refused.contains(reason).then_some(())
+        })
+        .await;
+    }
+
+    /// `couper run` with working time `hours`, its settings text, and a probe on it.
+    async fn probed_gate(hours: &str) -> (Session, String, Probe) {
+        let mut s = Session::new(|d| settings(d, hours, "")).await;
+        let good = std::fs::read_to_string(&s.settings).unwrap();
+        s.start().await;
+        let probe = Probe::start(s.desk.session_bus()).await;
+        (s, good, probe)
+    }
+
+    fn replace_with_symlink_to_dev_zero(path: &std::path::Path) {
+        let link = path.with_extension("link");
+        std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+        std::fs::rename(&link, path).unwrap();
+    }
+
+    #[tokio::test]
+    async fn issue_16_couper_run_keeps_answering_when_its_settings_become_a_fifo_or_dev_zero() {
+        let (mut s, good, probe) = probed_gate(ALWAYS).await;
+
+        // A FIFO where the file was: refused at once, nobody writes to it.
+        std::fs::remove_file(&s.settings).unwrap();
+        make_fifo(&s.settings);
+        refused_for(&s, "it is a FIFO, not a regular file").await;
+        // A symlink to /dev/zero: refused, no memory taken.
+        replace_with_symlink_to_dev_zero(&s.settings);
+        refused_for(&s, "it is a device, not a regular file").await;
+        let resident = resident_mib(s.gate_pid());
+
+        // The good file back: in force again, the refusal gone.
+        s.edit_settings(&good.replace("bad buzz", "panne serveur"));
+        eventually("the good file is read again", || async {
+            s.status().await["settings_refused"].is_null().then_some(())
+        })
+        .await;
+        let seen = probe.finish().await;
+        eprintln!("FIGURE settings FIFO and /dev/zero: {seen:?}, {resident} MiB resident");
+        assert!(seen.slowest < Duration::from_secs(1), "{seen:?}");
+        assert!(seen.answered > 0, "{seen:?}");
+        assert!(resident < MEMORY_MIB, "{resident} MiB resident");
+
+        // SIGTERM: the gate stops.
+        stops_on_sigterm(&mut s.gate.as_mut().unwrap().process).await;
+    }
+
+    #[tokio::test]
+    async fn issue_16_couper_run_starts_on_the_last_good_settings_when_the_file_is_a_fifo() {
+        let mut s = Session::new(|d| settings(d, ALWAYS, "")).await;
+        s.start().await;
+        stops_on_sigterm(&mut s.gate.take().unwrap().process).await;
+
+        std::fs::remove_file(&s.settings).unwrap();
+        make_fifo(&s.settings);
+        s.start().await;
+        let status = s.status().await;
+        let refused = status["settings_refused"].as_str().unwrap_or_default();
+        assert!(
+            refused.ends_with("cannot read: it is a FIFO, not a regular file"),
+            "{status}"
+        );
+        let text = s.ok(&["status"]).await;
+        assert!(text.contains("it is a FIFO, not a regular file"), "{text}");
+        // The last good settings are in force: Slack is a work app, working time always.
+        s.slack("Réunion", "à 15 h").await;
+        s.personal("perso", 2).await;
+    }
+
+    #[tokio::test]
+    async fn issue_16_120_000_keywords_saved_while_running_take_effect_and_notify_waits_for_none() {
+        let (s, good, probe) = probed_gate(NEVER).await;
+
+        let keywords: Vec<String> = (0..120_000).map(|i| format!("\"mot{i}\"")).collect();
+        let long = good.replace("\"bad buzz\"", &keywords.join(", "));
+        assert!(long.len() > 1_400_000);
+        s.edit_settings(&long);
+        let conn = s.app_connection().await;
+        let control = couper::control::CouperProxy::new(&conn).await.unwrap();
+        eventually("the 120,000 keywords are in force", || async {
+            let view: Value = serde_json::from_str(&control.settings().await.ok()?).ok()?;
+            let keywords = view["form"]["crisis"]["keywords"].as_array()?.len();
+            (keywords == 120_000).then_some(())
+        })
+        .await;
+        let seen = probe.finish().await;
+        let resident = resident_mib(s.gate_pid());
+        eprintln!("FIGURE 120,000 keywords saved: {seen:?}, {resident} MiB resident");
+
+        // Outside working time, Slack is held unless it names a keyword.
+        s.slack("Canal #prod", "alerte mot119999 en prod").await;
+        // The probe's notifications are shown too: close them until the crisis comes.
+        eventually("dunst shows the crisis", || async {
+            s.dunst().close_all().await;
+            let shown = s.dunst().history().await;
+            shown
+                .iter()
+                .any(|n| {
+                    n.message
+                        .starts_with("CRITICAL Canal #prod|alerte mot119999")
+                })
+                .then_some(())
+        })
+        .await;
+        assert!(s.held().await.is_empty());
+        assert!(seen.slowest < Duration::from_secs(1), "{seen:?}");
+        assert!(resident < 2 * MEMORY_MIB, "{resident} MiB resident");
     }
 }
