@@ -544,8 +544,6 @@ impl Live {
         match settings::parse(&text, &self.settings_path.display().to_string()) {
             Ok(new) => {
                 *lock(&self.refusal) = None;
-                // The calendar may be another one, or the user wants it read again.
-                self.calendar_kick.notify_one();
                 let same = self.read(|s| s.engine().settings() == &new);
                 let rules = (!same).then(|| crate::engine::Rules::new(&new));
                 let result = self.with(|s, now| {
@@ -563,6 +561,9 @@ impl Live {
                     Ok(()) => tracing::info!("settings reloaded"),
                     Err(e) => tracing::error!("settings reload: {e}"),
                 }
+                // The calendar may be another one, or the user wants it read again: read
+                // it once the new settings are in force, not before.
+                self.calendar_kick.notify_one();
                 // Another display daemon may be named, or the user fixed the cause.
                 self.retry();
             }

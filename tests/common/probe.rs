@@ -20,7 +20,7 @@ pub struct Probe {
 /// What a probe saw.
 #[derive(Debug)]
 pub struct Seen {
-    /// The slowest answer, `Notify` or status.
+    /// The slowest answer to one call, `Notify` or status.
     pub slowest: Duration,
     /// How many `Notify` and status pairs were answered.
     pub answered: usize,
@@ -60,6 +60,8 @@ impl Probe {
                     &body,
                 );
                 let notified = tokio::time::timeout(FROZEN, notify).await;
+                slowest = slowest.max(asked.elapsed());
+                let asked = Instant::now();
                 let status = tokio::time::timeout(FROZEN, control.status()).await;
                 slowest = slowest.max(asked.elapsed());
                 assert!(
