@@ -22,8 +22,15 @@
 //!   override is replaced by the override.
 //! - Without `calendar_match`, every event of the calendar is a shift (a calendar of
 //!   one's own shifts). Matching ignores case and accents, like crisis keywords.
-//! - An event that cannot be understood (an unknown `TZID`, a broken `RRULE`) is skipped
-//!   and logged; the rest of the calendar is used.
+//! - An event that cannot be understood (an unknown `TZID`, a broken `RRULE`), or that
+//!   repeats more than [`MAX_OCCURRENCES`] times in the window, is skipped, logged and
+//!   named in [`CalendarStatus::skipped`]; the rest of the calendar is used.
+//! - A recurrence is expanded over the window only, whatever its start: a rule of fixed
+//!   period starts again just before the window.
+//!
+//! Reading, parsing and expanding happen before the Service is locked ([`prepare`]);
+//! [`apply`] only swaps the shifts in. A file path is read as the settings file is
+//! (`userfile.rs`): regular files only, at most 16 MiB, never blocking on a FIFO.
 
 use crate::service::{Outcome, Service};
 use crate::settings::Shift;
@@ -196,10 +203,20 @@ pub struct CalendarStatus {
 
 /// The last good copy kept in `store` for `location`, if any.
 pub fn stored(store: &Store, location: &str) -> Result<Option<Copy>, StoreError> {
-    Ok(store
-        .state(LAST_GOOD)?
-        .and_then(|json| serde_json::from_str::<Copy>(&json).ok())
-        .filter(|copy| copy.location == location))
+    Ok(kept_json(store)?.and_then(|json| copy_of(&json, location)))
+}
+
+/// The last good copy as kept in `store`, not parsed yet (a copy may be 16 MiB: read it
+/// under the Service's lock, parse it with [`copy_of`] outside).
+pub fn kept_json(store: &Store) -> Result<Option<String>, StoreError> {
+    store.state(LAST_GOOD)
+}
+
+/// The copy kept as `json` (see [`kept_json`]), if it is the copy of `location`.
+pub fn copy_of(json: &str, location: &str) -> Option<Copy> {
+    serde_json::from_str::<Copy>(json)
+        .ok()
+        .filter(|copy| copy.location == location)
 }
 
 /// Keeps `copy` in `service`'s store as the last good copy.
@@ -244,10 +261,13 @@ pub fn stored_shifts(
 pub struct Prepared {
     /// The file or URL the settings named when it was read.
     location: Option<String>,
-    /// The read and what it gave; `None`: no read (at start, the last good copy only).
-    read: Option<Result<(String, Expanded), CalendarError>>,
+    /// The read and what it gave: the copy to keep (as stored), when it was read, and its
+    /// shifts. `None`: no read (at start, the last good copy only).
+    read: Option<Result<(String, Timestamp, Expanded), CalendarError>>,
     /// The last good copy's shifts, for when the read failed or there was none.
     last_good: Expanded,
+    /// When the last good copy was read.
+    kept_at: Option<Timestamp>,
 }
 
 /// Parses and expands `read`, a read of the calendar `settings` name (`None`: no read, the
@@ -266,26 +286,32 @@ pub fn prepare(
     let expand = |text: &str| expand_calendar(text, matching, zone, from, to);
     let read = match (&location, read) {
         (Some(location), Some(read)) => Some(read.and_then(|text| {
-            expand(&text)
-                .map(|found| (text, found))
-                .map_err(|reason| CalendarError::Invalid {
-                    location: location.clone(),
-                    reason,
-                })
+            let found = expand(&text).map_err(|reason| CalendarError::Invalid {
+                location: location.clone(),
+                reason,
+            })?;
+            // Serialised here, not under the lock: a copy may be 16 MiB.
+            let copy = Copy {
+                location: location.clone(),
+                fetched_at: now,
+                text,
+            };
+            Ok((serde_json::to_string(&copy).unwrap_or_default(), now, found))
         })),
         _ => None,
     };
     let good_read = matches!(read, Some(Ok(_)));
+    let kept = kept.filter(|copy| location.as_deref() == Some(copy.location.as_str()));
+    let kept_at = kept.as_ref().map(|copy| copy.fetched_at);
     let last_good = match kept {
-        Some(copy) if !good_read && location.as_deref() == Some(copy.location.as_str()) => {
-            expand(&copy.text).unwrap_or_default()
-        }
+        Some(copy) if !good_read => expand(&copy.text).unwrap_or_default(),
         _ => Expanded::default(),
     };
     Prepared {
         location,
         read,
         last_good,
+        kept_at,
     }
 }
 
@@ -309,16 +335,11 @@ pub fn apply(
         return Ok((None, Vec::new()));
     }
     let location = current.as_str();
+    let mut fetched_at = prepared.kept_at;
     let found = match prepared.read {
-        Some(Ok((text, found))) => {
-            keep(
-                service,
-                &Copy {
-                    location: location.to_string(),
-                    fetched_at: now,
-                    text,
-                },
-            )?;
+        Some(Ok((copy, at, found))) => {
+            service.remember(LAST_GOOD, &copy)?;
+            fetched_at = Some(at);
             service.remember(FAILING, "")?;
             tracing::info!("calendar {location}: {} shifts", found.shifts.len());
             found
@@ -338,10 +359,16 @@ pub fn apply(
         }
         None => prepared.last_good,
     };
-    let count = found.shifts.len();
+    let failing = failing(service.store(), location)?;
+    let status = CalendarStatus {
+        location: location.to_string(),
+        fetched_at,
+        stale_since: failing.as_ref().map(|f| f.since),
+        error: failing.map(|f| f.error),
+        shifts: found.shifts.len(),
+        skipped: found.skipped,
+    };
     let outcomes = service.set_calendar_shifts(found.shifts);
-    let mut status = status(service.store(), location, count)?;
-    status.skipped = found.skipped;
     Ok((Some(status), outcomes))
 }
 
@@ -365,18 +392,4 @@ fn failing(store: &Store, location: &str) -> Result<Option<Failing>, StoreError>
         .state(FAILING)?
         .and_then(|json| serde_json::from_str::<Failing>(&json).ok())
         .filter(|f| f.location == location))
-}
-
-/// The status of the calendar at `location` as `store` knows it, with `shifts` in use.
-fn status(store: &Store, location: &str, shifts: usize) -> Result<CalendarStatus, StoreError> {
-    let copy = stored(store, location)?;
-    let failing = failing(store, location)?;
-    Ok(CalendarStatus {
-        location: location.to_string(),
-        fetched_at: copy.map(|c| c.fetched_at),
-        stale_since: failing.as_ref().map(|f| f.since),
-        error: failing.map(|f| f.error),
-        shifts,
-        skipped: Vec::new(),
-    })
 }

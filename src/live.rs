@@ -299,13 +299,15 @@ impl Live {
     ) {
         let location = settings.on_call.calendar.as_deref();
         let kept = match location {
-            Some(l) => self.read(|s| crate::calendar::stored(s.store(), l)),
-            None => Ok(None),
+            Some(l) => match self.read(|s| crate::calendar::kept_json(s.store())) {
+                Ok(json) => json.and_then(|json| crate::calendar::copy_of(&json, l)),
+                Err(e) => {
+                    tracing::error!("calendar: {e}");
+                    None
+                }
+            },
+            None => None,
         };
-        let kept = kept.unwrap_or_else(|e| {
-            tracing::error!("calendar: {e}");
-            None
-        });
         let prepared = crate::calendar::prepare(settings, read, kept, Timestamp::now());
         match self.with(|s, now| crate::calendar::apply(s, prepared, now)) {
             // A read of a calendar the settings no longer name changes nothing.
