@@ -5,7 +5,6 @@
 //! regular file (a symlink to one is fine), and read up to a cap.
 
 use std::io::Read;
-use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 /// The largest settings file read (a long keyword list is a few MiB at most).
@@ -57,27 +56,21 @@ pub fn read(path: &Path, max_bytes: u64) -> Result<String, ReadError> {
 }
 
 fn read_refused(path: &Path, max_bytes: u64) -> Result<String, Refused> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
     // O_NONBLOCK: opening a FIFO for reading returns at once instead of waiting for a
     // writer. O_NOCTTY: a terminal named here does not become ours.
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
-        .open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = options.open(path)?;
     // What was opened, not what the path names now (fstat, not stat).
     let meta = file.metadata()?;
     let kind = meta.file_type();
     if !kind.is_file() {
-        return Err(Refused::NotRegular(if kind.is_fifo() {
-            "a FIFO"
-        } else if kind.is_char_device() || kind.is_block_device() {
-            "a device"
-        } else if kind.is_dir() {
-            "a directory"
-        } else if kind.is_socket() {
-            "a socket"
-        } else {
-            "not a file"
-        }));
+        return Err(Refused::NotRegular(kind_name(kind)));
     }
     if meta.len() > max_bytes {
         return Err(Refused::TooLarge(max_bytes));
@@ -91,7 +84,30 @@ fn read_refused(path: &Path, max_bytes: u64) -> Result<String, Refused> {
     String::from_utf8(bytes).map_err(|_| Refused::NotText)
 }
 
+/// What a file that is not a regular file is, in a few words.
+fn kind_name(kind: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if kind.is_dir() {
+        "a directory"
+    } else {
+        "not a file"
+    }
+}
+
 #[cfg(test)]
+#[cfg(unix)]
 mod tests {
     use super::*;
 
