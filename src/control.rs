@@ -255,13 +255,21 @@ impl Control {
     async fn save_settings(&self, form: &str) -> Result<(), FormError> {
         let form: Value = serde_json::from_str(form)
             .map_err(|e| FormError::Refused(format!("the form is not JSON: {e}")))?;
-        Ok(save_form(&self.live, &form)?)
+        let live = self.live.clone();
+        // Saving reads, writes and compiles the settings: off the bus's async threads.
+        tokio::task::spawn_blocking(move || save_form(&live, &form))
+            .await
+            .map_err(|e| FormError::Io(e.to_string()))??;
+        Ok(())
     }
 
     /// Makes `app` a work app (held off hours) and saves, as `SaveSettings` does.
     /// Returns the new form (JSON).
     async fn add_work_app(&self, app: &str) -> Result<String, FormError> {
-        let form = add_work_app(&self.live, app)?;
+        let (live, app) = (self.live.clone(), app.to_string());
+        let form = tokio::task::spawn_blocking(move || add_work_app(&live, &app))
+            .await
+            .map_err(|e| FormError::Io(e.to_string()))??;
         Ok(serde_json::to_string(&form).unwrap_or_default())
     }
 

@@ -403,6 +403,16 @@ impl Service {
         self.run(Event::Settings(settings), now)
     }
 
+    /// New settings compiled beside the Service ([`Rules::new`](crate::engine::Rules::new)):
+    /// swapped in without compiling them here, where every app's `Notify` waits.
+    pub fn set_rules(
+        &mut self,
+        rules: &crate::engine::Rules,
+        now: Timestamp,
+    ) -> Result<Vec<Outcome>, StoreError> {
+        self.run(Event::Rules(rules), now)
+    }
+
     /// Releases held notifications by hand.
     pub fn release(&mut self, which: &Which, now: Timestamp) -> Result<Vec<Outcome>, StoreError> {
         self.run(Event::Release(which), now)
