@@ -318,6 +318,7 @@ fn issue_16_a_secondly_rule_from_2020_is_skipped_saying_why_while_notify_is_answ
     while !refresh.is_finished() {
         let asked = std::time::Instant::now();
         let admission = live.notify(
+            None,
             0,
             &couper::notification::Notification {
                 app: "firefox".into(),

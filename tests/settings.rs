@@ -1130,7 +1130,7 @@ mod hostile_files {
         let mut slowest = Duration::ZERO;
         while !reload.is_finished() {
             let asked = std::time::Instant::now();
-            live.notify(0, &slack("on en parle demain"));
+            live.notify(None, 0, &slack("on en parle demain"));
             slowest = slowest.max(asked.elapsed());
             answered += 1;
         }
@@ -1142,9 +1142,9 @@ mod hostile_files {
         assert!(answered > 1, "{answered} answered while compiling");
         // The new keywords are in force.
         assert_eq!(live.settings().crisis.keywords.len(), 120_000);
-        let crisis = live.notify(0, &slack("alerte mot119999 en prod"));
+        let crisis = live.notify(None, 0, &slack("alerte mot119999 en prod"));
         assert_eq!(crisis.verdict, Verdict::DeliverCrisis);
-        assert_eq!(live.notify(0, &slack("panne")).verdict, Verdict::Hold);
+        assert_eq!(live.notify(None, 0, &slack("panne")).verdict, Verdict::Hold);
     }
 
     #[test]
