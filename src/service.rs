@@ -89,9 +89,6 @@ pub struct Status {
 /// How many personal decisions are remembered (in memory only) for `explain`.
 const PERSONAL_REMEMBERED: usize = 512;
 
-/// How many notifications' posters are remembered in memory (held ones' are stored).
-const OWNERS_REMEMBERED: usize = 4096;
-
 /// Who sent a call: the unique bus name of the app's connection, as the bus tells it.
 /// `None` is a front door that speaks for the user (a replay, the tray): it may reach
 /// any notification.
@@ -107,9 +104,6 @@ pub struct Service {
     /// Seen-apps counts not yet written: app → (count, last seen).
     seen: HashMap<String, (u64, Timestamp)>,
     seen_unwritten: usize,
-    /// Who posted each recent notification: id → unique bus name.
-    owners: HashMap<u32, Box<str>>,
-    owners_order: VecDeque<u32>,
 }
 
 impl Drop for Service {
@@ -149,8 +143,6 @@ impl Service {
             personal: VecDeque::new(),
             seen: HashMap::new(),
             seen_unwritten: 0,
-            owners: HashMap::new(),
-            owners_order: VecDeque::new(),
         };
         service.forget_old_releases(now)?;
         let effects = service.engine.handle(Event::Tick, now);
@@ -173,8 +165,9 @@ impl Service {
         self.notify_from(None, replaces_id, n, now)
     }
 
-    /// `caller` sent `n`; `replaces_id` as sent (0: none). A replacement reaches only a
-    /// notification `caller` posted itself: naming another's id is a new notification.
+    /// `caller` sent `n`; `replaces_id` as sent (0: none). A replacement reaches a held
+    /// notification only from the connection that posted it: naming another's held id
+    /// is a new notification.
     /// A hold that cannot be written is not counted (the gate then delivers it).
     pub fn notify_from(
         &mut self,
@@ -200,34 +193,19 @@ impl Service {
         }
     }
 
-    /// Whether `caller` may replace or withdraw notification `id`: the connection that
-    /// posted it may; any other may not (see README, "Replacing and withdrawing").
+    /// Whether `caller` may replace or withdraw notification `id`. A held one, only the
+    /// connection that posted it (see README, "Replacing and withdrawing"); what is on
+    /// screen or gone is the display's to replace, as without Couper (a script's
+    /// `notify-send -r ID`, from a new connection each time, updates its own bubble).
     fn may_touch(&self, caller: Caller<'_>, id: u32) -> Result<bool, StoreError> {
         let Some(caller) = caller else {
             return Ok(true);
         };
-        if let Some(owner) = self.owners.get(&id) {
-            return Ok(&**owner == caller);
-        }
         Ok(match self.store.held_owner(id)? {
             Some(Some(owner)) => owner == caller,
-            // Held before Couper kept who posted it.
-            Some(None) => true,
-            // Not held and not posted in this run: nothing to reach.
-            None => false,
+            // Held before Couper kept who posted it, or not held.
+            Some(None) | None => true,
         })
-    }
-
-    fn remember_owner(&mut self, caller: Caller<'_>, id: u32) {
-        let Some(caller) = caller else { return };
-        if self.owners.insert(id, caller.into()).is_none() {
-            self.owners_order.push_back(id);
-            while self.owners_order.len() > OWNERS_REMEMBERED {
-                if let Some(old) = self.owners_order.pop_front() {
-                    self.owners.remove(&old);
-                }
-            }
-        }
     }
 
     fn admit(
@@ -268,7 +246,6 @@ impl Service {
             match effect {
                 Effect::Decided(decision) => {
                     let reason = self.engine.reason(&decision);
-                    self.remember_owner(caller, id);
                     self.record_decision(&decision, &reason, n, replacing, caller)?;
                     if matches!(decision.action, Action::Deliver | Action::DeliverCrisis) {
                         // Releases due before it were pushed first; keep the order.
@@ -365,8 +342,8 @@ impl Service {
         self.run(Event::Close { id }, now)
     }
 
-    /// `caller` withdrew notification `id`. Only the connection that posted it may: from
-    /// any other, the withdrawal is ignored (`None`).
+    /// `caller` withdrew notification `id`. A held one, only the connection that posted
+    /// it may: from any other, the withdrawal is ignored (`None`).
     pub fn close_from(
         &mut self,
         caller: Caller<'_>,
