@@ -89,6 +89,9 @@ pub struct Status {
 /// How many personal decisions are remembered (in memory only) for `explain`.
 const PERSONAL_REMEMBERED: usize = 512;
 
+/// How many ids that apps chose themselves are remembered (see [`Service::notify_from`]).
+const CHOSEN_REMEMBERED: usize = 256;
+
 /// Who sent a call: the unique bus name of the app's connection, as the bus tells it.
 /// `None` is a front door that speaks for the user (a replay, the tray): it may reach
 /// any notification.
@@ -104,6 +107,9 @@ pub struct Service {
     /// Seen-apps counts not yet written: app → (count, last seen).
     seen: HashMap<String, (u64, Timestamp)>,
     seen_unwritten: usize,
+    /// Ids apps chose themselves (`replaces_id` above any Couper gave, as `dunstify -r
+    /// 2593` sends every time) → the Couper id that stands for it, in the order seen.
+    chosen: VecDeque<(u32, u32)>,
 }
 
 impl Drop for Service {
@@ -143,6 +149,7 @@ impl Service {
             personal: VecDeque::new(),
             seen: HashMap::new(),
             seen_unwritten: 0,
+            chosen: VecDeque::new(),
         };
         service.forget_old_releases(now)?;
         let effects = service.engine.handle(Event::Tick, now);
@@ -215,9 +222,14 @@ impl Service {
         n: &Notification,
         now: Timestamp,
     ) -> Result<Admitted, StoreError> {
-        let replacing = replaces_id != 0
-            && replaces_id < self.next_id
-            && self.may_touch(caller, replaces_id)?;
+        // An id the app chose itself, as a key binding's script sends each time: the
+        // notification Couper gave the first one replaces as a daemon would.
+        let chosen = (replaces_id >= self.next_id)
+            .then(|| self.chosen.iter().find(|(c, _)| *c == replaces_id))
+            .flatten()
+            .map(|&(_, id)| id);
+        let target = chosen.unwrap_or(replaces_id);
+        let replacing = target != 0 && target < self.next_id && self.may_touch(caller, target)?;
         if replaces_id != 0 && !replacing {
             tracing::debug!(
                 replaces_id,
@@ -225,10 +237,17 @@ impl Service {
             );
         }
         let id = if replacing {
-            replaces_id
+            target
         } else {
             let id = self.next_id;
             self.next_id = self.next_id.checked_add(1).unwrap_or(1);
+            if replaces_id >= id {
+                self.chosen.retain(|(c, _)| *c != replaces_id);
+                self.chosen.push_back((replaces_id, id));
+                if self.chosen.len() > CHOSEN_REMEMBERED {
+                    self.chosen.pop_front();
+                }
+            }
             id
         };
         let effects = self.engine.handle(

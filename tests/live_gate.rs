@@ -1005,6 +1005,11 @@ async fn another_app_cannot_replace_or_withdraw_a_held_notification_its_own_app_
     let key = s.app_connection().await;
     let again = notify_replacing(&key, "volume", volume, "Volume 50%", "", HashMap::new()).await;
     assert_eq!(again, volume, "the bubble is updated in place");
+    // …and `dunstify -r 2593`, an id the script chose, sent by each key press.
+    let first = notify_replacing(&b, "volume", 4_000_000, "Volume 60%", "", HashMap::new()).await;
+    let second =
+        notify_replacing(&key, "volume", 4_000_000, "Volume 70%", "", HashMap::new()).await;
+    assert_eq!(second, first, "one bubble for the script's id");
 
     // A itself still replaces its own (in place) and withdraws it.
     let again = notify_replacing(&a, "Slack", held, "Bryan", "Le visuel ?", slack_hints()).await;
