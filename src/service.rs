@@ -200,6 +200,19 @@ impl Service {
         }
     }
 
+    /// The Couper id that `id`, as an app sent it, stands for: an id the app chose itself,
+    /// as a key binding's script sends each time (`dunstify -r 2593`), is the
+    /// notification Couper gave for the first such call, as a daemon would keep it.
+    pub fn stands_for(&self, id: u32) -> u32 {
+        if id < self.next_id {
+            return id;
+        }
+        self.chosen
+            .iter()
+            .find(|(c, _)| *c == id)
+            .map_or(id, |&(_, couper)| couper)
+    }
+
     /// Whether `caller` may replace or withdraw notification `id`. A held one, only the
     /// connection that posted it (see README, "Replacing and withdrawing"); what is on
     /// screen or gone is the display's to replace, as without Couper (a script's
@@ -222,13 +235,7 @@ impl Service {
         n: &Notification,
         now: Timestamp,
     ) -> Result<Admitted, StoreError> {
-        // An id the app chose itself, as a key binding's script sends each time: the
-        // notification Couper gave the first one replaces as a daemon would.
-        let chosen = (replaces_id >= self.next_id)
-            .then(|| self.chosen.iter().find(|(c, _)| *c == replaces_id))
-            .flatten()
-            .map(|&(_, id)| id);
-        let target = chosen.unwrap_or(replaces_id);
+        let target = self.stands_for(replaces_id);
         let replacing = target != 0 && target < self.next_id && self.may_touch(caller, target)?;
         if replaces_id != 0 && !replacing {
             tracing::debug!(
@@ -361,19 +368,21 @@ impl Service {
         self.run(Event::Close { id }, now)
     }
 
-    /// `caller` withdrew notification `id`. A held one, only the connection that posted
-    /// it may: from any other, the withdrawal is ignored (`None`).
+    /// `caller` withdrew notification `id` (as the app knows it: see
+    /// [`Service::stands_for`]). A held one, only the connection that posted it may: from
+    /// any other, the withdrawal is ignored (`None`). Otherwise the Couper id withdrawn.
     pub fn close_from(
         &mut self,
         caller: Caller<'_>,
         id: u32,
         now: Timestamp,
-    ) -> Result<Option<Vec<Outcome>>, StoreError> {
+    ) -> Result<Option<(u32, Vec<Outcome>)>, StoreError> {
+        let id = self.stands_for(id);
         if !self.may_touch(caller, id)? {
             tracing::debug!(id, "a withdrawal of another's notification: ignored");
             return Ok(None);
         }
-        self.run(Event::Close { id }, now).map(Some)
+        self.run(Event::Close { id }, now).map(|o| Some((id, o)))
     }
 
     /// A manual mode: `off`, `on`, `auto`, or the tray's toggle.

@@ -1010,6 +1010,10 @@ async fn another_app_cannot_replace_or_withdraw_a_held_notification_its_own_app_
     let second =
         notify_replacing(&key, "volume", 4_000_000, "Volume 70%", "", HashMap::new()).await;
     assert_eq!(second, first, "one bubble for the script's id");
+    // `dunstify -C 2593` closes it.
+    s.dunst().wait_displayed(3).await;
+    close_notification(&key, 4_000_000).await;
+    s.dunst().wait_displayed(2).await;
 
     // A itself still replaces its own (in place) and withdraws it.
     let again = notify_replacing(&a, "Slack", held, "Bryan", "Le visuel ?", slack_hints()).await;
