@@ -679,15 +679,17 @@ impl Gatekeeper for Live {
         }
     }
 
-    fn close(&self, caller: Option<&str>, id: u32) -> bool {
+    fn close(&self, caller: Option<&str>, id: u32) -> Option<u32> {
         let closed = self.with(|s, now| {
-            s.close_from(caller, id, now)
-                .map(|o| o.map_or((false, Vec::new()), |o| (true, o)))
+            s.close_from(caller, id, now).map(|o| match o {
+                Some((id, outcomes)) => (Some(id), outcomes),
+                None => (None, Vec::new()),
+            })
         });
         closed.unwrap_or_else(|e| {
             // The queue could not be written: it keeps the notification (released later).
             tracing::error!("close {id}: {e}");
-            true
+            Some(id)
         })
     }
 

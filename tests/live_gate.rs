@@ -999,6 +999,22 @@ async fn another_app_cannot_replace_or_withdraw_a_held_notification_its_own_app_
         "only B's personal one was shown"
     );
 
+    // What is on screen is the display's to replace, as without Couper: a key binding's
+    // `notify-send -r ID` comes from a new connection each time.
+    let volume = notify(&b, "volume", "Volume 40%", "", HashMap::new()).await;
+    let key = s.app_connection().await;
+    let again = notify_replacing(&key, "volume", volume, "Volume 50%", "", HashMap::new()).await;
+    assert_eq!(again, volume, "the bubble is updated in place");
+    // …and `dunstify -r 2593`, an id the script chose, sent by each key press.
+    let first = notify_replacing(&b, "volume", 4_000_000, "Volume 60%", "", HashMap::new()).await;
+    let second =
+        notify_replacing(&key, "volume", 4_000_000, "Volume 70%", "", HashMap::new()).await;
+    assert_eq!(second, first, "one bubble for the script's id");
+    // `dunstify -C 2593` closes it.
+    s.dunst().wait_displayed(3).await;
+    close_notification(&key, 4_000_000).await;
+    s.dunst().wait_displayed(2).await;
+
     // A itself still replaces its own (in place) and withdraws it.
     let again = notify_replacing(&a, "Slack", held, "Bryan", "Le visuel ?", slack_hints()).await;
     assert_eq!(again, held, "a replacement by its own app keeps the id");

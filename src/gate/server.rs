@@ -181,21 +181,21 @@ impl Server {
         };
         let gatekeeper = self.gatekeeper.clone();
         let caller = header.sender().map(|s| s.to_string());
-        let stands = match tokio::task::spawn_blocking(move || {
+        let closed = match tokio::task::spawn_blocking(move || {
             gatekeeper.close(caller.as_deref(), id)
         })
         .await
         {
-            Ok(stands) => stands,
+            Ok(closed) => closed,
             Err(e) => {
                 tracing::error!(id, "the gatekeeper failed on a close: {e}");
-                true
+                Some(id)
             }
         };
-        if !stands {
-            // Another app's notification: on screen or held, it stays.
+        let Some(id) = closed else {
+            // Another app's held notification: it stays.
             return self.reply(header, &()).await;
-        }
+        };
         let request = Request::Close {
             id,
             by: Closer::App,

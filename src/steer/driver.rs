@@ -38,11 +38,6 @@ struct IdMaps {
     /// Couper's own posts (the digest), by shell id.
     own: VecDeque<u32>,
     order: VecDeque<u32>,
-    /// The app connection that posted each, by shell id.
-    posters: HashMap<u32, String>,
-    /// Those Couper took off the shell itself (held ones the shell cannot hold, drops,
-    /// crises re-posted), by shell id: the shell no longer knows who posted them.
-    taken_off: std::collections::HashSet<u32>,
 }
 
 impl Ids {
@@ -56,37 +51,19 @@ impl Ids {
         lock(&self.inner).to_shell.get(&id).copied()
     }
 
-    fn link(&self, shell_id: u32, id: u32, poster: &str) {
+    fn link(&self, shell_id: u32, id: u32) {
         let mut maps = lock(&self.inner);
         maps.to_couper.insert(shell_id, id);
         maps.to_shell.insert(id, shell_id);
-        maps.posters.insert(shell_id, poster.to_string());
         maps.order.push_back(shell_id);
         while maps.order.len() > IDS_REMEMBERED {
             if let Some(old) = maps.order.pop_front() {
-                maps.posters.remove(&old);
-                maps.taken_off.remove(&old);
                 if let Some(c) = maps.to_couper.remove(&old) {
                     maps.to_shell.remove(&c);
                     maps.copies.remove(&c);
                 }
             }
         }
-    }
-
-    fn take_off(&self, shell_id: u32) {
-        lock(&self.inner).taken_off.insert(shell_id);
-    }
-
-    /// Couper's id of the shell's `shell_id` as `sender` may reach it by a replacement
-    /// or a withdrawal the shell accepted. The shell decides for what it still has (GNOME
-    /// refuses another app's id, and Couper follows what it did); for one Couper took
-    /// off the shell, only the app that posted it may.
-    fn reachable(&self, shell_id: u32, sender: &str) -> Option<u32> {
-        let maps = lock(&self.inner);
-        let id = *maps.to_couper.get(&shell_id)?;
-        let theirs = maps.posters.get(&shell_id).is_none_or(|p| p == sender);
-        (theirs || !maps.taken_off.contains(&shell_id)).then_some(id)
     }
 
     fn copy(&self, id: u32, shell_id: u32) -> Option<u32> {
@@ -538,12 +515,13 @@ impl<R: Route> Shared<R> {
                 replaces,
                 notification,
             } => {
-                let replaces = self.ids.reachable(replaces, &sender).unwrap_or(0);
+                // The shell refuses another app's id (GNOME answers an error, and nothing
+                // is seen); where it does not, the Service makes it a new one.
+                let replaces = self.ids.couper_id(replaces).unwrap_or(0);
                 let gatekeeper = self.gatekeeper.clone();
                 let n = notification.clone();
-                // The route checks who may replace what (above): the Service follows.
                 let admission: Admission = match tokio::task::spawn_blocking(move || {
-                    gatekeeper.notify(None, replaces, &n)
+                    gatekeeper.notify(Some(&sender), replaces, &n)
                 })
                 .await
                 {
@@ -553,7 +531,7 @@ impl<R: Route> Shared<R> {
                         return;
                     }
                 };
-                self.ids.link(shell_id, admission.id, &sender);
+                self.ids.link(shell_id, admission.id);
                 let quieted = self
                     .route
                     .key_of(&notification)
@@ -573,9 +551,11 @@ impl<R: Route> Shared<R> {
                 }
             }
             monitor::Seen::Close { sender, shell_id } => {
-                if let Some(id) = self.ids.reachable(shell_id, &sender) {
+                if let Some(id) = self.ids.couper_id(shell_id) {
                     let gatekeeper = self.gatekeeper.clone();
-                    let _ = tokio::task::spawn_blocking(move || gatekeeper.close(None, id)).await;
+                    let _ =
+                        tokio::task::spawn_blocking(move || gatekeeper.close(Some(&sender), id))
+                            .await;
                 }
             }
         }
@@ -590,14 +570,8 @@ impl<R: Route> Shared<R> {
     ) -> Result<(), SteerError> {
         match step {
             Step::Nothing => Ok(()),
-            Step::Withdraw => {
-                self.ids.take_off(shell_id);
-                self.route.withdraw(&self.session, shell_id).await
-            }
+            Step::Withdraw => self.route.withdraw(&self.session, shell_id).await,
             Step::Repost { critical, withdraw } => {
-                if withdraw {
-                    self.ids.take_off(shell_id);
-                }
                 let original = withdraw.then_some(shell_id);
                 self.post_copy(id, &repost(n, critical), original).await
             }
