@@ -710,7 +710,11 @@ impl Engine {
                 crisis: None,
                 until: None,
                 on_call,
-                why: Why::Personal { app: n.app.clone() },
+                why: if self.c.rules.sources.knows_app(n) {
+                    Why::OtherAccount { app: n.app.clone() }
+                } else {
+                    Why::Personal { app: n.app.clone() }
+                },
             };
         };
         let source = self.c.rules.sources.name(index);
@@ -776,10 +780,12 @@ impl Engine {
         if n.crisis_hint() {
             return Some(CrisisWhy::Hint);
         }
-        if settings.critical_urgency && n.urgency == Urgency::Critical {
+        // A browser's critical urgency is its page's `requireInteraction`, not a crisis.
+        if settings.critical_urgency && n.urgency == Urgency::Critical && !n.from_browser() {
             return Some(CrisisWhy::Critical);
         }
-        if let Some(keyword) = self.c.rules.crisis.keyword_in(&n.summary, &n.body) {
+        let body = n.readable_body();
+        if let Some(keyword) = self.c.rules.crisis.keyword_in(&n.summary, &body) {
             return Some(CrisisWhy::Keyword(keyword.to_string()));
         }
         if let Some(sender) = self.c.rules.crisis.sender_in(&n.summary) {

@@ -1133,6 +1133,58 @@ async fn once_the_disk_is_full_work_is_shown_and_status_counts_only_what_is_held
 }
 
 #[tokio::test]
+async fn a_work_sites_require_interaction_is_held_and_an_escaped_account_matches() {
+    const BROWSERS: &str = r#"
+[[work_apps]]
+name = "LinkedIn page"
+app = "chromium"
+
+[[work_apps]]
+name = "R&D mail"
+app = "firefox"
+account = "R&D"
+"#;
+    let mut s = Session::new(|d| settings(d, NEVER, BROWSERS)).await;
+    s.start().await;
+    // As Chromium sends a page's requireInteraction notification to dunst: critical,
+    // the site as a link at the start of the body.
+    s.notify_send(&[
+        "-a",
+        "Chromium",
+        "-h",
+        "string:desktop-entry:chromium",
+        "-u",
+        "critical",
+        "LinkedIn",
+        "<a href=\"https://www.linkedin.com/\">www.linkedin.com</a>\n\nNouveau message",
+    ])
+    .await;
+    // As Firefox sends a mail's notification to a daemon that reads markup: escaped.
+    let firefox = ["-a", "Firefox", "-h", "string:desktop-entry:firefox-esr"];
+    let mut mail = firefox.to_vec();
+    mail.extend(["Mail", "Pour l'équipe R&amp;D"]);
+    s.notify_send(&mail).await;
+    let mut family = firefox.to_vec();
+    family.extend(["-p", "Mail", "Pour la famille"]);
+    let id = s.notify_send(&family).await;
+    s.dunst().wait_displayed(1).await;
+    let shown = s.dunst().close_all_and_read().await;
+    assert_eq!(messages(&shown), ["NORMAL Mail|Pour la famille"]);
+    let held: Vec<String> = s
+        .held()
+        .await
+        .iter()
+        .map(|h| h["source"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(held, ["LinkedIn page", "R&D mail"]);
+    let explained = s.ok(&["explain", &id]).await;
+    assert!(
+        explained.contains("Firefox is a work app, but not for this account"),
+        "{explained}"
+    );
+}
+
+#[tokio::test]
 async fn forget_through_the_running_gate_erases_the_history_and_keeps_what_is_held() {
     let mut s = Session::new(|d| settings(d, NEVER, "")).await;
     s.start().await;
