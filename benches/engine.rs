@@ -1,6 +1,11 @@
 //! The engine's figures: decisions per second with 50 work sources and 20 keywords
 //! (target: at least 1,000,000 per second on one core), and the time to replay 100,000
 //! events through `couper simulate`'s code path, store included (target: under 1 s).
+//! Also the time to build the crisis keyword matcher for 100,000 and 1,000,000 keywords
+//! that are prefixes of one another (`mot1`, `mot10`, `mot100`…, the list that once took
+//! minutes): it grows in proportion to the list. And the time to expand a calendar whose
+//! RRULE is `FREQ=SECONDLY` with no end from 2020 (it took about 50 s): only its window
+//! is expanded, and it is refused past 10,000 occurrences.
 
 use couper::engine::{Engine, Event, Mode};
 use couper::notification::{HintValue, Notification, Urgency};
@@ -219,5 +224,47 @@ fn replay(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, decisions, replay);
+/// The keyword matcher's build time for `n` keywords, in seconds.
+fn keyword_build(n: usize) -> f64 {
+    let crisis = CrisisSettings {
+        keywords: (0..n).map(|i| format!("mot{i}")).collect(),
+        ..CrisisSettings::default()
+    };
+    let t0 = Instant::now();
+    black_box(couper::crisis::CrisisMatcher::new(&crisis));
+    t0.elapsed().as_secs_f64()
+}
+
+fn keywords(_: &mut Criterion) {
+    if !measuring() {
+        return;
+    }
+    for n in [100_000, 1_000_000] {
+        println!(
+            "FIGURE crisis keyword matcher build, {n} keywords: {:.3} s",
+            keyword_build(n)
+        );
+    }
+}
+
+fn secondly_calendar(_: &mut Criterion) {
+    if !measuring() {
+        return;
+    }
+    let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:s\r\n\
+DTSTART:20200101T000000Z\r\nDURATION:PT1S\r\nRRULE:FREQ=SECONDLY\r\nSUMMARY:Gwen\r\n\
+END:VEVENT\r\nEND:VCALENDAR\r\n";
+    let zone = TimeZone::get("Europe/Paris").expect("zone");
+    let (from, to) = couper::calendar::window(Timestamp::now());
+    let t0 = Instant::now();
+    let expanded =
+        couper::calendar::expand_calendar(text, None, &zone, from, to).expect("a calendar");
+    println!(
+        "FIGURE calendar with FREQ=SECONDLY from 2020, expanded over its window: {:.3} s ({})",
+        t0.elapsed().as_secs_f64(),
+        expanded.skipped.join("; ")
+    );
+}
+
+criterion_group!(benches, decisions, replay, keywords, secondly_calendar);
 criterion_main!(benches);

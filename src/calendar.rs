@@ -22,8 +22,15 @@
 //!   override is replaced by the override.
 //! - Without `calendar_match`, every event of the calendar is a shift (a calendar of
 //!   one's own shifts). Matching ignores case and accents, like crisis keywords.
-//! - An event that cannot be understood (an unknown `TZID`, a broken `RRULE`) is skipped
-//!   and logged; the rest of the calendar is used.
+//! - An event that cannot be understood (an unknown `TZID`, a broken `RRULE`), or that
+//!   repeats more than [`MAX_OCCURRENCES`] times in the window, is skipped, logged and
+//!   named in [`CalendarStatus::skipped`]; the rest of the calendar is used.
+//! - A recurrence is expanded over the window only, whatever its start: a rule of fixed
+//!   period starts again just before the window.
+//!
+//! Reading, parsing and expanding happen before the Service is locked ([`prepare`]);
+//! [`apply`] only swaps the shifts in. A file path is read as the settings file is
+//! (`userfile.rs`): regular files only, at most 16 MiB, never blocking on a FIFO.
 
 use crate::service::{Outcome, Service};
 use crate::settings::Shift;
@@ -34,7 +41,7 @@ use std::time::Duration;
 
 mod ics;
 
-pub use ics::shifts;
+pub use ics::{expand_calendar, shifts, Expanded, MAX_OCCURRENCES};
 
 /// How often a running gate reads the calendar again.
 pub const REFRESH_EVERY: Duration = Duration::from_secs(3 * 3600);
@@ -96,9 +103,9 @@ pub fn fetch(location: &str) -> Result<String, CalendarError> {
     } else {
         std::path::PathBuf::from(location)
     };
-    std::fs::read_to_string(&path).map_err(|e| CalendarError::Read {
+    crate::userfile::read(&path, MAX_BYTES).map_err(|e| CalendarError::Read {
         location: location.to_string(),
-        reason: e.to_string(),
+        reason: e.why.to_string(),
     })
 }
 
@@ -189,14 +196,27 @@ pub struct CalendarStatus {
     pub error: Option<String>,
     /// How many shifts it gives in the window around now.
     pub shifts: usize,
+    /// The events of the copy in use that were skipped, each with its reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
 }
 
 /// The last good copy kept in `store` for `location`, if any.
 pub fn stored(store: &Store, location: &str) -> Result<Option<Copy>, StoreError> {
-    Ok(store
-        .state(LAST_GOOD)?
-        .and_then(|json| serde_json::from_str::<Copy>(&json).ok())
-        .filter(|copy| copy.location == location))
+    Ok(kept_json(store)?.and_then(|json| copy_of(&json, location)))
+}
+
+/// The last good copy as kept in `store`, not parsed yet (a copy may be 16 MiB: read it
+/// under the Service's lock, parse it with [`copy_of`] outside).
+pub fn kept_json(store: &Store) -> Result<Option<String>, StoreError> {
+    store.state(LAST_GOOD)
+}
+
+/// The copy kept as `json` (see [`kept_json`]), if it is the copy of `location`.
+pub fn copy_of(json: &str, location: &str) -> Option<Copy> {
+    serde_json::from_str::<Copy>(json)
+        .ok()
+        .filter(|copy| copy.location == location)
 }
 
 /// Keeps `copy` in `service`'s store as the last good copy.
@@ -235,53 +255,96 @@ pub fn stored_shifts(
         .unwrap_or_default())
 }
 
-/// Applies a read of the calendar of `location` to the running `service` at `now`: a
-/// good read becomes the shifts and the last good copy; a failed or invalid one keeps the
-/// last good copy (expanded again around `now`) and marks the calendar stale since the
-/// first failure. Returns the status to show, and the outcomes to carry out.
+/// A read of the calendar, parsed and expanded around `now` before the Service is locked
+/// (a large calendar takes a while): [`apply`] only swaps it in.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The file or URL the settings named when it was read.
+    location: Option<String>,
+    /// The read and what it gave: the copy to keep (as stored), when it was read, and its
+    /// shifts. `None`: no read (at start, the last good copy only).
+    read: Option<Result<(String, Timestamp, Expanded), CalendarError>>,
+    /// The last good copy's shifts, for when the read failed or there was none.
+    last_good: Expanded,
+    /// When the last good copy was read.
+    kept_at: Option<Timestamp>,
+}
+
+/// Parses and expands `read`, a read of the calendar `settings` name (`None`: no read, the
+/// last good copy only), and the last good copy `kept`, over the window around `now`.
+/// Pure: call it before locking the Service.
+pub fn prepare(
+    settings: &crate::settings::Settings,
+    read: Option<Result<String, CalendarError>>,
+    kept: Option<Copy>,
+    now: Timestamp,
+) -> Prepared {
+    let location = settings.on_call.calendar.clone();
+    let matching = settings.on_call.calendar_match.as_deref();
+    let zone = &settings.timezone;
+    let (from, to) = window(now);
+    let expand = |text: &str| expand_calendar(text, matching, zone, from, to);
+    let read = match (&location, read) {
+        (Some(location), Some(read)) => Some(read.and_then(|text| {
+            let found = expand(&text).map_err(|reason| CalendarError::Invalid {
+                location: location.clone(),
+                reason,
+            })?;
+            // Serialised here, not under the lock: a copy may be 16 MiB.
+            let copy = Copy {
+                location: location.clone(),
+                fetched_at: now,
+                text,
+            };
+            Ok((serde_json::to_string(&copy).unwrap_or_default(), now, found))
+        })),
+        _ => None,
+    };
+    let good_read = matches!(read, Some(Ok(_)));
+    let kept = kept.filter(|copy| location.as_deref() == Some(copy.location.as_str()));
+    let kept_at = kept.as_ref().map(|copy| copy.fetched_at);
+    let last_good = match kept {
+        Some(copy) if !good_read => expand(&copy.text).unwrap_or_default(),
+        _ => Expanded::default(),
+    };
+    Prepared {
+        location,
+        read,
+        last_good,
+        kept_at,
+    }
+}
+
+/// Applies a prepared read of the calendar to the running `service` at `now`: a good
+/// read becomes the shifts and the last good copy; a failed or invalid one keeps the last
+/// good copy and marks the calendar stale since the first failure. Returns the status to
+/// show, and the outcomes to carry out.
 ///
 /// A read of a location that is no longer the settings' (they changed meanwhile) is
 /// ignored; without a calendar in the settings, the calendar shifts are cleared.
 pub fn apply(
     service: &mut Service,
-    location: &str,
-    read: Result<String, CalendarError>,
+    prepared: Prepared,
     now: Timestamp,
 ) -> Result<(Option<CalendarStatus>, Vec<Outcome>), StoreError> {
-    let settings = service.engine().settings().clone();
-    let Some(current) = settings.on_call.calendar.clone() else {
+    let Some(current) = service.engine().settings().on_call.calendar.clone() else {
         let outcomes = service.set_calendar_shifts(Vec::new());
         return Ok((None, outcomes));
     };
-    if current != location {
+    if prepared.location.as_deref() != Some(current.as_str()) {
         return Ok((None, Vec::new()));
     }
-    let matching = settings.on_call.calendar_match.as_deref();
-    let zone = &settings.timezone;
-    let (from, to) = window(now);
-    let good = read.and_then(|text| {
-        shifts(&text, matching, zone, from, to)
-            .map(|found| (text, found))
-            .map_err(|reason| CalendarError::Invalid {
-                location: location.to_string(),
-                reason,
-            })
-    });
-    let found = match good {
-        Ok((text, found)) => {
-            keep(
-                service,
-                &Copy {
-                    location: location.to_string(),
-                    fetched_at: now,
-                    text,
-                },
-            )?;
+    let location = current.as_str();
+    let mut fetched_at = prepared.kept_at;
+    let found = match prepared.read {
+        Some(Ok((copy, at, found))) => {
+            service.remember(LAST_GOOD, &copy)?;
+            fetched_at = Some(at);
             service.remember(FAILING, "")?;
-            tracing::info!("calendar {location}: {} shifts", found.len());
+            tracing::info!("calendar {location}: {} shifts", found.shifts.len());
             found
         }
-        Err(error) => {
+        Some(Err(error)) => {
             let message = error.to_string();
             tracing::warn!("calendar: {message}; the last good copy stays");
             let failing = failing(service.store(), location)?;
@@ -292,14 +355,21 @@ pub fn apply(
                 error: message,
             };
             service.remember(FAILING, &serde_json::to_string(&record).unwrap_or_default())?;
-            stored(service.store(), location)?
-                .and_then(|copy| shifts(&copy.text, matching, zone, from, to).ok())
-                .unwrap_or_default()
+            prepared.last_good
         }
+        None => prepared.last_good,
     };
-    let count = found.len();
-    let outcomes = service.set_calendar_shifts(found);
-    Ok((Some(status(service.store(), location, count)?), outcomes))
+    let failing = failing(service.store(), location)?;
+    let status = CalendarStatus {
+        location: location.to_string(),
+        fetched_at,
+        stale_since: failing.as_ref().map(|f| f.since),
+        error: failing.map(|f| f.error),
+        shifts: found.shifts.len(),
+        skipped: found.skipped,
+    };
+    let outcomes = service.set_calendar_shifts(found.shifts);
+    Ok((Some(status), outcomes))
 }
 
 /// Loads the last good copy into `service` at start, before the first read: shifts are
@@ -308,26 +378,13 @@ pub fn restore(
     service: &mut Service,
     now: Timestamp,
 ) -> Result<(Option<CalendarStatus>, Vec<Outcome>), StoreError> {
-    let settings = service.engine().settings().clone();
-    let Some(location) = settings.on_call.calendar.clone() else {
-        return Ok((None, service.set_calendar_shifts(Vec::new())));
+    let settings = service.engine().settings();
+    let kept = match &settings.on_call.calendar {
+        Some(location) => stored(service.store(), location)?,
+        None => None,
     };
-    let (from, to) = window(now);
-    let found = stored(service.store(), &location)?
-        .and_then(|copy| {
-            shifts(
-                &copy.text,
-                settings.on_call.calendar_match.as_deref(),
-                &settings.timezone,
-                from,
-                to,
-            )
-            .ok()
-        })
-        .unwrap_or_default();
-    let count = found.len();
-    let outcomes = service.set_calendar_shifts(found);
-    Ok((Some(status(service.store(), &location, count)?), outcomes))
+    let prepared = prepare(settings, None, kept, now);
+    apply(service, prepared, now)
 }
 
 fn failing(store: &Store, location: &str) -> Result<Option<Failing>, StoreError> {
@@ -335,17 +392,4 @@ fn failing(store: &Store, location: &str) -> Result<Option<Failing>, StoreError>
         .state(FAILING)?
         .and_then(|json| serde_json::from_str::<Failing>(&json).ok())
         .filter(|f| f.location == location))
-}
-
-/// The status of the calendar at `location` as `store` knows it, with `shifts` in use.
-fn status(store: &Store, location: &str, shifts: usize) -> Result<CalendarStatus, StoreError> {
-    let copy = stored(store, location)?;
-    let failing = failing(store, location)?;
-    Ok(CalendarStatus {
-        location: location.to_string(),
-        fetched_at: copy.map(|c| c.fetched_at),
-        stale_since: failing.as_ref().map(|f| f.since),
-        error: failing.map(|f| f.error),
-        shifts,
-    })
 }

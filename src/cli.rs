@@ -308,13 +308,27 @@ fn calendar_line(calendar: &Value, zone: &TimeZone) -> Option<String> {
         Some(read) => format!("the copy read {read}"),
         None => "no good copy yet".to_string(),
     };
-    Some(match when(&calendar["stale_since"], zone) {
+    let mut line = match when(&calendar["stale_since"], zone) {
         Some(since) => format!(
             "stale since {since}: {}; using {copy} ({shifts} shifts)",
             calendar["error"].as_str().unwrap_or("cannot read it")
         ),
         None => format!("{shifts} shifts from {location}, {copy}"),
-    })
+    };
+    // Events of the copy in use that could not be used (a runaway RRULE...).
+    let skipped: Vec<&str> = calendar["skipped"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    if let Some(first) = skipped.first() {
+        line.push_str(&format!("; {first}"));
+        if skipped.len() > 1 {
+            line.push_str(&format!(" (and {} more)", skipped.len() - 1));
+        }
+    }
+    Some(line)
 }
 
 /// `couper held`.

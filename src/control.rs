@@ -180,9 +180,7 @@ impl Control {
     /// `after`, at most 16 MiB of their text (JSON), and the id to ask the next page
     /// after (0: this was the last). Start with 0.
     async fn held_page(&self, after: u32) -> zbus::fdo::Result<(String, u32)> {
-        let page = self.live.held_page(after).map_err(failed)?;
-        let next = page.last().map_or(0, |h| h.id);
-        Ok((json(&page)?, next))
+        self.live.held_page(after).map_err(failed)
     }
 
     /// Releases `ids`, or all with `all`. Returns how many were released.
@@ -257,13 +255,21 @@ impl Control {
     async fn save_settings(&self, form: &str) -> Result<(), FormError> {
         let form: Value = serde_json::from_str(form)
             .map_err(|e| FormError::Refused(format!("the form is not JSON: {e}")))?;
-        Ok(save_form(&self.live, &form)?)
+        let live = self.live.clone();
+        // Saving reads, writes and compiles the settings: off the bus's async threads.
+        tokio::task::spawn_blocking(move || save_form(&live, &form))
+            .await
+            .map_err(|e| FormError::Io(e.to_string()))??;
+        Ok(())
     }
 
     /// Makes `app` a work app (held off hours) and saves, as `SaveSettings` does.
     /// Returns the new form (JSON).
     async fn add_work_app(&self, app: &str) -> Result<String, FormError> {
-        let form = add_work_app(&self.live, app)?;
+        let (live, app) = (self.live.clone(), app.to_string());
+        let form = tokio::task::spawn_blocking(move || add_work_app(&live, &app))
+            .await
+            .map_err(|e| FormError::Io(e.to_string()))??;
         Ok(serde_json::to_string(&form).unwrap_or_default())
     }
 

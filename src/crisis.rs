@@ -138,20 +138,39 @@ thread_local! {
     static FOLDED: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
+/// The most patterns one automaton holds. Building an automaton costs, on top of its
+/// size, up to the square of its number of match states in the worst case (the
+/// `aho-corasick` crate reorders its states by pairwise swaps, and a list such as `w1`,
+/// `w2`, … `w120000` makes one long cycle of them): a longer list is split into
+/// automata of this many, so it builds in time proportional to its length (each part
+/// costs at most this squared), and each part is searched in turn.
+const PATTERNS_PER_AUTOMATON: usize = 4096;
+
 /// A set of words or phrases searched for as whole words in folded text.
 #[derive(Debug, Clone)]
 struct WordSet {
     /// The entries as the user wrote them.
     written: Vec<String>,
-    /// One per searchable pattern, in pattern-id order.
+    /// One per searchable pattern, in pattern-id order: entries folding to the same text
+    /// are one pattern (the first entry's).
     patterns: Vec<Pattern>,
+    /// The automata over consecutive runs of `patterns`, in order.
+    parts: Vec<Part>,
+}
+
+/// The automata over `patterns[first..first + len]`.
+#[derive(Debug, Clone)]
+struct Part {
+    /// Index in `WordSet::patterns` of this part's pattern 0.
+    first: usize,
+    /// Number of patterns.
+    len: usize,
     /// Whether any pattern occurs at all, word or not: the common answer is no, and a
     /// leftmost search answers it fastest (it can use a SIMD prefilter).
     any: Option<AhoCorasick>,
     /// Every occurrence of every pattern, overlapping, to check word boundaries: a
     /// pattern that is not a word here may hide one that is (`bad` in `bad buzzer`).
-    /// `None` when there are no patterns or building failed (then `patterns` are
-    /// searched one by one).
+    /// `None` when building failed (then the patterns are searched one by one).
     all: Option<AhoCorasick>,
 }
 
@@ -173,12 +192,17 @@ struct Pattern {
 impl WordSet {
     fn new(entries: &[String]) -> WordSet {
         let mut patterns = Vec::new();
+        // Entries that fold to the same text find the same hits: the first one names them.
+        let mut seen = std::collections::HashSet::new();
         for (entry, written) in entries.iter().enumerate() {
             let folded = fold(written).trim().to_string();
             let (Some(first), Some(last)) = (folded.chars().next(), folded.chars().next_back())
             else {
                 continue;
             };
+            if !seen.insert(folded.clone()) {
+                continue;
+            }
             patterns.push(Pattern {
                 starts_word: first.is_alphanumeric(),
                 ends_word: last.is_alphanumeric(),
@@ -186,12 +210,23 @@ impl WordSet {
                 entry,
             });
         }
-        let folded = || patterns.iter().map(|p| p.folded.as_str());
+        let parts = patterns
+            .chunks(PATTERNS_PER_AUTOMATON)
+            .enumerate()
+            .map(|(i, chunk)| {
+                let folded = || chunk.iter().map(|p| p.folded.as_str());
+                Part {
+                    first: i * PATTERNS_PER_AUTOMATON,
+                    len: chunk.len(),
+                    any: build(folded(), MatchKind::LeftmostFirst),
+                    all: build(folded(), MatchKind::Standard),
+                }
+            })
+            .collect();
         WordSet {
-            any: build(folded(), MatchKind::LeftmostFirst),
-            all: build(folded(), MatchKind::Standard),
             written: entries.to_vec(),
             patterns,
+            parts,
         }
     }
 
@@ -216,26 +251,43 @@ impl WordSet {
         self.written.get(entry).map(String::as_str)
     }
 
-    /// The pattern of the first whole-word hit (the one that ends first) in text
-    /// already folded.
+    /// The pattern of the first whole-word hit in text already folded: the one that
+    /// ends first, then the longest, then the first written.
     fn find_folded(&self, folded: &str) -> Option<usize> {
-        if self.any.as_ref().is_some_and(|any| !any.is_match(folded)) {
+        self.parts
+            .iter()
+            .filter_map(|part| self.first_in(part, folded))
+            .min()
+            .map(|(_, _, id)| id)
+    }
+
+    /// The first whole-word hit of `part`'s patterns in `folded`, as (end, start,
+    /// pattern).
+    fn first_in(&self, part: &Part, folded: &str) -> Option<(usize, usize, usize)> {
+        if part.any.as_ref().is_some_and(|any| !any.is_match(folded)) {
             return None;
         }
-        match &self.all {
+        let patterns = self.patterns.get(part.first..part.first + part.len)?;
+        match &part.all {
+            // Overlapping hits come by end, and at one end the longest first.
             Some(all) => all.find_overlapping_iter(folded).find_map(|hit| {
                 let id = hit.pattern().as_usize();
-                let p = self.patterns.get(id)?;
-                p.is_word_at(folded, hit.start(), hit.end()).then_some(id)
+                let p = patterns.get(id)?;
+                p.is_word_at(folded, hit.start(), hit.end()).then_some((
+                    hit.end(),
+                    hit.start(),
+                    part.first + id,
+                ))
             }),
             // Building the automaton failed: search pattern by pattern.
-            None => self
-                .patterns
+            None => patterns
                 .iter()
                 .enumerate()
-                .filter_map(|(id, p)| p.first_word_end(folded).map(|end| (end, id)))
-                .min()
-                .map(|(_, id)| id),
+                .filter_map(|(id, p)| {
+                    p.first_word_end(folded)
+                        .map(|end| (end, end - p.folded.len(), part.first + id))
+                })
+                .min(),
         }
     }
 }
@@ -411,10 +463,58 @@ mod tests {
             "bad buzz aa",
         ];
         let fast: Vec<_> = texts.iter().map(|t| set.find_folded(t)).collect();
-        set.all = None;
+        for part in &mut set.parts {
+            part.all = None;
+        }
         let slow: Vec<_> = texts.iter().map(|t| set.find_folded(t)).collect();
         assert_eq!(fast, [None, Some(0), None, Some(1), Some(0)]);
         assert_eq!(slow, fast);
+    }
+
+    #[test]
+    fn a_list_longer_than_one_automaton_finds_what_one_automaton_would() {
+        // Three automata: the hit that ends first wins across them, then the longest.
+        let mut keywords: Vec<String> = (0..2 * PATTERNS_PER_AUTOMATON)
+            .map(|i| format!("w{i}"))
+            .collect();
+        keywords.push("buzz".into());
+        keywords.push("bad buzz".into());
+        keywords.push("w1".into());
+        let m = CrisisMatcher::new(&CrisisSettings {
+            keywords,
+            ..CrisisSettings::default()
+        });
+        assert_eq!(m.keywords.parts.len(), 3);
+        let last = format!("w{}", 2 * PATTERNS_PER_AUTOMATON - 1);
+        let cases: &[(&str, Option<&str>)] = &[
+            (&last, Some(&last)),
+            ("w1", Some("w1")),
+            ("w10000000", None),
+            ("un bad buzz puis w3", Some("bad buzz")),
+            ("W8000 puis w5", Some("w8000")),
+            ("buzz w2", Some("buzz")),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(m.keyword_in(text, ""), *expected, "{text:?}");
+        }
+        // A repeated keyword is one pattern, named as first written.
+        assert_eq!(m.keywords.patterns.len(), 2 * PATTERNS_PER_AUTOMATON + 2);
+    }
+
+    #[test]
+    fn issue_16_120_000_keywords_that_prefix_one_another_build_in_seconds() {
+        // `w1` is a prefix of `w10`, of `w100`...: one automaton over all of them took
+        // minutes (its build grew with the square of the list).
+        let keywords: Vec<String> = (0..120_000).map(|i| format!("w{i}")).collect();
+        let started = std::time::Instant::now();
+        let m = CrisisMatcher::new(&CrisisSettings {
+            keywords,
+            ..CrisisSettings::default()
+        });
+        let took = started.elapsed();
+        assert_eq!(m.keyword_in("alerte W119999 !", ""), Some("w119999"));
+        // Unoptimised build on a busy machine; a quadratic build takes minutes here.
+        assert!(took < std::time::Duration::from_secs(30), "{took:?}");
     }
 
     #[test]

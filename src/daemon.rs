@@ -403,7 +403,12 @@ async fn watch_settings(live: Arc<Live>, shutdown: CancellationToken) {
                         Err(_) => break,
                     }
                 }
-                live.reload_settings();
+                // Reading and compiling new settings takes a while (a long keyword
+                // list): never on an async worker, which other tasks need.
+                let reader = live.clone();
+                if let Err(e) = tokio::task::spawn_blocking(move || reader.reload_settings()).await {
+                    tracing::error!("settings reload: {e}");
+                }
             }
         }
     }
@@ -445,10 +450,18 @@ async fn watch_sleep(live: Arc<Live>, shutdown: CancellationToken) {
 /// Reads the team's calendar at start, when the settings change and every few hours (a
 /// periodic fetch; a failed read keeps the last good copy).
 async fn watch_calendar(live: Arc<Live>, shutdown: CancellationToken) {
-    live.restore_calendar();
+    // Expanding a calendar takes a while: on a blocking thread, the last good copy first.
+    let mut restore = true;
     loop {
         let reader = live.clone();
-        if let Err(e) = tokio::task::spawn_blocking(move || reader.refresh_calendar()).await {
+        let first = std::mem::take(&mut restore);
+        let read = move || {
+            if first {
+                reader.restore_calendar();
+            }
+            reader.refresh_calendar();
+        };
+        if let Err(e) = tokio::task::spawn_blocking(read).await {
             tracing::error!("calendar: {e}");
         }
         tokio::select! {

@@ -102,8 +102,11 @@ pub enum Event<'a> {
     Mode(ModeRequest),
     /// The manual on-call toggle.
     OnCall(bool),
-    /// New settings (already validated).
+    /// New settings (already validated), compiled here.
     Settings(&'a Settings),
+    /// New settings already compiled beside the engine ([`Rules::new`]): swapped in
+    /// without the cost of compiling them.
+    Rules(&'a Rules),
     /// A manual release (`couper release`).
     Release(&'a Which),
     /// Only time passed.
@@ -251,24 +254,51 @@ pub struct State {
     pub held: usize,
 }
 
-/// Settings compiled for fast decisions.
+/// Settings compiled for fast decisions: the schedule, the work sources and the crisis
+/// matcher. Compiling can take a while (a keyword list of 100,000 takes most of a
+/// second), so a running gate builds them beside the engine, which keeps deciding, and
+/// swaps them in at once with [`Event::Rules`]; a clone is cheap (shared).
 #[derive(Debug, Clone)]
-struct Compiled {
+pub struct Rules(Arc<RulesParts>);
+
+#[derive(Debug)]
+struct RulesParts {
     settings: Settings,
     schedule: Schedule,
     sources: Sources,
     crisis: CrisisMatcher,
+}
+
+impl Rules {
+    /// Compiles `settings`.
+    pub fn new(settings: &Settings) -> Rules {
+        Rules(Arc::new(RulesParts {
+            schedule: Schedule::new(settings),
+            sources: Sources::new(&settings.work_apps),
+            crisis: CrisisMatcher::new(&settings.crisis),
+            settings: settings.clone(),
+        }))
+    }
+
+    /// The settings they were compiled from.
+    pub fn settings(&self) -> &Settings {
+        &self.0.settings
+    }
+}
+
+/// The rules in force, and the on-call schedule (which the calendar's shifts change).
+#[derive(Debug, Clone)]
+struct Compiled {
+    rules: Arc<RulesParts>,
     on_call: OnCallSchedule,
 }
 
 impl Compiled {
-    fn new(settings: &Settings, extra_shifts: &[Shift]) -> Compiled {
+    fn new(rules: &Rules, extra_shifts: &[Shift]) -> Compiled {
+        let settings = rules.settings();
         Compiled {
-            schedule: Schedule::new(settings),
-            sources: Sources::new(&settings.work_apps),
-            crisis: CrisisMatcher::new(&settings.crisis),
             on_call: OnCallSchedule::new(&settings.on_call, &settings.timezone, extra_shifts),
-            settings: settings.clone(),
+            rules: rules.0.clone(),
         }
     }
 }
@@ -306,7 +336,7 @@ impl Engine {
         now: Timestamp,
     ) -> Engine {
         let mut engine = Engine {
-            c: Compiled::new(settings, &[]),
+            c: Compiled::new(&Rules::new(settings), &[]),
             extra_shifts: Vec::new(),
             mode,
             on_call_manual,
@@ -349,12 +379,8 @@ impl Engine {
                     effects.push(Effect::OnCallChanged { at: now, on });
                 }
             }
-            Event::Settings(settings) => {
-                self.c = Compiled::new(settings, &self.extra_shifts);
-                self.recompute_off_end(now, &mut effects);
-                self.refresh();
-                self.release_if_working(ReleaseCause::Settings, &mut effects);
-            }
+            Event::Settings(settings) => self.set_rules(&Rules::new(settings), now, &mut effects),
+            Event::Rules(rules) => self.set_rules(rules, now, &mut effects),
             Event::Release(which) => {
                 let ids: Vec<u32> = match which {
                     Which::All => self.held.keys().copied().collect(),
@@ -370,6 +396,13 @@ impl Engine {
             Event::Tick => self.release_if_working(ReleaseCause::Schedule, &mut effects),
         }
         effects
+    }
+
+    fn set_rules(&mut self, rules: &Rules, now: Timestamp, effects: &mut Vec<Effect>) {
+        self.c = Compiled::new(rules, &self.extra_shifts);
+        self.recompute_off_end(now, effects);
+        self.refresh();
+        self.release_if_working(ReleaseCause::Settings, effects);
     }
 
     /// The next instant the engine needs to be woken at: a start or end of working
@@ -407,12 +440,17 @@ impl Engine {
 
     /// The settings in force.
     pub fn settings(&self) -> &Settings {
-        &self.c.settings
+        &self.c.rules.settings
+    }
+
+    /// The rules in force (a cheap, shared copy).
+    pub fn rules(&self) -> Rules {
+        Rules(self.c.rules.clone())
     }
 
     /// The compiled schedule in force.
     pub fn schedule(&self) -> &Schedule {
-        &self.c.schedule
+        &self.c.rules.schedule
     }
 
     /// The on-call schedule in force (without the manual toggle).
@@ -424,8 +462,8 @@ impl Engine {
     pub fn set_extra_shifts(&mut self, shifts: Vec<Shift>) {
         self.extra_shifts = shifts;
         self.c.on_call = OnCallSchedule::new(
-            &self.c.settings.on_call,
-            &self.c.settings.timezone,
+            &self.c.rules.settings.on_call,
+            &self.c.rules.settings.timezone,
             &self.extra_shifts,
         );
     }
@@ -444,7 +482,7 @@ impl Engine {
 
     /// The one-line human reason for `decision`, in the user's zone.
     pub fn reason(&self, decision: &Decision) -> String {
-        reason::render(decision, &self.c.settings, &self.c.schedule)
+        reason::render(decision, &self.c.rules.settings, &self.c.rules.schedule)
     }
 
     /// The next start of effective working time after `now`, given the mode.
@@ -476,7 +514,7 @@ impl Engine {
     /// The first instant at or after `t` that is working time under `mode`, where `t`
     /// itself is not (or is the end of a manual mode).
     fn next_start_from(&self, t: Timestamp, mode: Mode) -> Option<Timestamp> {
-        let schedule = &self.c.schedule;
+        let schedule = &self.c.rules.schedule;
         match mode {
             Mode::Auto => schedule.next_start(t),
             Mode::On { .. } => Some(t),
@@ -497,10 +535,10 @@ impl Engine {
     /// Working under `mode` at `t`.
     fn working_at(&self, mode: Mode, t: Timestamp) -> bool {
         match mode {
-            Mode::Auto => self.c.schedule.is_working(t),
-            Mode::On { until } => t < until || self.c.schedule.is_working(t),
+            Mode::Auto => self.c.rules.schedule.is_working(t),
+            Mode::On { until } => t < until || self.c.rules.schedule.is_working(t),
             Mode::Off { until, .. } => match until {
-                Some(until) if until <= t => self.c.schedule.is_working(t),
+                Some(until) if until <= t => self.c.rules.schedule.is_working(t),
                 _ => false,
             },
         }
@@ -514,9 +552,9 @@ impl Engine {
         self.next_change = match self.mode {
             Mode::Auto => {
                 if self.working {
-                    self.c.schedule.next_end(now)
+                    self.c.rules.schedule.next_end(now)
                 } else {
-                    self.c.schedule.next_start(now)
+                    self.c.rules.schedule.next_start(now)
                 }
             }
             Mode::On { until } => Some(until),
@@ -620,7 +658,7 @@ impl Engine {
     /// When "I'm off" said at `since` ends by itself: the first start of working time on
     /// a later work day than `since`'s.
     fn off_end(&self, since: Timestamp) -> Option<Timestamp> {
-        let schedule = &self.c.schedule;
+        let schedule = &self.c.rules.schedule;
         let day = schedule.work_day(since);
         let mut t = since;
         loop {
@@ -660,7 +698,7 @@ impl Engine {
 
     fn decide(&mut self, id: u32, n: &Notification, replacing: bool, now: Timestamp) -> Decision {
         let on_call = self.is_on_call(now);
-        let Some(index) = self.c.sources.find(n) else {
+        let Some(index) = self.c.rules.sources.find(n) else {
             if replacing {
                 self.held.remove(&id);
             }
@@ -672,11 +710,15 @@ impl Engine {
                 crisis: None,
                 until: None,
                 on_call,
-                why: Why::Personal { app: n.app.clone() },
+                why: if self.c.rules.sources.knows_app(n) {
+                    Why::OtherAccount { app: n.app.clone() }
+                } else {
+                    Why::Personal { app: n.app.clone() }
+                },
             };
         };
-        let source = self.c.sources.name(index);
-        let off_hours = self.c.sources.off_hours(index);
+        let source = self.c.rules.sources.name(index);
+        let off_hours = self.c.rules.sources.off_hours(index);
         let crisis = self.crisis(n, now);
         let off_by_hand = matches!(self.mode, Mode::Off { .. });
         let (action, until, why) = if self.working {
@@ -685,7 +727,8 @@ impl Engine {
                 _ => None,
             };
             (Action::Deliver, None, Why::Working { on_until })
-        } else if crisis.is_some() && (self.c.settings.crisis.pass == CrisisPass::Always || on_call)
+        } else if crisis.is_some()
+            && (self.c.rules.settings.crisis.pass == CrisisPass::Always || on_call)
         {
             (
                 Action::DeliverCrisis,
@@ -733,17 +776,19 @@ impl Engine {
 
     fn crisis(&mut self, n: &Notification, now: Timestamp) -> Option<CrisisWhy> {
         let repeat = self.count_repeat(n, now);
-        let settings = &self.c.settings.crisis;
+        let settings = &self.c.rules.settings.crisis;
         if n.crisis_hint() {
             return Some(CrisisWhy::Hint);
         }
-        if settings.critical_urgency && n.urgency == Urgency::Critical {
+        // A browser's critical urgency is its page's `requireInteraction`, not a crisis.
+        if settings.critical_urgency && n.urgency == Urgency::Critical && !n.from_browser() {
             return Some(CrisisWhy::Critical);
         }
-        if let Some(keyword) = self.c.crisis.keyword_in(&n.summary, &n.body) {
+        let body = n.readable_body();
+        if let Some(keyword) = self.c.rules.crisis.keyword_in(&n.summary, &body) {
             return Some(CrisisWhy::Keyword(keyword.to_string()));
         }
-        if let Some(sender) = self.c.crisis.sender_in(&n.summary) {
+        if let Some(sender) = self.c.rules.crisis.sender_in(&n.summary) {
             return Some(CrisisWhy::Sender(sender.to_string()));
         }
         repeat
@@ -751,7 +796,7 @@ impl Engine {
 
     /// Counts this notification for the repeat rule; `Some` when it reaches the count.
     fn count_repeat(&mut self, n: &Notification, now: Timestamp) -> Option<CrisisWhy> {
-        let rule = self.c.settings.crisis.repeat?;
+        let rule = self.c.rules.settings.crisis.repeat?;
         let window = SignedDuration::from_mins(i64::from(rule.minutes));
         let key = (n.app.to_lowercase(), n.summary.clone());
         if self.recent.len() >= RECENT_SENDERS_MAX && !self.recent.contains_key(&key) {
@@ -777,7 +822,7 @@ impl Engine {
         if self.recent.len() < RECENT_SENDERS_MAX / 2 {
             return;
         }
-        let Some(rule) = self.c.settings.crisis.repeat else {
+        let Some(rule) = self.c.rules.settings.crisis.repeat else {
             self.recent.clear();
             return;
         };

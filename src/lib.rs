@@ -24,6 +24,7 @@ pub mod settings;
 pub mod simulate;
 pub mod steer;
 pub mod store;
+pub mod userfile;
 pub mod voice;
 pub mod wall_timer;
 pub mod words;

@@ -282,25 +282,45 @@ impl Live {
     /// shifts; a failed one keeps the last good copy and marks it stale. Blocking (an
     /// HTTP read takes up to 30 s): call it off the async threads.
     pub fn refresh_calendar(&self) {
-        let location = self.read(|s| s.engine().settings().on_call.calendar.clone());
-        let read = location
+        let rules = self.read(|s| s.engine().rules());
+        let read = rules
+            .settings()
+            .on_call
+            .calendar
             .as_deref()
             .map(|l| crate::calendar::fetch(&crate::calendar::locate(l, &self.settings_path)));
-        let result = self.with(|s, now| match (&location, read) {
-            (Some(location), Some(read)) => crate::calendar::apply(s, location, read, now),
-            _ => crate::calendar::restore(s, now),
-        });
-        match result {
-            // A read of a calendar the settings no longer name changes nothing.
-            Ok(None) if location.is_some() => {}
-            Ok(status) => *lock(&self.calendar) = status,
-            Err(e) => tracing::error!("calendar: {e}"),
-        }
+        self.swap_calendar(rules.settings(), read);
     }
 
     /// Puts the last good copy of the calendar in force at start, before the first read.
+    /// Blocking, as [`Live::refresh_calendar`].
     pub(crate) fn restore_calendar(&self) {
-        match self.with(crate::calendar::restore) {
+        let rules = self.read(|s| s.engine().rules());
+        self.swap_calendar(rules.settings(), None);
+    }
+
+    /// Parses and expands `read` (a read of the calendar `settings` name; `None`: the last
+    /// good copy only) with the Service unlocked, then swaps its shifts in under the lock.
+    fn swap_calendar(
+        &self,
+        settings: &Settings,
+        read: Option<Result<String, crate::calendar::CalendarError>>,
+    ) {
+        let location = settings.on_call.calendar.as_deref();
+        let kept = match location {
+            Some(l) => match self.read(|s| crate::calendar::kept_json(s.store())) {
+                Ok(json) => json.and_then(|json| crate::calendar::copy_of(&json, l)),
+                Err(e) => {
+                    tracing::error!("calendar: {e}");
+                    None
+                }
+            },
+            None => None,
+        };
+        let prepared = crate::calendar::prepare(settings, read, kept, Timestamp::now());
+        match self.with(|s, now| crate::calendar::apply(s, prepared, now)) {
+            // A read of a calendar the settings no longer name changes nothing.
+            Ok(None) if location.is_some() => {}
             Ok(status) => *lock(&self.calendar) = status,
             Err(e) => tracing::error!("calendar: {e}"),
         }
@@ -423,12 +443,13 @@ impl Live {
         lock(&self.service).held()
     }
 
-    /// A page of the held queue: those with an id above `after`, oldest first, as many as
-    /// fit in [`HELD_PAGE_BYTES`] of JSON (at least one). Empty at the end.
-    pub fn held_page(&self, after: u32) -> Result<Vec<Held>, StoreError> {
+    /// A page of the held queue, a JSON list of [`Held`]: those with an id above `after`,
+    /// oldest first, as many as fit in [`HELD_PAGE_BYTES`] of text (at least one); and
+    /// the last id in it (0: the queue has no more).
+    pub fn held_page(&self, after: u32) -> Result<(String, u32), StoreError> {
         lock(&self.service)
             .store()
-            .held_page(after, HELD_PAGE_BYTES)
+            .held_page_json(after, HELD_PAGE_BYTES)
     }
 
     /// Releases `ids` (or all); returns how many.
@@ -527,31 +548,32 @@ impl Live {
     }
 
     /// Re-reads the settings file: a valid change takes effect at once, an invalid one is
-    /// refused and the last good settings stay.
+    /// refused and the last good settings stay. What new settings need (the keyword
+    /// matcher, the schedule) is compiled before the Service is locked: the gate goes on
+    /// answering meanwhile. Blocking: call it off the async threads.
     pub fn reload_settings(&self) {
-        let text = match std::fs::read_to_string(&self.settings_path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        let text = match settings::read(&self.settings_path) {
+            Ok(text) => text.unwrap_or_default(),
             Err(e) => {
-                let message = format!("{}: cannot read: {e}", self.settings_path.display());
-                tracing::warn!("settings refused: {message}");
+                let message = e.to_string();
+                tracing::warn!("settings refused, the last good ones stay: {message}");
                 *lock(&self.refusal) = Some(message);
-                self.rearm.notify_one();
+                let _ = self.outcomes.send(Outcome::StateChanged);
                 return;
             }
         };
         match settings::parse(&text, &self.settings_path.display().to_string()) {
             Ok(new) => {
                 *lock(&self.refusal) = None;
-                // The calendar may be another one, or the user wants it read again.
-                self.calendar_kick.notify_one();
+                let same = self.read(|s| s.engine().settings() == &new);
+                let rules = (!same).then(|| crate::engine::Rules::new(&new));
                 let result = self.with(|s, now| {
-                    if s.engine().settings() == &new {
+                    let Some(rules) = &rules else {
                         return Ok(((), vec![Outcome::StateChanged]));
-                    }
+                    };
                     s.remember(LAST_GOOD, &text)?;
                     // Front ends show the settings too: say so even when the state stays.
-                    s.set_settings(&new, now).map(|mut o| {
+                    s.set_rules(rules, now).map(|mut o| {
                         o.push(Outcome::StateChanged);
                         ((), o)
                     })
@@ -560,6 +582,9 @@ impl Live {
                     Ok(()) => tracing::info!("settings reloaded"),
                     Err(e) => tracing::error!("settings reload: {e}"),
                 }
+                // The calendar may be another one, or the user wants it read again: read
+                // it once the new settings are in force, not before.
+                self.calendar_kick.notify_one();
                 // Another display daemon may be named, or the user fixed the cause.
                 self.retry();
             }
@@ -654,15 +679,17 @@ impl Gatekeeper for Live {
         }
     }
 
-    fn close(&self, caller: Option<&str>, id: u32) -> bool {
+    fn close(&self, caller: Option<&str>, id: u32) -> Option<u32> {
         let closed = self.with(|s, now| {
-            s.close_from(caller, id, now)
-                .map(|o| o.map_or((false, Vec::new()), |o| (true, o)))
+            s.close_from(caller, id, now).map(|o| match o {
+                Some((id, outcomes)) => (Some(id), outcomes),
+                None => (None, Vec::new()),
+            })
         });
         closed.unwrap_or_else(|e| {
             // The queue could not be written: it keeps the notification (released later).
             tracing::error!("close {id}: {e}");
-            true
+            Some(id)
         })
     }
 
@@ -680,38 +707,30 @@ impl Gatekeeper for Live {
     }
 }
 
-/// Reads the settings at start. A refused file falls back to the last good copy kept in
-/// the store (and says so); with no good copy, Couper does not start.
+/// Reads the settings at start. A refused or unreadable file (no permission, a FIFO, a
+/// device, too large) falls back to the last good copy kept in the store (and says so);
+/// with no good copy, Couper does not start.
 fn load_start(
     path: &Path,
     store: &Store,
 ) -> Result<(Settings, Option<String>, Option<String>), LiveError> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Ok((Settings::default(), None, None))
-        }
-        Err(source) => {
-            return Err(settings::LoadError::Read {
-                path: path.to_path_buf(),
-                source,
-            }
-            .into())
-        }
+    let refused = match settings::read(path) {
+        Ok(None) => return Ok((Settings::default(), None, None)),
+        Ok(Some(text)) => match settings::parse(&text, &path.display().to_string()) {
+            Ok(settings) => return Ok((settings, None, Some(text))),
+            Err(refusals) => settings::LoadError::Refused(refusals),
+        },
+        // Unreadable (permissions, a FIFO, a device, too large) is refused as invalid is.
+        Err(e) => settings::LoadError::Read(e),
     };
-    match settings::parse(&text, &path.display().to_string()) {
-        Ok(settings) => Ok((settings, None, Some(text))),
-        Err(refusals) => {
-            let last_good = store.state(LAST_GOOD)?;
-            match last_good.and_then(|t| settings::parse(&t, "last good settings").ok()) {
-                Some(good) => {
-                    let message = refusals.to_string().replace('\n', "; ");
-                    tracing::warn!("settings refused, using the last good ones: {message}");
-                    Ok((good, Some(message), None))
-                }
-                None => Err(settings::LoadError::Refused(refusals).into()),
-            }
+    let last_good = store.state(LAST_GOOD)?;
+    match last_good.and_then(|t| settings::parse(&t, "last good settings").ok()) {
+        Some(good) => {
+            let message = refused.to_string().replace('\n', "; ");
+            tracing::warn!("settings refused, using the last good ones: {message}");
+            Ok((good, Some(message), None))
         }
+        None => Err(refused.into()),
     }
 }
 

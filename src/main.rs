@@ -153,7 +153,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .worker_threads(2)
                 .enable_all()
                 .build()?;
-            runtime.block_on(async {
+            let ran = runtime.block_on(async {
                 let shutdown = tokio_util::sync::CancellationToken::new();
                 let stop = shutdown.clone();
                 tokio::spawn(async move {
@@ -179,7 +179,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     }
                     other => other.map_err(anyhow::Error::from),
                 }
-            })?;
+            });
+            // A read still under way on a blocking thread (a calendar server that is slow
+            // to answer) does not keep a stopped gate alive.
+            runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+            ran?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Restore => restore(),

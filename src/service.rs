@@ -89,8 +89,8 @@ pub struct Status {
 /// How many personal decisions are remembered (in memory only) for `explain`.
 const PERSONAL_REMEMBERED: usize = 512;
 
-/// How many notifications' posters are remembered in memory (held ones' are stored).
-const OWNERS_REMEMBERED: usize = 4096;
+/// How many ids that apps chose themselves are remembered (see [`Service::notify_from`]).
+const CHOSEN_REMEMBERED: usize = 256;
 
 /// Who sent a call: the unique bus name of the app's connection, as the bus tells it.
 /// `None` is a front door that speaks for the user (a replay, the tray): it may reach
@@ -107,9 +107,9 @@ pub struct Service {
     /// Seen-apps counts not yet written: app → (count, last seen).
     seen: HashMap<String, (u64, Timestamp)>,
     seen_unwritten: usize,
-    /// Who posted each recent notification: id → unique bus name.
-    owners: HashMap<u32, Box<str>>,
-    owners_order: VecDeque<u32>,
+    /// Ids apps chose themselves (`replaces_id` above any Couper gave, as `dunstify -r
+    /// 2593` sends every time) → the Couper id that stands for it, in the order seen.
+    chosen: VecDeque<(u32, u32)>,
 }
 
 impl Drop for Service {
@@ -149,8 +149,7 @@ impl Service {
             personal: VecDeque::new(),
             seen: HashMap::new(),
             seen_unwritten: 0,
-            owners: HashMap::new(),
-            owners_order: VecDeque::new(),
+            chosen: VecDeque::new(),
         };
         service.forget_old_releases(now)?;
         let effects = service.engine.handle(Event::Tick, now);
@@ -173,8 +172,9 @@ impl Service {
         self.notify_from(None, replaces_id, n, now)
     }
 
-    /// `caller` sent `n`; `replaces_id` as sent (0: none). A replacement reaches only a
-    /// notification `caller` posted itself: naming another's id is a new notification.
+    /// `caller` sent `n`; `replaces_id` as sent (0: none). A replacement reaches a held
+    /// notification only from the connection that posted it: naming another's held id
+    /// is a new notification.
     /// A hold that cannot be written is not counted (the gate then delivers it).
     pub fn notify_from(
         &mut self,
@@ -200,34 +200,32 @@ impl Service {
         }
     }
 
-    /// Whether `caller` may replace or withdraw notification `id`: the connection that
-    /// posted it may; any other may not (see README, "Replacing and withdrawing").
+    /// The Couper id that `id`, as an app sent it, stands for: an id the app chose itself,
+    /// as a key binding's script sends each time (`dunstify -r 2593`), is the
+    /// notification Couper gave for the first such call, as a daemon would keep it.
+    pub fn stands_for(&self, id: u32) -> u32 {
+        if id < self.next_id {
+            return id;
+        }
+        self.chosen
+            .iter()
+            .find(|(c, _)| *c == id)
+            .map_or(id, |&(_, couper)| couper)
+    }
+
+    /// Whether `caller` may replace or withdraw notification `id`. A held one, only the
+    /// connection that posted it (see README, "Replacing and withdrawing"); what is on
+    /// screen or gone is the display's to replace, as without Couper (a script's
+    /// `notify-send -r ID`, from a new connection each time, updates its own bubble).
     fn may_touch(&self, caller: Caller<'_>, id: u32) -> Result<bool, StoreError> {
         let Some(caller) = caller else {
             return Ok(true);
         };
-        if let Some(owner) = self.owners.get(&id) {
-            return Ok(&**owner == caller);
-        }
         Ok(match self.store.held_owner(id)? {
             Some(Some(owner)) => owner == caller,
-            // Held before Couper kept who posted it.
-            Some(None) => true,
-            // Not held and not posted in this run: nothing to reach.
-            None => false,
+            // Held before Couper kept who posted it, or not held.
+            Some(None) | None => true,
         })
-    }
-
-    fn remember_owner(&mut self, caller: Caller<'_>, id: u32) {
-        let Some(caller) = caller else { return };
-        if self.owners.insert(id, caller.into()).is_none() {
-            self.owners_order.push_back(id);
-            while self.owners_order.len() > OWNERS_REMEMBERED {
-                if let Some(old) = self.owners_order.pop_front() {
-                    self.owners.remove(&old);
-                }
-            }
-        }
     }
 
     fn admit(
@@ -237,9 +235,8 @@ impl Service {
         n: &Notification,
         now: Timestamp,
     ) -> Result<Admitted, StoreError> {
-        let replacing = replaces_id != 0
-            && replaces_id < self.next_id
-            && self.may_touch(caller, replaces_id)?;
+        let target = self.stands_for(replaces_id);
+        let replacing = target != 0 && target < self.next_id && self.may_touch(caller, target)?;
         if replaces_id != 0 && !replacing {
             tracing::debug!(
                 replaces_id,
@@ -247,10 +244,17 @@ impl Service {
             );
         }
         let id = if replacing {
-            replaces_id
+            target
         } else {
             let id = self.next_id;
             self.next_id = self.next_id.checked_add(1).unwrap_or(1);
+            if replaces_id >= id {
+                self.chosen.retain(|(c, _)| *c != replaces_id);
+                self.chosen.push_back((replaces_id, id));
+                if self.chosen.len() > CHOSEN_REMEMBERED {
+                    self.chosen.pop_front();
+                }
+            }
             id
         };
         let effects = self.engine.handle(
@@ -268,7 +272,6 @@ impl Service {
             match effect {
                 Effect::Decided(decision) => {
                     let reason = self.engine.reason(&decision);
-                    self.remember_owner(caller, id);
                     self.record_decision(&decision, &reason, n, replacing, caller)?;
                     if matches!(decision.action, Action::Deliver | Action::DeliverCrisis) {
                         // Releases due before it were pushed first; keep the order.
@@ -365,19 +368,21 @@ impl Service {
         self.run(Event::Close { id }, now)
     }
 
-    /// `caller` withdrew notification `id`. Only the connection that posted it may: from
-    /// any other, the withdrawal is ignored (`None`).
+    /// `caller` withdrew notification `id` (as the app knows it: see
+    /// [`Service::stands_for`]). A held one, only the connection that posted it may: from
+    /// any other, the withdrawal is ignored (`None`). Otherwise the Couper id withdrawn.
     pub fn close_from(
         &mut self,
         caller: Caller<'_>,
         id: u32,
         now: Timestamp,
-    ) -> Result<Option<Vec<Outcome>>, StoreError> {
+    ) -> Result<Option<(u32, Vec<Outcome>)>, StoreError> {
+        let id = self.stands_for(id);
         if !self.may_touch(caller, id)? {
             tracing::debug!(id, "a withdrawal of another's notification: ignored");
             return Ok(None);
         }
-        self.run(Event::Close { id }, now).map(Some)
+        self.run(Event::Close { id }, now).map(|o| Some((id, o)))
     }
 
     /// A manual mode: `off`, `on`, `auto`, or the tray's toggle.
@@ -401,6 +406,16 @@ impl Service {
         now: Timestamp,
     ) -> Result<Vec<Outcome>, StoreError> {
         self.run(Event::Settings(settings), now)
+    }
+
+    /// New settings compiled beside the Service ([`Rules::new`](crate::engine::Rules::new)):
+    /// swapped in without compiling them here, where every app's `Notify` waits.
+    pub fn set_rules(
+        &mut self,
+        rules: &crate::engine::Rules,
+        now: Timestamp,
+    ) -> Result<Vec<Outcome>, StoreError> {
+        self.run(Event::Rules(rules), now)
     }
 
     /// Releases held notifications by hand.

@@ -517,36 +517,70 @@ impl Store {
         self.query_held("released_at IS NULL ORDER BY id")
     }
 
-    /// The notifications held now with an id above `after`, oldest first, as many as
-    /// `max_bytes` of their stored text allows (at least one): the queue page by page.
-    /// Rows past the budget are not read.
-    pub fn held_page(&self, after: u32, max_bytes: usize) -> Result<Vec<Held>, StoreError> {
+    /// The notifications held now with an id above `after`, oldest first, as a JSON list
+    /// of [`Held`], as many as `max_bytes` of their stored text allows (at least one):
+    /// the queue page by page. Also the last id in it (0: none). Each notification's
+    /// stored JSON goes into the list as it is, and rows past the budget are not read.
+    pub fn held_page_json(
+        &self,
+        after: u32,
+        max_bytes: usize,
+    ) -> Result<(String, u32), StoreError> {
+        /// [`Held`] with its notification as stored.
+        #[derive(Serialize)]
+        struct Row<'a> {
+            id: u32,
+            held_at: Timestamp,
+            source: Option<String>,
+            notification: &'a serde_json::value::RawValue,
+            crisis: bool,
+            until: Option<Timestamp>,
+            reason: String,
+            released_at: Option<Timestamp>,
+        }
+        let corrupt = |detail: String| StoreError::Corrupt {
+            path: self.path.clone(),
+            what: "held notification",
+            detail,
+        };
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
-                "SELECT {HELD_COLUMNS}, length(notification) FROM held
+                "SELECT {HELD_COLUMNS} FROM held
                  WHERE released_at IS NULL AND id > ?1 ORDER BY id"
             ))
             .map_err(|e| self.err(e))?;
         let mut rows = stmt.query(params![after]).map_err(|e| self.err(e))?;
-        let mut out = Vec::new();
+        let mut out = String::from("[");
+        let mut last = 0;
         let mut bytes = 0usize;
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            let size: i64 = row.get(HELD_COLUMN_COUNT).map_err(|e| self.err(e))?;
-            bytes = bytes.saturating_add(usize::try_from(size).unwrap_or(usize::MAX));
-            if bytes > max_bytes && !out.is_empty() {
+            let get = |e| self.err(e);
+            let json: String = row.get(3).map_err(get)?;
+            bytes = bytes.saturating_add(json.len());
+            if bytes > max_bytes && last != 0 {
                 break;
             }
-            let held = held_from_row(row)
-                .map_err(|e| self.err(e))?
-                .map_err(|detail| StoreError::Corrupt {
-                    path: self.path.clone(),
-                    what: "held notification",
-                    detail,
-                })?;
-            out.push(held);
+            let notification: &serde_json::value::RawValue =
+                serde_json::from_str(&json).map_err(|e| corrupt(e.to_string()))?;
+            let item = Row {
+                id: row.get(0).map_err(get)?,
+                held_at: from_ms(row.get(1).map_err(get)?),
+                source: row.get(2).map_err(get)?,
+                notification,
+                crisis: row.get(4).map_err(get)?,
+                until: row.get::<_, Option<i64>>(5).map_err(get)?.map(from_ms),
+                reason: row.get(6).map_err(get)?,
+                released_at: row.get::<_, Option<i64>>(7).map_err(get)?.map(from_ms),
+            };
+            if last != 0 {
+                out.push(',');
+            }
+            out.push_str(&serde_json::to_string(&item).map_err(|e| corrupt(e.to_string()))?);
+            last = item.id;
         }
-        Ok(out)
+        out.push(']');
+        Ok((out, last))
     }
 
     /// The notifications released since `since`, newest release first.
@@ -840,8 +874,6 @@ impl Store {
 }
 
 const HELD_COLUMNS: &str = "id, held_at, source, notification, crisis, until, reason, released_at";
-/// How many columns [`HELD_COLUMNS`] names.
-const HELD_COLUMN_COUNT: usize = 8;
 
 type HeldRow = Result<Held, String>;
 
@@ -945,6 +977,40 @@ mod tests {
             on_call: false,
             reason: "held".into(),
         }
+    }
+
+    #[test]
+    fn the_held_queue_read_in_pages_is_the_whole_queue_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("couper.sqlite3")).unwrap();
+        let t: Timestamp = "2026-11-28T20:04:00Z".parse().unwrap();
+        for id in 1..=7 {
+            store.hold(&held(id, t), &entry(id, t)).unwrap();
+        }
+        store.release(&[3], t, ReleaseCause::Schedule).unwrap();
+        // A budget of about two notifications a page.
+        let one = serde_json::to_string(&held(1, t).notification)
+            .unwrap()
+            .len();
+        let (mut all, mut after, mut pages) = (Vec::new(), 0, 0);
+        loop {
+            let (page, last) = store.held_page_json(after, one * 2).unwrap();
+            let page: Vec<Held> = serde_json::from_str(&page).unwrap();
+            if last == 0 {
+                assert!(page.is_empty());
+                break;
+            }
+            assert!(!page.is_empty() && page.len() <= 2, "{page:?}");
+            after = last;
+            pages += 1;
+            all.extend(page);
+        }
+        assert_eq!(all, store.held().unwrap());
+        assert_eq!(pages, 3);
+        // One bigger than the budget still comes, alone.
+        let (page, last) = store.held_page_json(0, 1).unwrap();
+        assert_eq!(last, 1);
+        assert_eq!(serde_json::from_str::<Vec<Held>>(&page).unwrap().len(), 1);
     }
 
     #[test]

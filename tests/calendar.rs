@@ -11,11 +11,18 @@
 
 #[path = "common/desktop.rs"]
 mod desktop;
+#[path = "common/files.rs"]
+mod files;
+#[path = "common/probe.rs"]
+mod probe;
+#[path = "common/live.rs"]
+mod session;
 
 use couper::live::Live;
 use couper::on_call::Period;
 use couper::store::Store;
 use desktop::{Desktop, PATIENCE};
+use files::{in_time, make_fifo};
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{Span, Timestamp};
@@ -266,16 +273,116 @@ fn a_calendar_that_fails_keeps_its_last_good_shifts_and_says_since_when_it_is_st
 
 #[test]
 fn a_calendar_file_next_to_the_settings_is_read_too() {
-    let first = first_friday();
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("team.ics"), team_calendar(first)).unwrap();
-    let config = dir.path().join("settings.toml");
+    let (live, config) = live_with_team_file(dir.path());
+    assert_eq!(live.status().calendar.unwrap().shifts, 7);
+    drop(config);
+}
+
+/// A live service whose settings name `team.ics` next to them, read once: returns it
+/// and the settings file.
+fn live_with_team_file(dir: &std::path::Path) -> (Arc<Live>, std::path::PathBuf) {
+    let first = first_friday();
+    std::fs::write(dir.join("team.ics"), team_calendar(first)).unwrap();
+    let config = dir.join("settings.toml");
     std::fs::write(&config, settings("team.ics", "")).unwrap();
-    let store = Store::open(&dir.path().join("couper.sqlite3")).unwrap();
+    let store = Store::open(&dir.join("couper.sqlite3")).unwrap();
     let (live, _outcomes) = Live::open(&config, store).unwrap();
     live.refresh_calendar();
     assert_eq!(live_periods(&live, first), gwen_shifts(first));
-    assert_eq!(live.status().calendar.unwrap().shifts, 7);
+    (live, config)
+}
+
+/// The team's calendar with one more event of Gwen's: every second, with no end, since
+/// 1 January 2020.
+fn with_secondly_rule(first: Date) -> String {
+    team_calendar(first).replace(
+        "END:VCALENDAR",
+        "BEGIN:VEVENT\r\nUID:runaway@ouest.digital\r\nDTSTAMP:20260101T000000Z\r\n\
+DTSTART:20200101T000000Z\r\nDURATION:PT1S\r\nRRULE:FREQ=SECONDLY\r\n\
+SUMMARY:Gwen every second\r\nEND:VEVENT\r\nEND:VCALENDAR",
+    )
+}
+
+#[test]
+fn issue_16_a_secondly_rule_from_2020_is_skipped_saying_why_while_notify_is_answered() {
+    use couper::gate::{Gatekeeper, Verdict};
+    let first = first_friday();
+    let dir = tempfile::tempdir().unwrap();
+    let (live, _config) = live_with_team_file(dir.path());
+    std::fs::write(dir.path().join("team.ics"), with_secondly_rule(first)).unwrap();
+    let reading = live.clone();
+    let started = std::time::Instant::now();
+    let refresh = std::thread::spawn(move || reading.refresh_calendar());
+    let mut slowest = Duration::ZERO;
+    while !refresh.is_finished() {
+        let asked = std::time::Instant::now();
+        let admission = live.notify(
+            None,
+            0,
+            &couper::notification::Notification {
+                app: "firefox".into(),
+                summary: "personal".into(),
+                ..Default::default()
+            },
+        );
+        assert_eq!(admission.verdict, Verdict::Deliver);
+        slowest = slowest.max(asked.elapsed());
+    }
+    refresh.join().unwrap();
+    let took = started.elapsed();
+    eprintln!("FIGURE refresh of a calendar with a SECONDLY rule from 2020: {took:?}");
+    assert!(
+        slowest < Duration::from_secs(1),
+        "a Notify waited {slowest:?}"
+    );
+    assert!(took < Duration::from_secs(5), "the refresh took {took:?}");
+    // Gwen's other shifts are in force; the runaway event is skipped, with its reason.
+    assert_eq!(live_periods(&live, first), gwen_shifts(first));
+    let calendar = live.status().calendar.unwrap();
+    assert_eq!(calendar.error, None);
+    assert_eq!(
+        calendar.skipped,
+        ["event \"Gwen every second\" skipped: it repeats more than 10000 times in the 460 days kept"]
+    );
+}
+
+#[test]
+fn issue_16_a_calendar_path_to_dev_zero_a_fifo_or_a_huge_file_is_refused_at_once_saying_why() {
+    let first = first_friday();
+    let dir = tempfile::tempdir().unwrap();
+    let (live, config) = live_with_team_file(dir.path());
+
+    let huge = dir.path().join("huge.ics");
+    let mut text = team_calendar(first).replace("END:VCALENDAR", "");
+    text.push_str(&"X-PADDING:0123456789abcdef\r\n".repeat(17 * 1024 * 1024 / 28));
+    text.push_str("END:VCALENDAR\r\n");
+    std::fs::write(&huge, text).unwrap();
+    let fifo = dir.path().join("fifo.ics");
+    make_fifo(&fifo);
+    for (location, reason) in [
+        ("/dev/zero", "it is a device, not a regular file"),
+        ("fifo.ics", "it is a FIFO, not a regular file"),
+        (
+            "huge.ics",
+            "it is larger than 16 MiB, the most Couper reads",
+        ),
+    ] {
+        // The settings now name it, and the calendar is read again.
+        std::fs::write(&config, settings(location, "")).unwrap();
+        live.reload_settings();
+        let reading = live.clone();
+        in_time("refresh_calendar", move || reading.refresh_calendar());
+        let calendar = live.status().calendar.unwrap();
+        let error = calendar.error.unwrap_or_default();
+        assert!(error.ends_with(reason), "{location}: {error}");
+        assert!(error.contains("cannot read it"), "{location}: {error}");
+    }
+    // Back to the good file: its shifts again.
+    std::fs::write(&config, settings("team.ics", "")).unwrap();
+    live.reload_settings();
+    live.refresh_calendar();
+    assert_eq!(live_periods(&live, first), gwen_shifts(first));
 }
 
 /// Waits until `probe` gives something, polling with a backoff, for at most
@@ -419,4 +526,76 @@ async fn couper_run_reads_the_calendar_and_its_status_says_when_it_goes_stale() 
         .await
         .expect("couper run stops")
         .unwrap();
+}
+
+/// `couper run` with `calendar = "PATH"` in its settings, and the calendar status.
+async fn gate_with_calendar(path: &std::path::Path) -> session::Session {
+    let more = format!("[on_call]\ncalendar = \"{}\"\n", path.display());
+    let mut s = session::Session::new(|d| session::settings(d, session::ALWAYS, &more)).await;
+    s.start().await;
+    s
+}
+
+/// Waits until the gate's calendar status has `key` containing `text`.
+async fn calendar_says(s: &session::Session, key: &str, text: &str) -> Value {
+    eventually(&format!("the calendar's {key} says {text:?}"), || async {
+        let status = s.status().await;
+        let found = match &status["calendar"][key] {
+            Value::String(said) => said.contains(text),
+            Value::Array(said) => said
+                .iter()
+                .any(|v| v.as_str().is_some_and(|v| v.contains(text))),
+            _ => false,
+        };
+        found.then_some(status)
+    })
+    .await
+}
+
+#[tokio::test]
+async fn issue_16_couper_run_with_a_secondly_rule_from_2020_keeps_answering_and_says_why() {
+    let first = first_friday();
+    let dir = tempfile::tempdir().unwrap();
+    let team = dir.path().join("team.ics");
+    std::fs::write(&team, team_calendar(first)).unwrap();
+    let mut s = gate_with_calendar(&team).await;
+    calendar_says(&s, "location", "team.ics").await;
+    let probe = probe::Probe::start(s.desk.session_bus()).await;
+
+    // The runaway event comes in; the settings are saved again, so it is read again.
+    std::fs::write(&team, with_secondly_rule(first)).unwrap();
+    let text = std::fs::read_to_string(&s.settings).unwrap();
+    s.edit_settings(&format!("{text}\n# saved again\n"));
+    let status = calendar_says(&s, "skipped", "\"Gwen every second\" skipped").await;
+    let seen = probe.finish().await;
+    let resident = probe::resident_mib(s.gate_pid());
+    eprintln!("FIGURE SECONDLY calendar: {seen:?}, {resident} MiB resident");
+    assert!(seen.slowest < Duration::from_secs(1), "{seen:?}");
+    assert!(resident < 100, "{resident} MiB resident");
+    assert_eq!(status["calendar"]["error"], Value::Null, "{status}");
+    let text = s.ok(&["status"]).await;
+    assert!(
+        text.contains("it repeats more than 10000 times in the 460 days kept"),
+        "{text}"
+    );
+    probe::stops_on_sigterm(&mut s.gate.as_mut().unwrap().process).await;
+}
+
+#[tokio::test]
+async fn issue_16_couper_run_with_a_calendar_on_dev_zero_or_a_fifo_says_why_and_stops_on_sigterm() {
+    let mut s = gate_with_calendar(std::path::Path::new("/dev/zero")).await;
+    let probe = probe::Probe::start(s.desk.session_bus()).await;
+    calendar_says(&s, "error", "/dev/zero: cannot read it: it is a device").await;
+    let resident = probe::resident_mib(s.gate_pid());
+
+    let fifo = s.desk.dir().join("team.ics");
+    make_fifo(&fifo);
+    let text = std::fs::read_to_string(&s.settings).unwrap();
+    s.edit_settings(&text.replace("/dev/zero", &fifo.display().to_string()));
+    calendar_says(&s, "error", "it is a FIFO, not a regular file").await;
+    let seen = probe.finish().await;
+    eprintln!("FIGURE calendar on /dev/zero then a FIFO: {seen:?}, {resident} MiB resident");
+    assert!(seen.slowest < Duration::from_secs(1), "{seen:?}");
+    assert!(resident < 100, "{resident} MiB resident");
+    probe::stops_on_sigterm(&mut s.gate.as_mut().unwrap().process).await;
 }

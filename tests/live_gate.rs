@@ -1009,6 +1009,22 @@ async fn another_app_cannot_replace_or_withdraw_a_held_notification_its_own_app_
         "only B's personal one was shown"
     );
 
+    // What is on screen is the display's to replace, as without Couper: a key binding's
+    // `notify-send -r ID` comes from a new connection each time.
+    let volume = notify(&b, "volume", "Volume 40%", "", HashMap::new()).await;
+    let key = s.app_connection().await;
+    let again = notify_replacing(&key, "volume", volume, "Volume 50%", "", HashMap::new()).await;
+    assert_eq!(again, volume, "the bubble is updated in place");
+    // …and `dunstify -r 2593`, an id the script chose, sent by each key press.
+    let first = notify_replacing(&b, "volume", 4_000_000, "Volume 60%", "", HashMap::new()).await;
+    let second =
+        notify_replacing(&key, "volume", 4_000_000, "Volume 70%", "", HashMap::new()).await;
+    assert_eq!(second, first, "one bubble for the script's id");
+    // `dunstify -C 2593` closes it.
+    s.dunst().wait_displayed(3).await;
+    close_notification(&key, 4_000_000).await;
+    s.dunst().wait_displayed(2).await;
+
     // A itself still replaces its own (in place) and withdraws it.
     let again = notify_replacing(&a, "Slack", held, "Bryan", "Le visuel ?", slack_hints()).await;
     assert_eq!(again, held, "a replacement by its own app keeps the id");
@@ -1031,27 +1047,151 @@ async fn another_app_cannot_replace_or_withdraw_a_held_notification_its_own_app_
 
 #[tokio::test]
 async fn a_held_queue_bigger_than_a_dbus_message_is_listed_whole() {
+    use couper::notification::Notification;
+    use couper::store::{Held, HistoryEntry, Kind, Store};
     let mut s = Session::new(|d| settings(d, NEVER, "")).await;
-    s.start().await;
-    let app = s.app_connection().await;
-    // 130 MiB of text: more than the 128 MiB one D-Bus message may carry.
+    // 130 MiB of held text, more than the 128 MiB one D-Bus message may carry, written
+    // in the store as holds are (posting it through the bus takes a minute in a debug
+    // build).
     let body = "x".repeat(1 << 20);
-    let mut ids = Vec::new();
-    for i in 0..130 {
-        let summary = format!("Rapport {i}");
-        ids.push(u64::from(
-            notify(&app, "Slack", &summary, &body, slack_hints()).await,
-        ));
+    let at = Timestamp::now();
+    let mut store = Store::open(&s.store).unwrap();
+    for id in 1..=130u32 {
+        let notification = Notification {
+            app: "Slack".into(),
+            summary: format!("Rapport {id}"),
+            body: body.clone(),
+            ..Default::default()
+        };
+        let held = Held {
+            id,
+            held_at: at,
+            source: Some("Slack".into()),
+            notification,
+            crisis: false,
+            until: None,
+            reason: "held: Slack is a work app".into(),
+            released_at: None,
+        };
+        let entry = HistoryEntry {
+            at,
+            kind: Kind::Hold,
+            id: Some(id),
+            app: "Slack".into(),
+            source: Some("Slack".into()),
+            crisis: false,
+            working: false,
+            on_call: false,
+            reason: held.reason.clone(),
+        };
+        store.hold(&held, &entry).unwrap();
     }
+    drop(store);
+    s.start().await;
+    assert_eq!(s.status().await["held"], 130);
     let listed: Vec<u64> = s
         .held()
         .await
         .iter()
         .filter_map(|h| h["id"].as_u64())
         .collect();
-    assert_eq!(listed, ids, "every held one, oldest first");
-    let text = s.ok(&["held"]).await;
-    assert!(text.contains("Rapport 0") && text.contains("Rapport 129"));
+    assert_eq!(
+        listed,
+        (1..=130).collect::<Vec<u64>>(),
+        "every held one, oldest first"
+    );
+}
+
+#[tokio::test]
+async fn once_the_disk_is_full_work_is_shown_and_status_counts_only_what_is_held() {
+    let mut s = Session::new(|d| settings(d, NEVER, "")).await;
+    // A disk with room for about 1.5 MiB of store: the file size limit of the process,
+    // as a full disk refuses writes (EFBIG, with SIGXFSZ ignored, instead of ENOSPC).
+    let mut command = s.command(env!("CARGO_BIN_EXE_couper"));
+    command
+        .arg("run")
+        .env("COUPER_LOG", "couper=info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    // SAFETY: only async-signal-safe calls (signal, setrlimit) between fork and exec.
+    unsafe {
+        command.pre_exec(|| {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let limit = libc::rlimit {
+                rlim_cur: 1536 * 1024,
+                rlim_max: 1536 * 1024,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let process = command.spawn().expect("couper run");
+    s.serving(process).await;
+    let app = s.app_connection().await;
+    let body = "x".repeat(256 * 1024);
+    for i in 0..12 {
+        notify(&app, "Slack", &format!("Rapport {i}"), &body, slack_hints()).await;
+    }
+    let held = s.held().await.len();
+    assert!(held < 12, "the disk was not full: {held} held");
+    // What could not be held was shown instead, never lost…
+    s.dunst().wait_displayed((12 - held) as u32).await;
+    // …and is not counted as held.
+    assert_eq!(s.status().await["held"].as_u64(), Some(held as u64));
+}
+
+#[tokio::test]
+async fn a_work_sites_require_interaction_is_held_and_an_escaped_account_matches() {
+    const BROWSERS: &str = r#"
+[[work_apps]]
+name = "LinkedIn page"
+app = "chromium"
+
+[[work_apps]]
+name = "R&D mail"
+app = "firefox"
+account = "R&D"
+"#;
+    let mut s = Session::new(|d| settings(d, NEVER, BROWSERS)).await;
+    s.start().await;
+    // As Chromium sends a page's requireInteraction notification to dunst: critical,
+    // the site as a link at the start of the body.
+    s.notify_send(&[
+        "-a",
+        "Chromium",
+        "-h",
+        "string:desktop-entry:chromium",
+        "-u",
+        "critical",
+        "LinkedIn",
+        "<a href=\"https://www.linkedin.com/\">www.linkedin.com</a>\n\nNouveau message",
+    ])
+    .await;
+    // As Firefox sends a mail's notification to a daemon that reads markup: escaped.
+    let firefox = ["-a", "Firefox", "-h", "string:desktop-entry:firefox-esr"];
+    let mut mail = firefox.to_vec();
+    mail.extend(["Mail", "Pour l'équipe R&amp;D"]);
+    s.notify_send(&mail).await;
+    let mut family = firefox.to_vec();
+    family.extend(["-p", "Mail", "Pour la famille"]);
+    let id = s.notify_send(&family).await;
+    s.dunst().wait_displayed(1).await;
+    let shown = s.dunst().close_all_and_read().await;
+    assert_eq!(messages(&shown), ["NORMAL Mail|Pour la famille"]);
+    let held: Vec<String> = s
+        .held()
+        .await
+        .iter()
+        .map(|h| h["source"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(held, ["LinkedIn page", "R&D mail"]);
+    let explained = s.ok(&["explain", &id]).await;
+    assert!(
+        explained.contains("Firefox is a work app, but not for this account"),
+        "{explained}"
+    );
 }
 
 #[tokio::test]

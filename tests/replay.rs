@@ -99,7 +99,11 @@ fn reasons_say_why_in_the_users_words() {
         reason(1),
         "held: Slack is a work app and Monday 08:30 is outside your hours; delivered 09:00"
     );
-    assert_eq!(reason(5), "delivered: Firefox is not a work app");
+    // Firefox is a work app for one mailbox; this one is for none of its accounts.
+    assert_eq!(
+        reason(5),
+        "delivered: Firefox is a work app, but not for this account"
+    );
     assert!(
         reason(7).starts_with("silenced: Agorapulse"),
         "{}",

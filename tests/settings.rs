@@ -10,6 +10,15 @@ use couper::settings::{
 };
 use jiff::civil::{date, time, Weekday};
 
+#[path = "common/desktop.rs"]
+mod desktop;
+#[path = "common/files.rs"]
+mod hostile;
+#[path = "common/probe.rs"]
+mod probe;
+#[path = "common/live.rs"]
+mod session;
+
 /// The example file of SPEC §5, verbatim.
 const SPEC_EXAMPLE: &str = r#"timezone = "Europe/Paris"
 holidays = "FR"                       # optional
@@ -284,6 +293,26 @@ mod refusals {
             refusals.to_string(),
             "settings.toml:4: hours.mon: \"9h-18h\" is not HH:MM-HH:MM"
         );
+    }
+
+    #[test]
+    fn issue_16_a_file_with_100_000_empty_keywords_is_refused_in_seconds_line_by_line() {
+        // One keyword a line, each refused with its line: the lines are counted once.
+        let keywords = "  \"\",\n".repeat(100_000);
+        let text = format!("[crisis]\nkeywords = [\n{keywords}]\n");
+        let started = std::time::Instant::now();
+        let all = refused_all(&text);
+        let took = started.elapsed();
+        assert_eq!(all.len(), 100_000);
+        assert_eq!(
+            all[99_999],
+            is(
+                100_002,
+                "crisis.keywords",
+                "empty an entry (it would match everything)"
+            )
+        );
+        assert!(took < std::time::Duration::from_secs(10), "{took:?}");
     }
 
     #[test]
@@ -978,6 +1007,179 @@ mod files {
     }
 }
 
+/// Issue 16: a settings file that is a FIFO, a device or huge never blocks, never fills
+/// the memory, and never stops Couper: the last good settings stay, and the refusal
+/// says why.
+mod hostile_files {
+    use super::hostile::{in_time, make_fifo};
+    use super::*;
+    use couper::live::Live;
+    use couper::store::Store;
+    use std::path::Path;
+    use std::time::Duration;
+
+    const GOOD: &str = "timezone = \"Europe/Paris\"\n[crisis]\nkeywords = [\"panne\"]\n";
+
+    fn dev_zero(path: &Path) {
+        let _ = std::fs::remove_file(path);
+        std::os::unix::fs::symlink("/dev/zero", path).unwrap();
+    }
+
+    /// A 5 MiB file of comments: valid TOML, over the 4 MiB cap.
+    fn huge(path: &Path) {
+        let line = format!("# {}\n", "x".repeat(1022));
+        let _ = std::fs::remove_file(path);
+        std::fs::write(path, format!("{GOOD}{}", line.repeat(5 * 1024))).unwrap();
+    }
+
+    type Make = fn(&Path);
+
+    /// Ways a settings file cannot be read, and the reason given for each.
+    const UNREADABLE: [(Make, &str); 3] = [
+        (make_fifo, "it is a FIFO, not a regular file"),
+        (dev_zero, "it is a device, not a regular file"),
+        (huge, "it is larger than 4 MiB, the most Couper reads"),
+    ];
+
+    #[test]
+    fn issue_16_load_refuses_a_fifo_a_device_and_a_huge_file_at_once() {
+        let temp = tempfile::tempdir().unwrap();
+        let path = temp.path().join("settings.toml");
+        for (make, reason) in UNREADABLE {
+            make(&path);
+            let loading = path.clone();
+            let error = in_time("load", move || settings::load(&loading)).unwrap_err();
+            assert!(matches!(error, LoadError::Read(_)), "{error:?}");
+            let expected = format!("{}: cannot read: {reason}", path.display());
+            assert_eq!(error.to_string(), expected);
+            let saving = path.clone();
+            let saved = in_time("save", move || {
+                settings::save(&saving, &Settings::default())
+            });
+            assert!(saved.unwrap_err().to_string().contains(reason));
+        }
+    }
+
+    #[test]
+    fn issue_16_at_start_an_unreadable_file_starts_on_the_last_good_copy_and_says_why() {
+        let temp = tempfile::tempdir().unwrap();
+        let path = temp.path().join("settings.toml");
+        let store = temp.path().join("couper.sqlite3");
+        std::fs::write(&path, GOOD).unwrap();
+        let good = settings::load(&path).unwrap();
+        drop(Live::open(&path, Store::open(&store).unwrap()).unwrap());
+        for (make, reason) in UNREADABLE {
+            make(&path);
+            let (opening, store) = (path.clone(), store.clone());
+            let (live, _outcomes) = in_time("Live::open", move || {
+                Live::open(&opening, Store::open(&store).unwrap())
+            })
+            .unwrap_or_else(|e| panic!("{reason}: Couper does not start: {e}"));
+            assert_eq!(live.settings(), good, "{reason}");
+            let refused = live
+                .status()
+                .settings_refused
+                .expect("the refusal is shown");
+            assert!(refused.contains(reason), "{refused}");
+        }
+    }
+
+    #[test]
+    fn issue_16_without_a_good_copy_an_unreadable_file_still_stops_couper_run_with_the_reason() {
+        let temp = tempfile::tempdir().unwrap();
+        let path = temp.path().join("settings.toml");
+        make_fifo(&path);
+        let store = Store::open(&temp.path().join("couper.sqlite3")).unwrap();
+        let opening = path.clone();
+        let error = in_time("Live::open", move || Live::open(&opening, store)).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .ends_with("it is a FIFO, not a regular file"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn issue_16_while_120_000_keywords_compile_every_notify_is_answered_within_a_second() {
+        use couper::gate::{Gatekeeper, Verdict};
+        use couper::notification::Notification;
+        let temp = tempfile::tempdir().unwrap();
+        let path = temp.path().join("settings.toml");
+        // Never working time: a work notification is held unless it is a crisis.
+        let base = "timezone = \"Europe/Paris\"\n[hours]\n\n[[work_apps]]\nname = \"Slack\"\napp = \"slack\"\n";
+        std::fs::write(&path, format!("{base}[crisis]\nkeywords = [\"panne\"]\n")).unwrap();
+        let store = Store::open(&temp.path().join("couper.sqlite3")).unwrap();
+        let (live, _outcomes) = Live::open(&path, store).unwrap();
+        let keywords: Vec<String> = (0..120_000).map(|i| format!("\"mot{i}\"")).collect();
+        std::fs::write(
+            &path,
+            format!("{base}[crisis]\nkeywords = [{}]\n", keywords.join(", ")),
+        )
+        .unwrap();
+        let slack = |body: &str| Notification {
+            app: "slack".into(),
+            summary: "Canal #prod".into(),
+            body: body.into(),
+            ..Default::default()
+        };
+
+        let reloading = live.clone();
+        let started = std::time::Instant::now();
+        let reload = std::thread::spawn(move || reloading.reload_settings());
+        let mut answered = 0;
+        let mut slowest = Duration::ZERO;
+        while !reload.is_finished() {
+            let asked = std::time::Instant::now();
+            live.notify(None, 0, &slack("on en parle demain"));
+            slowest = slowest.max(asked.elapsed());
+            answered += 1;
+        }
+        reload.join().unwrap();
+        let reloading = started.elapsed();
+        // Compiled under the lock, one Notify would wait for most of the reload; beside
+        // it, each waits a few milliseconds (the bound is the machine's load).
+        eprintln!("slowest Notify {slowest:?} of {answered}, reload {reloading:?}");
+        assert!(
+            slowest * 4 < reloading,
+            "a Notify waited {slowest:?} of a {reloading:?} reload"
+        );
+        assert!(answered > 1, "{answered} answered while compiling");
+        // The new keywords are in force.
+        assert_eq!(live.settings().crisis.keywords.len(), 120_000);
+        let crisis = live.notify(None, 0, &slack("alerte mot119999 en prod"));
+        assert_eq!(crisis.verdict, Verdict::DeliverCrisis);
+        assert_eq!(live.notify(None, 0, &slack("panne")).verdict, Verdict::Hold);
+    }
+
+    #[test]
+    fn issue_16_a_running_gate_refuses_a_fifo_or_dev_zero_and_keeps_its_settings() {
+        let temp = tempfile::tempdir().unwrap();
+        let path = temp.path().join("settings.toml");
+        std::fs::write(&path, GOOD).unwrap();
+        let store = Store::open(&temp.path().join("couper.sqlite3")).unwrap();
+        let (live, _outcomes) = Live::open(&path, store).unwrap();
+        let good = live.settings();
+        for (make, reason) in UNREADABLE {
+            make(&path);
+            let reloading = live.clone();
+            in_time("reload_settings", move || reloading.reload_settings());
+            assert_eq!(live.settings(), good);
+            let refused = live
+                .status()
+                .settings_refused
+                .expect("the refusal is shown");
+            assert!(refused.contains(reason), "{refused}");
+        }
+        // A good file again: read, and the refusal is gone.
+        std::fs::remove_file(&path).unwrap();
+        std::fs::write(&path, GOOD.replace("panne", "crise")).unwrap();
+        live.reload_settings();
+        assert_eq!(live.settings().crisis.keywords, ["crise"]);
+        assert_eq!(live.status().settings_refused, None);
+    }
+}
+
 mod round_trip {
     use super::*;
     use couper::settings::{
@@ -1166,5 +1368,136 @@ mod round_trip {
             prop_assert_eq!(parse(&over_spec, "spec"), Ok(b.clone()), "{}", over_spec);
             prop_assert_eq!(to_toml(&b, Some(&over)), over);
         }
+    }
+}
+
+/// Issue 16 on a real bus with real dunst: `couper run` while its settings file turns
+/// hostile. Throughout, an app's `Notify` and the status are answered within a second,
+/// and the gate's resident memory stays under 100 MiB.
+mod hostile_gate {
+    use super::hostile::make_fifo;
+    use super::probe::{resident_mib, stops_on_sigterm, Probe};
+    use super::session::{eventually, settings, Session, ALWAYS, NEVER};
+    use serde_json::Value;
+    use std::time::Duration;
+
+    const MEMORY_MIB: u64 = 100;
+
+    /// Waits until the gate's status says the settings are refused for `reason`.
+    async fn refused_for(s: &Session, reason: &str) {
+        eventually(&format!("the refusal says {reason:?}"), || async {
+            let status = s.status().await;
+            let refused = status["settings_refused"].as_str()?.to_string();
+            refused.contains(reason).then_some(())
+        })
+        .await;
+    }
+
+    /// `couper run` with working time `hours`, its settings text, and a probe on it.
+    async fn probed_gate(hours: &str) -> (Session, String, Probe) {
+        let mut s = Session::new(|d| settings(d, hours, "")).await;
+        let good = std::fs::read_to_string(&s.settings).unwrap();
+        s.start().await;
+        let probe = Probe::start(s.desk.session_bus()).await;
+        (s, good, probe)
+    }
+
+    fn replace_with_symlink_to_dev_zero(path: &std::path::Path) {
+        let link = path.with_extension("link");
+        std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+        std::fs::rename(&link, path).unwrap();
+    }
+
+    #[tokio::test]
+    async fn issue_16_couper_run_keeps_answering_when_its_settings_become_a_fifo_or_dev_zero() {
+        let (mut s, good, probe) = probed_gate(ALWAYS).await;
+
+        // A FIFO where the file was: refused at once, nobody writes to it.
+        std::fs::remove_file(&s.settings).unwrap();
+        make_fifo(&s.settings);
+        refused_for(&s, "it is a FIFO, not a regular file").await;
+        // A symlink to /dev/zero: refused, no memory taken.
+        replace_with_symlink_to_dev_zero(&s.settings);
+        refused_for(&s, "it is a device, not a regular file").await;
+        let resident = resident_mib(s.gate_pid());
+
+        // The good file back: in force again, the refusal gone.
+        s.edit_settings(&good.replace("bad buzz", "panne serveur"));
+        eventually("the good file is read again", || async {
+            s.status().await["settings_refused"].is_null().then_some(())
+        })
+        .await;
+        let seen = probe.finish().await;
+        eprintln!("FIGURE settings FIFO and /dev/zero: {seen:?}, {resident} MiB resident");
+        assert!(seen.slowest < Duration::from_secs(1), "{seen:?}");
+        assert!(seen.answered > 0, "{seen:?}");
+        assert!(resident < MEMORY_MIB, "{resident} MiB resident");
+
+        // SIGTERM: the gate stops.
+        stops_on_sigterm(&mut s.gate.as_mut().unwrap().process).await;
+    }
+
+    #[tokio::test]
+    async fn issue_16_couper_run_starts_on_the_last_good_settings_when_the_file_is_a_fifo() {
+        let mut s = Session::new(|d| settings(d, ALWAYS, "")).await;
+        s.start().await;
+        stops_on_sigterm(&mut s.gate.take().unwrap().process).await;
+
+        std::fs::remove_file(&s.settings).unwrap();
+        make_fifo(&s.settings);
+        s.start().await;
+        let status = s.status().await;
+        let refused = status["settings_refused"].as_str().unwrap_or_default();
+        assert!(
+            refused.ends_with("cannot read: it is a FIFO, not a regular file"),
+            "{status}"
+        );
+        let text = s.ok(&["status"]).await;
+        assert!(text.contains("it is a FIFO, not a regular file"), "{text}");
+        // Couper says once that it refused the file.
+        s.dunst().wait_displayed(1).await;
+        // The last good settings are in force: Slack is a work app, working time always.
+        s.slack("Réunion", "à 15 h").await;
+        s.personal("perso", 3).await;
+    }
+
+    #[tokio::test]
+    async fn issue_16_120_000_keywords_saved_while_running_take_effect_and_notify_waits_for_none() {
+        let (s, good, probe) = probed_gate(NEVER).await;
+
+        let keywords: Vec<String> = (0..120_000).map(|i| format!("\"mot{i}\"")).collect();
+        let long = good.replace("\"bad buzz\"", &keywords.join(", "));
+        assert!(long.len() > 1_400_000);
+        s.edit_settings(&long);
+        let conn = s.app_connection().await;
+        let control = couper::control::CouperProxy::new(&conn).await.unwrap();
+        eventually("the 120,000 keywords are in force", || async {
+            let view: Value = serde_json::from_str(&control.settings().await.ok()?).ok()?;
+            let keywords = view["form"]["crisis"]["keywords"].as_array()?.len();
+            (keywords == 120_000).then_some(())
+        })
+        .await;
+        let seen = probe.finish().await;
+        let resident = resident_mib(s.gate_pid());
+        eprintln!("FIGURE 120,000 keywords saved: {seen:?}, {resident} MiB resident");
+
+        // Outside working time, Slack is held unless it names a keyword.
+        s.slack("Canal #prod", "alerte mot119999 en prod").await;
+        // The probe's notifications are shown too: close them until the crisis comes.
+        eventually("dunst shows the crisis", || async {
+            s.dunst().close_all().await;
+            let shown = s.dunst().history().await;
+            shown
+                .iter()
+                .any(|n| {
+                    n.message
+                        .starts_with("CRITICAL Canal #prod|alerte mot119999")
+                })
+                .then_some(())
+        })
+        .await;
+        assert!(s.held().await.is_empty());
+        assert!(seen.slowest < Duration::from_secs(1), "{seen:?}");
+        assert!(resident < 2 * MEMORY_MIB, "{resident} MiB resident");
     }
 }

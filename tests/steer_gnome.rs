@@ -52,6 +52,24 @@ fn notify(shell: &Shell, args: &[String]) -> u32 {
     shell.notify(&args)
 }
 
+/// `CloseNotification(id)` from a connection of its own (gdbus), as another app would.
+fn close_notification(shell: &Shell, id: u32) -> std::process::Output {
+    shell.run(
+        "gdbus",
+        &[
+            "call",
+            "--session",
+            "--dest",
+            "org.freedesktop.Notifications",
+            "--object-path",
+            "/org/freedesktop/Notifications",
+            "--method",
+            "org.freedesktop.Notifications.CloseNotification",
+            &id.to_string(),
+        ],
+    )
+}
+
 on_both_debians!(work_banners_go_off_when_off_crises_get_through_and_the_digest_comes_back);
 fn work_banners_go_off_when_off_crises_get_through_and_the_digest_comes_back(debian: Debian) {
     let Some(shell) = Shell::gnome(debian) else {
@@ -98,20 +116,7 @@ fn work_banners_go_off_when_off_crises_get_through_and_the_digest_comes_back(deb
     // withdrawal and its replacement, and the held one stays, in the tray and in
     // Couper's queue, with its own text.
     let id = held_id.to_string();
-    let close = shell.run(
-        "gdbus",
-        &[
-            "call",
-            "--session",
-            "--dest",
-            "org.freedesktop.Notifications",
-            "--object-path",
-            "/org/freedesktop/Notifications",
-            "--method",
-            "org.freedesktop.Notifications.CloseNotification",
-            &id,
-        ],
-    );
+    let close = close_notification(&shell, held_id);
     assert!(!close.status.success(), "GNOME let another app close it");
     shell.run(
         "notify-send",
@@ -157,7 +162,7 @@ fn work_banners_go_off_when_off_crises_get_through_and_the_digest_comes_back(deb
     // A work account inside a browser: the shell cannot tell it by app, so the banner is
     // withdrawn right away and Couper holds it (the browser stays on the bus: its own
     // leaving would take the notification down too).
-    let _firefox = shell.notify_alive(&[
+    let (mail_id, _firefox) = shell.notify_alive(&[
         "-a",
         "firefox",
         "-h",
@@ -172,11 +177,21 @@ fn work_banners_go_off_when_off_crises_get_through_and_the_digest_comes_back(deb
             .find(|s| s.title == "Mail" && s.destroyed)
     });
     assert!(shell.couper_ok(&["held"]).contains("Mail"));
+    // GNOME no longer knows who posted it, and lets anyone close its id: Couper does not.
+    assert!(close_notification(&shell, mail_id).status.success());
+    notify(&shell, &slack(&["Last ping", "after the close"]));
+    shells::wait_for("the last one held", Duration::from_secs(10), || {
+        shell
+            .couper_ok(&["held"])
+            .contains("Last ping")
+            .then_some(())
+    });
+    assert!(shell.couper_ok(&["held"]).contains("Mail"));
 
     // Back at work: banners are back, and the digest says what was held.
     shell.clear();
     shell.couper_ok(&["on"]);
-    let digest = shell.seen_one("While you were off: 3 held — Slack 2, Gmail (work) 1");
+    let digest = shell.seen_one("While you were off: 4 held — Slack 3, Gmail (work) 1");
     assert!(digest.banner, "{digest:?}");
     shells::wait_for("banners back for slack", Duration::from_secs(10), || {
         (shell.app_setting("slack", "show-banners") == "true").then_some(())

@@ -218,7 +218,12 @@ impl Backend {
     /// new settings are in force when it returns.
     pub async fn save_settings(&self, form: &Value) -> Result<()> {
         match self {
-            Backend::Local(live) => Ok(couper::control::save_form(live, form)?),
+            Backend::Local(live) => {
+                // New settings compile (a long keyword list takes a while) off the async
+                // workers, which go on serving the tray and the window meanwhile.
+                let (live, form) = (live.clone(), form.clone());
+                blocking(move || couper::control::save_form(&live, &form)).await
+            }
             Backend::Remote(remote) => {
                 // Checked here first: the same rules, and no round trip for a typo.
                 couper::settings::form::settings_of(form)?;
@@ -234,7 +239,10 @@ impl Backend {
     /// Makes a seen app a work app (held off hours), and returns the new form.
     pub async fn add_work_app(&self, app: &str) -> Result<Value> {
         match self {
-            Backend::Local(live) => Ok(couper::control::add_work_app(live, app)?),
+            Backend::Local(live) => {
+                let (live, app) = (live.clone(), app.to_string());
+                blocking(move || couper::control::add_work_app(&live, &app)).await
+            }
             Backend::Remote(remote) => decode(remote.couper.add_work_app(app).await),
         }
     }
@@ -300,6 +308,20 @@ fn zone_named(name: &str) -> TimeZone {
 }
 
 /// An answer of the control interface, decoded from its JSON.
+/// Runs `f` on a blocking thread, for what may take long (compiling new settings).
+async fn blocking<T, E>(f: impl FnOnce() -> std::result::Result<T, E> + Send + 'static) -> Result<T>
+where
+    T: Send + 'static,
+    E: Into<CommandError> + Send + 'static,
+{
+    match tokio::task::spawn_blocking(f).await {
+        Ok(answer) => answer.map_err(Into::into),
+        Err(e) => Err(CommandError::Io {
+            message: format!("the settings could not be saved: {e}"),
+        }),
+    }
+}
+
 fn decode<T: DeserializeOwned>(answer: zbus::Result<String>) -> Result<T> {
     let text = answer.map_err(remote_error)?;
     decode_json(&text)

@@ -11,6 +11,13 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Span, Timestamp, Unit, ZonedDateTime};
 use std::collections::{HashMap, HashSet};
 
+/// The most occurrences of one event in the window: more is not an on-call rota (it is
+/// more than 20 a day over the 460 days kept), and the event is skipped, saying so.
+pub const MAX_OCCURRENCES: usize = 10_000;
+/// The most occurrences of a recurrence looked at before the window, for the rules that
+/// cannot skip ahead to it (monthly, yearly, a `COUNT` with `BY…` parts).
+const MAX_BEFORE_WINDOW: usize = 100_000;
+
 /// The user's shifts in calendar `text`: the occurrences overlapping `[from, to)` of the
 /// events whose summary contains `matching` (every event with `None`), as local times in
 /// `zone`, sorted. Refused when `text` is not an iCalendar file.
@@ -21,6 +28,27 @@ pub fn shifts(
     from: Timestamp,
     to: Timestamp,
 ) -> Result<Vec<Shift>, String> {
+    expand_calendar(text, matching, zone, from, to).map(|e| e.shifts)
+}
+
+/// What a calendar gives over a window: its shifts, and the events skipped, each with
+/// its reason (an unknown zone, a broken or runaway `RRULE`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Expanded {
+    /// The shifts, sorted.
+    pub shifts: Vec<Shift>,
+    /// `"event \"…\" skipped: why"`, one per skipped event.
+    pub skipped: Vec<String>,
+}
+
+/// [`shifts`], with the events skipped and why.
+pub fn expand_calendar(
+    text: &str,
+    matching: Option<&str>,
+    zone: &TimeZone,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Expanded, String> {
     let text = text.trim_start_matches('\u{feff}');
     let unfolded = icalendar::parser::unfold(text);
     let components = icalendar::parser::read_components(&unfolded)
@@ -41,6 +69,7 @@ pub fn shifts(
         }
     }
     let mut out = Vec::new();
+    let mut skipped = Vec::new();
     for event in events {
         if event
             .property_value("STATUS")
@@ -63,12 +92,18 @@ pub fn shifts(
         };
         match occurrences(event, zone, from, to, skip) {
             Ok(found) => out.extend(found),
-            Err(reason) => tracing::warn!("calendar: event {summary:?} skipped: {reason}"),
+            Err(reason) => {
+                tracing::warn!("calendar: event {summary:?} skipped: {reason}");
+                skipped.push(format!("event {summary:?} skipped: {reason}"));
+            }
         }
     }
     out.sort_by_key(|s| (s.start, s.end));
     out.dedup();
-    Ok(out)
+    Ok(Expanded {
+        shifts: out,
+        skipped,
+    })
 }
 
 /// An event's start or end, read in its zone.
@@ -165,20 +200,23 @@ fn occurrences(
             starts.push(t);
         }
     }
-    let excluded: Vec<Exclusion> = dates(event, "EXDATE", zone).collect();
+    let mut excluded_at: HashSet<Timestamp> = skip.iter().copied().collect();
+    let mut excluded_on: HashSet<Date> = HashSet::new();
+    for x in dates(event, "EXDATE", zone) {
+        match x {
+            Exclusion::At(at) => excluded_at.insert(at),
+            Exclusion::On(date) => excluded_on.insert(date),
+        };
+    }
     let event_zone = start.at.time_zone().clone();
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     for t in starts {
-        if !seen.insert(t) || skip.contains(&t) {
+        if !seen.insert(t) || excluded_at.contains(&t) {
             continue;
         }
         let begin = t.to_zoned_datetime(event_zone.clone());
-        let gone = excluded.iter().any(|x| match x {
-            Exclusion::At(at) => *at == t,
-            Exclusion::On(date) => *date == begin.date(),
-        });
-        if gone {
+        if excluded_on.contains(&begin.date()) {
             continue;
         }
         let end = begin
@@ -186,6 +224,9 @@ fn occurrences(
             .map_err(|e| format!("its end: {e}"))?;
         if end.timestamp() <= from || begin.timestamp() >= to {
             continue;
+        }
+        if out.len() == MAX_OCCURRENCES {
+            return Err(too_many());
         }
         out.push(Shift {
             start: t.to_zoned_datetime(zone.clone()).datetime(),
@@ -220,7 +261,10 @@ fn length(event: &Event, start: &When, zone: &TimeZone) -> Result<Span, String> 
 }
 
 /// The starts of the recurrence `rule` from `start` that may overlap `[from, to)`,
-/// expanded by the `rrule` crate in the event's zone.
+/// expanded by the `rrule` crate in the event's zone, only over that window: a rule of
+/// fixed period (secondly to weekly) starts again at its last period before the window,
+/// whatever its `DTSTART`, so a `FREQ=SECONDLY` from 2020 costs its window, not six
+/// years of seconds. Refused beyond [`MAX_OCCURRENCES`] in the window.
 fn expand(
     rule: &str,
     start: &When,
@@ -240,26 +284,107 @@ fn expand(
             .single()
             .ok_or_else(|| format!("{t} out of range"))
     };
-    let dt_start = at(start.at.timestamp())?;
+    let text = rule;
     let rule = rule
         .parse::<rrule::RRule<rrule::Unvalidated>>()
-        .map_err(|e| format!("its RRULE: {e}"))?
-        .validate(dt_start)
         .map_err(|e| format!("its RRULE: {e}"))?;
     // An occurrence that started up to its length (and a day) before `from` still runs.
     let lo = from
         .saturating_sub(exact + SignedDuration::from_hours(24))
-        .unwrap_or(from);
-    let result = rrule::RRuleSet::new(dt_start)
-        .rrule(rule)
-        .after(at(lo.max(start.at.timestamp()))?)
-        .before(at(to)?)
-        .all(u16::MAX);
-    Ok(result
-        .dates
-        .iter()
-        .filter_map(|d| Timestamp::from_second(d.timestamp()).ok())
-        .collect())
+        .unwrap_or(from)
+        .max(start.at.timestamp());
+    let Some((dt_start, rule)) = skip_ahead(rule, at(start.at.timestamp())?, at(lo)?, text) else {
+        return Ok(Vec::new());
+    };
+    let rule = rule
+        .validate(dt_start)
+        .map_err(|e| format!("its RRULE: {e}"))?;
+    let set = rrule::RRuleSet::new(dt_start).rrule(rule);
+    let mut found = Vec::new();
+    let mut before_window = 0;
+    for date in &set {
+        let Ok(t) = Timestamp::from_second(date.timestamp()) else {
+            continue;
+        };
+        if t > to {
+            break;
+        }
+        if t < lo {
+            before_window += 1;
+            if before_window > MAX_BEFORE_WINDOW {
+                return Err(format!(
+                    "its RRULE repeats more than {MAX_BEFORE_WINDOW} times before the days kept"
+                ));
+            }
+            continue;
+        }
+        if found.len() == MAX_OCCURRENCES {
+            return Err(too_many());
+        }
+        found.push(t);
+    }
+    Ok(found)
+}
+
+fn too_many() -> String {
+    format!(
+        "it repeats more than {MAX_OCCURRENCES} times in the {} days kept",
+        super::WINDOW_BACK_DAYS + super::WINDOW_AHEAD_DAYS
+    )
+}
+
+/// `rule` from `dt_start`, started again at its last whole period at or before `lo`
+/// when its period is fixed (`SECONDLY` to `WEEKLY`, counted in local time as the
+/// `rrule` crate does) and nothing depends on the occurrences skipped (no `COUNT`, or a
+/// `COUNT` of one occurrence a period, then lowered by the periods skipped). `None`: no
+/// occurrence is left from `lo` on.
+fn skip_ahead(
+    mut rule: rrule::RRule<rrule::Unvalidated>,
+    dt_start: chrono::DateTime<rrule::Tz>,
+    lo: chrono::DateTime<rrule::Tz>,
+    text: &str,
+) -> Option<(
+    chrono::DateTime<rrule::Tz>,
+    rrule::RRule<rrule::Unvalidated>,
+)> {
+    use rrule::Frequency;
+    let unit: i64 = match rule.get_freq() {
+        Frequency::Secondly => 1,
+        Frequency::Minutely => 60,
+        Frequency::Hourly => 3600,
+        Frequency::Daily => 86_400,
+        Frequency::Weekly => 7 * 86_400,
+        Frequency::Monthly | Frequency::Yearly => return Some((dt_start, rule)),
+    };
+    let period = unit * i64::from(rule.get_interval().max(1));
+    let (first, target) = (dt_start.naive_local(), lo.naive_local());
+    // One period to spare, so nothing that overlaps the window is skipped.
+    let periods = (target - first).num_seconds() / period - 1;
+    let by_parts = text.to_ascii_uppercase().contains("BY");
+    if periods <= 0 || (rule.get_count().is_some() && by_parts) {
+        return Some((dt_start, rule));
+    }
+    if rule.get_until().is_some_and(|until| *until < lo) {
+        return None;
+    }
+    // A local time in a gap of the zone (a DST change) is no start: one period earlier.
+    let found = (0..4).find_map(|back| {
+        let n = periods - back;
+        let local = first.checked_add_signed(chrono::TimeDelta::try_seconds(n * period)?)?;
+        let start = dt_start.timezone().from_local_datetime(&local).earliest()?;
+        Some((n, start))
+    });
+    let Some((skipped, start)) = found else {
+        return Some((dt_start, rule));
+    };
+    if let Some(count) = rule.get_count() {
+        let left = i64::from(count) - skipped;
+        if left <= 0 {
+            return None;
+        }
+        rule = rule.count(u32::try_from(left).ok()?);
+    }
+    Some((start, rule))
 }
 
 /// An `EXDATE` or `RDATE` value: an instant, or a whole date (in the event's zone).
@@ -360,6 +485,128 @@ END:VCALENDAR\r\n";
                 shift("2026-10-30T17:00", "2026-11-02T09:00"),
                 shift("2026-11-06T18:00", "2026-11-09T09:00"),
             ]
+        );
+    }
+
+    fn one_rule(rule: &str, start: &str) -> String {
+        format!(
+            "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:r\n\
+DTSTART;TZID=Europe/Paris:{start}\nDURATION:PT30M\nRRULE:{rule}\nSUMMARY:Gwen\nEND:VEVENT\n\
+BEGIN:VEVENT\nUID:one\nDTSTART:20261105T080000Z\nDTEND:20261105T180000Z\nSUMMARY:Gwen once\nEND:VEVENT\n\
+END:VCALENDAR\n"
+        )
+    }
+
+    /// The shifts of `rule` from `start` (Paris) over the window, expanded by `rrule`
+    /// from its `DTSTART` on, as before the skip ahead.
+    fn expanded_from_the_start(
+        rule: &str,
+        start: &str,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Vec<Shift> {
+        let tz: rrule::Tz = chrono_tz::Europe::Paris.into();
+        let local: DateTime = start.parse().unwrap();
+        let t0 = local.to_zoned_datetime(paris()).unwrap().timestamp();
+        let at = |t: Timestamp| tz.timestamp_opt(t.as_second(), 0).single().unwrap();
+        let rule = rule
+            .parse::<rrule::RRule<rrule::Unvalidated>>()
+            .unwrap()
+            .validate(at(t0))
+            .unwrap();
+        let lo = from - SignedDuration::from_hours(25);
+        let dates = rrule::RRuleSet::new(at(t0))
+            .rrule(rule)
+            .after(at(lo.max(t0)))
+            .before(at(to))
+            .all(u16::MAX)
+            .dates;
+        dates
+            .iter()
+            .map(|d| Timestamp::from_second(d.timestamp()).unwrap())
+            .filter(|t| *t + SignedDuration::from_mins(30) > from && *t < to)
+            .map(|t| Shift {
+                start: t.to_zoned_datetime(paris()).datetime(),
+                end: (t + SignedDuration::from_mins(30))
+                    .to_zoned_datetime(paris())
+                    .datetime(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn rules_started_years_ago_give_the_same_shifts_when_skipped_ahead() {
+        let (from, to) = (at("2026-10-01T00:00:00Z"), at("2026-12-01T00:00:00Z"));
+        let once = shift("2026-11-05T09:00", "2026-11-05T19:00");
+        for rule in [
+            "FREQ=HOURLY;INTERVAL=7",
+            "FREQ=DAILY;INTERVAL=3",
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,FR",
+            "FREQ=MINUTELY;INTERVAL=97;BYHOUR=3",
+            "FREQ=DAILY;COUNT=2450",
+            "FREQ=DAILY;UNTIL=20261020T000000Z",
+            "FREQ=DAILY;UNTIL=20250101T000000Z",
+            "FREQ=HOURLY;INTERVAL=5;COUNT=11000;BYMINUTE=0",
+            "FREQ=MONTHLY;BYDAY=1SA",
+        ] {
+            let got = shifts(
+                &one_rule(rule, "20200301T023000"),
+                Some("gwen"),
+                &paris(),
+                from,
+                to,
+            )
+            .unwrap();
+            let mut expected = expanded_from_the_start(rule, "2020-03-01T02:30", from, to);
+            expected.push(once);
+            expected.sort_by_key(|s| (s.start, s.end));
+            assert_eq!(got, expected, "{rule}");
+        }
+    }
+
+    #[test]
+    fn issue_16_a_secondly_rule_from_2020_is_skipped_in_milliseconds_saying_why() {
+        let (from, to) = super::super::window(at("2026-12-02T03:00:00Z"));
+        let started = std::time::Instant::now();
+        let got = expand_calendar(
+            &one_rule("FREQ=SECONDLY", "20200101T000000"),
+            None,
+            &paris(),
+            from,
+            to,
+        )
+        .unwrap();
+        let took = started.elapsed();
+        // The other event stays; the runaway one is skipped with its reason.
+        assert_eq!(got.shifts, [shift("2026-11-05T09:00", "2026-11-05T19:00")]);
+        assert_eq!(
+            got.skipped,
+            ["event \"Gwen\" skipped: it repeats more than 10000 times in the 460 days kept"]
+        );
+        // It took about 50 s of CPU before (six years of seconds to reach the window).
+        assert!(took < std::time::Duration::from_secs(2), "{took:?}");
+    }
+
+    #[test]
+    fn an_event_with_more_than_10_000_rdates_in_the_window_is_skipped() {
+        let rdates: Vec<String> = (0..=MAX_OCCURRENCES as i64)
+            .map(|i| {
+                (at("2026-10-02T00:00:00Z") + SignedDuration::from_mins(i))
+                    .strftime("%Y%m%dT%H%M%SZ")
+                    .to_string()
+            })
+            .collect();
+        let text = format!(
+            "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:r\nDTSTART:20261001T000000Z\n\
+DURATION:PT1M\nRDATE:{}\nSUMMARY:Gwen\nEND:VEVENT\nEND:VCALENDAR\n",
+            rdates.join(",")
+        );
+        let (from, to) = (at("2026-09-01T00:00:00Z"), at("2026-12-01T00:00:00Z"));
+        let got = expand_calendar(&text, None, &paris(), from, to).unwrap();
+        assert_eq!(got.shifts, []);
+        assert_eq!(
+            got.skipped,
+            ["event \"Gwen\" skipped: it repeats more than 10000 times in the 460 days kept"]
         );
     }
 

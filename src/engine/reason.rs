@@ -17,6 +17,11 @@ pub enum Why {
         /// The app's name as sent.
         app: String,
     },
+    /// A work app's, but for none of the accounts its sources name.
+    OtherAccount {
+        /// The app's name as sent.
+        app: String,
+    },
     /// A work source during working time.
     Working {
         /// When the user said "I'm working" until this instant.
@@ -50,6 +55,9 @@ pub(super) fn render(d: &Decision, settings: &Settings, schedule: &Schedule) -> 
     let source = d.source.as_deref().unwrap_or("");
     match &d.why {
         Why::Personal { app } => format!("delivered: {app} is not a work app"),
+        Why::OtherAccount { app } => {
+            format!("delivered: {app} is a work app, but not for this account")
+        }
         Why::Working {
             on_until: Some(until),
         } => format!(

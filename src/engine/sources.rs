@@ -66,12 +66,7 @@ impl Sources {
     pub(crate) fn find(&self, n: &Notification) -> Option<usize> {
         let mut best: Option<usize> = None;
         let mut text: Option<String> = None;
-        let entry = n.desktop_entry().map(|e| e.trim_end_matches(".desktop"));
-        let last_part = entry.and_then(|e| e.rsplit_once('.').map(|(_, last)| last));
-        for key in [Some(n.app.as_str()), entry, last_part]
-            .into_iter()
-            .flatten()
-        {
+        for key in n.app_names() {
             let Some(candidates) = self.lookup(key) else {
                 continue;
             };
@@ -86,6 +81,11 @@ impl Sources {
             }
         }
         best
+    }
+
+    /// Whether some work source names `n`'s app, whatever its account.
+    pub(crate) fn knows_app(&self, n: &Notification) -> bool {
+        n.app_names().any(|key| self.lookup(key).is_some())
     }
 
     pub(crate) fn name(&self, index: usize) -> Arc<str> {
@@ -114,10 +114,11 @@ impl Sources {
         let Some(account) = self.sources.get(index).and_then(|s| s.account.as_deref()) else {
             return true;
         };
+        // The text as the user reads it: `R&D` matches a body a browser sent as `R&amp;D`.
         let text = text.get_or_insert_with(|| {
             let mut t = n.summary.to_lowercase();
             t.push('\n');
-            t.push_str(&n.body.to_lowercase());
+            t.push_str(&n.readable_body().to_lowercase());
             t
         });
         text.contains(account)

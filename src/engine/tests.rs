@@ -297,6 +297,66 @@ fn critical_urgency_and_the_hint_are_crises() {
 }
 
 #[test]
+fn a_browsers_critical_urgency_is_not_a_crisis_its_page_text_is_matched_as_read() {
+    let mut s = settings();
+    s.work_apps.push(WorkApp {
+        name: "R&D mail".into(),
+        app: "firefox".into(),
+        account: Some("R&D".into()),
+        off_hours: OffHours::Hold,
+    });
+    s.work_apps.push(WorkApp {
+        name: "LinkedIn page".into(),
+        app: "chromium".into(),
+        account: None,
+        off_hours: OffHours::Hold,
+    });
+    let saturday = at("2026-11-28T21:00");
+    let mut e = engine(&s, saturday);
+    // Chromium makes a page's requireInteraction critical: held, not let through.
+    let mut page = Notification {
+        app: "Chromium".into(),
+        summary: "LinkedIn".into(),
+        body: "<a href=\"https://www.linkedin.com/\">www.linkedin.com</a>\n\nNew message".into(),
+        urgency: Urgency::Critical,
+        hints: [(
+            "desktop-entry".to_string(),
+            HintValue::Str("chromium".into()),
+        )]
+        .into(),
+        ..Default::default()
+    };
+    let (d, _) = notify(&mut e, 1, &page, saturday);
+    assert_eq!((d.action, d.crisis), (Action::Hold, None));
+    // A keyword in its text still is one, markup or not.
+    page.body = "<b>Bad&nbsp;buzz</b> on the page".into();
+    let (d, _) = notify(&mut e, 2, &page, saturday);
+    assert_eq!(d.crisis, Some(CrisisWhy::Keyword("bad buzz".into())));
+    // Firefox escapes `&` when the daemon reads markup: the account is matched as read.
+    let mail = |body: &str| Notification {
+        app: "Firefox".into(),
+        summary: "Mail".into(),
+        body: body.into(),
+        ..Default::default()
+    };
+    let (d, _) = notify(&mut e, 3, &mail("to the R&amp;D team"), saturday);
+    assert_eq!(d.source.as_deref(), Some("R&D mail"));
+    let (d, _) = notify(&mut e, 4, &mail("to the family"), saturday);
+    assert_eq!(d.action, Action::Deliver);
+    assert_eq!(
+        e.reason(&d),
+        "delivered: Firefox is a work app, but not for this account"
+    );
+    // Any other app's critical urgency still is a crisis.
+    let mut ops = slack("Ops", "server down");
+    ops.urgency = Urgency::Critical;
+    assert_eq!(
+        notify(&mut e, 5, &ops, saturday).0.crisis,
+        Some(CrisisWhy::Critical)
+    );
+}
+
+#[test]
 fn scheduled_shift_makes_on_call() {
     let mut s = settings();
     s.crisis.pass = CrisisPass::OnCall;

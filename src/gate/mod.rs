@@ -26,7 +26,7 @@
 //! # struct Service;
 //! # impl Gatekeeper for Service {
 //! #     fn notify(&self, _: Option<&str>, _: u32, _: &Notification) -> Admission { Admission { id: 1, verdict: Verdict::Deliver } }
-//! #     fn close(&self, _: Option<&str>, _: u32) -> bool { true }
+//! #     fn close(&self, _: Option<&str>, id: u32) -> Option<u32> { Some(id) }
 //! #     fn own_action(&self, _: u32, _: &str) {}
 //! # }
 //! # async fn example() -> Result<(), gate::GateError> {
@@ -89,10 +89,10 @@ pub trait Gatekeeper: Send + Sync + 'static {
     /// as sent (0 = none). Returns the id to answer with and what to do. Must have
     /// committed a hold durably before returning.
     fn notify(&self, caller: Option<&str>, replaces_id: u32, n: &Notification) -> Admission;
-    /// An app called CloseNotification(id) for a Couper id from connection `caller`.
-    /// Returns whether the withdrawal stands (false: the id is another app's, and the
-    /// call changes nothing).
-    fn close(&self, caller: Option<&str>, id: u32) -> bool;
+    /// An app called CloseNotification(id) from connection `caller`. Returns the Couper
+    /// id withdrawn (the one `id` stands for), or `None` when the id is another app's held
+    /// one and the call changes nothing.
+    fn close(&self, caller: Option<&str>, id: u32) -> Option<u32>;
     /// The user invoked `action_key` on a notification Couper itself posted (the digest).
     fn own_action(&self, id: u32, action_key: &str);
 }

@@ -239,23 +239,23 @@ impl Server {
         };
         let gatekeeper = self.gatekeeper.clone();
         let caller = header.sender().map(|s| s.to_string());
-        let stands = if self.own_caller(header).await.is_some() {
+        let closed = if self.own_caller(header).await.is_some() {
             // Couper closing one of its own: never the gatekeeper's to decide.
-            true
+            Some(id)
         } else {
             match tokio::task::spawn_blocking(move || gatekeeper.close(caller.as_deref(), id)).await
             {
-                Ok(stands) => stands,
+                Ok(closed) => closed,
                 Err(e) => {
                     tracing::error!(id, "the gatekeeper failed on a close: {e}");
-                    true
+                    Some(id)
                 }
             }
         };
-        if !stands {
-            // Another app's notification: on screen or held, it stays.
+        let Some(id) = closed else {
+            // Another app's held notification: it stays.
             return self.reply(header, &()).await;
-        }
+        };
         let request = Request::Close {
             id,
             by: Closer::App,

@@ -334,14 +334,9 @@ pub fn default_path(explicit: Option<&Path>) -> Option<PathBuf> {
 /// Why a settings file could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    /// The file could not be read.
-    #[error("{path}: cannot read: {source}")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
+    /// The file could not be read (or is not a regular file, or is too large).
+    #[error("{0}")]
+    Read(#[from] crate::userfile::ReadError),
     /// The file was read and refused.
     #[error("{0}")]
     Refused(Refusals),
@@ -349,13 +344,20 @@ pub enum LoadError {
 
 /// Reads and validates the file at `path`. A missing file gives the defaults.
 pub fn load(path: &Path) -> Result<Settings, LoadError> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => parse(&text, &display_name(path)).map_err(LoadError::Refused),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
-        Err(source) => Err(LoadError::Read {
-            path: path.to_path_buf(),
-            source,
-        }),
+    match read(path)? {
+        Some(text) => parse(&text, &display_name(path)).map_err(LoadError::Refused),
+        None => Ok(Settings::default()),
+    }
+}
+
+/// The text of the settings file at `path`, `None` when there is none: read without
+/// blocking (a FIFO is refused at once), a regular file only, at most
+/// [`SETTINGS_MAX_BYTES`](crate::userfile::SETTINGS_MAX_BYTES).
+pub fn read(path: &Path) -> Result<Option<String>, crate::userfile::ReadError> {
+    match crate::userfile::read(path, crate::userfile::SETTINGS_MAX_BYTES) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.is_missing() => Ok(None),
+        Err(e) => Err(e),
     }
 }
 

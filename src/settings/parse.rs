@@ -78,6 +78,7 @@ pub fn parse(text: &str, file: &str) -> Result<Settings, Refusals> {
         text,
         file,
         refusals: Vec::new(),
+        lines: None,
     };
     let settings = check.settings(raw);
     if check.refusals.is_empty() {
@@ -90,12 +91,27 @@ pub fn parse(text: &str, file: &str) -> Result<Settings, Refusals> {
 
 /// The 1-based line of byte `offset` in `text`.
 fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    Lines::new(text).line(offset)
+}
+
+/// Where the lines of a text end, found once: a file with a refusal on each of its
+/// 100,000 lines is not read 100,000 times over.
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        Lines(
+            text.bytes()
+                .enumerate()
+                .filter_map(|(i, b)| (b == b'\n').then_some(i))
+                .collect(),
+        )
+    }
+
+    /// The 1-based line of byte `offset`.
+    fn line(&self, offset: usize) -> usize {
+        self.0.partition_point(|&newline| newline < offset) + 1
+    }
 }
 
 /// `prefix.name`, or `name` at the top.
@@ -112,13 +128,19 @@ struct Check<'a> {
     text: &'a str,
     file: &'a str,
     refusals: Vec<Refusal>,
+    /// The text's lines, once a refusal needs them.
+    lines: Option<Lines>,
 }
 
 impl Check<'_> {
     fn refuse(&mut self, span: Range<usize>, key: &str, reason: String) {
         self.refusals.push(Refusal {
             file: self.file.to_string(),
-            line: Some(line_of(self.text, span.start)),
+            line: Some(
+                self.lines
+                    .get_or_insert_with(|| Lines::new(self.text))
+                    .line(span.start),
+            ),
             key: key.to_string(),
             reason,
         });

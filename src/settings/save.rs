@@ -465,11 +465,13 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 /// overwritten: the save fails with [`std::io::ErrorKind::InvalidData`] and the reasons,
 /// and the user's text stays as it is.
 pub fn save(path: &Path, settings: &Settings) -> std::io::Result<()> {
-    let existing = match std::fs::read_to_string(path) {
-        Ok(text) => Some(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e),
-    };
+    let existing = super::read(path).map_err(|e| match e.why {
+        crate::userfile::Refused::Io(io) => io,
+        why => std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not saved: {}: {why}", path.display()),
+        ),
+    })?;
     if let Some(text) = &existing {
         if let Err(refusals) = super::parse(text, &path.display().to_string()) {
             return Err(std::io::Error::new(

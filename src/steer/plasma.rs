@@ -92,13 +92,33 @@ impl Plasma {
     }
 }
 
-/// KConfig's lock (a `QLockFile`): created exclusively, removed on drop. One left by a
-/// dead writer for more than a few seconds is stale and taken over.
+/// KConfig's lock (a `QLockFile`): created exclusively, removed on drop. One whose
+/// writer is dead (the pid on its first line, as `QLockFile` writes it: a Couper killed
+/// with -9 while writing) or that is more than ten seconds old is stale and taken over.
 struct LockFile(PathBuf);
+
+/// Whether the lock at `path` was left by a process that is gone.
+fn writer_gone(path: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    let Some(pid) = text
+        .lines()
+        .next()
+        .and_then(|l| l.trim().parse::<i32>().ok())
+    else {
+        return false;
+    };
+    // SAFETY: kill(2) with signal 0 only checks that the process exists.
+    pid > 0
+        && unsafe { libc::kill(pid, 0) } != 0
+        && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
+}
 
 impl LockFile {
     fn take(path: &Path) -> std::io::Result<LockFile> {
-        for _ in 0..100 {
+        // 12 s: longer than a lock takes to become stale by its age.
+        for _ in 0..600 {
             match std::fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
@@ -113,7 +133,8 @@ impl LockFile {
                         .and_then(|m| m.modified())
                         .ok()
                         .and_then(|t| t.elapsed().ok())
-                        .is_some_and(|age| age > Duration::from_secs(10));
+                        .is_some_and(|age| age > Duration::from_secs(10))
+                        || writer_gone(path);
                     if stale {
                         let _ = std::fs::remove_file(path);
                     } else {

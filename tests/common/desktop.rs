@@ -324,9 +324,9 @@ impl Gatekeeper for Keeper {
         Admission { id, verdict }
     }
 
-    fn close(&self, _caller: Option<&str>, id: u32) -> bool {
+    fn close(&self, _caller: Option<&str>, id: u32) -> Option<u32> {
         let _ = self.events.send(Event::Closed(id));
-        true
+        Some(id)
     }
 
     fn own_action(&self, id: u32, action_key: &str) {
