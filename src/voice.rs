@@ -9,8 +9,7 @@
 //! Apps' notifications that Couper shows again (a release while it fails open, the steer
 //! route's copies) keep their own words and hints: [`post`] sends them as they are.
 
-use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use notify_rust::NotificationResponse;
@@ -18,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 use zbus::Connection;
 
 use crate::gate::{wire, NOTIFICATIONS};
-use crate::live::{lock, Live, LiveStatus};
+use crate::live::{Live, LiveStatus};
 use crate::notification::{Notification, Urgency};
 use crate::words::Lang;
 
@@ -34,58 +33,6 @@ pub(crate) const RELEASE: &str = "release";
 /// returns the id the server gave it.
 pub async fn post(session: &Connection, n: &Notification, crisis: bool) -> zbus::Result<u32> {
     wire::notify(session, NOTIFICATIONS, n, 0, crisis, &wire::Extras::new()).await
-}
-
-/// The connections found to be Couper's own process (by the pid the bus gives), and those
-/// found not to be. Unique names are never reused on a bus, so an answer holds for good.
-#[derive(Debug, Default)]
-pub struct Ours {
-    ours: Mutex<HashSet<String>>,
-    others: Mutex<HashSet<String>>,
-}
-
-/// At most this many other callers are remembered (then forgotten at once and asked again).
-const OTHERS_KEPT: usize = 1024;
-
-impl Ours {
-    /// Whether `caller` is a connection of this process.
-    pub async fn contains(&self, session: &Connection, caller: &str) -> bool {
-        if lock(&self.ours).contains(caller) {
-            return true;
-        }
-        if lock(&self.others).contains(caller) {
-            return false;
-        }
-        let pid = session
-            .call_method(
-                Some("org.freedesktop.DBus"),
-                "/org/freedesktop/DBus",
-                Some("org.freedesktop.DBus"),
-                "GetConnectionUnixProcessID",
-                &caller,
-            )
-            .await
-            .and_then(|reply| reply.body().deserialize::<u32>());
-        match pid {
-            Ok(pid) if pid == std::process::id() => {
-                lock(&self.ours).insert(caller.to_string());
-                true
-            }
-            Ok(_) => {
-                let mut others = lock(&self.others);
-                if others.len() >= OTHERS_KEPT {
-                    others.clear();
-                }
-                others.insert(caller.to_string());
-                false
-            }
-            // Not known: an app, as before.
-            Err(e) => {
-                tracing::debug!(caller, "no pid for a caller: {e}");
-                false
-            }
-        }
-    }
 }
 
 /// Why a notification of Couper's own could not be posted.

@@ -41,6 +41,7 @@ mod child;
 mod display;
 mod downstream;
 mod error;
+mod ours;
 mod owner;
 mod private_bus;
 mod relay;
@@ -62,6 +63,7 @@ pub use display::{
     Session,
 };
 pub use error::GateError;
+pub use ours::Ours;
 pub use owner::{holder, Holder};
 
 use crate::notification::Notification;
@@ -502,7 +504,7 @@ async fn serve(
         gatekeeper,
         downstream: requests.clone(),
         capabilities,
-        ours: own_voice.then(crate::voice::Ours::default),
+        ours: own_voice.then(Ours::default),
         daemon: relay::Forwarder::new(
             session.clone(),
             relay::Relay::new(private),

@@ -14,7 +14,7 @@
 //!
 //! Couper's own notifications (the digest, its warnings) come here too, from a connection
 //! of Couper's own process (notify-rust's): the caller's pid tells them apart
-//! ([`crate::voice::Ours`]),
+//! ([`crate::gate::Ours`]),
 //! and they go to the display at once, never to the gatekeeper.
 
 use std::sync::Arc;
@@ -54,7 +54,7 @@ pub(crate) struct Server {
     /// Where every other call goes: the display daemon, on the private bus.
     pub(crate) daemon: Forwarder,
     /// Which callers are Couper's own process, when it speaks through this gate.
-    pub(crate) ours: Option<crate::voice::Ours>,
+    pub(crate) ours: Option<crate::gate::Ours>,
 }
 
 /// The stream of method calls to Couper on the session bus. Create it before requesting

@@ -307,7 +307,7 @@ struct Shared<R: Route> {
     /// The keys Couper has quieted now.
     quiet: Mutex<BTreeSet<String>>,
     /// Couper's own connections (its voice, notify-rust's): what they post is not an app's.
-    ours: crate::voice::Ours,
+    ours: crate::gate::Ours,
 }
 
 /// Starts the steer route on `session` with `route`: the monitor, the switches
@@ -340,7 +340,7 @@ pub async fn start<R: Route>(
         gatekeeper,
         ids: ids.clone(),
         quiet: Mutex::new(BTreeSet::new()),
-        ours: crate::voice::Ours::default(),
+        ours: crate::gate::Ours::default(),
     });
     shared.reconcile(&state).await?;
 
