@@ -13,6 +13,7 @@ pub mod daemon;
 pub mod engine;
 pub mod gate;
 pub mod holidays;
+pub mod i18n;
 pub mod live;
 pub mod notification;
 pub mod on_call;

@@ -35,77 +35,64 @@ impl Lang {
             .map(|v| Lang::from_locale(&v))
             .unwrap_or_default()
     }
+
+    /// The language to speak: the settings' `language` when set, else the locale's.
+    pub fn chosen(setting: Option<Lang>) -> Lang {
+        setting.unwrap_or_else(Lang::from_env)
+    }
+
+    /// Its tag: `en`, `fr`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+        }
+    }
+
+    /// From a tag: `en`, `fr` (any case, region ignored: `fr-CA`).
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let tag = tag.to_ascii_lowercase();
+        match tag.split(['-', '_']).next() {
+            Some("en") => Some(Lang::En),
+            Some("fr") => Some(Lang::Fr),
+            _ => None,
+        }
+    }
+}
+
+/// The days' keys in the catalogue, Monday first.
+const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+fn day_key(day: Weekday) -> &'static str {
+    DAYS[day.to_monday_zero_offset() as usize]
 }
 
 /// The short weekday name: "Wed" / "mer.".
-pub fn weekday_short(day: Weekday, lang: Lang) -> &'static str {
-    let i = day.to_monday_zero_offset() as usize;
-    match lang {
-        Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i],
-        Lang::Fr => ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."][i],
-    }
+pub fn weekday_short(day: Weekday, lang: Lang) -> String {
+    crate::i18n::text(lang, &format!("day-short-{}", day_key(day)), &[])
 }
 
 /// The full weekday name: "Wednesday" / "mercredi".
-pub fn weekday_long(day: Weekday, lang: Lang) -> &'static str {
-    let i = day.to_monday_zero_offset() as usize;
-    match lang {
-        Lang::En => [
-            "Monday",
-            "Tuesday",
-            "Wednesday",
-            "Thursday",
-            "Friday",
-            "Saturday",
-            "Sunday",
-        ][i],
-        Lang::Fr => [
-            "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-        ][i],
-    }
+pub fn weekday_long(day: Weekday, lang: Lang) -> String {
+    crate::i18n::text(lang, &format!("day-{}", day_key(day)), &[])
 }
 
 /// The month's name: "November" / "novembre".
-pub fn month_name(month: i8, lang: Lang) -> &'static str {
-    let i = (month.clamp(1, 12) - 1) as usize;
-    match lang {
-        Lang::En => [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ][i],
-        Lang::Fr => [
-            "janvier",
-            "février",
-            "mars",
-            "avril",
-            "mai",
-            "juin",
-            "juillet",
-            "août",
-            "septembre",
-            "octobre",
-            "novembre",
-            "décembre",
-        ][i],
-    }
+pub fn month_name(month: i8, lang: Lang) -> String {
+    crate::i18n::text(lang, &format!("month-{}", month.clamp(1, 12)), &[])
+}
+
+/// The month's short name: "Nov" / "nov.".
+pub fn month_short(month: i8, lang: Lang) -> String {
+    crate::i18n::text(lang, &format!("month-short-{}", month.clamp(1, 12)), &[])
 }
 
 /// `then` said from `now`, short: "18:00" the same day, "Wed 09:00" within a week,
-/// "Wed 2 Dec 09:00" further.
+/// "Wed 2 Dec 09:00" further. The tray, the CLI and the window all say times so.
 pub fn short(now: &ZonedDateTime, then: &ZonedDateTime, lang: Lang) -> String {
     let time = then.strftime("%H:%M").to_string();
     if then.date() == now.date() {
-        return time;
+        return crate::t!(lang, "when-today", time = time);
     }
     let day = weekday_short(then.weekday(), lang);
     let within_week = then
@@ -114,10 +101,31 @@ pub fn short(now: &ZonedDateTime, then: &ZonedDateTime, lang: Lang) -> String {
         .map(|span| span.get_days() < 7)
         .unwrap_or(false);
     if within_week {
-        format!("{day} {time}")
+        crate::t!(lang, "when-this-week", day = day, time = time)
     } else {
-        let month = month_name(then.month(), lang);
-        let month: String = month.chars().take(3).collect();
-        format!("{day} {} {month} {time}", then.day())
+        crate::t!(
+            lang,
+            "when-later",
+            day = day,
+            date = then.day().to_string(),
+            month = month_short(then.month(), lang),
+            time = time
+        )
+    }
+}
+
+/// The state of the day in one line, as the tray's item, the CLI's status and the
+/// window's header say it: "Off until Tue 09:00", "Au travail jusqu'à 18:00".
+pub fn state_line(
+    working: bool,
+    until: Option<&ZonedDateTime>,
+    now: &ZonedDateTime,
+    lang: Lang,
+) -> String {
+    match (working, until.map(|u| short(now, u, lang))) {
+        (true, Some(until)) => crate::t!(lang, "state-working-until", until = until),
+        (true, None) => crate::t!(lang, "state-working"),
+        (false, Some(until)) => crate::t!(lang, "state-off-until", until = until),
+        (false, None) => crate::t!(lang, "state-off"),
     }
 }

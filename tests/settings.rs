@@ -1325,13 +1325,17 @@ mod round_trip {
             proptest::option::of(".{0,12}"),
             any::<bool>(),
             proptest::option::of(vec(text(), 1..3)),
+            proptest::option::of(prop_oneof![
+                Just(couper::words::Lang::En),
+                Just(couper::words::Lang::Fr)
+            ]),
         );
         (first, crisis, on_call, rest).prop_map(
             |(
                 (zone, france, extra_holidays, days, time_off, work_apps),
                 crisis,
                 on_call,
-                (fr, en, replay, command),
+                (fr, en, replay, command, language),
             )| {
                 Settings {
                     timezone_name: zone.to_string(),
@@ -1352,6 +1356,7 @@ mod round_trip {
                         },
                     },
                     display: DisplaySettings { command },
+                    language,
                 }
             },
         )

@@ -44,6 +44,9 @@ pub struct Settings {
     pub release: ReleaseSettings,
     /// The display daemon Couper draws through on Linux.
     pub display: DisplaySettings,
+    /// The language Couper speaks (`language = "fr"`), over the locale's; `None`: the
+    /// locale's (`LC_ALL`, `LC_MESSAGES`, `LANG`).
+    pub language: Option<crate::words::Lang>,
 }
 
 /// A built-in public-holiday calendar.
@@ -314,6 +317,7 @@ impl Default for Settings {
             auto_reply: AutoReply::default(),
             release: ReleaseSettings::default(),
             display: DisplaySettings::default(),
+            language: None,
         }
     }
 }

@@ -170,6 +170,13 @@ impl Check<'_> {
                 settings.timezone_name = name.get_ref().clone();
             }
         }
+        if let Some(language) = &raw.language {
+            settings.language = self.value("language", language, |tag| {
+                crate::words::Lang::from_tag(tag).ok_or_else(|| {
+                    format!("{tag:?} is not a language Couper speaks: use \"fr\" or \"en\"")
+                })
+            });
+        }
         if let Some(calendar) = &raw.holidays {
             settings.holidays = self.value("holidays", calendar, |name| holiday_calendar(name));
         }

@@ -239,6 +239,9 @@ fn common_subsequence(a: &[toml::Value], b: &[toml::Value]) -> Vec<(usize, usize
 fn document(settings: &Settings) -> DocumentMut {
     let mut doc = DocumentMut::new();
     doc["timezone"] = toml_edit::value(settings.timezone_name.as_str());
+    if let Some(language) = settings.language {
+        doc["language"] = toml_edit::value(language.tag());
+    }
     if let Some(calendar) = settings.holidays {
         doc["holidays"] = toml_edit::value(match calendar {
             HolidayCalendar::France => "FR",

@@ -15,6 +15,7 @@ pub(super) type SpannedStrings = Vec<Spanned<String>>;
 #[serde(default, deny_unknown_fields)]
 pub(super) struct Settings {
     pub timezone: Option<Spanned<String>>,
+    pub language: Option<Spanned<String>>,
     pub holidays: Option<Spanned<String>>,
     pub extra_holidays: Vec<Spanned<toml::Value>>,
     /// `None` when the file has no `[hours]` table at all (office hours then).
