@@ -5,6 +5,7 @@ use couper::engine::Mode;
 use couper::report::{self, Period, YearMonth};
 use couper::settings::Settings;
 use couper::store::{HistoryEntry, Kind, Store};
+use couper::words::Lang;
 use criterion::{criterion_group, criterion_main, Criterion};
 use jiff::{SignedDuration, Timestamp};
 use std::hint::black_box;
@@ -86,8 +87,9 @@ fn month(c: &mut Criterion) {
     let now: Timestamp = "2026-11-15T12:00:00+01:00".parse().expect("time");
     let october = Some("2026-10".parse::<YearMonth>().expect("month"));
     let build = || {
-        let r = report::build(&settings, &store, Period::Month(october), now).expect("report");
-        let s = report::statement(&settings, &store, october, now).expect("statement");
+        let r = report::build(&settings, &store, Period::Month(october), now, Lang::En)
+            .expect("report");
+        let s = report::statement(&settings, &store, october, now, Lang::En).expect("statement");
         (r, s)
     };
     let (r, _) = build();

@@ -312,7 +312,7 @@ async fn release(
         }
         return Ok(());
     }
-    post_own(live, &service::digest(&items)).await
+    post_own(live, &service::digest(&items, live.read(|s| s.lang()))).await
 }
 
 /// Wakes the Service at each transition on the wall clock, and re-arms after a change of

@@ -24,7 +24,7 @@ use std::sync::Arc;
 mod reason;
 mod sources;
 
-pub use reason::Why;
+pub use reason::{crisis_why, Why};
 use sources::Sources;
 pub use sources::ALERT_APP;
 
@@ -480,9 +480,19 @@ impl Engine {
         self.held.keys().copied()
     }
 
-    /// The one-line human reason for `decision`, in the user's zone.
-    pub fn reason(&self, decision: &Decision) -> String {
-        reason::render(decision, &self.c.rules.settings, &self.c.rules.schedule)
+    /// The one-line human reason for `decision`, in the user's zone, in `lang`.
+    pub fn reason(&self, decision: &Decision, lang: crate::words::Lang) -> String {
+        reason::render(
+            decision,
+            &self.c.rules.settings,
+            &self.c.rules.schedule,
+            lang,
+        )
+    }
+
+    /// [`Engine::reason`] in both languages, to be stored and read in the reader's.
+    pub fn reason_said(&self, decision: &Decision) -> crate::i18n::Said {
+        crate::i18n::Said::both(|lang| self.reason(decision, lang))
     }
 
     /// The next start of effective working time after `now`, given the mode.

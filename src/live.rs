@@ -615,29 +615,7 @@ impl Live {
             .checked_sub(jiff::SignedDuration::from_hours(24 * 7))
             .unwrap_or(Timestamp::UNIX_EPOCH);
         let released = service.store().released_since(since).ok()?;
-        if released.is_empty() {
-            return None;
-        }
-        let lines: Vec<String> = released
-            .iter()
-            .take(10)
-            .map(|h| {
-                let name = h.source.as_deref().unwrap_or(&h.notification.app);
-                format!("{name} — {}", h.notification.summary)
-            })
-            .collect();
-        let more = released.len().saturating_sub(10);
-        let mut body = lines.join("\n");
-        if more > 0 {
-            body.push_str(&format!("\n… and {more} more (couper held)"));
-        }
-        Some(Notification {
-            app: "Couper".into(),
-            summary: "Held while you were off".into(),
-            body,
-            icon: "couper".into(),
-            ..Default::default()
-        })
+        crate::service::held_list(&released, service.lang())
     }
 }
 

@@ -102,7 +102,7 @@ pub struct Interruption {
     pub app: String,
     /// Whether the user was on call (an intervention).
     pub on_call: bool,
-    /// Why it got through, as decided.
+    /// Why it got through, as decided, in the report's language.
     pub why: String,
 }
 
@@ -192,12 +192,14 @@ pub struct Statement {
     pub interventions: Vec<Interruption>,
 }
 
-/// The report of `period` from `store`, with `settings`, made at `now`.
+/// The report of `period` from `store`, with `settings`, made at `now`; what is said
+/// in words (why a crisis got through) in `lang`.
 pub fn build(
     settings: &Settings,
     store: &Store,
     period: Period,
     now: Timestamp,
+    lang: Lang,
 ) -> Result<Report, ReportError> {
     let zone = &settings.timezone;
     let today = now.to_zoned_datetime(zone.clone()).date();
@@ -224,7 +226,7 @@ pub fn build(
             .then_with(|| a.app.cmp(&b.app))
     });
 
-    let interruptions = interruptions(store, zone, from, to, false)?;
+    let interruptions = interruptions(store, zone, from, to, false, lang)?;
     let worked_outside = worked_outside(settings, store, from, to, now)?;
     let on_call = on_call_periods(settings, store, from, to, now)?;
     let on_call_hours = hours::Split::sum(on_call.iter().map(|p| &p.hours));
@@ -242,12 +244,14 @@ pub fn build(
     })
 }
 
-/// The on-call statement of `month` from `store`, with `settings`, made at `now`.
+/// The on-call statement of `month` from `store`, with `settings`, made at `now`; what
+/// is said in words in `lang`.
 pub fn statement(
     settings: &Settings,
     store: &Store,
     month: Option<YearMonth>,
     now: Timestamp,
+    lang: Lang,
 ) -> Result<Statement, ReportError> {
     let zone = &settings.timezone;
     let today = now.to_zoned_datetime(zone.clone()).date();
@@ -262,7 +266,7 @@ pub fn statement(
         days,
         periods,
         total,
-        interventions: interruptions(store, zone, from, to, true)?,
+        interventions: interruptions(store, zone, from, to, true, lang)?,
     })
 }
 
@@ -274,6 +278,7 @@ fn interruptions(
     from: Timestamp,
     to: Timestamp,
     on_call_only: bool,
+    lang: Lang,
 ) -> Result<Vec<Interruption>, StoreError> {
     Ok(store
         .history_of_kind(Kind::Crisis, from, to)?
@@ -283,11 +288,7 @@ fn interruptions(
             at: Local::at(row.at, zone),
             app: row.source.clone().unwrap_or_else(|| row.app.clone()),
             on_call: row.on_call,
-            why: row
-                .reason
-                .strip_prefix("delivered as crisis: ")
-                .unwrap_or(&row.reason)
-                .to_string(),
+            why: crate::engine::crisis_why(&row.reason_in(lang), lang).to_string(),
         })
         .collect())
 }
@@ -549,7 +550,9 @@ pub fn answer(
     query: &Query,
     now: Timestamp,
 ) -> Result<String, ReportError> {
-    let lang = query.lang.unwrap_or_else(Lang::from_env);
+    let lang = query
+        .lang
+        .unwrap_or_else(|| Lang::chosen(settings.language));
     if query.on_call {
         let month = match query.period {
             Period::Month(month) => month,
@@ -559,14 +562,14 @@ pub fn answer(
                 ))
             }
         };
-        let statement = statement(settings, store, month, now)?;
+        let statement = statement(settings, store, month, now, lang)?;
         return Ok(match query.format {
             Format::Json => serde_json::to_string(&statement).unwrap_or_default(),
             Format::Text => statement_text(&statement, lang),
             Format::Csv => statement_csv(&statement, lang),
         });
     }
-    let report = build(settings, store, query.period, now)?;
+    let report = build(settings, store, query.period, now, lang)?;
     Ok(match query.format {
         Format::Json => serde_json::to_string(&report).unwrap_or_default(),
         Format::Text => text(&report, lang),

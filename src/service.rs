@@ -8,9 +8,11 @@
 use crate::engine::{
     Action, Decision, Effect, Engine, Event, Mode, ModeRequest, ReleaseCause, State, Which,
 };
+use crate::i18n::Said;
 use crate::notification::Notification;
 use crate::settings::{ReleaseMode, Settings};
 use crate::store::{Held, HistoryEntry, Kind, SeenApp, Store, StoreError};
+use crate::words::Lang;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -57,7 +59,7 @@ pub struct Admitted {
     pub decision: Decision,
     /// Whether a work source matched.
     pub work: bool,
-    /// Its reason, rendered.
+    /// Its reason, in the Service's language ([`Service::lang`]).
     pub reason: String,
     /// What to carry out (releases that became due first, then this notification's).
     pub outcomes: Vec<Outcome>,
@@ -151,6 +153,7 @@ impl Service {
             seen_unwritten: 0,
             chosen: VecDeque::new(),
         };
+        service.store.set_reader(service.lang());
         service.forget_old_releases(now)?;
         let effects = service.engine.handle(Event::Tick, now);
         let mut outcomes = Vec::new();
@@ -271,8 +274,9 @@ impl Service {
         for effect in effects {
             match effect {
                 Effect::Decided(decision) => {
-                    let reason = self.engine.reason(&decision);
-                    self.record_decision(&decision, &reason, n, replacing, caller)?;
+                    let said = self.engine.reason_said(&decision);
+                    self.record_decision(&decision, &said, n, replacing, caller)?;
+                    let reason = said.get(self.lang()).to_string();
                     if matches!(decision.action, Action::Deliver | Action::DeliverCrisis) {
                         // Releases due before it were pushed first; keep the order.
                         self.apply(std::mem::take(&mut rest), &mut outcomes)?;
@@ -306,7 +310,7 @@ impl Service {
     fn record_decision(
         &mut self,
         d: &Decision,
-        reason: &str,
+        reason: &Said,
         n: &Notification,
         replacing: bool,
         caller: Caller<'_>,
@@ -326,7 +330,7 @@ impl Service {
             crisis: d.crisis.is_some(),
             working: state.working,
             on_call: d.on_call,
-            reason: reason.to_string(),
+            reason: reason.to_stored(),
         };
         if d.source.is_none() {
             // Personal: nothing stored beyond the seen-apps count.
@@ -348,7 +352,7 @@ impl Service {
                     notification: n.clone(),
                     crisis: entry.crisis,
                     until: d.until,
-                    reason: reason.to_string(),
+                    reason: entry.reason.clone(),
                     released_at: None,
                 },
                 caller,
@@ -405,7 +409,9 @@ impl Service {
         settings: &Settings,
         now: Timestamp,
     ) -> Result<Vec<Outcome>, StoreError> {
-        self.run(Event::Settings(settings), now)
+        let outcomes = self.run(Event::Settings(settings), now);
+        self.store.set_reader(self.lang());
+        outcomes
     }
 
     /// New settings compiled beside the Service ([`Rules::new`](crate::engine::Rules::new)):
@@ -415,7 +421,9 @@ impl Service {
         rules: &crate::engine::Rules,
         now: Timestamp,
     ) -> Result<Vec<Outcome>, StoreError> {
-        self.run(Event::Rules(rules), now)
+        let outcomes = self.run(Event::Rules(rules), now);
+        self.store.set_reader(self.lang());
+        outcomes
     }
 
     /// Releases held notifications by hand.
@@ -533,20 +541,32 @@ impl Service {
     }
 
     /// The decision(s) on notification `id`.
+    /// Their reasons are in the Service's language ([`Service::lang`]).
     pub fn explain(&self, id: u32) -> Result<Option<Explanation>, StoreError> {
+        let lang = self.lang();
+        let said = |entry: &HistoryEntry| HistoryEntry {
+            reason: entry.reason_in(lang),
+            ..entry.clone()
+        };
         if let Some((_, entry)) = self.personal.iter().rev().find(|(i, _)| *i == id) {
             return Ok(Some(Explanation {
                 id,
                 app: entry.app.clone(),
-                events: vec![entry.clone()],
+                events: vec![said(entry)],
             }));
         }
         let events = self.store.history_of(id)?;
         Ok(events.first().map(|first| Explanation {
             id,
             app: first.app.clone(),
-            events: events.clone(),
+            events: events.iter().map(said).collect(),
         }))
+    }
+
+    /// The language the Service speaks: the settings' `language`, else the locale's.
+    /// Reasons are stored in both; this is the one they are read in.
+    pub fn lang(&self) -> Lang {
+        Lang::chosen(self.engine.settings().language)
     }
 
     /// Counts one notification from `app` for the seen-apps list. Counts are written in
@@ -703,9 +723,9 @@ fn local_instant(dt: jiff::civil::DateTime, zone: &TimeZone) -> Option<Timestamp
     zone.to_ambiguous_timestamp(dt).compatible().ok()
 }
 
-/// The digest notification for a release: "While you were off: 12 held — Slack 7,
-/// Teams 5", with an action that opens the list.
-pub fn digest(items: &[Held]) -> Notification {
+/// The digest notification for a release, in `lang`: "While you were off: 12 held —
+/// Slack 7, Teams 5", with an action that opens the list.
+pub fn digest(items: &[Held], lang: Lang) -> Notification {
     let mut per_app: BTreeMap<&str, usize> = BTreeMap::new();
     for item in items {
         let name = item
@@ -718,24 +738,55 @@ pub fn digest(items: &[Held]) -> Notification {
     counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let list = counts
         .iter()
-        .map(|(name, n)| format!("{name} {n}"))
+        .map(|(name, n)| crate::t!(lang, "digest-app", app = *name, count = n.to_string()))
         .collect::<Vec<_>>()
         .join(", ");
+    let show = crate::t!(lang, "digest-show");
+    let show_held = crate::t!(lang, "digest-show-held");
     Notification {
         app: "Couper".into(),
-        summary: format!("While you were off: {} held — {list}", items.len()),
-        body: "Open Couper to read them.".into(),
+        summary: crate::t!(lang, "digest-summary", count = items.len(), list = list),
+        body: crate::t!(lang, "digest-body"),
         icon: "couper".into(),
-        actions: vec![
-            "default".into(),
-            "Show".into(),
-            "open".into(),
-            "Show held".into(),
-        ],
+        actions: vec!["default".into(), show, "open".into(), show_held],
         hints: BTreeMap::new(),
         urgency: crate::notification::Urgency::Normal,
         expire_timeout: -1,
     }
+}
+
+/// The list the digest opens where no window runs, in `lang`: the last release's first
+/// ten (`released`, newest first), and how many more. `None` when none.
+pub fn held_list(released: &[Held], lang: Lang) -> Option<Notification> {
+    if released.is_empty() {
+        return None;
+    }
+    let lines: Vec<String> = released
+        .iter()
+        .take(10)
+        .map(|h| {
+            let name = h.source.as_deref().unwrap_or(&h.notification.app);
+            crate::t!(
+                lang,
+                "held-list-line",
+                app = name,
+                summary = h.notification.summary.as_str()
+            )
+        })
+        .collect();
+    let more = released.len().saturating_sub(10);
+    let mut body = lines.join("\n");
+    if more > 0 {
+        body.push('\n');
+        body.push_str(&crate::t!(lang, "held-list-more", count = more.to_string()));
+    }
+    Some(Notification {
+        app: "Couper".into(),
+        summary: crate::t!(lang, "held-list-summary"),
+        body,
+        icon: "couper".into(),
+        ..Default::default()
+    })
 }
 
 /// What the settings window shows under the hours: where the schedule goes next.

@@ -10,7 +10,9 @@
 //! `PRAGMA user_version` (rusqlite_migration).
 
 use crate::engine::{Mode, ReleaseCause};
+use crate::i18n::Said;
 use crate::notification::Notification;
+use crate::words::Lang;
 use jiff::Timestamp;
 use rusqlite::{params, Connection, OptionalExtension};
 use rusqlite_migration::{Migrations, M};
@@ -174,8 +176,24 @@ pub struct HistoryEntry {
     pub working: bool,
     /// On call at `at`.
     pub on_call: bool,
-    /// The one-line reason.
+    /// The one-line reason, as stored: for a decision or a withdrawal, a [`Said`] (both
+    /// languages, [`Said::to_stored`]) or an older plain English line; read it with
+    /// [`HistoryEntry::reason_in`]. A mode change keeps the mode as JSON, a release its
+    /// cause, the on-call toggle `on` or `off`.
     pub reason: String,
+}
+
+impl HistoryEntry {
+    /// The reason in `lang`: a decision's or withdrawal's in that language, any other
+    /// row's as stored.
+    pub fn reason_in(&self, lang: Lang) -> String {
+        match self.kind {
+            Kind::Deliver | Kind::Crisis | Kind::Hold | Kind::Drop | Kind::Withdraw => {
+                Said::from_stored(&self.reason).get(lang).to_string()
+            }
+            Kind::Release | Kind::Mode | Kind::OnCall => self.reason.clone(),
+        }
+    }
 }
 
 /// A held (or recently released) notification.
@@ -193,7 +211,9 @@ pub struct Held {
     pub crisis: bool,
     /// When it is expected back.
     pub until: Option<Timestamp>,
-    /// Why it was held.
+    /// Why it was held: read from the store in its reader's language
+    /// ([`Store::set_reader`]); written as given, a [`Said`] as stored
+    /// ([`Said::to_stored`]) for both languages, or a plain line.
     pub reason: String,
     /// When it was released, if it was.
     pub released_at: Option<Timestamp>,
@@ -215,6 +235,8 @@ pub struct SeenApp {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The language held notifications' reasons are read in.
+    reader: Lang,
 }
 
 /// The default store path: the platform data dir (`~/.local/share/couper/couper.sqlite3`).
@@ -293,7 +315,19 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            reader: Lang::chosen(None),
         })
+    }
+
+    /// Held notifications' reasons are read in `lang` from now on (the locale's until
+    /// told: the Service tells it the settings' language).
+    pub fn set_reader(&mut self, lang: Lang) {
+        self.reader = lang;
+    }
+
+    /// The language held notifications' reasons are read in.
+    pub fn reader(&self) -> Lang {
+        self.reader
     }
 
     /// The file.
@@ -391,6 +425,7 @@ impl Store {
             path: path.clone(),
             source,
         };
+        let reader = self.reader;
         let tx = self.conn.savepoint().map_err(err)?;
         let mut released = Vec::with_capacity(ids.len());
         {
@@ -405,7 +440,7 @@ impl Store {
             let reason = serde_json::to_string(&cause).unwrap_or_default();
             for &id in ids {
                 let row = select
-                    .query_row(params![id], held_from_row)
+                    .query_row(params![id], |row| held_from_row(row, reader))
                     .optional()
                     .map_err(err)?;
                 let Some(held) = row else { continue };
@@ -471,7 +506,7 @@ impl Store {
                 crisis: false,
                 working,
                 on_call: false,
-                reason: "withdrawn by its app before release".into(),
+                reason: Said::both(|lang| crate::t!(lang, "reason-withdrawn")).to_stored(),
             },
         )
         .map_err(err)?;
@@ -570,7 +605,7 @@ impl Store {
                 notification,
                 crisis: row.get(4).map_err(get)?,
                 until: row.get::<_, Option<i64>>(5).map_err(get)?.map(from_ms),
-                reason: row.get(6).map_err(get)?,
+                reason: read_reason(&row.get::<_, String>(6).map_err(get)?, self.reader),
                 released_at: row.get::<_, Option<i64>>(7).map_err(get)?.map(from_ms),
             };
             if last != 0 {
@@ -608,7 +643,9 @@ impl Store {
                 "SELECT {HELD_COLUMNS} FROM held WHERE {condition}"
             ))
             .map_err(|e| self.err(e))?;
-        let rows = stmt.query_map([], held_from_row).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |row| held_from_row(row, self.reader))
+            .map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         for row in rows {
             out.push(
@@ -877,7 +914,7 @@ const HELD_COLUMNS: &str = "id, held_at, source, notification, crisis, until, re
 
 type HeldRow = Result<Held, String>;
 
-fn held_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<HeldRow> {
+fn held_from_row(row: &rusqlite::Row<'_>, lang: Lang) -> rusqlite::Result<HeldRow> {
     let json: String = row.get(3)?;
     let notification: Notification = match serde_json::from_str(&json) {
         Ok(n) => n,
@@ -890,9 +927,14 @@ fn held_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<HeldRow> {
         notification,
         crisis: row.get(4)?,
         until: row.get::<_, Option<i64>>(5)?.map(from_ms),
-        reason: row.get(6)?,
+        reason: read_reason(&row.get::<_, String>(6)?, lang),
         released_at: row.get::<_, Option<i64>>(7)?.map(from_ms),
     }))
+}
+
+/// A stored reason in `lang`.
+fn read_reason(stored: &str, lang: Lang) -> String {
+    Said::from_stored(stored).get(lang).to_string()
 }
 
 fn insert_history(conn: &Connection, entry: &HistoryEntry) -> rusqlite::Result<()> {

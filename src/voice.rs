@@ -19,6 +19,7 @@ use zbus::Connection;
 use crate::gate::{wire, NOTIFICATIONS};
 use crate::live::{Live, LiveStatus};
 use crate::notification::{Notification, Urgency};
+use crate::t;
 use crate::words::Lang;
 
 /// How long the calendar may stay unread before Couper says so.
@@ -67,56 +68,39 @@ impl Warning {
 
     /// The warning as a notification, in `lang`; `zone` says the calendar's time.
     pub fn notification(&self, lang: Lang, zone: &jiff::tz::TimeZone) -> Notification {
-        let (summary, body) = match (self, lang) {
-            (Warning::NotGating(why), Lang::En) => (
-                "Couper is not holding notifications".to_string(),
-                format!("{why}. Every notification goes through until Couper stands in front of the display again."),
+        let (summary, body) = match self {
+            Warning::NotGating(why) => (
+                t!(lang, "warning-not-gating-summary"),
+                t!(lang, "warning-not-gating-body", why = why.as_str()),
             ),
-            (Warning::NotGating(why), Lang::Fr) => (
-                "Couper ne retient plus les notifications".to_string(),
-                format!("{why}. Toutes passent jusqu'à ce que Couper se place de nouveau devant l'affichage."),
+            Warning::ShellLost(why) => (
+                t!(lang, "warning-shell-lost-summary"),
+                t!(lang, "warning-shell-lost-body", why = why.as_str()),
             ),
-            (Warning::ShellLost(why), Lang::En) => (
-                "Couper lost the desktop shell".to_string(),
-                format!("{why}. Your notification settings are back as they were; start Couper again."),
-            ),
-            (Warning::ShellLost(why), Lang::Fr) => (
-                "Couper a perdu le shell du bureau".to_string(),
-                format!("{why}. Vos réglages de notifications sont revenus tels qu'ils étaient ; relancez Couper."),
-            ),
-            (Warning::CalendarStale(since), lang) => {
+            Warning::CalendarStale(since) => {
                 let now = Timestamp::now().to_zoned_datetime(zone.clone());
                 let when = crate::words::short(&now, &since.to_zoned_datetime(zone.clone()), lang);
-                match lang {
-                    Lang::En => (
-                        "The on-call calendar has not been read for a day".to_string(),
-                        format!("Every read has failed since {when}; Couper uses the last copy it read."),
-                    ),
-                    Lang::Fr => (
-                        "Le calendrier d'astreinte n'a pas pu être lu depuis un jour".to_string(),
-                        format!("Chaque lecture échoue depuis {when} ; Couper garde la dernière copie lue."),
-                    ),
-                }
+                (
+                    t!(lang, "warning-calendar-stale-summary"),
+                    t!(lang, "warning-calendar-stale-body", since = when),
+                )
             }
-            (Warning::SettingsRefused(refusal), Lang::En) => (
-                "Your settings edit was refused".to_string(),
-                format!("{refusal}. The last good settings stay in force."),
-            ),
-            (Warning::SettingsRefused(refusal), Lang::Fr) => (
-                "Votre modification des réglages est refusée".to_string(),
-                format!("{refusal}. Les derniers bons réglages restent en vigueur."),
+            Warning::SettingsRefused(refusal) => (
+                t!(lang, "warning-settings-refused-summary"),
+                t!(
+                    lang,
+                    "warning-settings-refused-body",
+                    why = refusal.as_str()
+                ),
             ),
         };
-        let details = match lang {
-            Lang::En => "Details",
-            Lang::Fr => "Détails",
-        };
+        let details = t!(lang, "warning-details");
         Notification {
             app: "Couper".into(),
             summary,
             body,
             icon: "dialog-warning".into(),
-            actions: vec![OPEN.into(), details.into()],
+            actions: vec![OPEN.into(), details],
             expire_timeout: -1,
             ..Notification::default()
         }
@@ -219,8 +203,8 @@ async fn sleep(wait: std::time::Duration) {
 /// Says `warning` now, and logs it: when no daemon can show it (Couper failed open and
 /// none serves the session), the log is all that is left.
 pub(crate) async fn warn(live: &Arc<Live>, warning: &Warning) {
-    let zone = live.read(|s| s.engine().settings().timezone.clone());
-    let n = warning.notification(Lang::from_env(), &zone);
+    let (zone, lang) = live.read(|s| (s.engine().settings().timezone.clone(), s.lang()));
+    let n = warning.notification(lang, &zone);
     tracing::warn!("{}: {}", n.summary, n.body);
     if let Err(e) = say(live, &n, warning.tab()).await {
         tracing::warn!("the warning could not be shown: {e}");
@@ -229,18 +213,17 @@ pub(crate) async fn warn(live: &Arc<Live>, warning: &Warning) {
 
 /// Posts the digest, with its actions in the user's language: Show held, Release all.
 pub(crate) async fn digest(live: &Arc<Live>, n: &Notification) -> Result<u32, VoiceError> {
-    let (show, release) = match Lang::from_env() {
-        Lang::En => ("Show held", "Release all"),
-        Lang::Fr => ("Voir les retenues", "Tout rendre"),
-    };
+    let lang = live.read(|s| s.lang());
+    let show = t!(lang, "digest-show-held");
+    let release = t!(lang, "digest-release-all");
     let mut n = n.clone();
     n.actions = vec![
         "default".into(),
-        show.into(),
+        show.clone(),
         OPEN.into(),
-        show.into(),
+        show,
         RELEASE.into(),
-        release.into(),
+        release,
     ];
     say(live, &n, "held").await
 }
@@ -285,16 +268,9 @@ async fn open(live: &Arc<Live>, tab: &'static str) {
         "hours" => "couper check",
         _ => "couper status",
     };
-    let (summary, body) = match Lang::from_env() {
-        Lang::En => (
-            "No Couper window runs here".to_string(),
-            format!("`{command}` in a terminal shows it."),
-        ),
-        Lang::Fr => (
-            "Aucune fenêtre de Couper ici".to_string(),
-            format!("`{command}` dans un terminal l'affiche."),
-        ),
-    };
+    let lang = live.read(|s| s.lang());
+    let summary = t!(lang, "no-window-summary");
+    let body = t!(lang, "no-window-body", command = command);
     tracing::info!("{summary}: {body}");
     let n = Notification {
         app: "Couper".into(),

@@ -162,9 +162,9 @@ Notifications de travail
   total              5             2            3       3
 
 Interruptions hors horaires : 3 (crises passées hors de vos horaires)
-  sam. 10 oct. 22:15  Slack  d'astreinte  Slack sent the crisis keyword "crise"; Saturday 22:15 is outside your hours, and you are on call
-  mer. 21 oct. 23:00  Teams               Teams sent the crisis keyword "bad buzz"; Wednesday 23:00 is outside your hours, and crises always get through
-  dim. 25 oct. 02:30  Slack  d'astreinte  Slack sent a critical notification; Sunday 02:30 is outside your hours, and you are on call
+  sam. 10 oct. 22:15  Slack  d'astreinte  Slack a envoyé le mot d'urgence « crise » ; samedi 22:15 est hors de vos horaires, et vous êtes d'astreinte
+  mer. 21 oct. 23:00  Teams               Teams a envoyé le mot d'urgence « bad buzz » ; mercredi 23:00 est hors de vos horaires, et les urgences passent toujours
+  dim. 25 oct. 02:30  Slack  d'astreinte  Slack a envoyé une notification critique ; dimanche 02:30 est hors de vos horaires, et vous êtes d'astreinte
 
 Travail choisi hors horaires : 2 fois, 2,00 h
   mar. 20 oct. 18:30  mar. 20 oct. 20:00  1,50 h  dont 1,50 h hors horaires
@@ -325,9 +325,9 @@ appli;Teams;1;0;1;1;;;;;;;\r\n\
 appli;Agorapulse;0;2;0;0;;;;;;;\r\n\
 appli;Outlook;1;0;0;0;;;;;;;\r\n\
 total;;5;2;3;3;;;;;;;\r\n\
-interruption;Slack;;;;;2026-10-10 22:15;;;;oui;;\"Slack sent the crisis keyword \"\"crise\"\"; Saturday 22:15 is outside your hours, and you are on call\"\r\n\
-interruption;Teams;;;;;2026-10-21 23:00;;;;non;;\"Teams sent the crisis keyword \"\"bad buzz\"\"; Wednesday 23:00 is outside your hours, and crises always get through\"\r\n\
-interruption;Slack;;;;;2026-10-25 02:30;;;;oui;;\"Slack sent a critical notification; Sunday 02:30 is outside your hours, and you are on call\"\r\n\
+interruption;Slack;;;;;2026-10-10 22:15;;;;oui;;\"Slack a envoyé le mot d'urgence « crise » ; samedi 22:15 est hors de vos horaires, et vous êtes d'astreinte\"\r\n\
+interruption;Teams;;;;;2026-10-21 23:00;;;;non;;\"Teams a envoyé le mot d'urgence « bad buzz » ; mercredi 23:00 est hors de vos horaires, et les urgences passent toujours\"\r\n\
+interruption;Slack;;;;;2026-10-25 02:30;;;;oui;;\"Slack a envoyé une notification critique ; dimanche 02:30 est hors de vos horaires, et vous êtes d'astreinte\"\r\n\
 travail hors horaires;;;;;;2026-10-20 18:30;2026-10-20 20:00;1,50;1,50;;;\r\n\
 travail hors horaires;;;;;;2026-10-22 17:30;2026-10-22 18:30;1,00;0,50;;;\r\n\
 astreinte;;;;;;2026-10-09 18:00;2026-10-12 09:00;63,00;;;planning;\r\n\
@@ -394,8 +394,8 @@ Interventions (crises let through while on call): 2
   total                                   161,50  67,00     49,00   9,00
 
 Interventions (crises passées pendant l'astreinte) : 2
-  sam. 10 oct. 22:15  Slack  Slack sent the crisis keyword "crise"; Saturday 22:15 is outside your hours, and you are on call
-  dim. 25 oct. 02:30  Slack  Slack sent a critical notification; Sunday 02:30 is outside your hours, and you are on call
+  sam. 10 oct. 22:15  Slack  Slack a envoyé le mot d'urgence « crise » ; samedi 22:15 est hors de vos horaires, et vous êtes d'astreinte
+  dim. 25 oct. 02:30  Slack  Slack a envoyé une notification critique ; dimanche 02:30 est hors de vos horaires, et vous êtes d'astreinte
 "#;
     assert_eq!(fr, expected);
 }
@@ -425,8 +425,8 @@ période;2026-10-17 10:00;2026-10-17 16:30;6,50;0,00;0,00;0,00;à la main;2026-1
 période;2026-10-23 18:00;2026-10-26 09:00;64,00;28,00;25,00;0,00;planning;2026-10-23 18:00;2026-10-26 09:00;;\r\n\
 période;2026-10-31 08:00;2026-11-01 00:00;16,00;3,00;0,00;0,00;planning;2026-10-31 08:00;2026-11-02 08:00;;\r\n\
 total;;;161,50;67,00;49,00;9,00;;;;;\r\n\
-intervention;2026-10-10 22:15;;;;;;;;;Slack;\"Slack sent the crisis keyword \"\"crise\"\"; Saturday 22:15 is outside your hours, and you are on call\"\r\n\
-intervention;2026-10-25 02:30;;;;;;;;;Slack;\"Slack sent a critical notification; Sunday 02:30 is outside your hours, and you are on call\"\r\n";
+intervention;2026-10-10 22:15;;;;;;;;;Slack;\"Slack a envoyé le mot d'urgence « crise » ; samedi 22:15 est hors de vos horaires, et vous êtes d'astreinte\"\r\n\
+intervention;2026-10-25 02:30;;;;;;;;;Slack;\"Slack a envoyé une notification critique ; dimanche 02:30 est hors de vos horaires, et vous êtes d'astreinte\"\r\n";
     assert_eq!(fr, expected);
 
     let en = report_with(

@@ -7,6 +7,8 @@
 use super::{CrisisWhy, Decision};
 use crate::schedule::Schedule;
 use crate::settings::{Settings, TimeOffBound};
+use crate::t;
+use crate::words::{month_name, weekday_long, Lang};
 use jiff::{Timestamp, ZonedDateTime};
 
 /// Why a decision was taken, beyond its action.
@@ -48,78 +50,99 @@ pub enum Why {
     },
 }
 
-/// Renders the reason of `d` in the zone of `settings`.
-pub(super) fn render(d: &Decision, settings: &Settings, schedule: &Schedule) -> String {
+/// Renders the reason of `d` in the zone of `settings`, in `lang`.
+pub(super) fn render(d: &Decision, settings: &Settings, schedule: &Schedule, lang: Lang) -> String {
     let zone = &settings.timezone;
     let at = d.at.to_zoned_datetime(zone.clone());
     let source = d.source.as_deref().unwrap_or("");
     match &d.why {
-        Why::Personal { app } => format!("delivered: {app} is not a work app"),
-        Why::OtherAccount { app } => {
-            format!("delivered: {app} is a work app, but not for this account")
-        }
+        Why::Personal { app } => t!(lang, "reason-personal", app = app.as_str()),
+        Why::OtherAccount { app } => t!(lang, "reason-other-account", app = app.as_str()),
         Why::Working {
             on_until: Some(until),
-        } => format!(
-            "delivered: {source} is a work app and you said you are working until {}",
-            short(&at, &until.to_zoned_datetime(zone.clone()))
+        } => t!(
+            lang,
+            "reason-working-until",
+            source = source,
+            until = short(&at, &until.to_zoned_datetime(zone.clone()), lang)
         ),
-        Why::Working { on_until: None } => format!(
-            "delivered: {source} is a work app and {} is within your hours",
-            day_time(&at)
+        Why::Working { on_until: None } => t!(
+            lang,
+            "reason-working",
+            source = source,
+            when = day_time(&at, lang)
         ),
         Why::CrisisLetThrough { off_by_hand } => {
             let pass = if d.on_call {
-                "you are on call"
+                t!(lang, "reason-pass-on-call")
             } else {
-                "crises always get through"
+                t!(lang, "reason-pass-always")
             };
-            format!(
-                "delivered as crisis: {source} sent {}; {}, and {pass}",
-                crisis_words(d.crisis.as_ref()),
-                outside(&at, settings, schedule, *off_by_hand)
-            )
+            let rest = t!(
+                lang,
+                "reason-crisis-why",
+                source = source,
+                crisis = crisis_words(d.crisis.as_ref(), lang),
+                outside = outside(&at, settings, schedule, *off_by_hand, lang),
+                pass = pass
+            );
+            t!(lang, "reason-crisis", rest = rest)
         }
         Why::Held {
             blocked_crisis,
             off_by_hand,
         } => {
-            let mut line = format!(
-                "held: {source} is a work app and {}",
-                outside(&at, settings, schedule, *off_by_hand)
-            );
-            match d.until {
-                Some(until) => {
-                    line.push_str("; delivered ");
-                    line.push_str(&short(&at, &until.to_zoned_datetime(zone.clone())));
-                }
-                None => line.push_str("; delivered when you are back at work"),
-            }
-            if *blocked_crisis {
-                line.push_str(&format!(
-                    " (a crisis: {}, but crises get through only on call)",
-                    crisis_words(d.crisis.as_ref())
-                ));
-            }
-            line
+            let outside = outside(&at, settings, schedule, *off_by_hand, lang);
+            let line = match d.until {
+                Some(until) => t!(
+                    lang,
+                    "reason-held",
+                    source = source,
+                    outside = outside,
+                    when = short(&at, &until.to_zoned_datetime(zone.clone()), lang)
+                ),
+                None => t!(
+                    lang,
+                    "reason-held-until-back",
+                    source = source,
+                    outside = outside
+                ),
+            };
+            blocked(line, *blocked_crisis, d, lang)
         }
         Why::Silenced {
             blocked_crisis,
             off_by_hand,
         } => {
-            let mut line = format!(
-                "silenced: {source} is silenced outside your hours and {}",
-                outside(&at, settings, schedule, *off_by_hand)
+            let line = t!(
+                lang,
+                "reason-silenced",
+                source = source,
+                outside = outside(&at, settings, schedule, *off_by_hand, lang)
             );
-            if *blocked_crisis {
-                line.push_str(&format!(
-                    " (a crisis: {}, but crises get through only on call)",
-                    crisis_words(d.crisis.as_ref())
-                ));
-            }
-            line
+            blocked(line, *blocked_crisis, d, lang)
         }
     }
+}
+
+/// What a crisis let through says after "delivered as crisis: " (the report's
+/// interruptions): `reason` without that start, in `lang`.
+pub fn crisis_why(reason: &str, lang: Lang) -> &str {
+    let start = t!(lang, "reason-crisis", rest = "");
+    reason.strip_prefix(start.as_str()).unwrap_or(reason)
+}
+
+/// `line`, and why a crisis did not pass when it did not.
+fn blocked(line: String, blocked_crisis: bool, d: &Decision, lang: Lang) -> String {
+    if !blocked_crisis {
+        return line;
+    }
+    t!(
+        lang,
+        "reason-blocked-crisis",
+        line = line,
+        crisis = crisis_words(d.crisis.as_ref(), lang)
+    )
 }
 
 /// "Saturday 21:04 is outside your hours", or the more precise cause.
@@ -128,20 +151,26 @@ fn outside(
     settings: &Settings,
     schedule: &Schedule,
     off_by_hand: bool,
+    lang: Lang,
 ) -> String {
     if off_by_hand {
-        return format!("you said you are off ({})", day_time(at));
+        return t!(lang, "reason-off-by-hand", when = day_time(at, lang));
     }
     if let Some(label) = time_off_label(settings, at) {
         return match label {
-            Some(label) => format!("{} is time off ({label})", day_time(at)),
-            None => format!("{} is time off", day_time(at)),
+            Some(label) => t!(
+                lang,
+                "reason-time-off-label",
+                when = day_time(at, lang),
+                label = label
+            ),
+            None => t!(lang, "reason-time-off", when = day_time(at, lang)),
         };
     }
     if schedule.is_holiday(schedule.work_day(at.timestamp())) {
-        return format!("{} is a public holiday", long_day(at));
+        return t!(lang, "reason-holiday", day = long_day(at, lang));
     }
-    format!("{} is outside your hours", day_time(at))
+    t!(lang, "reason-outside-hours", when = day_time(at, lang))
 }
 
 /// `Some(label)` when `at` falls in a time-off period.
@@ -161,37 +190,64 @@ fn time_off_label(settings: &Settings, at: &ZonedDateTime) -> Option<Option<Stri
     })
 }
 
-fn crisis_words(why: Option<&CrisisWhy>) -> String {
+fn crisis_words(why: Option<&CrisisWhy>, lang: Lang) -> String {
     match why {
-        Some(CrisisWhy::Hint) => "an alert marked as crisis".into(),
-        Some(CrisisWhy::Critical) => "a critical notification".into(),
-        Some(CrisisWhy::Keyword(k)) => format!("the crisis keyword \"{k}\""),
-        Some(CrisisWhy::Sender(s)) => format!("a message from {s}"),
-        Some(CrisisWhy::Repeat { count, minutes }) => {
-            format!("{count} notifications from the same sender within {minutes} minutes")
-        }
-        None => "a notification".into(),
+        Some(CrisisWhy::Hint) => t!(lang, "crisis-hint"),
+        Some(CrisisWhy::Critical) => t!(lang, "crisis-critical"),
+        Some(CrisisWhy::Keyword(k)) => t!(lang, "crisis-keyword", keyword = k.as_str()),
+        Some(CrisisWhy::Sender(s)) => t!(lang, "crisis-sender", sender = s.as_str()),
+        Some(CrisisWhy::Repeat { count, minutes }) => t!(
+            lang,
+            "crisis-repeat",
+            count = count.to_string(),
+            minutes = minutes.to_string()
+        ),
+        None => t!(lang, "crisis-none"),
     }
 }
 
-/// "Saturday 21:04".
-pub(crate) fn day_time(at: &ZonedDateTime) -> String {
-    at.strftime("%A %H:%M").to_string()
+/// "Saturday 21:04" / "samedi 21:04".
+pub(crate) fn day_time(at: &ZonedDateTime, lang: Lang) -> String {
+    t!(
+        lang,
+        "reason-day-time",
+        day = weekday_long(at.weekday(), lang),
+        time = at.strftime("%H:%M").to_string()
+    )
 }
 
-/// "Monday 14 July".
-fn long_day(at: &ZonedDateTime) -> String {
-    at.strftime("%A %-d %B").to_string()
+/// "Monday 14 July" / "lundi 14 juillet".
+fn long_day(at: &ZonedDateTime, lang: Lang) -> String {
+    t!(
+        lang,
+        "reason-long-day",
+        day = weekday_long(at.weekday(), lang),
+        date = at.day().to_string(),
+        month = month_name(at.month(), lang)
+    )
 }
 
 /// `then` said from `now`: "18:00" the same day, "Monday 09:00" within a week,
 /// "Monday 4 January 09:00" further.
-pub(crate) fn short(now: &ZonedDateTime, then: &ZonedDateTime) -> String {
+pub(crate) fn short(now: &ZonedDateTime, then: &ZonedDateTime, lang: Lang) -> String {
+    let time = then.strftime("%H:%M").to_string();
     if then.date() == now.date() {
-        then.strftime("%H:%M").to_string()
+        time
     } else if then.date() < now.date().saturating_add(jiff::Span::new().days(6)) {
-        then.strftime("%A %H:%M").to_string()
+        t!(
+            lang,
+            "reason-day-time",
+            day = weekday_long(then.weekday(), lang),
+            time = time
+        )
     } else {
-        then.strftime("%A %-d %B %H:%M").to_string()
+        t!(
+            lang,
+            "reason-when-later",
+            day = weekday_long(then.weekday(), lang),
+            date = then.day().to_string(),
+            month = month_name(then.month(), lang),
+            time = time
+        )
     }
 }

@@ -5,6 +5,7 @@ use crate::notification::HintValue;
 use crate::settings::{
     CrisisSettings, DayRange, OnCallSettings, Repeat, Settings, WeeklyHours, WorkApp,
 };
+use crate::words::Lang;
 use jiff::tz::TimeZone;
 
 fn paris() -> TimeZone {
@@ -117,9 +118,9 @@ fn work_app_in_hours_is_delivered_and_personal_app_always() {
     );
     assert_eq!(d.action, Action::Deliver);
     assert!(
-        e.reason(&d).contains("within your hours"),
+        e.reason(&d, Lang::En).contains("within your hours"),
         "{}",
-        e.reason(&d)
+        e.reason(&d, Lang::En)
     );
     let whatsapp = Notification {
         app: "WhatsApp".into(),
@@ -129,7 +130,10 @@ fn work_app_in_hours_is_delivered_and_personal_app_always() {
     let (d, _) = notify(&mut e, 2, &whatsapp, at("2026-11-28T22:00"));
     assert_eq!(d.action, Action::Deliver);
     assert_eq!(d.source, None);
-    assert_eq!(e.reason(&d), "delivered: WhatsApp is not a work app");
+    assert_eq!(
+        e.reason(&d, Lang::En),
+        "delivered: WhatsApp is not a work app"
+    );
 }
 
 #[test]
@@ -145,7 +149,7 @@ fn saturday_night_is_held_until_monday_and_released_exactly_once() {
     assert_eq!(d.action, Action::Hold);
     assert_eq!(d.until, Some(at("2026-11-30T09:00")));
     assert_eq!(
-        e.reason(&d),
+        e.reason(&d, Lang::En),
         "held: Slack is a work app and Saturday 21:04 is outside your hours; delivered Monday 09:00"
     );
     // Nothing before its time.
@@ -220,7 +224,7 @@ fn on_releases_at_once_and_ends_after_an_hour() {
     let (d, _) = notify(&mut e, 3, &slack("e", "f"), at("2026-11-28T21:30"));
     assert_eq!(d.action, Action::Deliver);
     assert!(e
-        .reason(&d)
+        .reason(&d, Lang::En)
         .contains("you said you are working until 22:00"));
     let (d, _) = notify(&mut e, 4, &slack("g", "h"), at("2026-11-28T22:00"));
     assert_eq!(d.action, Action::Hold, "on lasts one hour");
@@ -269,7 +273,11 @@ fn crises_pass_always_or_only_on_call() {
     );
     assert_eq!(d.action, Action::Hold);
     assert!(d.crisis.is_some(), "recognised, not let through");
-    assert!(e.reason(&d).contains("only on call"), "{}", e.reason(&d));
+    assert!(
+        e.reason(&d, Lang::En).contains("only on call"),
+        "{}",
+        e.reason(&d, Lang::En)
+    );
     e.handle(Event::OnCall(true), at("2026-11-28T21:05"));
     let (d, _) = notify(
         &mut e,
@@ -278,7 +286,11 @@ fn crises_pass_always_or_only_on_call() {
         at("2026-11-28T21:06"),
     );
     assert_eq!(d.action, Action::DeliverCrisis);
-    assert!(e.reason(&d).contains("you are on call"), "{}", e.reason(&d));
+    assert!(
+        e.reason(&d, Lang::En).contains("you are on call"),
+        "{}",
+        e.reason(&d, Lang::En)
+    );
 }
 
 #[test]
@@ -344,7 +356,7 @@ fn a_browsers_critical_urgency_is_not_a_crisis_its_page_text_is_matched_as_read(
     let (d, _) = notify(&mut e, 4, &mail("to the family"), saturday);
     assert_eq!(d.action, Action::Deliver);
     assert_eq!(
-        e.reason(&d),
+        e.reason(&d, Lang::En),
         "delivered: Firefox is a work app, but not for this account"
     );
     // Any other app's critical urgency still is a crisis.
@@ -413,7 +425,7 @@ fn silenced_source_is_dropped_off_hours() {
     };
     let (d, _) = notify(&mut e, 1, &n, at("2026-11-28T21:00"));
     assert_eq!(d.action, Action::Drop);
-    assert!(e.reason(&d).starts_with("silenced: LinkedIn"));
+    assert!(e.reason(&d, Lang::En).starts_with("silenced: LinkedIn"));
     assert_eq!(e.state().held, 0);
 }
 
@@ -477,7 +489,7 @@ fn off_with_hours_around_the_clock_lasts_until_the_schedule_changes() {
     assert_eq!(d.action, Action::Hold);
     assert_eq!(d.until, None);
     assert!(e
-        .reason(&d)
+        .reason(&d, Lang::En)
         .ends_with("delivered when you are back at work"));
     // The user changes the hours: off now ends at the next work day's start.
     let office = settings();
