@@ -8,7 +8,6 @@
 use crate::engine::{
     Action, Decision, Effect, Engine, Event, Mode, ModeRequest, ReleaseCause, State, Which,
 };
-use crate::i18n::Said;
 use crate::notification::Notification;
 use crate::settings::{ReleaseMode, Settings};
 use crate::store::{Held, HistoryEntry, Kind, SeenApp, Store, StoreError};
@@ -274,9 +273,17 @@ impl Service {
         for effect in effects {
             match effect {
                 Effect::Decided(decision) => {
-                    let said = self.engine.reason_said(&decision);
-                    self.record_decision(&decision, &said, n, replacing, caller)?;
-                    let reason = said.get(self.lang()).to_string();
+                    let lang = self.lang();
+                    let (reason, stored) = if decision.source.is_none() {
+                        // Personal: kept in memory only, for `explain` in this language.
+                        let reason = self.engine.reason(&decision, lang);
+                        (reason.clone(), reason)
+                    } else {
+                        // Stored: in both languages, read later in the reader's.
+                        let said = self.engine.reason_said(&decision);
+                        (said.get(lang).to_string(), said.to_stored())
+                    };
+                    self.record_decision(&decision, stored, n, replacing, caller)?;
                     if matches!(decision.action, Action::Deliver | Action::DeliverCrisis) {
                         // Releases due before it were pushed first; keep the order.
                         self.apply(std::mem::take(&mut rest), &mut outcomes)?;
@@ -310,7 +317,7 @@ impl Service {
     fn record_decision(
         &mut self,
         d: &Decision,
-        reason: &Said,
+        reason: String,
         n: &Notification,
         replacing: bool,
         caller: Caller<'_>,
@@ -330,7 +337,7 @@ impl Service {
             crisis: d.crisis.is_some(),
             working: state.working,
             on_call: d.on_call,
-            reason: reason.to_stored(),
+            reason,
         };
         if d.source.is_none() {
             // Personal: nothing stored beyond the seen-apps count.
@@ -1094,5 +1101,65 @@ mod parse_tests {
             parse_before("2026-11-01", &paris()),
             Ok(at("2026-11-01T00:00:00+01:00"))
         );
+    }
+}
+
+#[cfg(test)]
+mod language_tests {
+    use super::*;
+
+    fn slack() -> (Settings, Timestamp) {
+        let settings = crate::settings::parse(
+            "timezone = \"Europe/Paris\"\n[hours]\nmon = [\"09:00-18:00\"]\n[[work_apps]]\nname = \"Slack\"\napp = \"slack\"\n",
+            "t",
+        )
+        .unwrap();
+        (settings, "2026-11-28T21:00:00+01:00".parse().unwrap())
+    }
+
+    fn note(body: &str) -> Notification {
+        Notification {
+            app: "Slack".into(),
+            summary: "Bryan".into(),
+            body: body.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn issue_14_the_settings_language_says_the_reason_the_held_queue_and_the_digest() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("couper.sqlite3");
+        let (mut settings, now) = slack();
+        settings.language = Some(Lang::Fr);
+        let (mut service, _) = Service::open(&settings, Store::open(&path).unwrap(), now).unwrap();
+        let admitted = service.notify(0, &note("On publie ?"), now).unwrap();
+        let fr = "retenue : Slack est une app de travail et samedi 21:00 est hors de vos \
+                  horaires ; remise lundi 09:00";
+        assert_eq!(admitted.reason, fr);
+        assert_eq!(service.held().unwrap()[0].reason, fr);
+        let (page, _) = service.store().held_page_json(0, 1 << 20).unwrap();
+        assert!(page.contains(fr), "{page}");
+        let explained = service.explain(admitted.id).unwrap().unwrap();
+        assert_eq!(explained.events[0].reason, fr);
+        let said = digest(&service.held().unwrap(), service.lang());
+        assert_eq!(said.summary, "En votre absence : 1 retenue — Slack 1");
+        assert_eq!(said.body, "Ouvrez Couper pour les lire.");
+
+        // The same store read in English once the settings say so.
+        settings.language = Some(Lang::En);
+        service.set_settings(&settings, now).unwrap();
+        let en = "held: Slack is a work app and Saturday 21:00 is outside your hours; \
+                  delivered Monday 09:00";
+        assert_eq!(service.held().unwrap()[0].reason, en);
+        assert_eq!(
+            service.explain(admitted.id).unwrap().unwrap().events[0].reason,
+            en
+        );
+        service.notify(0, &note("Et là ?"), now).unwrap();
+        let said = digest(&service.held().unwrap(), Lang::En);
+        assert_eq!(said.summary, "While you were off: 2 held — Slack 2");
+        let fr_digest = digest(&service.held().unwrap(), Lang::Fr);
+        assert_eq!(fr_digest.summary, "En votre absence : 2 retenues — Slack 2");
     }
 }

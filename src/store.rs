@@ -1056,6 +1056,84 @@ mod tests {
     }
 
     #[test]
+    fn issue_14_a_stored_reason_is_read_in_the_readers_language_and_an_old_one_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("couper.sqlite3");
+        let t: Timestamp = "2026-11-28T20:04:00Z".parse().unwrap();
+        let said = Said {
+            en: "held: Slack is a work app".into(),
+            fr: "retenue : Slack est une app de travail".into(),
+        };
+        {
+            let mut store = Store::open(&path).unwrap();
+            let mut one = held(1, t);
+            one.reason = said.to_stored();
+            let mut first = entry(1, t);
+            first.reason = said.to_stored();
+            store.hold(&one, &first).unwrap();
+            // A row an older Couper wrote: a plain English line.
+            let mut old = held(2, t);
+            old.reason = "held: Teams is a work app".into();
+            let mut second = entry(2, t);
+            second.reason = old.reason.clone();
+            store.hold(&old, &second).unwrap();
+        }
+        let mut store = Store::open(&path).unwrap();
+        let reasons = |store: &Store| -> Vec<String> {
+            store
+                .held()
+                .unwrap()
+                .into_iter()
+                .map(|h| h.reason)
+                .collect()
+        };
+        let paged = |store: &Store| -> Vec<String> {
+            let (page, _) = store.held_page_json(0, 1 << 20).unwrap();
+            let page: Vec<Held> = serde_json::from_str(&page).unwrap();
+            page.into_iter().map(|h| h.reason).collect()
+        };
+        store.set_reader(Lang::Fr);
+        let fr = vec![
+            "retenue : Slack est une app de travail".to_string(),
+            "held: Teams is a work app".to_string(),
+        ];
+        assert_eq!(reasons(&store), fr);
+        assert_eq!(paged(&store), fr);
+        store.set_reader(Lang::En);
+        let en = vec![
+            "held: Slack is a work app".to_string(),
+            "held: Teams is a work app".to_string(),
+        ];
+        assert_eq!(reasons(&store), en);
+        assert_eq!(paged(&store), en);
+        // The log's rows too, each in the language asked for.
+        let history = store.history_of(1).unwrap();
+        assert_eq!(history[0].reason_in(Lang::Fr), said.fr);
+        assert_eq!(history[0].reason_in(Lang::En), said.en);
+        assert_eq!(
+            store.history_of(2).unwrap()[0].reason_in(Lang::Fr),
+            "held: Teams is a work app"
+        );
+        // A withdrawal is said in both; a release keeps its cause as it is.
+        store.withdraw(2, t, false).unwrap();
+        let released = store.release(&[1], t, ReleaseCause::Schedule).unwrap();
+        assert_eq!(released[0].reason, said.en);
+        let withdrawn = store.history_of(2).unwrap().pop().unwrap();
+        assert_eq!(withdrawn.kind, Kind::Withdraw);
+        assert_eq!(
+            withdrawn.reason_in(Lang::En),
+            "withdrawn by its app before release"
+        );
+        assert_eq!(
+            withdrawn.reason_in(Lang::Fr),
+            "retirée par son app avant d'être remise"
+        );
+        let release = store.history_of(1).unwrap().pop().unwrap();
+        assert_eq!(release.kind, Kind::Release);
+        assert_eq!(release.reason_in(Lang::Fr), release.reason);
+    }
+
+    #[test]
     fn a_hold_survives_reopening_and_is_released_exactly_once() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("data/couper.sqlite3");

@@ -572,3 +572,106 @@ fn a_clock_set_back_is_followed_and_nothing_is_released_twice() {
     let r = releases(&e.handle(Event::Tick, at("2026-11-30T09:00")));
     assert_eq!(r, vec![(at("2026-11-30T09:00"), vec![2])]);
 }
+
+#[test]
+fn issue_14_a_reason_is_said_in_french_and_in_english_from_one_decision() {
+    let mut s = settings();
+    s.crisis.pass = CrisisPass::OnCall;
+    let mut e = engine(&s, at("2026-11-28T21:00"));
+    let (d, _) = notify(
+        &mut e,
+        1,
+        &slack("Bryan", "On publie ?"),
+        at("2026-11-28T21:04"),
+    );
+    assert_eq!(
+        e.reason(&d, Lang::Fr),
+        "retenue : Slack est une app de travail et samedi 21:04 est hors de vos horaires ; remise lundi 09:00"
+    );
+    let said = e.reason_said(&d);
+    assert_eq!(said.en, e.reason(&d, Lang::En));
+    assert_eq!(said.fr, e.reason(&d, Lang::Fr));
+    assert_eq!(
+        said.en,
+        "held: Slack is a work app and Saturday 21:04 is outside your hours; delivered Monday 09:00"
+    );
+
+    // A crisis that does not pass, then one that does.
+    let (d, _) = notify(
+        &mut e,
+        2,
+        &slack("Client", "bad buzz"),
+        at("2026-11-28T21:10"),
+    );
+    assert_eq!(
+        e.reason(&d, Lang::Fr),
+        "retenue : Slack est une app de travail et samedi 21:10 est hors de vos horaires ; \
+         remise lundi 09:00 (une urgence : le mot d'urgence « bad buzz », mais les urgences \
+         ne passent que pendant l'astreinte)"
+    );
+    e.handle(Event::OnCall(true), at("2026-11-28T21:15"));
+    let (d, _) = notify(
+        &mut e,
+        3,
+        &slack("Client", "bad buzz"),
+        at("2026-11-28T21:16"),
+    );
+    let fr = e.reason(&d, Lang::Fr);
+    assert_eq!(
+        fr,
+        "remise en urgence : Slack a envoyé le mot d'urgence « bad buzz » ; samedi 21:16 est \
+         hors de vos horaires, et vous êtes d'astreinte"
+    );
+    assert_eq!(
+        crisis_why(&fr, Lang::Fr),
+        "Slack a envoyé le mot d'urgence « bad buzz » ; samedi 21:16 est hors de vos horaires, \
+         et vous êtes d'astreinte"
+    );
+    assert_eq!(
+        crisis_why(&e.reason(&d, Lang::En), Lang::En),
+        "Slack sent the crisis keyword \"bad buzz\"; Saturday 21:16 is outside your hours, \
+         and you are on call"
+    );
+
+    // Personal, and in working time.
+    let whatsapp = Notification {
+        app: "WhatsApp".into(),
+        summary: "Maman".into(),
+        ..Default::default()
+    };
+    let (d, _) = notify(&mut e, 4, &whatsapp, at("2026-11-28T22:00"));
+    assert_eq!(
+        e.reason(&d, Lang::Fr),
+        "remise : WhatsApp n'est pas une app de travail"
+    );
+    let (d, _) = notify(&mut e, 5, &slack("Bryan", "ok"), at("2026-11-30T10:00"));
+    assert_eq!(
+        e.reason(&d, Lang::Fr),
+        "remise : Slack est une app de travail et lundi 10:00 est dans vos horaires"
+    );
+}
+
+#[test]
+fn issue_14_a_hold_past_a_week_says_the_date_in_both_languages() {
+    let mut s = settings();
+    s.hours = WeeklyHours {
+        days: std::array::from_fn(|i| {
+            if i == 0 {
+                vec![range("09:00-18:00")]
+            } else {
+                vec![]
+            }
+        }),
+    };
+    let mut e = engine(&s, at("2026-11-30T19:00"));
+    let (d, _) = notify(&mut e, 1, &slack("a", "b"), at("2026-11-30T19:00"));
+    assert_eq!(d.action, Action::Hold);
+    assert_eq!(
+        e.reason(&d, Lang::En),
+        "held: Slack is a work app and Monday 19:00 is outside your hours; delivered Monday 7 December 09:00"
+    );
+    assert_eq!(
+        e.reason(&d, Lang::Fr),
+        "retenue : Slack est une app de travail et lundi 19:00 est hors de vos horaires ; remise lundi 7 décembre 09:00"
+    );
+}
