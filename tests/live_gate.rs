@@ -1489,3 +1489,66 @@ async fn issue_14_failing_open_warns_once_per_cause_through_the_session_s_own_da
         );
     }
 }
+
+/// Off, one Slack notification held, then on: what `couper held`, `couper explain` and
+/// the digest on dunst say, with `couper run` in the locale `env` and the settings
+/// starting with `first` (a top-level key such as `language = "fr"`).
+async fn said_while_off(first: &str, env: &[(&str, &str)]) -> (String, String, String) {
+    let first = first.to_string();
+    let mut s = Session::new(|d| format!("{first}{}", settings(d, ALWAYS, ""))).await;
+    let mut env = env.to_vec();
+    env.extend([("LC_ALL", ""), ("LC_MESSAGES", "")]);
+    let process = s.spawn_run_with(&[], &env);
+    s.serving(process).await;
+    s.ok(&["off"]).await;
+    s.slack("Bryan", "On publie ?").await;
+    let held = eventually("the Slack one is held", || async {
+        let held = s.held().await;
+        (held.len() == 1).then_some(held)
+    })
+    .await;
+    let reason = held[0]["reason"].as_str().unwrap().to_string();
+    let id = held[0]["id"].as_u64().unwrap().to_string();
+    let explained = s.ok(&["explain", &id]).await;
+    s.ok(&["on"]).await;
+    s.dunst().wait_displayed(1).await;
+    let shown = s.dunst().close_all_and_read().await;
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    (reason, explained, shown[0].message.clone())
+}
+
+const FR_DIGEST: &str =
+    "NORMAL En votre absence : 1 retenue — Slack 1|Ouvrez Couper pour les lire.";
+const FR_HELD: &str =
+    "retenue : Slack est une app de travail et vous avez dit ne plus travailler (";
+
+#[tokio::test]
+async fn issue_14_digest_and_reasons_in_french_under_a_french_locale() {
+    let (reason, explained, digest) = said_while_off("", &[("LANG", "fr_FR.UTF-8")]).await;
+    assert!(reason.starts_with(FR_HELD), "{reason}");
+    assert!(explained.contains(&reason), "{explained}");
+    assert_eq!(digest, FR_DIGEST);
+}
+
+#[tokio::test]
+async fn issue_14_digest_and_reasons_in_english_under_an_english_locale() {
+    let (reason, explained, digest) = said_while_off("", &[("LANG", "en_US.UTF-8")]).await;
+    assert!(
+        reason.starts_with("held: Slack is a work app and you said you are off ("),
+        "{reason}"
+    );
+    assert!(explained.contains(&reason), "{explained}");
+    assert_eq!(
+        digest,
+        format!("NORMAL While you were off: 1 held — Slack 1|{DIGEST_BODY}")
+    );
+}
+
+#[tokio::test]
+async fn issue_14_digest_language_fr_in_the_settings_wins_over_an_english_locale() {
+    let (reason, explained, digest) =
+        said_while_off("language = \"fr\"\n", &[("LANG", "en_US.UTF-8")]).await;
+    assert!(reason.starts_with(FR_HELD), "{reason}");
+    assert!(explained.contains(&reason), "{explained}");
+    assert_eq!(digest, FR_DIGEST);
+}
