@@ -12,11 +12,19 @@ fn replays() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/replays")
 }
 
-/// Runs `couper simulate` with `args`, feeding `input`.
+/// Runs `couper simulate` with `args`, feeding `input`, in English.
 fn couper(args: &[&str], input: &str) -> Output {
+    couper_in("C.UTF-8", args, input)
+}
+
+/// Runs `couper simulate` with `args`, feeding `input`, in the locale `lang`.
+fn couper_in(lang: &str, args: &[&str], input: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_couper"))
         .args(args)
         .env_remove("COUPER_CONFIG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", lang)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -39,10 +47,19 @@ fn lines(text: &str) -> Vec<Value> {
 }
 
 fn week() -> (Vec<Value>, Output) {
+    week_in("C.UTF-8")
+}
+
+/// The week replayed in the locale `lang`.
+fn week_in(lang: &str) -> (Vec<Value>, Output) {
     let dir = replays();
     let input = std::fs::read_to_string(dir.join("week.jsonl")).unwrap();
     let config = dir.join("week.toml");
-    let out = couper(&["simulate", "--config", config.to_str().unwrap()], &input);
+    let out = couper_in(
+        lang,
+        &["simulate", "--config", config.to_str().unwrap()],
+        &input,
+    );
     assert!(
         out.status.success(),
         "simulate failed: {}",
@@ -117,6 +134,59 @@ fn reasons_say_why_in_the_users_words() {
     assert!(reason(15).contains("3 notifications"), "{}", reason(15));
     assert!(
         reason(17).contains("you said you are working until 21:00"),
+        "{}",
+        reason(17)
+    );
+}
+
+#[test]
+fn issue_14_in_french_only_the_reasons_change() {
+    let (en, _) = week();
+    let (fr, _) = week_in("fr_FR.UTF-8");
+    let without_reason = |lines: &[Value]| -> Vec<Value> {
+        lines
+            .iter()
+            .cloned()
+            .map(|mut v| {
+                v.as_object_mut().unwrap().remove("reason");
+                v
+            })
+            .collect()
+    };
+    // The keys and every machine field stay as they are; the human reason is French.
+    assert_eq!(without_reason(&fr), without_reason(&en));
+    let reason = |id: u64| -> String {
+        fr.iter()
+            .find(|v| v["id"] == id)
+            .and_then(|v| v["reason"].as_str())
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        reason(1),
+        "retenue : Slack est une app de travail et lundi 08:30 est hors de vos horaires ; remise 09:00"
+    );
+    assert_eq!(
+        reason(5),
+        "remise : Firefox est une app de travail, mais pas pour ce compte"
+    );
+    assert!(
+        reason(7).starts_with("mise en silence : Agorapulse"),
+        "{}",
+        reason(7)
+    );
+    assert!(
+        reason(8).contains("vous avez dit ne plus travailler"),
+        "{}",
+        reason(8)
+    );
+    assert!(
+        reason(10).contains("un message d'Alexandre Cherré"),
+        "{}",
+        reason(10)
+    );
+    assert!(
+        reason(17).contains("vous avez dit travailler jusqu'à 21:00"),
         "{}",
         reason(17)
     );

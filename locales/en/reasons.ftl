@@ -38,6 +38,7 @@ reason-outside-hours = { $when } is outside your hours
 crisis-hint = an alert marked as crisis
 crisis-critical = a critical notification
 crisis-keyword = the crisis keyword "{ $keyword }"
+# `$vowel`: whether the name starts with a vowel (French elides before one).
 crisis-sender = a message from { $sender }
 crisis-repeat = { $count } notifications from the same sender within { $minutes } minutes
 crisis-none = a notification

@@ -39,6 +39,10 @@ reason-outside-hours = { $when } est hors de vos horaires
 crisis-hint = une alerte marquée comme urgence
 crisis-critical = une notification critique
 crisis-keyword = le mot d'urgence « { $keyword } »
-crisis-sender = un message de { $sender }
+# `$vowel` : le nom commence par une voyelle (« d'Alexandre », « de Bryan »).
+crisis-sender = { $vowel ->
+        [yes] un message d'{ $sender }
+       *[no] un message de { $sender }
+    }
 crisis-repeat = { $count } notifications du même expéditeur en { $minutes } minutes
 crisis-none = une notification

@@ -195,7 +195,12 @@ fn crisis_words(why: Option<&CrisisWhy>, lang: Lang) -> String {
         Some(CrisisWhy::Hint) => t!(lang, "crisis-hint"),
         Some(CrisisWhy::Critical) => t!(lang, "crisis-critical"),
         Some(CrisisWhy::Keyword(k)) => t!(lang, "crisis-keyword", keyword = k.as_str()),
-        Some(CrisisWhy::Sender(s)) => t!(lang, "crisis-sender", sender = s.as_str()),
+        Some(CrisisWhy::Sender(s)) => t!(
+            lang,
+            "crisis-sender",
+            sender = s.as_str(),
+            vowel = if starts_with_vowel(s) { "yes" } else { "no" }
+        ),
         Some(CrisisWhy::Repeat { count, minutes }) => t!(
             lang,
             "crisis-repeat",
@@ -204,6 +209,15 @@ fn crisis_words(why: Option<&CrisisWhy>, lang: Lang) -> String {
         ),
         None => t!(lang, "crisis-none"),
     }
+}
+
+/// Whether `name` starts with a vowel sound French elides before: "d'Alexandre".
+fn starts_with_vowel(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| {
+        c.to_lowercase()
+            .next()
+            .is_some_and(|c| "aeiouyàâäéèêëîïôöùûüœæ".contains(c))
+    })
 }
 
 /// "Saturday 21:04" / "samedi 21:04".
