@@ -10,7 +10,8 @@
 //! prefixed with `'`.
 
 use super::{Hours, Interruption, Local, OnCallPeriod, Origin, Report, Statement};
-use crate::words::{month_name, weekday_short, Lang};
+use crate::t;
+use crate::words::{month_name, month_short, weekday_short, Lang};
 use jiff::civil::Date;
 
 /// A number of hours: "63.00" / "63,00".
@@ -22,50 +23,43 @@ fn decimal(hours: Hours, lang: Lang) -> String {
     }
 }
 
-fn month_short(month: i8, lang: Lang) -> String {
-    match lang {
-        Lang::En => month_name(month, lang).chars().take(3).collect(),
-        Lang::Fr => [
-            "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
-            "nov.", "déc.",
-        ][(month.clamp(1, 12) - 1) as usize]
-            .to_string(),
-    }
-}
-
 /// "Fri 2 Oct 18:00" / "ven. 2 oct. 18:00".
 fn when(t: &Local, lang: Lang) -> String {
     let z = &t.0;
-    format!(
-        "{} {} {} {}",
-        weekday_short(z.weekday(), lang),
-        z.day(),
-        month_short(z.month(), lang),
-        z.strftime("%H:%M")
+    t!(
+        lang,
+        "report-when",
+        day = weekday_short(z.weekday(), lang),
+        date = z.day().to_string(),
+        month = month_short(z.month(), lang),
+        time = z.strftime("%H:%M").to_string()
     )
 }
 
 /// "Mon 23 Nov 2026" / "lun. 23 nov. 2026".
 fn day(d: Date, lang: Lang) -> String {
-    format!(
-        "{} {} {} {}",
-        weekday_short(d.weekday(), lang),
-        d.day(),
-        month_short(d.month(), lang),
-        d.year()
+    t!(
+        lang,
+        "report-day",
+        day = weekday_short(d.weekday(), lang),
+        date = d.day().to_string(),
+        month = month_short(d.month(), lang),
+        year = d.year().to_string()
     )
+}
+
+/// "63.00 h" / "63,00 h".
+fn hours(h: Hours, lang: Lang) -> String {
+    t!(lang, "report-hours", hours = decimal(h, lang))
 }
 
 fn origins(origins: &[Origin], lang: Lang) -> String {
     origins
         .iter()
-        .map(|o| match (o, lang) {
-            (Origin::Schedule, Lang::En) => "schedule",
-            (Origin::Schedule, Lang::Fr) => "planning",
-            (Origin::Calendar, Lang::En) => "calendar",
-            (Origin::Calendar, Lang::Fr) => "calendrier",
-            (Origin::Manual, Lang::En) => "by hand",
-            (Origin::Manual, Lang::Fr) => "à la main",
+        .map(|o| match o {
+            Origin::Schedule => t!(lang, "report-origin-schedule"),
+            Origin::Calendar => t!(lang, "report-origin-calendar"),
+            Origin::Manual => t!(lang, "report-origin-manual"),
         })
         .collect::<Vec<_>>()
         .join(" + ")
@@ -127,32 +121,24 @@ impl Table {
 
 /// The report for a person.
 pub fn text(r: &Report, lang: Lang) -> String {
-    let fr = lang == Lang::Fr;
-    let mut out = if fr {
-        format!(
-            "Rapport Couper, du {} au {} ({})\n\nNotifications de travail\n",
-            day(r.days.first, lang),
-            day(r.days.last, lang),
-            r.timezone
-        )
-    } else {
-        format!(
-            "Couper report, {} to {} ({})\n\nWork notifications\n",
-            day(r.days.first, lang),
-            day(r.days.last, lang),
-            r.timezone
-        )
-    };
-    let mut apps = Table::new(&[false, true, true, true, true]);
-    apps.row(
-        if fr {
-            ["appli", "retenues", "silencieuses", "distribuées", "crises"]
-        } else {
-            ["app", "held", "silenced", "delivered", "crises"]
-        }
-        .map(String::from)
-        .to_vec(),
+    let mut out = t!(
+        lang,
+        "report-title",
+        first = day(r.days.first, lang),
+        last = day(r.days.last, lang),
+        zone = r.timezone.as_str()
     );
+    out.push_str("\n\n");
+    out.push_str(&t!(lang, "report-work"));
+    out.push('\n');
+    let mut apps = Table::new(&[false, true, true, true, true]);
+    apps.row(vec![
+        t!(lang, "report-col-app"),
+        t!(lang, "report-col-held"),
+        t!(lang, "report-col-silenced"),
+        t!(lang, "report-col-delivered"),
+        t!(lang, "report-col-crises"),
+    ]);
     let figures = |name: &str, f: &super::Figures| {
         vec![
             name.to_string(),
@@ -165,86 +151,78 @@ pub fn text(r: &Report, lang: Lang) -> String {
     for app in &r.apps {
         apps.row(figures(&app.app, &app.figures));
     }
-    apps.row(figures("total", &r.total));
+    apps.row(figures(&t!(lang, "report-total"), &r.total));
     apps.write(&mut out);
 
-    let none = if fr { "  aucune\n" } else { "  none\n" };
-    out.push_str(&if fr {
-        format!(
-            "\nInterruptions hors horaires : {} (crises passées hors de vos horaires)\n",
-            r.interruptions.len()
-        )
-    } else {
-        format!(
-            "\nOff-hours interruptions: {} (crises let through outside your hours)\n",
-            r.interruptions.len()
-        )
-    });
+    let none = format!("  {}\n", t!(lang, "report-none"));
+    out.push('\n');
+    out.push_str(&t!(
+        lang,
+        "report-interruptions",
+        count = r.interruptions.len().to_string()
+    ));
+    out.push('\n');
     if r.interruptions.is_empty() {
-        out.push_str(none);
+        out.push_str(&none);
     }
     let mut table = Table::new(&[false, false, false, false]);
     for i in &r.interruptions {
-        let on_call = match (i.on_call, fr) {
-            (true, true) => "d'astreinte",
-            (true, false) => "on call",
-            (false, _) => "",
-        };
         table.row(vec![
             when(&i.at, lang),
             i.app.clone(),
-            on_call.to_string(),
+            if i.on_call {
+                t!(lang, "report-on-call-mark")
+            } else {
+                String::new()
+            },
             i.why.clone(),
         ]);
     }
     table.write(&mut out);
 
     let worked = Hours(r.worked_outside.iter().map(|w| w.outside_hours.0).sum());
-    let times = r.worked_outside.len();
-    out.push_str(&if fr {
-        format!(
-            "\nTravail choisi hors horaires : {times} fois, {} h\n",
-            decimal(worked, lang)
-        )
-    } else {
-        format!(
-            "\nWorked outside your hours: {times} {}, {} h\n",
-            if times == 1 { "time" } else { "times" },
-            decimal(worked, lang)
-        )
-    });
+    out.push('\n');
+    out.push_str(&t!(
+        lang,
+        "report-worked",
+        count = r.worked_outside.len(),
+        hours = decimal(worked, lang)
+    ));
+    out.push('\n');
     if r.worked_outside.is_empty() {
-        out.push_str(none);
+        out.push_str(&none);
     }
     let mut table = Table::new(&[false, false, true, false]);
     for w in &r.worked_outside {
         table.row(vec![
             when(&w.start, lang),
             when(&w.end, lang),
-            format!("{} h", decimal(w.hours, lang)),
-            if fr {
-                format!("dont {} h hors horaires", decimal(w.outside_hours, lang))
-            } else {
-                format!("{} h outside your hours", decimal(w.outside_hours, lang))
-            },
+            hours(w.hours, lang),
+            t!(
+                lang,
+                "report-worked-outside",
+                hours = decimal(w.outside_hours, lang)
+            ),
         ]);
     }
     table.write(&mut out);
 
-    out.push_str(&if fr {
-        format!("\nAstreinte : {} h\n", decimal(r.on_call_hours.hours, lang))
-    } else {
-        format!("\nOn call: {} h\n", decimal(r.on_call_hours.hours, lang))
-    });
+    out.push('\n');
+    out.push_str(&t!(
+        lang,
+        "report-on-call",
+        hours = decimal(r.on_call_hours.hours, lang)
+    ));
+    out.push('\n');
     if r.on_call.is_empty() {
-        out.push_str(none);
+        out.push_str(&none);
     }
     let mut table = Table::new(&[false, false, true, false]);
     for p in &r.on_call {
         table.row(vec![
             when(&p.start, lang),
             when(&p.end, lang),
-            format!("{} h", decimal(p.hours.hours, lang)),
+            hours(p.hours.hours, lang),
             origins(&p.origins, lang),
         ]);
     }
@@ -254,28 +232,25 @@ pub fn text(r: &Report, lang: Lang) -> String {
 
 /// The on-call statement for a person.
 pub fn statement_text(s: &Statement, lang: Lang) -> String {
-    let fr = lang == Lang::Fr;
-    let month = month_name(s.month.first_day().month(), lang);
-    let year = s.month.first_day().year();
-    let mut out = if fr {
-        format!("Relevé d'astreinte, {month} {year} ({})\n\n", s.timezone)
-    } else {
-        format!("On-call statement, {month} {year} ({})\n\n", s.timezone)
-    };
-    let mut table = Table::new(&[false, false, true, true, true, true, false, false]);
-    table.row(
-        if fr {
-            [
-                "début", "fin", "heures", "nuit", "dimanche", "férié", "origine", "",
-            ]
-        } else {
-            [
-                "start", "end", "hours", "night", "Sunday", "holiday", "origin", "",
-            ]
-        }
-        .map(String::from)
-        .to_vec(),
+    let mut out = t!(
+        lang,
+        "statement-title",
+        month = month_name(s.month.first_day().month(), lang),
+        year = s.month.first_day().year().to_string(),
+        zone = s.timezone.as_str()
     );
+    out.push_str("\n\n");
+    let mut table = Table::new(&[false, false, true, true, true, true, false, false]);
+    table.row(vec![
+        t!(lang, "statement-col-start"),
+        t!(lang, "statement-col-end"),
+        t!(lang, "statement-col-hours"),
+        t!(lang, "statement-col-night"),
+        t!(lang, "statement-col-sunday"),
+        t!(lang, "statement-col-holiday"),
+        t!(lang, "statement-col-origin"),
+        String::new(),
+    ]);
     let numbers = |h: &super::hours::Split| {
         [h.hours, h.night_hours, h.sunday_hours, h.holiday_hours].map(|x| decimal(x, lang))
     };
@@ -284,36 +259,28 @@ pub fn statement_text(s: &Statement, lang: Lang) -> String {
         row.extend(numbers(&p.hours));
         row.push(origins(&p.origins, lang));
         if cut(p) {
-            let whole = format!(
-                "{} – {}",
-                when(&p.period_start, lang),
-                when(&p.period_end, lang)
-            );
-            row.push(if fr {
-                format!("(période entière : {whole})")
-            } else {
-                format!("(whole period: {whole})")
-            });
+            row.push(t!(
+                lang,
+                "statement-whole",
+                start = when(&p.period_start, lang),
+                end = when(&p.period_end, lang)
+            ));
         }
         table.row(row);
     }
-    let mut total = vec!["total".to_string(), String::new()];
+    let mut total = vec![t!(lang, "report-total"), String::new()];
     total.extend(numbers(&s.total));
     table.row(total);
     table.write(&mut out);
-    out.push_str(&if fr {
-        format!(
-            "\nInterventions (crises passées pendant l'astreinte) : {}\n",
-            s.interventions.len()
-        )
-    } else {
-        format!(
-            "\nInterventions (crises let through while on call): {}\n",
-            s.interventions.len()
-        )
-    });
+    out.push('\n');
+    out.push_str(&t!(
+        lang,
+        "statement-interventions",
+        count = s.interventions.len().to_string()
+    ));
+    out.push('\n');
     if s.interventions.is_empty() {
-        out.push_str(if fr { "  aucune\n" } else { "  none\n" });
+        out.push_str(&format!("  {}\n", t!(lang, "report-none")));
     }
     let mut table = Table::new(&[false, false, false]);
     for i in &s.interventions {
@@ -323,7 +290,9 @@ pub fn statement_text(s: &Statement, lang: Lang) -> String {
     out.trim_end().to_string()
 }
 
-/// CSV rows, with the language's separator.
+/// CSV rows, with the language's separator. The header row and the first column's
+/// section names are the file's format, which scripts and spreadsheets read: they stay
+/// here, as they always were, not in the catalogue.
 struct Csv {
     out: String,
     separator: char,
@@ -476,13 +445,11 @@ pub fn csv(r: &Report, lang: Lang) -> String {
 }
 
 fn yes_no(yes: bool, lang: Lang) -> String {
-    match (yes, lang) {
-        (true, Lang::Fr) => "oui",
-        (false, Lang::Fr) => "non",
-        (true, Lang::En) => "yes",
-        (false, Lang::En) => "no",
+    if yes {
+        t!(lang, "report-yes")
+    } else {
+        t!(lang, "report-no")
     }
-    .to_string()
 }
 
 /// The on-call statement for a spreadsheet: one row per period (its part in the month),

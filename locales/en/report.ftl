@@ -1,0 +1,45 @@
+# The report and the on-call statement, as `couper report` prints them for a person.
+# (The CSV's header row and section names are a file format: they stay in the code.)
+
+## Times: "Fri 2 Oct 18:00", "Mon 23 Nov 2026".
+report-when = { $day } { $date } { $month } { $time }
+report-day = { $day } { $date } { $month } { $year }
+report-hours = { $hours } h
+
+## The report.
+report-title = Couper report, { $first } to { $last } ({ $zone })
+report-work = Work notifications
+report-col-app = app
+report-col-held = held
+report-col-silenced = silenced
+report-col-delivered = delivered
+report-col-crises = crises
+report-total = total
+report-none = none
+report-interruptions = Off-hours interruptions: { $count } (crises let through outside your hours)
+report-on-call-mark = on call
+report-worked = Worked outside your hours: { $count ->
+        [one] { $count } time
+       *[other] { $count } times
+    }, { $hours } h
+report-worked-outside = { $hours } h outside your hours
+report-on-call = On call: { $hours } h
+
+## Where an on-call period comes from.
+report-origin-schedule = schedule
+report-origin-calendar = calendar
+report-origin-manual = by hand
+report-yes = yes
+report-no = no
+
+## The on-call statement.
+statement-title = On-call statement, { $month } { $year } ({ $zone })
+statement-col-start = start
+statement-col-end = end
+statement-col-hours = hours
+statement-col-night = night
+statement-col-sunday = Sunday
+statement-col-holiday = holiday
+statement-col-origin = origin
+statement-whole = (whole period: { $start } – { $end })
+statement-interventions = Interventions (crises let through while on call): { $count }

@@ -1,0 +1,43 @@
+# Le rapport et le relevé d'astreinte, tels que `couper report` les écrit pour une
+# personne. (L'en-tête et les rubriques du CSV sont un format de fichier : ils restent
+# dans le code.)
+
+## Moments : « ven. 2 oct. 18:00 », « lun. 23 nov. 2026 ».
+report-when = { $day } { $date } { $month } { $time }
+report-day = { $day } { $date } { $month } { $year }
+report-hours = { $hours } h
+
+## Le rapport.
+report-title = Rapport Couper, du { $first } au { $last } ({ $zone })
+report-work = Notifications de travail
+report-col-app = appli
+report-col-held = retenues
+report-col-silenced = silencieuses
+report-col-delivered = distribuées
+report-col-crises = crises
+report-total = total
+report-none = aucune
+report-interruptions = Interruptions hors horaires : { $count } (crises passées hors de vos horaires)
+report-on-call-mark = d'astreinte
+report-worked = Travail choisi hors horaires : { $count } fois, { $hours } h
+report-worked-outside = dont { $hours } h hors horaires
+report-on-call = Astreinte : { $hours } h
+
+## D'où vient une période d'astreinte.
+report-origin-schedule = planning
+report-origin-calendar = calendrier
+report-origin-manual = à la main
+report-yes = oui
+report-no = non
+
+## Le relevé d'astreinte.
+statement-title = Relevé d'astreinte, { $month } { $year } ({ $zone })
+statement-col-start = début
+statement-col-end = fin
+statement-col-hours = heures
+statement-col-night = nuit
+statement-col-sunday = dimanche
+statement-col-holiday = férié
+statement-col-origin = origine
+statement-whole = (période entière : { $start } – { $end })
+statement-interventions = Interventions (crises passées pendant l'astreinte) : { $count }
