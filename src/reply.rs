@@ -11,14 +11,10 @@
 use crate::engine::Engine;
 use crate::settings::Settings;
 use crate::store::{Store, StoreError};
+use crate::t;
 use crate::words::{month_name, weekday_long, Lang};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
-
-/// The French template when the settings have none.
-pub const DEFAULT_FR: &str = "Merci pour votre message ! Nous vous répondrons {next}.";
-/// The English template when the settings have none.
-pub const DEFAULT_EN: &str = "Thanks for your message! We will answer {next}.";
 
 /// `next` in words, seen from `now` in `zone`: "mardi 26 novembre à 9 h" /
 /// "Tuesday 26 November at 9:00", with the year when it is not `now`'s.
@@ -37,46 +33,51 @@ pub fn next_in_words(next: Timestamp, now: Timestamp, zone: &TimeZone, lang: Lan
     let this_year = now.to_zoned_datetime(zone.clone()).year();
     let weekday = weekday_long(then.weekday(), lang);
     let month = month_name(then.month(), lang);
-    let year = if then.year() == this_year {
-        String::new()
+    let time = t!(
+        lang,
+        "reply-time",
+        hour = then.hour().to_string(),
+        minute = then.minute(),
+        minutes = format!("{:02}", then.minute())
+    );
+    if then.year() == this_year {
+        t!(
+            lang,
+            "reply-next",
+            weekday = weekday,
+            day = then.day(),
+            month = month,
+            time = time
+        )
     } else {
-        format!(" {}", then.year())
-    };
-    let (hour, minute) = (then.hour(), then.minute());
-    match lang {
-        Lang::Fr => {
-            let day = if then.day() == 1 {
-                "1er".to_string()
-            } else {
-                then.day().to_string()
-            };
-            let time = if minute == 0 {
-                format!("{hour} h")
-            } else {
-                format!("{hour} h {minute:02}")
-            };
-            format!("{weekday} {day} {month}{year} à {time}")
-        }
-        Lang::En => format!(
-            "{weekday} {} {month}{year} at {hour}:{minute:02}",
-            then.day()
-        ),
+        t!(
+            lang,
+            "reply-next-year",
+            weekday = weekday,
+            day = then.day(),
+            month = month,
+            year = then.year().to_string(),
+            time = time
+        )
     }
 }
 
 /// The auto-reply of `settings` in `lang`, `next` being the next start of working time
-/// (`None`: none known, said "as soon as possible").
+/// (`None`: none known, said "as soon as possible"). The settings' template says
+/// `{next}` where the words go; without one, the catalogue's `reply-default`.
 pub fn text(settings: &Settings, next: Option<Timestamp>, now: Timestamp, lang: Lang) -> String {
+    let words = match next {
+        Some(next) => next_in_words(next, now, &settings.timezone, lang),
+        None => t!(lang, "reply-soon"),
+    };
     let template = match lang {
-        Lang::Fr => settings.auto_reply.fr.as_deref().unwrap_or(DEFAULT_FR),
-        Lang::En => settings.auto_reply.en.as_deref().unwrap_or(DEFAULT_EN),
+        Lang::Fr => settings.auto_reply.fr.as_deref(),
+        Lang::En => settings.auto_reply.en.as_deref(),
     };
-    let words = match (next, lang) {
-        (Some(next), _) => next_in_words(next, now, &settings.timezone, lang),
-        (None, Lang::Fr) => "dès que possible".to_string(),
-        (None, Lang::En) => "as soon as possible".to_string(),
-    };
-    template.replace("{next}", &words)
+    match template {
+        Some(template) => template.replace("{next}", &words),
+        None => t!(lang, "reply-default", next = words),
+    }
 }
 
 /// The auto-reply at `now` without a running gate: the settings, and the manual mode
@@ -101,5 +102,34 @@ pub fn lang(asked: &str) -> Result<Lang, String> {
         other => Err(format!(
             "{other:?} is not a language Couper speaks: fr or en"
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_of_the_month_a_full_hour_and_another_year_in_both_languages() {
+        let zone = TimeZone::get("Europe/Paris").unwrap();
+        let now: Timestamp = "2026-12-20T18:00:00+01:00".parse().unwrap();
+        let next: Timestamp = "2027-01-01T09:00:00+01:00".parse().unwrap();
+        assert_eq!(
+            next_in_words(next, now, &zone, Lang::Fr),
+            "vendredi 1er janvier 2027 à 9 h"
+        );
+        assert_eq!(
+            next_in_words(next, now, &zone, Lang::En),
+            "Friday 1 January 2027 at 9:00"
+        );
+        let settings = Settings::default();
+        assert_eq!(
+            text(&settings, None, now, Lang::Fr),
+            "Merci pour votre message ! Nous vous répondrons dès que possible."
+        );
+        assert_eq!(
+            text(&settings, None, now, Lang::En),
+            "Thanks for your message! We will answer as soon as possible."
+        );
     }
 }

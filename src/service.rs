@@ -812,8 +812,8 @@ pub struct Preview {
 }
 
 /// The preview of `settings` at `now`, computed by the schedule itself.
-pub fn preview(settings: &Settings, now: Timestamp, lang: crate::words::Lang) -> Preview {
-    use crate::words::{short, Lang};
+pub fn preview(settings: &Settings, now: Timestamp, lang: Lang) -> Preview {
+    use crate::words::short;
     let schedule = crate::schedule::Schedule::new(settings);
     let zone = settings.timezone.clone();
     let here = now.to_zoned_datetime(zone.clone());
@@ -825,21 +825,17 @@ pub fn preview(settings: &Settings, now: Timestamp, lang: crate::words::Lang) ->
         None
     };
     let next_start = schedule.next_start(next_end.unwrap_or(now));
-    let text = match (working, next_end, next_start, lang) {
-        (true, Some(end), Some(start), Lang::En) => {
-            format!("Next: off at {}, back {}", say(end), say(start))
-        }
-        (true, Some(end), Some(start), Lang::Fr) => {
-            format!("Ensuite : fin à {}, retour {}", say(end), say(start))
-        }
-        (true, Some(end), None, Lang::En) => format!("Next: off at {}", say(end)),
-        (true, Some(end), None, Lang::Fr) => format!("Ensuite : fin à {}", say(end)),
-        (true, None, _, Lang::En) => "Working time around the clock".into(),
-        (true, None, _, Lang::Fr) => "Travail en continu".into(),
-        (false, _, Some(start), Lang::En) => format!("Next: back at work {}", say(start)),
-        (false, _, Some(start), Lang::Fr) => format!("Ensuite : reprise {}", say(start)),
-        (false, _, None, Lang::En) => "No working hours in the coming year".into(),
-        (false, _, None, Lang::Fr) => "Aucune heure de travail dans l'année".into(),
+    let text = match (working, next_end, next_start) {
+        (true, Some(end), Some(start)) => crate::t!(
+            lang,
+            "preview-off-and-back",
+            end = say(end),
+            start = say(start)
+        ),
+        (true, Some(end), None) => crate::t!(lang, "preview-off", end = say(end)),
+        (true, None, _) => crate::t!(lang, "preview-around-the-clock"),
+        (false, _, Some(start)) => crate::t!(lang, "preview-back", start = say(start)),
+        (false, _, None) => crate::t!(lang, "preview-never"),
     };
     let on_call = crate::on_call::OnCallSchedule::new(&settings.on_call, &zone, &[])
         .periods(

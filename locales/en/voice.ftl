@@ -27,3 +27,18 @@ warning-calendar-stale-summary = The on-call calendar has not been read for a da
 warning-calendar-stale-body = Every read has failed since { $since }; Couper uses the last copy it read.
 warning-settings-refused-summary = Your settings edit was refused
 warning-settings-refused-body = { $why }. The last good settings stay in force.
+
+## The auto-reply (SPEC §8), when the settings give none; `$next` is the next start of
+## working time in words: "Tuesday 26 November at 9:00".
+reply-default = Thanks for your message! We will answer { $next }.
+reply-soon = as soon as possible
+reply-next = { $weekday } { $day } { $month } at { $time }
+reply-next-year = { $weekday } { $day } { $month } { $year } at { $time }
+reply-time = { $hour }:{ $minutes }
+
+## Where the schedule goes next, under the hours in the settings window.
+preview-off-and-back = Next: off at { $end }, back { $start }
+preview-off = Next: off at { $end }
+preview-around-the-clock = Working time around the clock
+preview-back = Next: back at work { $start }
+preview-never = No working hours in the coming year

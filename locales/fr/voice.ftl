@@ -31,3 +31,27 @@ warning-calendar-stale-summary = Le calendrier d'astreinte n'a pas pu être lu d
 warning-calendar-stale-body = Chaque lecture échoue depuis { $since } ; Couper garde la dernière copie lue.
 warning-settings-refused-summary = Votre modification des réglages est refusée
 warning-settings-refused-body = { $why }. Les derniers bons réglages restent en vigueur.
+
+## La réponse automatique (SPEC §8), quand les réglages n'en donnent pas ; `$next` est
+## la prochaine reprise du travail en mots : « mardi 26 novembre à 9 h ».
+reply-default = Merci pour votre message ! Nous vous répondrons { $next }.
+reply-soon = dès que possible
+reply-next = { $weekday } { $day ->
+        [1] 1er
+       *[other] { $day }
+    } { $month } à { $time }
+reply-next-year = { $weekday } { $day ->
+        [1] 1er
+       *[other] { $day }
+    } { $month } { $year } à { $time }
+reply-time = { $minute ->
+        [0] { $hour } h
+       *[other] { $hour } h { $minutes }
+    }
+
+## Où va le planning ensuite, sous les horaires dans la fenêtre des réglages.
+preview-off-and-back = Ensuite : fin à { $end }, retour { $start }
+preview-off = Ensuite : fin à { $end }
+preview-around-the-clock = Travail en continu
+preview-back = Ensuite : reprise { $start }
+preview-never = Aucune heure de travail dans l'année
