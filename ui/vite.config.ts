@@ -7,7 +7,8 @@ export default defineConfig({
   plugins: [svelte()],
   base: './',
   clearScreen: false,
-  server: { port: 5173, strictPort: true },
+  // The catalogue (../locales) is shared with the Rust side: the dev server reads it too.
+  server: { port: 5173, strictPort: true, fs: { allow: ['.', '../locales'] } },
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
   test: {
     include: ['tests/**/*.test.ts'],

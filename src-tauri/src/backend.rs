@@ -127,6 +127,21 @@ impl Backend {
         }
     }
 
+    /// The language Couper speaks to the user: the settings' `language` when set, else
+    /// the locale's (`Lang::chosen`), for the tray, the window and the auto-reply alike.
+    pub async fn lang(&self) -> Lang {
+        let setting = match self {
+            Backend::Local(live) => live.settings().language,
+            Backend::Remote(_) => self.settings().await.ok().and_then(|view| {
+                view.form
+                    .get("language")
+                    .and_then(|tag| tag.as_str())
+                    .and_then(Lang::from_tag)
+            }),
+        };
+        Lang::chosen(setting)
+    }
+
     /// The zone the status's times are said in.
     pub fn zone(&self, status: &LiveStatus) -> TimeZone {
         match self {

@@ -86,12 +86,14 @@ pub async fn validate_settings(form: Value) -> Result<Vec<FieldError>> {
 
 /// Where the schedule of an edited form goes next, from now.
 #[tauri::command]
-pub async fn preview(form: Value) -> Result<Preview> {
+pub async fn preview(backend: State<'_, Backend>, form: Value) -> Result<Preview> {
     let settings = settings_of(&form)?;
+    // In the window's language, the one in force (not the draft's, until it is saved).
+    let lang = backend.lang().await;
     Ok(couper::service::preview(
         &settings,
         jiff::Timestamp::now(),
-        Lang::from_env(),
+        lang,
     ))
 }
 
@@ -131,10 +133,11 @@ pub async fn set_autostart(autostart: State<'_, AutoLaunchManager>, on: bool) ->
     Ok(autostart.is_enabled()?)
 }
 
-/// The window's language, from the system locale.
+/// The window's language: the settings' `language` when set, else the system locale's,
+/// as the tray speaks.
 #[tauri::command]
-pub async fn locale() -> Result<Lang> {
-    Ok(Lang::from_env())
+pub async fn locale(backend: State<'_, Backend>) -> Result<Lang> {
+    Ok(backend.lang().await)
 }
 
 /// The week's report (`period: "week"`) or a month's on-call statement
@@ -178,7 +181,11 @@ pub async fn report_csv(
 /// The auto-reply text.
 #[tauri::command]
 pub async fn reply(backend: State<'_, Backend>, lang: Option<Lang>) -> Result<String> {
-    backend.reply(lang.unwrap_or_else(Lang::from_env)).await
+    let lang = match lang {
+        Some(lang) => lang,
+        None => backend.lang().await,
+    };
+    backend.reply(lang).await
 }
 
 /// Erases the history: all of it (`before` absent or empty), or what came before a date

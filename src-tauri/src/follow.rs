@@ -7,7 +7,6 @@
 use crate::backend::Backend;
 use crate::commands::SettingsView;
 use crate::tray::{look::Look, Tray};
-use couper::words::Lang;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use std::time::Duration;
@@ -71,7 +70,7 @@ pub async fn redraw_tray<R: Runtime>(app: &AppHandle<R>, backend: &Backend) {
 /// What the tray shows now.
 pub async fn look_now(backend: &Backend) -> Result<Look, crate::CommandError> {
     let status = backend.status().await?;
-    let lang = Lang::from_env();
+    let lang = backend.lang().await;
     let look = Look::of(
         &status.status.state,
         &backend.zone(&status),

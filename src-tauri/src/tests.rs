@@ -311,6 +311,38 @@ fn an_empty_queue_releases_nothing_and_the_locale_is_a_language() {
     }
 }
 
+/// The settings' `language` is the language of the window, of the tray and of the
+/// preview, over the locale, and a saved change of it is in force at once.
+#[test]
+fn the_settings_language_is_the_window_s_and_the_tray_s() {
+    use tauri::Manager;
+    for (side, window) in Window::both(&format!("language = \"fr\"\n{ALWAYS}")) {
+        assert_eq!(window.call("locale", json!({})).unwrap(), "fr", "{side:?}");
+        let backend = window._app.state::<Backend>().inner().clone();
+        let look = tauri::async_runtime::block_on(crate::follow::look_now(&backend)).unwrap();
+        assert!(look.off.starts_with("Au travail"), "{side:?}: {}", look.off);
+        assert_eq!(look.settings, "Réglages…", "{side:?}");
+
+        let mut form = window.call("get_settings", json!({})).unwrap()["form"].clone();
+        assert_eq!(form["language"], "fr", "{side:?}");
+        let french = window.call("preview", json!({ "form": form })).unwrap();
+        form["language"] = json!("en");
+        window
+            .call("save_settings", json!({ "form": form }))
+            .unwrap();
+        assert_eq!(window.call("locale", json!({})).unwrap(), "en", "{side:?}");
+        let look = tauri::async_runtime::block_on(crate::follow::look_now(&backend)).unwrap();
+        assert!(look.off.starts_with("Working"), "{side:?}: {}", look.off);
+        let preview = window.call("preview", json!({ "form": form })).unwrap();
+        assert!(
+            preview["text"].as_str().unwrap().contains("Working"),
+            "{side:?}: {preview}"
+        );
+        assert_ne!(preview["text"], french["text"], "{side:?}");
+        assert!(window.file().contains("language = \"en\""), "{side:?}");
+    }
+}
+
 #[test]
 fn held_alerts_are_listed_dismissed_and_released() {
     for (side, window) in Window::both(ALWAYS) {

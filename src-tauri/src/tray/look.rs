@@ -5,7 +5,8 @@
 
 use couper::engine::State;
 use couper::live::NotGating;
-use couper::words::{short, Lang};
+use couper::t;
+use couper::words::{state_line, Lang};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
@@ -113,67 +114,36 @@ pub struct Look {
 }
 
 impl Look {
-    /// The look of `state` at `now`, times said in `zone`.
+    /// The look of `state` at `now`, times said in `zone`. The "I'm off" item is the
+    /// state's line as the CLI and the window say it (`words::state_line`); every other
+    /// word is the catalogue's (`locales/*/tray.ftl`, `common.ftl`).
     pub fn of(state: &State, zone: &TimeZone, now: Timestamp, lang: Lang) -> Look {
         let here = now.to_zoned_datetime(zone.clone());
-        let until = state
-            .until
-            .map(|t| short(&here, &t.to_zoned_datetime(zone.clone()), lang));
-        let off = match (state.working, until, lang) {
-            (true, Some(t), Lang::En) => format!("Working until {t}"),
-            (true, Some(t), Lang::Fr) => format!("Au travail jusqu'à {t}"),
-            (true, None, Lang::En) => "Working".into(),
-            (true, None, Lang::Fr) => "Au travail".into(),
-            (false, Some(t), Lang::En) => format!("Off until {t}"),
-            (false, Some(t), Lang::Fr) => format!("En pause jusqu'à {t}"),
-            (false, None, Lang::En) => "Off".into(),
-            (false, None, Lang::Fr) => "En pause".into(),
+        let until = state.until.map(|t| t.to_zoned_datetime(zone.clone()));
+        let off = state_line(state.working, until.as_ref(), &here, lang);
+        let on_call = if state.on_call && !state.on_call_manual {
+            t!(lang, "state-on-call-shift")
+        } else {
+            t!(lang, "state-on-call")
         };
-        let by_shift = state.on_call && !state.on_call_manual;
-        let on_call = match (by_shift, lang) {
-            (false, Lang::En) => "On call",
-            (false, Lang::Fr) => "D'astreinte",
-            (true, Lang::En) => "On call (shift)",
-            (true, Lang::Fr) => "D'astreinte (planning)",
-        };
-        let mut tooltip = format!("Couper: {off}");
+        let mut line = vec![off.clone()];
         if state.held > 0 {
-            tooltip.push_str(&match lang {
-                Lang::En => format!(" · {} held", state.held),
-                Lang::Fr => format!(" · {} en attente", state.held),
-            });
+            line.push(t!(lang, "state-held", count = state.held));
         }
         if state.on_call {
-            tooltip.push_str(match lang {
-                Lang::En => " · on call",
-                Lang::Fr => " · d'astreinte",
-            });
+            line.push(t!(lang, "state-on-call"));
         }
-        let (held, copy_reply, settings, quit) = match lang {
-            Lang::En => (
-                format!("Held ({})…", state.held),
-                "Copy auto-reply",
-                "Settings…",
-                "Quit",
-            ),
-            Lang::Fr => (
-                format!("En attente ({})…", state.held),
-                "Copier la réponse automatique",
-                "Réglages…",
-                "Quitter",
-            ),
-        };
         Look {
             icon: Icon::of(state),
-            tooltip,
+            tooltip: t!(lang, "tray-tooltip", state = line.join(SEPARATOR)),
             off,
             off_checked: !state.working,
-            on_call: on_call.into(),
+            on_call,
             on_call_checked: state.on_call,
-            held,
-            copy_reply: copy_reply.into(),
-            settings: settings.into(),
-            quit: quit.into(),
+            held: t!(lang, "tray-held", count = state.held),
+            copy_reply: t!(lang, "tray-copy-reply"),
+            settings: t!(lang, "tray-settings"),
+            quit: t!(lang, "tray-quit"),
             gate: None,
         }
     }
@@ -185,30 +155,25 @@ impl Look {
         let Some(why) = why else {
             return self;
         };
-        self.gate = Some(match (why.replace.as_deref(), lang) {
-            (Some(who), Lang::En) => format!("Not gating: put Couper in front of {who}"),
-            (Some(who), Lang::Fr) => format!("Ne filtre pas : placer Couper devant {who}"),
-            (None, Lang::En) => "Not gating: try again".into(),
-            (None, Lang::Fr) => "Ne filtre pas : réessayer".into(),
+        self.gate = Some(match why.replace.as_deref() {
+            Some(who) => t!(lang, "tray-gate-replace", who = who),
+            None => t!(lang, "tray-gate-retry"),
         });
-        self.tooltip.push_str(match lang {
-            Lang::En => " · not gating",
-            Lang::Fr => " · ne filtre pas",
-        });
+        self.tooltip.push_str(SEPARATOR);
+        self.tooltip.push_str(&t!(lang, "state-not-gating"));
         self
     }
 
     /// The same look in the app that is the front door of a headless `couper run`: Quit
     /// ends only the app, and says so (notifications stay gated).
     pub fn in_front_of_couper_run(mut self, lang: Lang) -> Look {
-        self.quit = match lang {
-            Lang::En => "Quit (Couper keeps running)",
-            Lang::Fr => "Quitter (Couper continue)",
-        }
-        .into();
+        self.quit = t!(lang, "tray-quit-couper-run");
         self
     }
 }
+
+/// Between the parts of the tooltip, as between those of the window's status line.
+const SEPARATOR: &str = " · ";
 
 #[cfg(test)]
 mod tests {
@@ -249,7 +214,7 @@ mod tests {
             look.gate.as_deref(),
             Some("Not gating: put Couper in front of dunst")
         );
-        assert_eq!(look.tooltip, "Couper: Working · not gating");
+        assert_eq!(look.tooltip, "Couper: Working · Not gating");
         let fr = Look::of(&s, &paris(), now, Lang::Fr).not_gating(Some(&theirs), Lang::Fr);
         assert_eq!(
             fr.gate.as_deref(),
@@ -285,7 +250,8 @@ mod tests {
         assert_eq!(look.icon, Icon::Off);
         assert_eq!(look.tooltip, "Couper: Off until Tue 09:00");
         let fr = Look::of(&s, &paris(), now, Lang::Fr);
-        assert_eq!(fr.off, "En pause jusqu'à mar. 09:00");
+        assert_eq!(fr.off, "Déconnecté jusqu'à mar. 09:00");
+        assert_eq!(fr.tooltip, "Couper : Déconnecté jusqu'à mar. 09:00");
         assert_eq!(fr.quit, "Quitter");
         assert_eq!(fr.copy_reply, "Copier la réponse automatique");
         assert_eq!(look.copy_reply, "Copy auto-reply");
@@ -312,6 +278,10 @@ mod tests {
         let look = Look::of(&s, &paris(), now, Lang::Fr);
         assert_eq!(look.on_call, "D'astreinte (planning)");
         assert!(look.on_call_checked);
+        assert_eq!(
+            look.tooltip,
+            "Couper : Déconnecté · 2 en attente · D'astreinte"
+        );
         s.working = true;
         assert_eq!(Icon::of(&s), Icon::Working);
     }
@@ -325,5 +295,47 @@ mod tests {
         assert_eq!(look.off, "Working until 18:00");
         let fr = Look::of(&s, &paris(), now, Lang::Fr).in_front_of_couper_run(Lang::Fr);
         assert_eq!(fr.quit, "Quitter (Couper continue)");
+    }
+
+    /// The very words of the CLI's status and the window's header: the state line.
+    #[test]
+    fn the_off_item_is_the_state_line_the_cli_and_the_window_say() {
+        let s = state(false, Some("2026-12-07T09:00:00+01:00"), 0, false);
+        let now = at("2026-11-30T19:00:00+01:00");
+        for lang in [Lang::En, Lang::Fr] {
+            let here = now.to_zoned_datetime(paris());
+            let until = s.until.map(|t| t.to_zoned_datetime(paris()));
+            let line = couper::words::state_line(false, until.as_ref(), &here, lang);
+            assert_eq!(Look::of(&s, &paris(), now, lang).off, line);
+        }
+        // A week away, the date too.
+        assert_eq!(
+            Look::of(&s, &paris(), now, Lang::Fr).off,
+            "Déconnecté jusqu'à lun. 7 déc. 09:00"
+        );
+    }
+
+    /// The table the window's test checks its own rule on (ui/tests/format.test.ts): a
+    /// moment said from now is worded alike by the tray and the window.
+    #[test]
+    fn moments_are_said_as_the_window_says_them() {
+        let cases: Vec<serde_json::Value> =
+            serde_json::from_str(include_str!("../../../ui/tests/when.cases.json"))
+                .unwrap_or_default();
+        assert!(cases.len() > 5, "no cases read");
+        for case in cases {
+            let text = |key: &str| case[key].as_str().unwrap_or_default().to_string();
+            let zone = TimeZone::get(&text("zone")).unwrap_or(TimeZone::UTC);
+            let now = at(&text("now")).to_zoned_datetime(zone.clone());
+            let then = at(&text("then")).to_zoned_datetime(zone);
+            for (lang, key) in [(Lang::En, "en"), (Lang::Fr, "fr")] {
+                assert_eq!(
+                    couper::words::short(&now, &then, lang),
+                    text(key),
+                    "{}",
+                    text("why")
+                );
+            }
+        }
     }
 }

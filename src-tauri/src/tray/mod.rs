@@ -7,7 +7,6 @@ pub mod look;
 
 use crate::backend::Backend;
 use crate::window::{self, Tab};
-use couper::words::Lang;
 use look::{Icon, Look};
 use std::sync::Mutex;
 use tauri::image::Image;
@@ -275,7 +274,7 @@ async fn click<R: Runtime>(
         }
         MenuItemId::CopyReply => {
             let reply = backend
-                .reply(Lang::from_env())
+                .reply(backend.lang().await)
                 .await
                 .map_err(|e| e.to_string())?;
             app.clipboard().write_text(reply).map_err(|e| e.to_string())

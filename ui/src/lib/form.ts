@@ -27,6 +27,7 @@ export function editable(raw: Raw): Form {
   onCall.shifts = list(onCall.shifts);
   return {
     ...form,
+    language: form.language === 'fr' || form.language === 'en' ? form.language : '',
     extra_holidays: list<string>(form.extra_holidays),
     hours: hours as Form['hours'],
     time_off: list(form.time_off),
@@ -50,6 +51,7 @@ function withoutEmpty<T extends Raw>(item: T, keys: string[]): T {
 export function wire(form: Form): Form {
   const copy = structuredClone(form) as Form;
   if (!copy.holidays) delete copy.holidays;
+  if (!copy.language) delete copy.language;
   copy.time_off = copy.time_off.map((period) => withoutEmpty(period as unknown as Raw, ['label']) as never);
   copy.work_apps = copy.work_apps.map((app) => withoutEmpty(app as unknown as Raw, ['account']) as never);
   if (!copy.crisis.repeat) delete copy.crisis.repeat;
@@ -91,7 +93,7 @@ export function errorId(key: string): string {
 /** Which tab shows the field of `key`. */
 export function tabOf(key: string): Tab | null {
   const head = key.split(/[.[]/)[0] ?? '';
-  if (['timezone', 'holidays', 'extra_holidays', 'hours', 'time_off'].includes(head)) return 'hours';
+  if (['timezone', 'language', 'holidays', 'extra_holidays', 'hours', 'time_off'].includes(head)) return 'hours';
   if (head === 'work_apps') return 'apps';
   if (head === 'crisis' || head === 'on_call') return 'crisis';
   if (head === 'release') return 'held';

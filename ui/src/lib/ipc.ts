@@ -58,6 +58,8 @@ export interface OnCall {
 /** The form; keys the window does not edit (auto_reply, display…) ride along untouched. */
 export interface Form {
   timezone?: string;
+  /** The language Couper speaks; absent: the system's locale. */
+  language?: Lang | '';
   holidays?: string | null;
   extra_holidays: string[];
   hours: Record<Weekday, string[]>;

@@ -1,8 +1,9 @@
-// The window's language, chosen once from the `locale` command (the system's, as the
-// engine reads it), or from the browser when there is no Tauri around.
+// The window's language: the one the Rust side speaks (the `locale` command: the
+// settings' `language` when set, else the system's locale), asked again whenever the
+// settings change; the browser's when there is no Tauri around.
 
 import { ipc, type Lang } from './ipc';
-import { langOf, translate, type Key } from './i18n';
+import { capitalized, langOf, translate, type Key, type Params } from './i18n';
 
 let current = $state<Lang>('en');
 
@@ -15,7 +16,7 @@ export function setLang(value: Lang): void {
   if (typeof document !== 'undefined') document.documentElement.lang = value;
 }
 
-/** Asks Rust for the locale; falls back to `navigator.language`. */
+/** Asks Rust for the language; falls back to `navigator.language`. */
 export async function chooseLang(): Promise<Lang> {
   let chosen: Lang;
   try {
@@ -28,6 +29,11 @@ export async function chooseLang(): Promise<Lang> {
 }
 
 /** The text for `key` in the current language (reactive in templates). */
-export function t(key: Key, params?: Record<string, string | number>): string {
+export function t(key: Key, params?: Params): string {
   return translate(current, key, params);
+}
+
+/** A weekday's name as a label: "Monday" / "Lundi". */
+export function dayName(day: string): string {
+  return capitalized(t(`day-${day}`));
 }

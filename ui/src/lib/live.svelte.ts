@@ -5,6 +5,9 @@ import { ipc, type Held, type SeenApp, type Status } from './ipc';
 
 export class Live {
   status = $state.raw<Status | null>(null);
+  /** When the status was read: times are said from then ("Tue 09:00" the evening before).
+   * Rust sends the status again at midnight, when "Tue 09:00" becomes "09:00". */
+  now = $state.raw(new Date());
   statusError = $state<string | null>(null);
   held = $state.raw<Held[]>([]);
   seen = $state.raw<SeenApp[]>([]);
@@ -21,6 +24,7 @@ export class Live {
   async refreshStatus(): Promise<void> {
     await this.#try(async () => {
       this.status = await ipc.diagnostics();
+      this.now = new Date();
       this.statusError = null;
     }, (m) => (this.statusError = m));
   }
@@ -47,6 +51,7 @@ export class Live {
   statusChanged(status: Status): void {
     const heldChanged = this.status?.held !== status.held;
     this.status = status;
+    this.now = new Date();
     this.statusError = null;
     if (heldChanged) void this.refreshHeld();
     void this.refreshSeen();
@@ -75,12 +80,14 @@ export class Live {
   async retry(replace: boolean): Promise<void> {
     await this.#try(async () => {
       this.status = await ipc.retry(replace);
+      this.now = new Date();
     });
   }
 
   async setOnCall(on: boolean): Promise<void> {
     await this.#try(async () => {
       this.status = await ipc.setOnCall(on);
+      this.now = new Date();
     });
   }
 
