@@ -36,9 +36,9 @@ reason-outside-hours = { $when } is outside your hours
 
 ## What made it a crisis.
 crisis-hint = an alert marked as crisis
-crisis-critical = a critical notification
-crisis-keyword = the crisis keyword "{ $keyword }"
+why-crisis-critical = a critical notification
+why-crisis-keyword = the crisis keyword "{ $keyword }"
 # `$vowel`: whether the name starts with a vowel (French elides before one).
-crisis-sender = a message from { $sender }
-crisis-repeat = { $count } notifications from the same sender within { $minutes } minutes
+why-crisis-sender = a message from { $sender }
+why-crisis-repeat = { $count } notifications from the same sender within { $minutes } minutes
 crisis-none = a notification

@@ -4,7 +4,7 @@
 ## Times: "Fri 2 Oct 18:00", "Mon 23 Nov 2026".
 report-when = { $day } { $date } { $month } { $time }
 report-day = { $day } { $date } { $month } { $year }
-report-hours = { $hours } h
+report-text-hours = { $hours } h
 
 ## The report.
 report-title = Couper report, { $first } to { $last } ({ $zone })
@@ -14,9 +14,9 @@ report-col-held = held
 report-col-silenced = silenced
 report-col-delivered = delivered
 report-col-crises = crises
-report-total = total
+report-text-total = total
 report-none = none
-report-interruptions = Off-hours interruptions: { $count } (crises let through outside your hours)
+report-text-interruptions = Off-hours interruptions: { $count } (crises let through outside your hours)
 report-on-call-mark = on call
 report-worked = Worked outside your hours: { $count ->
         [one] { $count } time
@@ -26,9 +26,6 @@ report-worked-outside = { $hours } h outside your hours
 report-on-call = On call: { $hours } h
 
 ## Where an on-call period comes from.
-report-origin-schedule = schedule
-report-origin-calendar = calendar
-report-origin-manual = by hand
 report-yes = yes
 report-no = no
 

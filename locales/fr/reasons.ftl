@@ -37,12 +37,12 @@ reason-outside-hours = { $when } est hors de vos horaires
 
 ## Ce qui en a fait une urgence.
 crisis-hint = une alerte marquée comme urgence
-crisis-critical = une notification critique
-crisis-keyword = le mot d'urgence « { $keyword } »
+why-crisis-critical = une notification critique
+why-crisis-keyword = le mot d'urgence « { $keyword } »
 # `$vowel` : le nom commence par une voyelle (« d'Alexandre », « de Bryan »).
-crisis-sender = { $vowel ->
+why-crisis-sender = { $vowel ->
         [yes] un message d'{ $sender }
        *[no] un message de { $sender }
     }
-crisis-repeat = { $count } notifications du même expéditeur en { $minutes } minutes
+why-crisis-repeat = { $count } notifications du même expéditeur en { $minutes } minutes
 crisis-none = une notification

@@ -5,7 +5,7 @@
 ## Moments : « ven. 2 oct. 18:00 », « lun. 23 nov. 2026 ».
 report-when = { $day } { $date } { $month } { $time }
 report-day = { $day } { $date } { $month } { $year }
-report-hours = { $hours } h
+report-text-hours = { $hours } h
 
 ## Le rapport.
 report-title = Rapport Couper, du { $first } au { $last } ({ $zone })
@@ -15,18 +15,15 @@ report-col-held = retenues
 report-col-silenced = silencieuses
 report-col-delivered = distribuées
 report-col-crises = crises
-report-total = total
+report-text-total = total
 report-none = aucune
-report-interruptions = Interruptions hors horaires : { $count } (crises passées hors de vos horaires)
+report-text-interruptions = Interruptions hors horaires : { $count } (crises passées hors de vos horaires)
 report-on-call-mark = d'astreinte
 report-worked = Travail choisi hors horaires : { $count } fois, { $hours } h
 report-worked-outside = dont { $hours } h hors horaires
 report-on-call = Astreinte : { $hours } h
 
 ## D'où vient une période d'astreinte.
-report-origin-schedule = planning
-report-origin-calendar = calendrier
-report-origin-manual = à la main
 report-yes = oui
 report-no = non
 

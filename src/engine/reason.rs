@@ -193,17 +193,17 @@ fn time_off_label(settings: &Settings, at: &ZonedDateTime) -> Option<Option<Stri
 fn crisis_words(why: Option<&CrisisWhy>, lang: Lang) -> String {
     match why {
         Some(CrisisWhy::Hint) => t!(lang, "crisis-hint"),
-        Some(CrisisWhy::Critical) => t!(lang, "crisis-critical"),
-        Some(CrisisWhy::Keyword(k)) => t!(lang, "crisis-keyword", keyword = k.as_str()),
+        Some(CrisisWhy::Critical) => t!(lang, "why-crisis-critical"),
+        Some(CrisisWhy::Keyword(k)) => t!(lang, "why-crisis-keyword", keyword = k.as_str()),
         Some(CrisisWhy::Sender(s)) => t!(
             lang,
-            "crisis-sender",
+            "why-crisis-sender",
             sender = s.as_str(),
             vowel = if starts_with_vowel(s) { "yes" } else { "no" }
         ),
         Some(CrisisWhy::Repeat { count, minutes }) => t!(
             lang,
-            "crisis-repeat",
+            "why-crisis-repeat",
             count = count.to_string(),
             minutes = minutes.to_string()
         ),

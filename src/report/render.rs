@@ -50,7 +50,7 @@ fn day(d: Date, lang: Lang) -> String {
 
 /// "63.00 h" / "63,00 h".
 fn hours(h: Hours, lang: Lang) -> String {
-    t!(lang, "report-hours", hours = decimal(h, lang))
+    t!(lang, "report-text-hours", hours = decimal(h, lang))
 }
 
 fn origins(origins: &[Origin], lang: Lang) -> String {
@@ -151,14 +151,14 @@ pub fn text(r: &Report, lang: Lang) -> String {
     for app in &r.apps {
         apps.row(figures(&app.app, &app.figures));
     }
-    apps.row(figures(&t!(lang, "report-total"), &r.total));
+    apps.row(figures(&t!(lang, "report-text-total"), &r.total));
     apps.write(&mut out);
 
     let none = format!("  {}\n", t!(lang, "report-none"));
     out.push('\n');
     out.push_str(&t!(
         lang,
-        "report-interruptions",
+        "report-text-interruptions",
         count = r.interruptions.len().to_string()
     ));
     out.push('\n');
@@ -268,7 +268,7 @@ pub fn statement_text(s: &Statement, lang: Lang) -> String {
         }
         table.row(row);
     }
-    let mut total = vec![t!(lang, "report-total"), String::new()];
+    let mut total = vec![t!(lang, "report-text-total"), String::new()];
     total.extend(numbers(&s.total));
     table.row(total);
     table.write(&mut out);
