@@ -39,6 +39,9 @@ crisis-hint = an alert marked as crisis
 why-crisis-critical = a critical notification
 why-crisis-keyword = the crisis keyword "{ $keyword }"
 # `$vowel`: whether the name starts with a vowel (French elides before one).
-why-crisis-sender = a message from { $sender }
+# $vowel (yes/no) is for French elision (d'Alexandre); English says it one way.
+why-crisis-sender = { $vowel ->
+       *[no] a message from { $sender }
+    }
 why-crisis-repeat = { $count } notifications from the same sender within { $minutes } minutes
 crisis-none = a notification
