@@ -40,9 +40,41 @@ pub enum Refused {
 }
 
 impl ReadError {
+    /// `path: cannot read: why`, in `lang` (Display says it in English, for the logs).
+    pub fn said(&self, lang: crate::words::Lang) -> String {
+        crate::t!(
+            lang,
+            "userfile-cannot-read",
+            path = self.path.display().to_string(),
+            why = self.why.said(lang)
+        )
+    }
+
     /// Whether the file does not exist (a missing settings file means the defaults).
     pub fn is_missing(&self) -> bool {
         matches!(&self.why, Refused::Io(e) if e.kind() == std::io::ErrorKind::NotFound)
+    }
+}
+
+impl Refused {
+    /// Why, in `lang` (an I/O error keeps the system's words).
+    pub fn said(&self, lang: crate::words::Lang) -> String {
+        use crate::t;
+        match self {
+            Refused::Io(e) => e.to_string(),
+            Refused::NotRegular(kind) => {
+                let kind = match *kind {
+                    "a FIFO" => t!(lang, "userfile-kind-fifo"),
+                    "a device" => t!(lang, "userfile-kind-device"),
+                    "a socket" => t!(lang, "userfile-kind-socket"),
+                    "a directory" => t!(lang, "userfile-kind-directory"),
+                    _ => t!(lang, "userfile-kind-other"),
+                };
+                t!(lang, "userfile-not-regular", kind = kind)
+            }
+            Refused::TooLarge(max) => t!(lang, "userfile-too-large", mib = max / (1024 * 1024)),
+            Refused::NotText => t!(lang, "userfile-not-text"),
+        }
     }
 }
 
@@ -171,6 +203,16 @@ mod tests {
             )
         );
         assert!(read(&path, 3 * 1024 * 1024).is_ok());
+    }
+
+    #[test]
+    fn a_refusal_is_said_in_french_too() {
+        let error = read(Path::new("/dev/zero"), SETTINGS_MAX_BYTES).unwrap_err();
+        assert_eq!(
+            error.said(crate::words::Lang::Fr),
+            "/dev/zero : lecture impossible : c'est un périphérique, pas un fichier ordinaire"
+        );
+        assert_eq!(error.said(crate::words::Lang::En), error.to_string());
     }
 
     #[test]

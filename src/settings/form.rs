@@ -5,6 +5,8 @@
 //! TypeScript.
 
 use super::{parse, to_toml, Settings};
+use crate::t;
+use crate::words::Lang;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -26,17 +28,28 @@ pub fn form_of(settings: &Settings) -> Value {
         .unwrap_or(Value::Object(Default::default()))
 }
 
-/// Validates an edited form into settings, or says what is wrong with which field.
+/// Validates an edited form into settings, or says what is wrong with which field, in the
+/// language the form itself chooses (its `language`), else the locale's: the window
+/// speaks the language of the settings it edits.
 pub fn settings_of(form: &Value) -> Result<Settings, Vec<FieldError>> {
-    let whole = |message: String| {
+    let lang = Lang::chosen(
+        form.get("language")
+            .and_then(Value::as_str)
+            .and_then(Lang::from_tag),
+    );
+    settings_in(form, lang)
+}
+
+/// Validates an edited form, the refusals said in `lang`.
+pub fn settings_in(form: &Value, lang: Lang) -> Result<Settings, Vec<FieldError>> {
+    let whole = |detail: String| {
         vec![FieldError {
             key: String::new(),
-            message,
+            message: t!(lang, "settings-form-not-table", detail = detail),
         }]
     };
     let cleaned = without_nulls(form.clone());
-    let table: toml::Table = serde_json::from_value(cleaned)
-        .map_err(|e| whole(format!("the form is not a settings table: {e}")))?;
+    let table: toml::Table = serde_json::from_value(cleaned).map_err(|e| whole(e.to_string()))?;
     let text = toml::to_string(&table).map_err(|e| whole(e.to_string()))?;
     parse(&text, "form").map_err(|refusals| {
         refusals
@@ -44,7 +57,7 @@ pub fn settings_of(form: &Value) -> Result<Settings, Vec<FieldError>> {
             .into_iter()
             .map(|r| FieldError {
                 key: r.key,
-                message: r.reason,
+                message: r.reason.get(lang).to_string(),
             })
             .collect()
     })
@@ -93,9 +106,17 @@ mod tests {
         let mut form = form_of(&settings);
         form["hours"]["mon"] = json!(["18:00-18:00"]);
         form["work_apps"] = json!([{"name": "Slack", "app": "slack", "account": null}]);
-        let errors = settings_of(&form).unwrap_err();
+        let errors = settings_in(&form, Lang::En).unwrap_err();
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].key, "hours.mon");
         assert!(errors[0].message.contains("same time"), "{errors:?}");
+        let errors = settings_in(&form, Lang::Fr).unwrap_err();
+        assert!(errors[0].message.contains("même heure"), "{errors:?}");
+        form["language"] = json!("fr");
+        let errors = settings_of(&form).unwrap_err();
+        assert!(
+            errors[0].message.contains("même heure"),
+            "the form's own language"
+        );
     }
 }

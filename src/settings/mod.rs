@@ -346,6 +346,25 @@ pub enum LoadError {
     Refused(Refusals),
 }
 
+impl LoadError {
+    /// Why, in `lang`: every refusal on its own line (Display says it in English).
+    pub fn said(&self, lang: crate::words::Lang) -> String {
+        match self {
+            LoadError::Read(e) => e.said(lang),
+            LoadError::Refused(refusals) => refusals.lines(lang),
+        }
+    }
+}
+
+/// The language the settings file at `path` chooses (its `language` key), read leniently:
+/// a file refused for another reason still says its refusals in the user's language.
+/// `None` when there is no such file, no such key, or it cannot be read.
+pub fn language_of(path: &Path) -> Option<crate::words::Lang> {
+    let text = read(path).ok()??;
+    let table: toml::Table = toml::from_str(&text).ok()?;
+    crate::words::Lang::from_tag(table.get("language")?.as_str()?)
+}
+
 /// Reads and validates the file at `path`. A missing file gives the defaults.
 pub fn load(path: &Path) -> Result<Settings, LoadError> {
     match read(path)? {

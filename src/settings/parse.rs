@@ -16,6 +16,9 @@ use super::{
     CrisisPass, CrisisSettings, DisplaySettings, HolidayCalendar, OffHours, OnCallSettings,
     ReleaseMode, Repeat, Rotation, Settings, Shift, TimeOff, TimeOffBound, WeeklyHours, WorkApp,
 };
+use crate::i18n::Said;
+use crate::t;
+use crate::words::Lang;
 use forms::{parse_date, parse_datetime, parse_range, parse_time_off_bound, parse_week_time};
 use jiff::tz::TimeZone;
 use std::ops::Range;
@@ -30,20 +33,29 @@ pub struct Refusal {
     pub line: Option<usize>,
     /// The dotted key (`hours.mon`, `work_apps[2].off_hours`), or empty for a syntax error.
     pub key: String,
-    /// Why, in one line.
-    pub reason: String,
+    /// Why, in one line, in both languages.
+    pub reason: Said,
 }
 
-impl std::fmt::Display for Refusal {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.file)?;
+impl Refusal {
+    /// `file:line: key: reason`, the reason in `lang`.
+    pub fn line(&self, lang: Lang) -> String {
+        let mut out = self.file.clone();
         if let Some(line) = self.line {
-            write!(f, ":{line}")?;
+            out.push_str(&format!(":{line}"));
         }
         if !self.key.is_empty() {
-            write!(f, ": {}", self.key)?;
+            out.push_str(&format!(": {}", self.key));
         }
-        write!(f, ": {}", self.reason)
+        out.push_str(&format!(": {}", self.reason.get(lang)));
+        out
+    }
+}
+
+/// In English, for the logs: [`Refusal::line`] says it in the reader's language.
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.line(Lang::En))
     }
 }
 
@@ -51,15 +63,21 @@ impl std::fmt::Display for Refusal {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusals(pub Vec<Refusal>);
 
+impl Refusals {
+    /// One refusal a line, the reasons in `lang`.
+    pub fn lines(&self, lang: Lang) -> String {
+        self.0
+            .iter()
+            .map(|r| r.line(lang))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// In English, for the logs: [`Refusals::lines`] says them in the reader's language.
 impl std::fmt::Display for Refusals {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (i, refusal) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{refusal}")?;
-        }
-        Ok(())
+        f.write_str(&self.lines(Lang::En))
     }
 }
 
@@ -133,7 +151,7 @@ struct Check<'a> {
 }
 
 impl Check<'_> {
-    fn refuse(&mut self, span: Range<usize>, key: &str, reason: String) {
+    fn refuse(&mut self, span: Range<usize>, key: &str, reason: Said) {
         self.refusals.push(Refusal {
             file: self.file.to_string(),
             line: Some(
@@ -151,7 +169,7 @@ impl Check<'_> {
         &mut self,
         key: &str,
         value: &Spanned<T>,
-        convert: impl FnOnce(&T) -> Result<U, String>,
+        convert: impl FnOnce(&T) -> Result<U, Said>,
     ) -> Option<U> {
         match convert(value.get_ref()) {
             Ok(converted) => Some(converted),
@@ -172,8 +190,9 @@ impl Check<'_> {
         }
         if let Some(language) = &raw.language {
             settings.language = self.value("language", language, |tag| {
-                crate::words::Lang::from_tag(tag).ok_or_else(|| {
-                    format!("{tag:?} is not a language Couper speaks: use \"fr\" or \"en\"")
+                Lang::from_tag(tag).ok_or_else(|| {
+                    let value = format!("{tag:?}");
+                    Said::both(|lang| t!(lang, "settings-not-language", value = &value))
                 })
             });
         }
@@ -229,10 +248,10 @@ impl Check<'_> {
 
     fn time_off(&mut self, key: &str, raw: &raw::TimeOff) -> Option<TimeOff> {
         let start = self.value(&join(key, "start"), &raw.start, |v| {
-            text_value(v, "a date or date-time").and_then(|t| parse_time_off_bound(&t))
+            text_value(v, Expected::DateOrDateTime).and_then(|t| parse_time_off_bound(&t))
         });
         let end = self.value(&join(key, "end"), &raw.end, |v| {
-            text_value(v, "a date or date-time").and_then(|t| parse_time_off_bound(&t))
+            text_value(v, Expected::DateOrDateTime).and_then(|t| parse_time_off_bound(&t))
         });
         let (start, end) = (start?, end?);
         if let Some(reason) = time_off_order(start, end) {
@@ -248,16 +267,17 @@ impl Check<'_> {
 
     fn work_app(&mut self, key: &str, raw: &raw::WorkApp) -> Option<WorkApp> {
         let name = self.value(&join(key, "name"), &raw.name, |name| {
-            not_empty(name, "name").map(|()| name.clone())
+            not_empty(name, |lang| t!(lang, "settings-empty-name")).map(|()| name.clone())
         });
         let app = self.value(&join(key, "app"), &raw.app, |app| {
-            not_empty(app, "app").map(|()| app.trim().to_lowercase())
+            not_empty(app, |lang| t!(lang, "settings-empty-app"))
+                .map(|()| app.trim().to_lowercase())
         });
         // Outer `None`: refused (every key is still checked, so all refusals are told).
         let account = match &raw.account {
             Some(account) => self
                 .value(&join(key, "account"), account, |account| {
-                    not_empty(account, "account (leave it out to match every account)")
+                    not_empty(account, |lang| t!(lang, "settings-empty-account"))
                         .map(|()| account.clone())
                 })
                 .map(Some),
@@ -300,7 +320,7 @@ impl Check<'_> {
         ] {
             for word in list {
                 let word = self.value(key, word, |word| {
-                    not_empty(word, "an entry (it would match everything)").map(|()| word.clone())
+                    not_empty(word, |lang| t!(lang, "settings-empty-entry")).map(|()| word.clone())
                 });
                 out.extend(word);
             }
@@ -325,10 +345,10 @@ impl Check<'_> {
             let key = format!("on_call.shifts[{}]", i + 1);
             let shift = shift.get_ref();
             let start = self.value(&join(&key, "start"), &shift.start, |v| {
-                text_value(v, "a date-time").and_then(|t| parse_datetime(&t))
+                text_value(v, Expected::DateTime).and_then(|t| parse_datetime(&t))
             });
             let end = self.value(&join(&key, "end"), &shift.end, |v| {
-                text_value(v, "a date-time").and_then(|t| parse_datetime(&t))
+                text_value(v, Expected::DateTime).and_then(|t| parse_datetime(&t))
             });
             let (Some(start), Some(end)) = (start, end) else {
                 continue;
@@ -342,7 +362,7 @@ impl Check<'_> {
         if let Some(rotation) = &raw.rotation {
             let rotation = rotation.get_ref();
             let first = self.value("on_call.rotation.first", &rotation.first, |v| {
-                text_value(v, "a date").and_then(|t| parse_date(&t))
+                text_value(v, Expected::Date).and_then(|t| parse_date(&t))
             });
             let every_weeks = match &rotation.every_weeks {
                 Some(n) => self.value("on_call.rotation.every_weeks", n, |&n| {
@@ -369,12 +389,12 @@ impl Check<'_> {
         }
         if let Some(calendar) = &raw.calendar {
             on_call.calendar = self.value("on_call.calendar", calendar, |c| {
-                not_empty(c, "calendar (leave it out for none)").map(|()| c.clone())
+                not_empty(c, |lang| t!(lang, "settings-empty-calendar")).map(|()| c.clone())
             });
         }
         if let Some(name) = &raw.calendar_match {
             on_call.calendar_match = self.value("on_call.calendar_match", name, |n| {
-                not_empty(n, "calendar_match (it would match every event)").map(|()| n.clone())
+                not_empty(n, |lang| t!(lang, "settings-empty-calendar-match")).map(|()| n.clone())
             });
         }
         on_call
@@ -385,13 +405,9 @@ impl Check<'_> {
             return DisplaySettings::default();
         };
         let command = self.value("display.command", command, |words| match words.first() {
-            None => Err(
-                "the command is empty; leave it out to find the display daemon \
-                             from the D-Bus activation files"
-                    .to_string(),
-            ),
+            None => Err(Said::both(|lang| t!(lang, "settings-command-empty"))),
             Some(program) if program.trim().is_empty() => {
-                Err("the program name is empty".to_string())
+                Err(Said::both(|lang| t!(lang, "settings-program-empty")))
             }
             Some(_) => Ok(words.clone()),
         });
@@ -400,62 +416,92 @@ impl Check<'_> {
 }
 
 /// The zone named `name` in the time-zone database.
-fn time_zone(name: &str) -> Result<TimeZone, String> {
+fn time_zone(name: &str) -> Result<TimeZone, Said> {
     if name.trim().is_empty() {
-        return Err("the time zone is empty; leave it out to use the system's".to_string());
+        return Err(Said::both(|lang| t!(lang, "settings-timezone-empty")));
     }
-    TimeZone::get(name)
-        .map_err(|_| format!("unknown time zone {name:?} (an IANA name such as \"Europe/Paris\")"))
+    TimeZone::get(name).map_err(|_| {
+        let value = format!("{name:?}");
+        Said::both(|lang| t!(lang, "settings-timezone-unknown", value = &value))
+    })
 }
 
 /// The built-in holiday calendar called `name`.
-fn holiday_calendar(name: &str) -> Result<HolidayCalendar, String> {
+fn holiday_calendar(name: &str) -> Result<HolidayCalendar, Said> {
     if name.eq_ignore_ascii_case("FR") {
         Ok(HolidayCalendar::France)
     } else {
-        Err(format!("unknown holiday calendar {name:?}; known: \"FR\""))
+        let value = format!("{name:?}");
+        Err(Said::both(|lang| {
+            t!(lang, "settings-holidays-unknown", value = &value)
+        }))
     }
 }
 
 /// `"x" is not one of "a", "b"`.
-fn not_one_of(value: &str, known: &[&str]) -> String {
+fn not_one_of(value: &str, known: &[&str]) -> Said {
     let known: Vec<String> = known.iter().map(|k| format!("{k:?}")).collect();
-    format!("{value:?} is not one of {}", known.join(", "))
+    let (value, known) = (format!("{value:?}"), known.join(", "));
+    Said::both(|lang| t!(lang, "settings-not-one-of", value = &value, known = &known))
 }
 
-fn not_empty(text: &str, what: &str) -> Result<(), String> {
+/// Refuses a blank `text`, saying `why` (only then).
+fn not_empty(text: &str, why: impl Fn(Lang) -> String) -> Result<(), Said> {
     if text.trim().is_empty() {
-        Err(format!("empty {what}"))
+        Err(Said::both(why))
     } else {
         Ok(())
     }
 }
 
-fn at_least(n: i64, min: u32, what: &str) -> Result<u32, String> {
+fn at_least(n: i64, min: u32, key: &str) -> Result<u32, Said> {
     if n < i64::from(min) {
-        return Err(format!("{what} must be at least {min}, not {n}"));
+        return Err(Said::both(|lang| {
+            t!(lang, "settings-at-least", key = key, min = min, value = n)
+        }));
     }
-    u32::try_from(n).map_err(|_| format!("{what} is too large: {n}"))
+    u32::try_from(n)
+        .map_err(|_| Said::both(|lang| t!(lang, "settings-too-large", key = key, value = n)))
+}
+
+/// What a date value may be.
+#[derive(Clone, Copy)]
+enum Expected {
+    DateOrDateTime,
+    DateTime,
+    Date,
 }
 
 /// The text of a date or date-time written as a string or as a TOML local date-time.
-fn text_value(value: &toml::Value, what: &str) -> Result<String, String> {
+fn text_value(value: &toml::Value, what: Expected) -> Result<String, Said> {
     match value {
         toml::Value::String(text) => Ok(text.clone()),
-        toml::Value::Datetime(datetime) if datetime.offset.is_some() => Err(format!(
-            "{datetime} has a UTC offset; write the local time (\"2026-11-27T18:00\")"
-        )),
+        toml::Value::Datetime(datetime) if datetime.offset.is_some() => {
+            let value = datetime.to_string();
+            Err(Said::both(|lang| {
+                t!(lang, "settings-has-offset", value = &value)
+            }))
+        }
         toml::Value::Datetime(datetime) => Ok(datetime.to_string()),
-        other => Err(format!("expected {what}, found {}", other.type_str())),
+        other => {
+            let found = other.type_str();
+            Err(Said::both(|lang| match what {
+                Expected::DateOrDateTime => {
+                    t!(lang, "settings-expected-date-or-datetime", found = found)
+                }
+                Expected::DateTime => t!(lang, "settings-expected-datetime", found = found),
+                Expected::Date => t!(lang, "settings-expected-date", found = found),
+            }))
+        }
     }
 }
 
-fn date_value(value: &toml::Value) -> Result<jiff::civil::Date, String> {
-    text_value(value, "a date").and_then(|text| parse_date(&text))
+fn date_value(value: &toml::Value) -> Result<jiff::civil::Date, Said> {
+    text_value(value, Expected::Date).and_then(|text| parse_date(&text))
 }
 
 /// Why a time-off period is backwards, if it is.
-fn time_off_order(start: TimeOffBound, end: TimeOffBound) -> Option<String> {
+fn time_off_order(start: TimeOffBound, end: TimeOffBound) -> Option<Said> {
     let first = match start {
         TimeOffBound::Date(date) => date.to_datetime(jiff::civil::Time::midnight()),
         TimeOffBound::DateTime(datetime) => datetime,
@@ -477,11 +523,20 @@ fn backwards(
     end: jiff::civil::DateTime,
     start_text: &str,
     end_text: &str,
-) -> Option<String> {
+) -> Option<Said> {
     if end < start {
-        Some(format!("ends ({end_text}) before it starts ({start_text})"))
+        Some(Said::both(|lang| {
+            t!(
+                lang,
+                "settings-ends-before-start",
+                end = end_text,
+                start = start_text
+            )
+        }))
     } else if end == start {
-        Some(format!("starts and ends at the same time ({start_text})"))
+        Some(Said::both(|lang| {
+            t!(lang, "settings-starts-ends-same", start = start_text)
+        }))
     } else {
         None
     }
@@ -494,12 +549,13 @@ fn bound_text(bound: TimeOffBound) -> String {
     }
 }
 
-/// Turns a stage-one error (syntax, unknown key, wrong type) into one refusal.
+/// Turns a stage-one error (syntax, unknown key, wrong type) into one refusal. TOML's own
+/// detail stays in English; what Couper says around it is in both languages.
 fn toml_refusal(error: &toml::de::Error, text: &str, file: &str) -> Refusal {
     let span = error.span();
     let line = span.as_ref().map(|span| line_of(text, span.start));
     let message = error.message().trim().replace('\n', " ");
-    let refusal = |key: String, reason: String| Refusal {
+    let refusal = |key: String, reason: Said| Refusal {
         file: file.to_string(),
         line,
         key,
@@ -508,9 +564,10 @@ fn toml_refusal(error: &toml::de::Error, text: &str, file: &str) -> Refusal {
     let Ok(document) = toml_edit::Document::parse(text) else {
         let reason = match (&span, message.as_str()) {
             (Some(span), "duplicate key") => {
-                format!("duplicate key {:?}", text.get(span.clone()).unwrap_or(""))
+                let key = format!("{:?}", text.get(span.clone()).unwrap_or(""));
+                Said::both(|lang| t!(lang, "settings-duplicate-key", key = &key))
             }
-            _ => format!("not valid TOML: {message}"),
+            _ => Said::both(|lang| t!(lang, "settings-not-toml", detail = &message)),
         };
         return refusal(String::new(), reason);
     };
@@ -519,46 +576,59 @@ fn toml_refusal(error: &toml::de::Error, text: &str, file: &str) -> Refusal {
         .unwrap_or_default();
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let name = format!("{name:?}");
         let known = expected
             .trim_start_matches(", expected ")
             .trim_start_matches("one of ")
             .replace(['`'], "");
         let parent = path.rsplit_once('.').map_or("", |(parent, _)| parent);
         let reason = if parent == "hours" {
-            format!(
-                "unknown weekday {name:?}; the days are {}",
-                WEEKDAY_KEYS.join(", ")
-            )
+            let days = WEEKDAY_KEYS.join(", ");
+            Said::both(|lang| t!(lang, "settings-unknown-weekday", name = &name, days = &days))
         } else if known.is_empty() || known.starts_with("there are no fields") {
-            format!("unknown key {name:?}")
+            Said::both(|lang| t!(lang, "settings-unknown-key", name = &name))
         } else {
-            format!("unknown key {name:?}; known keys: {known}")
+            Said::both(|lang| {
+                t!(
+                    lang,
+                    "settings-unknown-key-known",
+                    name = &name,
+                    known = &known
+                )
+            })
         };
         return refusal(path, reason);
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or(rest);
-        return refusal(join(&path, name), format!("missing key {name:?}"));
+        let quoted = format!("{name:?}");
+        return refusal(
+            join(&path, name),
+            Said::both(|lang| t!(lang, "settings-missing-key", name = &quoted)),
+        );
     }
     refusal(path, plain_type_words(&message))
 }
 
 /// Rewords serde's type names in the user's words.
-fn plain_type_words(message: &str) -> String {
-    let mut message = message.replace("invalid type: ", "wrong type: ");
+fn plain_type_words(message: &str) -> Said {
+    let mut detail = message.to_string();
     for (rust, plain) in [
         ("expected i64", "expected a whole number"),
         ("expected a sequence", "expected an array"),
         ("sequence", "array"),
         ("expected a map", "expected a table"),
     ] {
-        message = message.replace(rust, plain);
+        detail = detail.replace(rust, plain);
     }
-    if let Some(at) = message.find("expected struct ") {
-        message.truncate(at);
-        message.push_str("expected a table");
+    if let Some(at) = detail.find("expected struct ") {
+        detail.truncate(at);
+        detail.push_str("expected a table");
     }
-    message
+    match detail.strip_prefix("invalid type: ") {
+        Some(rest) => Said::both(|lang| t!(lang, "settings-wrong-type", detail = rest)),
+        None => Said::both(|lang| t!(lang, "settings-bad-value", detail = &detail)),
+    }
 }
 
 /// The dotted key at byte `at`: the smallest key, value or table header containing it.
@@ -648,11 +718,11 @@ mod tests {
     #[test]
     fn serde_type_names_are_said_in_plain_words() {
         assert_eq!(
-            plain_type_words("invalid type: string \"x\", expected i64"),
+            plain_type_words("invalid type: string \"x\", expected i64").en,
             "wrong type: string \"x\", expected a whole number"
         );
         assert_eq!(
-            plain_type_words("invalid type: integer `3`, expected struct Repeat"),
+            plain_type_words("invalid type: integer `3`, expected struct Repeat").en,
             "wrong type: integer `3`, expected a table"
         );
     }

@@ -467,19 +467,31 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 /// A file that does not validate (the user is editing it, or made a mistake) is never
 /// overwritten: the save fails with [`std::io::ErrorKind::InvalidData`] and the reasons,
 /// and the user's text stays as it is.
+///
+/// Why it was not saved is said in the language of `settings` (what the window shows).
 pub fn save(path: &Path, settings: &Settings) -> std::io::Result<()> {
+    let lang = crate::words::Lang::chosen(settings.language);
     let existing = super::read(path).map_err(|e| match e.why {
         crate::userfile::Refused::Io(io) => io,
         why => std::io::Error::new(
             std::io::ErrorKind::InvalidData,
-            format!("not saved: {}: {why}", path.display()),
+            crate::t!(
+                lang,
+                "settings-not-saved",
+                path = path.display().to_string(),
+                detail = why.said(lang)
+            ),
         ),
     })?;
     if let Some(text) = &existing {
         if let Err(refusals) = super::parse(text, &path.display().to_string()) {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
-                format!("not saved: the file does not validate; fix it first:\n{refusals}"),
+                format!(
+                    "{}\n{}",
+                    crate::t!(lang, "settings-not-saved-refused"),
+                    refusals.lines(lang)
+                ),
             ));
         }
     }

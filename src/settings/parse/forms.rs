@@ -2,7 +2,9 @@
 //! `2026-11-27T18:00`, `fri 18:00`. Each parser says in one line why a text is refused.
 //! Their written forms (in `save.rs`) are what these parsers read back.
 
+use crate::i18n::Said;
 use crate::settings::{DayRange, TimeOffBound, WeekTime};
+use crate::t;
 use jiff::civil::{Date, DateTime, Time, Weekday};
 
 /// The weekday keys of `[hours]` and of week times, Monday first.
@@ -21,8 +23,9 @@ fn clock(text: &str) -> Option<(u32, u32)> {
 }
 
 /// A range of a day, `HH:MM-HH:MM`; `24:00` only as an end.
-pub(super) fn parse_range(text: &str) -> Result<DayRange, String> {
-    let shape = || format!("{text:?} is not HH:MM-HH:MM");
+pub(super) fn parse_range(text: &str) -> Result<DayRange, Said> {
+    let value = format!("{text:?}");
+    let shape = || Said::both(|lang| t!(lang, "settings-not-range", value = &value));
     let (start, end) = text.split_once('-').ok_or_else(shape)?;
     let (start, end) = (
         clock(start).ok_or_else(shape)?,
@@ -30,17 +33,27 @@ pub(super) fn parse_range(text: &str) -> Result<DayRange, String> {
     );
     let minutes = |(h, m): (u32, u32)| h * 60 + m;
     if start == (24, 0) {
-        return Err(format!("{text:?}: 24:00 is allowed only as an end"));
+        return Err(Said::both(|lang| {
+            t!(lang, "settings-range-24-start", value = &value)
+        }));
     }
     for (h, m) in [start, end] {
         if m > 59 || h > 24 || (h == 24 && m > 0) {
-            return Err(format!(
-                "{text:?}: {h:02}:{m:02} is not a time of day (00:00 to 23:59, or 24:00 as an end)"
-            ));
+            let time = format!("{h:02}:{m:02}");
+            return Err(Said::both(|lang| {
+                t!(
+                    lang,
+                    "settings-range-not-time",
+                    value = &value,
+                    time = &time
+                )
+            }));
         }
     }
     if start == end {
-        return Err(format!("{text:?} starts and ends at the same time"));
+        return Err(Said::both(|lang| {
+            t!(lang, "settings-range-same", value = &value)
+        }));
     }
     let start = minutes(start);
     // `22:00-00:00` ends at midnight: the same as `22:00-24:00`.
@@ -55,8 +68,9 @@ pub(super) fn parse_range(text: &str) -> Result<DayRange, String> {
 }
 
 /// A calendar date, `YYYY-MM-DD`.
-pub(super) fn parse_date(text: &str) -> Result<Date, String> {
-    let shape = || format!("{text:?} is not a date (YYYY-MM-DD)");
+pub(super) fn parse_date(text: &str) -> Result<Date, Said> {
+    let value = format!("{text:?}");
+    let shape = || Said::both(|lang| t!(lang, "settings-not-date", value = &value));
     let parts: Vec<&str> = text.trim().split('-').collect();
     let [year, month, day] = parts.as_slice() else {
         return Err(shape());
@@ -73,12 +87,14 @@ pub(super) fn parse_date(text: &str) -> Result<Date, String> {
     let (Ok(month), Ok(day)) = (i8::try_from(month), i8::try_from(day)) else {
         return Err(shape());
     };
-    Date::new(year, month, day).map_err(|_| format!("{text:?} is not a day of the calendar"))
+    Date::new(year, month, day)
+        .map_err(|_| Said::both(|lang| t!(lang, "settings-not-calendar-day", value = &value)))
 }
 
 /// A local date-time, `YYYY-MM-DDTHH:MM` or `YYYY-MM-DDTHH:MM:SS`.
-pub(super) fn parse_datetime(text: &str) -> Result<DateTime, String> {
-    let shape = || format!("{text:?} is not a local date-time like \"2026-11-27T18:00\"");
+pub(super) fn parse_datetime(text: &str) -> Result<DateTime, Said> {
+    let value = format!("{text:?}");
+    let shape = || Said::both(|lang| t!(lang, "settings-not-datetime", value = &value));
     let (date, time) = text.trim().split_once(['T', 't', ' ']).ok_or_else(shape)?;
     let date = parse_date(date)?;
     let (hour_minute, second) = match time.match_indices(':').nth(1) {
@@ -96,13 +112,22 @@ pub(super) fn parse_datetime(text: &str) -> Result<DateTime, String> {
     let (Ok(hour), Ok(minute)) = (i8::try_from(hour), i8::try_from(minute)) else {
         return Err(shape());
     };
-    let time = Time::new(hour, minute, second, 0)
-        .map_err(|_| format!("{text:?}: {hour:02}:{minute:02} is not a time of day"))?;
+    let time = Time::new(hour, minute, second, 0).map_err(|_| {
+        let time = format!("{hour:02}:{minute:02}");
+        Said::both(|lang| {
+            t!(
+                lang,
+                "settings-datetime-not-time",
+                value = &value,
+                time = &time
+            )
+        })
+    })?;
     Ok(date.to_datetime(time))
 }
 
 /// One end of a time-off period: a date, or a date-time when it has a time.
-pub(super) fn parse_time_off_bound(text: &str) -> Result<TimeOffBound, String> {
+pub(super) fn parse_time_off_bound(text: &str) -> Result<TimeOffBound, Said> {
     if text.trim().len() > 10 {
         parse_datetime(text).map(TimeOffBound::DateTime)
     } else {
@@ -111,24 +136,40 @@ pub(super) fn parse_time_off_bound(text: &str) -> Result<TimeOffBound, String> {
 }
 
 /// A time in the week, `fri 18:00`.
-pub(super) fn parse_week_time(text: &str) -> Result<WeekTime, String> {
-    let shape = || format!("{text:?} is not a day and a time like \"fri 18:00\"");
+pub(super) fn parse_week_time(text: &str) -> Result<WeekTime, Said> {
+    let value = format!("{text:?}");
+    let shape = || Said::both(|lang| t!(lang, "settings-not-week-time", value = &value));
     let mut words = text.split_whitespace();
     let (Some(day), Some(time), None) = (words.next(), words.next(), words.next()) else {
         return Err(shape());
     };
     let weekday = weekday(day).ok_or_else(|| {
-        format!(
-            "{text:?}: {day:?} is not a day ({})",
-            WEEKDAY_KEYS.join(", ")
-        )
+        let (day, days) = (format!("{day:?}"), WEEKDAY_KEYS.join(", "));
+        Said::both(|lang| {
+            t!(
+                lang,
+                "settings-not-weekday",
+                value = &value,
+                day = &day,
+                days = &days
+            )
+        })
     })?;
     let (hour, minute) = clock(time).ok_or_else(shape)?;
     let time = match (i8::try_from(hour), i8::try_from(minute)) {
         (Ok(hour), Ok(minute)) => Time::new(hour, minute, 0, 0).ok(),
         _ => None,
     }
-    .ok_or_else(|| format!("{text:?}: {time} is not a time of day (00:00 to 23:59)"))?;
+    .ok_or_else(|| {
+        Said::both(|lang| {
+            t!(
+                lang,
+                "settings-week-time-not-time",
+                value = &value,
+                time = time
+            )
+        })
+    })?;
     Ok(WeekTime { weekday, time })
 }
 
@@ -177,21 +218,24 @@ mod tests {
     #[test]
     fn a_range_refuses_impossible_clock_times() {
         assert_eq!(
-            parse_range("9h-18h").unwrap_err(),
+            parse_range("9h-18h").unwrap_err().en,
             "\"9h-18h\" is not HH:MM-HH:MM"
         );
         assert!(parse_range("24:00-08:00")
             .unwrap_err()
+            .en
             .contains("24:00 is allowed only as an end"));
         assert!(parse_range("08:00-25:00")
             .unwrap_err()
+            .en
             .contains("25:00 is not a time of day"));
         assert!(parse_range("08:60-09:00")
             .unwrap_err()
+            .en
             .contains("08:60 is not a time of day"));
         assert!(parse_range("08:00-24:30").is_err());
         assert_eq!(
-            parse_range("09:00-09:00").unwrap_err(),
+            parse_range("09:00-09:00").unwrap_err().en,
             "\"09:00-09:00\" starts and ends at the same time"
         );
     }
@@ -203,11 +247,11 @@ mod tests {
             jiff::civil::date(2026, 12, 24)
         );
         assert_eq!(
-            parse_date("24/12/2026").unwrap_err(),
+            parse_date("24/12/2026").unwrap_err().en,
             "\"24/12/2026\" is not a date (YYYY-MM-DD)"
         );
         assert_eq!(
-            parse_date("2026-02-30").unwrap_err(),
+            parse_date("2026-02-30").unwrap_err().en,
             "\"2026-02-30\" is not a day of the calendar"
         );
     }
@@ -234,6 +278,7 @@ mod tests {
         assert!(parse_week_time("fri").is_err());
         assert!(parse_week_time("fry 18:00")
             .unwrap_err()
+            .en
             .contains("\"fry\" is not a day"));
         assert!(parse_week_time("fri 24:00").is_err());
     }
