@@ -9,11 +9,65 @@
 //! as [`Said`], in both languages, so that it follows the reader's language, not the one
 //! Couper ran in when it wrote it.
 
-use crate::words::Lang;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
+
+/// A language Couper speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// French.
+    Fr,
+}
+
+impl Lang {
+    /// From a locale such as `fr_FR.UTF-8` or `en-GB`: French for `fr*`, else English.
+    pub fn from_locale(locale: &str) -> Lang {
+        if locale.to_ascii_lowercase().starts_with("fr") {
+            Lang::Fr
+        } else {
+            Lang::En
+        }
+    }
+
+    /// From the environment (`LC_ALL`, `LC_MESSAGES`, `LANG`).
+    pub fn from_env() -> Lang {
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|k| std::env::var(k).ok())
+            .find(|v| !v.is_empty())
+            .map(|v| Lang::from_locale(&v))
+            .unwrap_or_default()
+    }
+
+    /// The language to speak: the settings' `language` when set, else the locale's.
+    pub fn chosen(setting: Option<Lang>) -> Lang {
+        setting.unwrap_or_else(Lang::from_env)
+    }
+
+    /// Its tag: `en`, `fr`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+        }
+    }
+
+    /// From a tag: `en`, `fr` (any case, region ignored: `fr-CA`).
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let tag = tag.to_ascii_lowercase();
+        match tag.split(['-', '_']).next() {
+            Some("en") => Some(Lang::En),
+            Some("fr") => Some(Lang::Fr),
+            _ => None,
+        }
+    }
+}
 
 include!(concat!(env!("OUT_DIR"), "/catalogue.rs"));
 
