@@ -24,6 +24,8 @@
 mod desktop;
 #[path = "../tests/common/live.rs"]
 mod live;
+#[path = "../tests/common/poll.rs"]
+mod poll;
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};

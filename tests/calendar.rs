@@ -13,6 +13,8 @@
 mod desktop;
 #[path = "common/files.rs"]
 mod files;
+#[path = "common/poll.rs"]
+mod poll;
 #[path = "common/probe.rs"]
 mod probe;
 #[path = "common/live.rs"]
@@ -27,6 +29,7 @@ use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{Span, Timestamp};
 use serde_json::Value;
+use session::eventually;
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
@@ -383,28 +386,6 @@ fn issue_16_a_calendar_path_to_dev_zero_a_fifo_or_a_huge_file_is_refused_at_once
     live.reload_settings();
     live.refresh_calendar();
     assert_eq!(live_periods(&live, first), gwen_shifts(first));
-}
-
-/// Waits until `probe` gives something, polling with a backoff, for at most
-/// [`PATIENCE`].
-async fn eventually<T, F, Fut>(what: &str, mut probe: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    let mut pause = Duration::from_millis(10);
-    loop {
-        if let Some(value) = probe().await {
-            return value;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "not in time: {what}"
-        );
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(Duration::from_millis(200));
-    }
 }
 
 #[tokio::test]

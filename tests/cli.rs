@@ -8,6 +8,8 @@
 mod desktop;
 #[path = "common/live.rs"]
 mod live;
+#[path = "common/poll.rs"]
+mod poll;
 
 use std::os::fd::{FromRawFd, OwnedFd};
 use std::path::{Path, PathBuf};

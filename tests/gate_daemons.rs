@@ -15,6 +15,8 @@ mod desktop;
 #[allow(clippy::unwrap_used)]
 #[path = "common/live.rs"]
 mod live;
+#[path = "common/poll.rs"]
+mod poll;
 #[path = "common/shells.rs"]
 mod shells;
 

@@ -4,6 +4,8 @@
 
 #[path = "common/desktop.rs"]
 mod desktop;
+#[path = "common/poll.rs"]
+mod poll;
 
 use std::process::Stdio;
 
@@ -300,31 +302,6 @@ async fn has_owner(session: &zbus::Connection) -> bool {
     reply.body().deserialize().expect("bool")
 }
 
-/// Runs a gate in a process of its own, for the next test to kill. Does nothing unless
-/// that test started it.
-#[tokio::test]
-#[ignore = "run by killing_couper_frees_the_name_and_ends_its_children"]
-async fn gate_process_for_the_kill_test() {
-    let (Ok(session_bus), Ok(display), Ok(dunstrc)) = (
-        std::env::var("COUPER_TEST_SESSION_BUS"),
-        std::env::var("COUPER_TEST_DISPLAY"),
-        std::env::var("COUPER_TEST_DUNSTRC"),
-    ) else {
-        return;
-    };
-    let (keeper, _events) = Keeper::new();
-    let config = gate::GateConfig {
-        display_command: Some(vec!["dunst".into(), "-config".into(), dunstrc]),
-        session_bus: Some(session_bus),
-        display_env: vec![("DISPLAY".into(), display)],
-        start_timeout: PATIENCE,
-        ..gate::GateConfig::default()
-    };
-    let shutdown = tokio_util::sync::CancellationToken::new();
-    let gate = gate::start(keeper, config, shutdown).await.expect("gate");
-    let _ = gate.wait().await;
-}
-
 #[tokio::test]
 async fn killing_couper_frees_the_name_and_ends_its_children() {
     let desk = Desktop::start().await;
@@ -344,23 +321,28 @@ async fn killing_couper_frees_the_name_and_ends_its_children() {
         .await
         .expect("subscribe");
 
-    let dunstrc = desk.gate_config().display_command.expect("command")[2].clone();
-    let mut couper = tokio::process::Command::new(std::env::current_exe().expect("exe"))
-        .args([
-            "--exact",
-            "gate_process_for_the_kill_test",
-            "--ignored",
-            "--nocapture",
-        ])
-        .env("COUPER_TEST_SESSION_BUS", desk.session_bus())
-        .env("COUPER_TEST_DISPLAY", desk.display())
-        .env("COUPER_TEST_DUNSTRC", dunstrc)
+    // The real `couper run`, its display daemon dunst on the test display.
+    let config = desk.dir().join("settings.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[display]\ncommand = [\"dunst\", \"-config\", \"{}\"]\n",
+            desk.dunstrc().display()
+        ),
+    )
+    .expect("settings");
+    let mut couper = desk
+        .app(env!("CARGO_BIN_EXE_couper"))
+        .arg("run")
+        .env("COUPER_CONFIG", &config)
+        .env("COUPER_STORE", desk.dir().join("couper.sqlite3"))
         // Where the private bus puts its directory, which a kill -9 leaves behind.
         .env("XDG_RUNTIME_DIR", desk.dir())
         .stdout(Stdio::null())
+        .stderr(Stdio::null())
         .kill_on_drop(true)
         .spawn()
-        .expect("gate process");
+        .expect("couper run");
     let pid = couper.id().expect("pid");
 
     let taken = next_owner(&mut owners).await;
@@ -377,16 +359,12 @@ async fn killing_couper_frees_the_name_and_ends_its_children() {
     let _ = couper.wait().await;
 
     // Their parent is gone, so nobody reaps them here: "ended" includes zombies.
-    let deadline = tokio::time::Instant::now() + PATIENCE;
+    let mut backoff = desktop::Backoff::new(PATIENCE);
     for child in children {
-        let mut pause = std::time::Duration::from_millis(10);
         while is_running(child) {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "pid {child} outlived Couper"
-            );
-            tokio::time::sleep(pause).await;
-            pause = (pause * 2).min(std::time::Duration::from_millis(200));
+            backoff
+                .wait(format_args!("pid {child} outlived Couper"))
+                .await;
         }
     }
 }

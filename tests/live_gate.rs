@@ -13,6 +13,8 @@
 mod desktop;
 #[path = "common/live.rs"]
 mod live;
+#[path = "common/poll.rs"]
+mod poll;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;

@@ -73,16 +73,7 @@ fn a_community_managers_week_is_decided_and_released_as_expected() {
     let (got, _) = week();
     let expected = lines(&std::fs::read_to_string(replays().join("week.expected.jsonl")).unwrap());
     // Reasons are asserted below; every other field exactly.
-    let without_reason: Vec<Value> = got
-        .iter()
-        .map(|v| {
-            let mut v = v.clone();
-            if let Some(o) = v.as_object_mut() {
-                o.remove("reason");
-            }
-            v
-        })
-        .collect();
+    let without_reason = without_reason(&got);
     for (i, (g, e)) in without_reason.iter().zip(&expected).enumerate() {
         assert_eq!(g, e, "output line {}", i + 1);
     }
@@ -102,16 +93,34 @@ fn a_community_managers_week_is_decided_and_released_as_expected() {
     }
 }
 
+/// The replay's lines without their human `reason` (every machine field).
+fn without_reason(lines: &[Value]) -> Vec<Value> {
+    lines
+        .iter()
+        .cloned()
+        .map(|mut v| {
+            if let Some(o) = v.as_object_mut() {
+                o.remove("reason");
+            }
+            v
+        })
+        .collect()
+}
+
+/// The reason the replay gave for notification `id`.
+fn reason_of(lines: &[Value], id: u64) -> String {
+    lines
+        .iter()
+        .find(|v| v["id"] == id)
+        .and_then(|v| v["reason"].as_str())
+        .unwrap_or_else(|| panic!("no reason for notification {id}"))
+        .to_string()
+}
+
 #[test]
 fn reasons_say_why_in_the_users_words() {
     let (got, _) = week();
-    let reason = |id: u64| -> String {
-        got.iter()
-            .find(|v| v["id"] == id)
-            .and_then(|v| v["reason"].as_str())
-            .unwrap()
-            .to_string()
-    };
+    let reason = |id: u64| reason_of(&got, id);
     assert_eq!(
         reason(1),
         "held: Slack is a work app and Monday 08:30 is outside your hours; delivered 09:00"
@@ -143,25 +152,9 @@ fn reasons_say_why_in_the_users_words() {
 fn issue_14_in_french_only_the_reasons_change() {
     let (en, _) = week();
     let (fr, _) = week_in("fr_FR.UTF-8");
-    let without_reason = |lines: &[Value]| -> Vec<Value> {
-        lines
-            .iter()
-            .cloned()
-            .map(|mut v| {
-                v.as_object_mut().unwrap().remove("reason");
-                v
-            })
-            .collect()
-    };
     // The keys and every machine field stay as they are; the human reason is French.
     assert_eq!(without_reason(&fr), without_reason(&en));
-    let reason = |id: u64| -> String {
-        fr.iter()
-            .find(|v| v["id"] == id)
-            .and_then(|v| v["reason"].as_str())
-            .unwrap()
-            .to_string()
-    };
+    let reason = |id: u64| reason_of(&fr, id);
     assert_eq!(
         reason(1),
         "retenue : Slack est une app de travail et lundi 08:30 est hors de vos horaires ; remise 09:00"

@@ -14,6 +14,8 @@ use jiff::civil::{date, time, Weekday};
 mod desktop;
 #[path = "common/files.rs"]
 mod hostile;
+#[path = "common/poll.rs"]
+mod poll;
 #[path = "common/probe.rs"]
 mod probe;
 #[path = "common/live.rs"]

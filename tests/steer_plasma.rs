@@ -6,6 +6,8 @@
 //! app whose popups are off), the digest comes at the start of work, and the user's own
 //! `plasmanotifyrc` is as it was after Couper stops — after a kill -9 too.
 
+#[path = "common/poll.rs"]
+mod poll;
 #[path = "common/shells.rs"]
 mod shells;
 

@@ -16,6 +16,8 @@ mod app;
 mod desktop;
 #[path = "common/panel.rs"]
 mod panel;
+#[path = "../../tests/common/poll.rs"]
+mod poll;
 
 use app::{
     couper, owner_pid, spawn, spawn_couper_run, until_window_shows, visible_windows, wait_for_gate,

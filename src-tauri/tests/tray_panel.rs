@@ -15,17 +15,19 @@ mod app;
 mod desktop;
 #[path = "common/panel.rs"]
 mod panel;
+#[path = "../../tests/common/poll.rs"]
+mod poll;
 
 use app::{
     control, held, spawn, spawn_with, status, until_window_shows, visible_windows, wait_for_gate,
     Files,
 };
-use desktop::{Desktop, PATIENCE};
+use desktop::{Backoff, Desktop, PATIENCE};
 use futures_util::{Stream, StreamExt};
 use panel::{until_menu, Entry, Item, Panel};
 use serde_json::Value;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// The tray icons the app embeds on Linux.
 fn icon(name: &str) -> Vec<u8> {
@@ -236,8 +238,7 @@ async fn clicking_im_off_in_the_panel_sets_off_and_the_menu_and_icon_follow() {
 /// The X clipboard of the test display, read with xclip until it holds `want` (the
 /// clipboard belongs to another process: polled, with a short backoff, until a deadline).
 async fn until_clipboard(desk: &Desktop, want: &str) -> String {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    let mut pause = Duration::from_millis(20);
+    let mut backoff = Backoff::new(PATIENCE);
     loop {
         let output = desk
             .app("xclip")
@@ -249,12 +250,11 @@ async fn until_clipboard(desk: &Desktop, want: &str) -> String {
         if text.trim_end() == want.trim_end() {
             return text;
         }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the clipboard never held the auto-reply {want:?}: {text:?}"
-        );
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(Duration::from_millis(200));
+        backoff
+            .wait(format_args!(
+                "the clipboard never held the auto-reply {want:?}: {text:?}"
+            ))
+            .await;
     }
 }
 
@@ -292,13 +292,9 @@ async fn next_to_a_daemon_the_user_started_the_tray_offers_to_put_couper_in_fron
         .spawn()
         .unwrap();
     let their_pid = theirs.id().unwrap();
-    let deadline = Instant::now() + PATIENCE;
+    let mut backoff = Backoff::new(PATIENCE);
     while app::try_owner_pid(&desk, "org.freedesktop.Notifications").await != Some(their_pid) {
-        assert!(
-            Instant::now() < deadline,
-            "their dunst never owned the name"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        backoff.wait("their dunst never owned the name").await;
     }
 
     // The app stands aside, keeps running, and says so in its menu.
@@ -444,98 +440,4 @@ async fn started_with_window_it_shows_the_window_at_once_and_a_wrong_argument_is
     let _couper_app = spawn_with(&desk, &files, &["--window"]);
     let _item = panel.next_item().await;
     until_window_shows(&desk).await;
-}
-
-/// The app's figures, for the record (not a check): start to tray, and resident memory
-/// with the window hidden and shown, for the app and for it with its helpers (WebKit's
-/// processes, the display daemon and its private bus). Run on the release build:
-/// `cargo build --release -p couper-app && COUPER_APP=target/release/couper-app
-///  cargo test -p couper-app --test tray_panel -- --ignored --nocapture`.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "figures, not a check: run by hand on the release build"]
-async fn figures() {
-    let mut starts = Vec::new();
-    for run in 0..5 {
-        let desk = Desktop::start().await;
-        let mut panel = Panel::start(desk.session_bus()).await;
-        let files = Files::new(&desk, &app::settings(&desk, app::EVERY_DAY));
-        let started = Instant::now();
-        let mut couper_app = spawn(&desk, &files);
-        let item = panel.next_item().await;
-        starts.push(started.elapsed());
-        if run < 4 {
-            continue;
-        }
-        wait_for_gate(&desk).await;
-        let pid = couper_app.id().expect("pid");
-        // The app goes on setting up after its item registers: let it settle.
-        item.menu().await;
-        tokio::time::sleep(Duration::from_secs(3)).await;
-        let (closed, closed_all) = (rss_kib(pid, "VmRSS:"), tree_kib(pid, "Pss:"));
-        control(&desk)
-            .await
-            .open_window("hours")
-            .await
-            .expect("open");
-        while visible_windows(&desk).await.is_empty() {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        tokio::time::sleep(Duration::from_secs(3)).await;
-        let (open, open_all) = (rss_kib(pid, "VmRSS:"), tree_kib(pid, "Pss:"));
-        println!(
-            "FIGURE app VmRSS window closed: {} MiB; with its helpers (PSS) {} MiB",
-            closed / 1024,
-            closed_all / 1024
-        );
-        println!(
-            "FIGURE app VmRSS window open: {} MiB; with its helpers (PSS) {} MiB",
-            open / 1024,
-            open_all / 1024
-        );
-        let _ = couper_app.start_kill();
-    }
-    starts.sort();
-    println!(
-        "FIGURE start to tray (process start to SNI item registered), 5 runs: median {:?}, min {:?}, max {:?}",
-        starts[2], starts[0], starts[4]
-    );
-}
-
-/// A field of `pid`'s memory (`VmRSS:` from status, `Pss:` from smaps_rollup), in KiB.
-fn rss_kib(pid: u32, field: &str) -> u64 {
-    let file = if field == "Pss:" {
-        "smaps_rollup"
-    } else {
-        "status"
-    };
-    std::fs::read_to_string(format!("/proc/{pid}/{file}"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
-}
-
-/// The same field for `pid` and all its descendants, added up, in KiB.
-fn tree_kib(pid: u32, field: &str) -> u64 {
-    let children: Vec<u32> = std::fs::read_dir("/proc")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|p| {
-            std::fs::read_to_string(format!("/proc/{p}/stat"))
-                .ok()
-                .and_then(|s| {
-                    let after = s.rsplit_once(')')?.1.to_string();
-                    after.split_whitespace().nth(1)?.parse::<u32>().ok()
-                })
-                == Some(pid)
-        })
-        .collect();
-    rss_kib(pid, field)
-        + children
-            .into_iter()
-            .map(|child| tree_kib(child, field))
-            .sum::<u64>()
 }

@@ -12,6 +12,8 @@
 mod app;
 #[path = "../../tests/common/desktop.rs"]
 mod desktop;
+#[path = "../../tests/common/poll.rs"]
+mod poll;
 #[path = "common/webdriver.rs"]
 mod webdriver;
 
@@ -153,19 +155,15 @@ async fn until_page(
     script: &str,
     done: impl Fn(&serde_json::Value) -> bool,
 ) -> serde_json::Value {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    let mut pause = std::time::Duration::from_millis(20);
+    let mut backoff = desktop::Backoff::new(PATIENCE);
     loop {
         let value = session.script(script);
         if done(&value) {
             return value;
         }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the Report tab never showed {what}: {value}"
-        );
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(std::time::Duration::from_millis(200));
+        backoff
+            .wait(format_args!("the window never showed {what}: {value}"))
+            .await;
     }
 }
 

@@ -23,6 +23,8 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, ChildStdout, Command};
 use tokio::sync::mpsc;
 
+pub use crate::poll::Backoff;
+
 /// How long anything outside the test's control (a process starting, dunst updating) may take.
 pub const PATIENCE: Duration = Duration::from_secs(20);
 
@@ -241,23 +243,11 @@ pub fn bus_config(listen: &std::path::Path, services: &std::path::Path) -> Strin
 
 /// Polls `probe` with a short backoff until it gives `Some`, for at most [`PATIENCE`]: for
 /// state that belongs to another process and has no change signal to wait on.
-pub async fn eventually_async<T, F>(what: &str, mut probe: impl FnMut() -> F) -> T
+pub async fn eventually_async<T, F>(what: &str, probe: impl FnMut() -> F) -> T
 where
     F: std::future::Future<Output = Option<T>>,
 {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    let mut pause = Duration::from_millis(10);
-    loop {
-        if let Some(v) = probe().await {
-            return v;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(Duration::from_millis(200));
-    }
+    crate::poll::within(what, PATIENCE, probe).await
 }
 
 /// What the test gatekeeper was asked.
@@ -419,19 +409,15 @@ impl Dunst {
     /// Waits until dunst shows `n` notifications. dunst's state belongs to another process
     /// and has no change signal, so this polls, with a short backoff and a deadline.
     pub async fn wait_displayed(&self, n: u32) {
-        let deadline = tokio::time::Instant::now() + PATIENCE;
-        let mut pause = Duration::from_millis(10);
+        let mut backoff = Backoff::new(PATIENCE);
         loop {
             let now = self.displayed().await;
             if now == n {
                 return;
             }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "dunst shows {now} notifications, not {n}"
-            );
-            tokio::time::sleep(pause).await;
-            pause = (pause * 2).min(Duration::from_millis(200));
+            backoff
+                .wait(format_args!("dunst shows {now} notifications, not {n}"))
+                .await;
         }
     }
 

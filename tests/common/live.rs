@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::path::PathBuf;
 use std::process::{Output, Stdio};
-use std::time::Duration;
 
 use crate::desktop::{self, Desktop, Dunst, PATIENCE};
 use serde_json::Value;
@@ -265,24 +264,12 @@ impl Session {
 }
 
 /// Waits until `probe` gives something, polling with a backoff, for at most [`PATIENCE`].
-pub async fn eventually<T, F, Fut>(what: &str, mut probe: F) -> T
+pub async fn eventually<T, F, Fut>(what: &str, probe: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Option<T>>,
 {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    let mut pause = Duration::from_millis(10);
-    loop {
-        if let Some(value) = probe().await {
-            return value;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "not in time: {what}"
-        );
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(Duration::from_millis(200));
-    }
+    desktop::eventually_async(what, probe).await
 }
 
 /// The formatted messages of what dunst showed (`URGENCY summary|body`), sorted.

@@ -173,16 +173,9 @@ pub fn processes_in(runtime_dir: &Path) -> Vec<i32> {
         .unwrap_or_default()
 }
 
-/// Polls `f` every 100 ms until it gives `Some`, for at most `timeout`.
-pub fn wait_for<T>(what: &str, timeout: Duration, mut f: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + timeout;
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+/// Polls `f` with a short backoff until it gives `Some`, for at most `timeout`.
+pub fn wait_for<T>(what: &str, timeout: Duration, f: impl FnMut() -> Option<T>) -> T {
+    crate::poll::within_blocking(what, timeout, f)
 }
 
 /// The ids a desktop runs with: [`USER`]'s when the tests run as root (made with `useradd`

@@ -4,12 +4,11 @@
 //! interface to read its status (what `couper status --json` prints).
 #![allow(dead_code)]
 
-use crate::desktop::{Desktop, PATIENCE};
+use crate::desktop::{Backoff, Desktop, PATIENCE};
 use couper::control::CouperProxy;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::time::Duration;
 use tokio::process::{Child, Command};
 
 /// The built app.
@@ -194,20 +193,14 @@ pub async fn wait_for_gate(desk: &Desktop) {
         .await
         .expect("session bus");
     let dbus = zbus::fdo::DBusProxy::new(&conn).await.expect("dbus proxy");
-    let deadline = tokio::time::Instant::now() + PATIENCE;
+    let mut backoff = Backoff::new(PATIENCE);
     let name = zbus::names::BusName::try_from(couper::control::NAME).expect("name");
-    let mut pause = Duration::from_millis(20);
     while !dbus
         .name_has_owner(name.clone())
         .await
         .expect("NameHasOwner")
     {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "couper-app did not start its gate"
-        );
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(Duration::from_millis(200));
+        backoff.wait("couper-app did not start its gate").await;
     }
 }
 
@@ -333,14 +326,10 @@ pub async fn visible_windows(desk: &Desktop) -> Vec<String> {
 /// Waits until the app's window shows (the X server has no signal a test can wait on:
 /// polled, with a short backoff, until a deadline).
 pub async fn until_window_shows(desk: &Desktop) {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    let mut pause = Duration::from_millis(20);
+    let mut backoff = Backoff::new(PATIENCE);
     while visible_windows(desk).await.is_empty() {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the running app did not show its window"
-        );
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(Duration::from_millis(200));
+        backoff
+            .wait("the running app did not show its window")
+            .await;
     }
 }
