@@ -1,22 +1,23 @@
-//! The live gate's figures, measured in one run, side by side, with real parts only:
+//! The live gate's figures (issue 15), measured in one run, side by side with their
+//! floor, with real parts only: `couper run` (built with the bench profile) on a private
+//! session bus, apps calling it over D-Bus.
 //!
-//! - the round-trip of `Notify` as an app sees it, straight to dunst and through
-//!   `couper run` on the deliver path (Slack in working time), median and p99 of
-//!   sequential calls from one zbus client, and their ratio (target: under 1.5). The two
-//!   are measured in alternating rounds, so that the machine's load falls on both alike;
-//! - the hold path's round-trip (Slack outside working time: the hold is committed to
-//!   SQLite before the answer), median and p99 (target: p99 under 5 ms);
-//! - the resident memory (`VmRSS`) of `couper run` idle, and after 10,000 held (targets:
-//!   under 20 MB and under 40 MB), and after their release as one digest.
+//! - The floor: the round trip of `Peer.Ping` to Couper, which it answers without
+//!   deciding anything.
+//! - Every kind of `Notify` (personal, work delivered, held, crisis, replaced), answered
+//!   with p99 under 1 ms and median under 3 times the Ping's, whatever the display
+//!   daemon's speed: here a daemon that takes 10 ms to answer each call, one at a time
+//!   (this binary itself, started by Couper as its display daemon with `--slow-daemon`).
+//! - A burst of 1,000 from one app, all in flight at once: the same targets, and what
+//!   reaches the daemon keeps the app's order.
+//! - The resident memory (`VmRSS`) of `couper run` idle (target under 10 MB) and with
+//!   10,000 held (under 20 MB), and after their release as one digest (through dunst).
 //!
-//! Run it with `cargo bench --bench gate` (or `scripts/bench`). Cargo builds the `couper`
-//! binary with the bench profile, which has the release settings, into
-//! `target/release/couper`, and gives its path to the bench as `CARGO_BIN_EXE_couper`:
-//! that is the binary measured. Like the tests, the bench starts its own Xvfb display,
-//! session buses and dunst (tests/common/desktop.rs): it needs what
-//! `scripts/setup --tests` installs, and nothing of the user's session.
-//!
-//! Each figure is printed as a `FIGURE ...` line.
+//! Run it with `cargo bench --bench gate` (or `scripts/bench`): Cargo gives the bench the
+//! `couper` binary it built as `CARGO_BIN_EXE_couper`; that is the binary measured. Like
+//! the tests, the bench starts its own Xvfb display, buses and dunst
+//! (tests/common/desktop.rs): it needs what `scripts/setup --tests` installs, and nothing
+//! of the user's session. Each figure is printed as a `FIGURE ...` line.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -28,43 +29,32 @@ mod live;
 mod poll;
 
 use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use desktop::{Desktop, Dunst};
 use futures_util::StreamExt;
-use live::{eventually, notify, settings, slack_hints, Session, ALWAYS, NEVER};
+use live::{eventually, notify, notify_replacing, settings, slack_hints, Session, ALWAYS, NEVER};
 
-/// The tests' dunst, but showing one notification at a time: dunst redraws every shown
-/// one on each `Notify` (its answer waits for it), so a pile of 200 on screen would
-/// measure dunst's drawing, not the way to it.
-const DUNSTRC: &str = r#"[global]
-    notification_limit = 1
-    history_length = 50
-
-[urgency_low]
-    timeout = 0
-
-[urgency_normal]
-    timeout = 0
-
-[urgency_critical]
-    timeout = 0
-"#;
-
-/// Rounds of the deliver comparison, each with this many calls per path.
-const ROUNDS: usize = 10;
-const PER_ROUND: usize = 200;
-/// Calls before measuring, per path (dunst's activation, caches).
+/// How long the slow display daemon takes to answer each `Notify`.
+const DAEMON_DELAY_MS: u64 = 10;
+/// Sequential calls per kind of notification (and Pings), after the warm-up.
+const CALLS: usize = 500;
 const WARM_UP: usize = 50;
-/// Sequential calls on the hold path.
-const HOLDS: usize = 2_000;
+/// The burst from one app.
+const BURST: usize = 1_000;
 /// Held in all before the memory is read again.
 const HELD: usize = 10_000;
 
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--slow-daemon") {
+        let log = PathBuf::from(&args[at + 1]);
+        return slow_daemon(&log);
+    }
     // `cargo test --all-targets` runs bench binaries without `--bench`: the figures
     // are for `cargo bench`, not a smoke test.
-    if !std::env::args().any(|a| a == "--bench") {
+    if !args.iter().any(|a| a == "--bench") {
         println!("gate bench: run it with `cargo bench --bench gate`");
         return;
     }
@@ -78,91 +68,82 @@ fn main() {
 
 async fn run() {
     println!("couper: {}", env!("CARGO_BIN_EXE_couper"));
+    println!("display daemon: {DAEMON_DELAY_MS} ms per Notify, one at a time");
 
-    // Straight: an app's session bus on which dunst is activated, as on a desktop
-    // without Couper.
-    let straight = Desktop::start().await;
-    std::fs::write(straight.dunstrc(), DUNSTRC).expect("dunstrc");
-    let straight_app = connect(straight.session_bus()).await;
-    let straight_dunst = Dunst::on(straight.session_bus());
-
-    // Through Couper: working time around the clock, Slack is work: every call is
-    // decided, recorded, answered, and forwarded to dunst on Couper's private bus.
-    let mut deliver = Session::new(|d| {
-        std::fs::write(d.dunstrc(), DUNSTRC).expect("dunstrc");
-        settings(d, ALWAYS, "")
+    // Working time around the clock: personal, work delivered, replaced.
+    let working = slow_session(ALWAYS).await;
+    let app = working.app_connection().await;
+    let floor = pings(&app, CALLS).await;
+    say_floor("working time", &floor);
+    calls(&app, WARM_UP, Kind::Personal).await;
+    let mut figures = vec![
+        ("personal", calls(&app, CALLS, Kind::Personal).await),
+        ("work, delivered", calls(&app, CALLS, Kind::Work).await),
+        ("work, replaced", calls(&app, CALLS, Kind::Replaced).await),
+    ];
+    for (what, times) in &mut figures {
+        say_notify(what, times, &floor);
+    }
+    // All in flight at once, each call queues behind those sent before it: its floor is
+    // the same burst of Pings.
+    let ping_burst = burst(BURST, |_| ping(&app)).await;
+    say_floor(&format!("a burst of {BURST} all in flight"), &ping_burst);
+    let mut notify_burst = burst(BURST, |i| {
+        let app = &app;
+        async move {
+            notify(app, "slack", "Bryan", &format!("burst {i}"), slack_hints()).await;
+        }
     })
     .await;
-    deliver.start().await;
-    let deliver_app = deliver.app_connection().await;
-    let display_bus = deliver.status().await["display_bus"]
-        .as_str()
-        .expect("display bus")
-        .to_string();
-    let mut monitor = Monitor::on(&display_bus).await;
+    say_notify(
+        &format!("burst of {BURST} from one app, all in flight"),
+        &mut notify_burst,
+        &ping_burst,
+    );
+    let order = daemon_log(
+        &working.desk.dir().join("daemon.log"),
+        WARM_UP + 3 * CALLS + BURST,
+    )
+    .await;
+    let sent: Vec<String> = (0..BURST).map(|i| format!("burst {i}")).collect();
+    let shown: Vec<String> = order
+        .into_iter()
+        .filter(|b| b.starts_with("burst "))
+        .collect();
+    println!(
+        "FIGURE burst order at the display daemon (target: as sent): {}",
+        if shown == sent {
+            "as sent".to_string()
+        } else {
+            format!("NOT as sent ({} of {BURST} arrived)", shown.len())
+        }
+    );
+    working.ok(&["auto"]).await;
+    drop(working);
 
-    sequential(&straight_app, WARM_UP).await;
-    through_couper(&deliver_app, &mut monitor, WARM_UP).await;
-    drain(&straight_dunst).await;
-    drain(deliver.dunst()).await;
-    let (mut direct, mut through, mut shown) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..ROUNDS {
-        direct.extend(sequential(&straight_app, PER_ROUND).await);
-        drain(&straight_dunst).await;
-        let (answered, accepted) = through_couper(&deliver_app, &mut monitor, PER_ROUND).await;
-        through.extend(answered);
-        shown.extend(accepted);
-        drain(deliver.dunst()).await;
+    // Outside working time: held, and crises (which always get through).
+    let off = slow_session(NEVER).await;
+    let app = off.app_connection().await;
+    let floor = pings(&app, CALLS).await;
+    say_floor("outside working time", &floor);
+    calls(&app, WARM_UP, Kind::Held).await;
+    let mut figures = vec![
+        ("work, held", calls(&app, CALLS, Kind::Held).await),
+        ("crisis, delivered", calls(&app, CALLS, Kind::Crisis).await),
+    ];
+    for (what, times) in &mut figures {
+        say_notify(what, times, &floor);
     }
-    let (direct_median, direct_p99) = (percentile(&mut direct, 50), percentile(&mut direct, 99));
-    let (through_median, through_p99) =
-        (percentile(&mut through, 50), percentile(&mut through, 99));
-    let calls = ROUNDS * PER_ROUND;
-    println!(
-        "FIGURE Notify round-trip straight to dunst ({calls} sequential calls): median {}, p99 {}",
-        ms(direct_median),
-        ms(direct_p99)
-    );
-    println!(
-        "FIGURE Notify round-trip through couper run, deliver path ({calls} sequential calls): median {}, p99 {}",
-        ms(through_median),
-        ms(through_p99)
-    );
-    println!(
-        "FIGURE deliver path / straight ratio (target < 1.5): median {:.2}, p99 {:.2}",
-        through_median.as_secs_f64() / direct_median.as_secs_f64(),
-        through_p99.as_secs_f64() / direct_p99.as_secs_f64()
-    );
-    if !shown.is_empty() {
-        let (shown_median, shown_p99) = (percentile(&mut shown, 50), percentile(&mut shown, 99));
-        println!(
-            "FIGURE Notify through couper run until dunst accepted it (end to end): median {}, p99 {}; / straight: median {:.2}, p99 {:.2}",
-            ms(shown_median),
-            ms(shown_p99),
-            shown_median.as_secs_f64() / direct_median.as_secs_f64(),
-            shown_p99.as_secs_f64() / direct_p99.as_secs_f64()
-        );
-    }
-    drop(deliver);
-    drop(straight);
+    drop(off);
 
-    // The hold path: no working time at all.
+    // Memory, with dunst: no working time at all.
     let mut hold = Session::new(|d| settings(d, NEVER, "")).await;
     hold.start().await;
     let pid = hold.gate_pid();
     let idle = settled_rss(pid).await;
-    println!("FIGURE couper run resident memory, idle (target < 20 MB): {idle:.1} MB");
-
+    println!("FIGURE couper run resident memory, idle (target < 10 MB): {idle:.1} MB");
     let hold_app = hold.app_connection().await;
-    let mut holds = sequential(&hold_app, HOLDS).await;
-    println!(
-        "FIGURE hold path round-trip, commit included ({HOLDS} sequential calls, target p99 < 5 ms): median {}, p99 {}",
-        ms(percentile(&mut holds, 50)),
-        ms(percentile(&mut holds, 99))
-    );
-
-    // The rest of the 10,000 as a burst, 32 calls in flight.
-    futures_util::stream::iter(HOLDS..HELD)
+    futures_util::stream::iter(0..HELD)
         .map(|i| {
             let app = hold_app.clone();
             async move {
@@ -175,7 +156,7 @@ async fn run() {
         .await;
     assert_eq!(hold.status().await["held"], HELD);
     let held = settled_rss(pid).await;
-    println!("FIGURE couper run resident memory, {HELD} held (target < 40 MB): {held:.1} MB");
+    println!("FIGURE couper run resident memory, {HELD} held (target < 20 MB): {held:.1} MB");
 
     hold.ok(&["on"]).await;
     hold.dunst().wait_displayed(1).await;
@@ -189,130 +170,213 @@ async fn run() {
     );
 }
 
-async fn connect(address: &str) -> zbus::Connection {
-    zbus::connection::Builder::address(address)
-        .build()
-        .await
-        .expect("session bus")
+/// `couper run` with `hours`, Slack as work, "bad buzz" a crisis that always gets through,
+/// drawing through the slow daemon (this binary), which logs what it is asked to show.
+async fn slow_session(hours: &str) -> Session {
+    let mut session = Session::new(|d| {
+        let log = d.dir().join("daemon.log");
+        format!(
+            r#"timezone = "Europe/Paris"
+
+{hours}
+
+[[work_apps]]
+name = "Slack"
+app = "slack"
+
+[crisis]
+pass = "always"
+keywords = ["bad buzz"]
+
+[display]
+command = ["{}", "--slow-daemon", "{}"]
+"#,
+            std::env::current_exe().expect("exe").display(),
+            log.display()
+        )
+    })
+    .await;
+    session.start().await;
+    session
 }
 
-/// `n` sequential Notify calls through Couper: the round-trip the app sees (Couper answers
-/// once it has decided and recorded), and, when the private bus can be monitored, the time
-/// until dunst answered Couper's forwarded call (end to end).
-async fn through_couper(
-    app: &zbus::Connection,
-    monitor: &mut Option<Monitor>,
-    n: usize,
-) -> (Vec<Duration>, Vec<Duration>) {
-    let (mut answered, mut accepted) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    for i in 0..n {
-        let body = format!("through {i}");
-        let t0 = Instant::now();
-        notify(app, "slack", "Bryan", &body, slack_hints()).await;
-        answered.push(t0.elapsed());
-        if let Some(m) = monitor.as_mut() {
-            accepted.push(m.answered(&body).await.duration_since(t0));
-        }
-    }
-    (answered, accepted)
+#[derive(Clone, Copy)]
+enum Kind {
+    Personal,
+    Work,
+    Replaced,
+    Held,
+    Crisis,
 }
 
-/// `n` sequential Notify calls from Slack; the round-trip of each.
-async fn sequential(app: &zbus::Connection, n: usize) -> Vec<Duration> {
+/// `n` sequential `Notify` calls of `kind`; the round trip of each, as the app sees it.
+async fn calls(app: &zbus::Connection, n: usize, kind: Kind) -> Vec<Duration> {
     let mut times = Vec::with_capacity(n);
+    let mut last = 0;
     for i in 0..n {
         let body = format!("message {i}");
         let t0 = Instant::now();
-        notify(app, "slack", "Bryan", &body, slack_hints()).await;
+        last = match kind {
+            Kind::Personal => notify(app, "firefox", "Anne", &body, HashMap::new()).await,
+            Kind::Work | Kind::Held => notify(app, "slack", "Bryan", &body, slack_hints()).await,
+            Kind::Replaced => {
+                notify_replacing(app, "slack", last, "Bryan", &body, slack_hints()).await
+            }
+            Kind::Crisis => {
+                notify(
+                    app,
+                    "slack",
+                    "Bryan",
+                    &format!("bad buzz {i}"),
+                    slack_hints(),
+                )
+                .await
+            }
+        };
         times.push(t0.elapsed());
     }
     times
 }
 
-/// Closes all that dunst shows or keeps waiting, until nothing more comes (what Couper
-/// forwards arrives just after its answer), so that each round starts from an empty
-/// screen.
-async fn drain(dunst: &Dunst) {
-    let mut quiet = 0;
-    while quiet < 2 {
-        let pending = dunst.count("displayed").await + dunst.count("waiting").await;
-        if pending == 0 {
-            quiet += 1;
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        } else {
-            quiet = 0;
-            dunst.close_all().await;
-        }
-    }
+/// `n` calls made by `call` (given its index) from one app, all sent before any answer is
+/// read; each call's time from its sending to its answer.
+async fn burst<F: std::future::Future>(n: usize, call: impl Fn(usize) -> F) -> Vec<Duration> {
+    let calls: futures_util::stream::FuturesOrdered<_> = (0..n)
+        .map(|i| {
+            let called = call(i);
+            async move {
+                let t0 = Instant::now();
+                called.await;
+                t0.elapsed()
+            }
+        })
+        .collect();
+    calls.collect().await
 }
 
-/// A monitor of Couper's private bus: when dunst answers each `Notify` Couper forwards.
-struct Monitor {
-    seen: tokio::sync::mpsc::UnboundedReceiver<(Instant, zbus::Message)>,
+/// One `Peer.Ping` to Couper.
+async fn ping(app: &zbus::Connection) {
+    app.call_method(
+        Some("org.freedesktop.Notifications"),
+        "/org/freedesktop/Notifications",
+        Some("org.freedesktop.DBus.Peer"),
+        "Ping",
+        &(),
+    )
+    .await
+    .expect("Ping");
 }
 
-impl Monitor {
-    /// Becomes a monitor of the bus at `address` (`None`, with a note, if refused).
-    async fn on(address: &str) -> Option<Monitor> {
-        let conn = connect(address).await;
-        let mut stream = zbus::MessageStream::from(&conn);
-        let rules = vec!["type='method_call',member='Notify'", "type='method_return'"];
-        let became = conn
-            .call_method(
-                Some("org.freedesktop.DBus"),
-                "/org/freedesktop/DBus",
-                Some("org.freedesktop.DBus.Monitoring"),
-                "BecomeMonitor",
-                &(rules, 0u32),
-            )
-            .await;
-        if let Err(e) = became {
-            println!("(no end-to-end figure: cannot monitor Couper's private bus: {e})");
-            return None;
+/// `n` sequential `Peer.Ping` calls to Couper.
+async fn pings(app: &zbus::Connection, n: usize) -> Vec<Duration> {
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..WARM_UP + n {
+        let t0 = Instant::now();
+        ping(app).await;
+        times.push(t0.elapsed());
+    }
+    times.split_off(WARM_UP)
+}
+
+fn say_floor(when: &str, floor: &[Duration]) {
+    let mut floor = floor.to_vec();
+    println!(
+        "FIGURE floor: Peer.Ping round trip to Couper, {when} ({} calls): median {}, p99 {}",
+        floor.len(),
+        ms(percentile(&mut floor, 50)),
+        ms(percentile(&mut floor, 99))
+    );
+}
+
+fn say_notify(what: &str, times: &mut [Duration], floor: &[Duration]) {
+    let ping = percentile(&mut floor.to_vec(), 50);
+    let (median, p99) = (percentile(times, 50), percentile(times, 99));
+    println!(
+        "FIGURE Notify, {what} ({} calls): median {} = {:.1}x Ping (target < 3x), p99 {} (target < 1 ms)",
+        times.len(),
+        ms(median),
+        median.as_secs_f64() / ping.as_secs_f64(),
+        ms(p99)
+    );
+}
+
+/// Waits until the slow daemon has been asked to show `n` notifications; their bodies, in
+/// the order it was asked.
+async fn daemon_log(log: &Path, n: usize) -> Vec<String> {
+    let patience = Duration::from_millis(DAEMON_DELAY_MS * n as u64 * 2) + desktop::PATIENCE;
+    poll::within("the display daemon shows all", patience, || async {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        let lines: Vec<String> = text.lines().map(str::to_string).collect();
+        (lines.len() >= n).then_some(lines)
+    })
+    .await
+}
+
+/// A display daemon that takes [`DAEMON_DELAY_MS`] to answer each `Notify`, one call at
+/// a time, and writes each body it was asked to show, in order, as a line of `log`.
+fn slow_daemon(log: &Path) {
+    let log = std::fs::File::create(log).expect("daemon log");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async move {
+        let daemon = SlowDaemon {
+            next: std::sync::atomic::AtomicU32::new(1),
+            log: tokio::sync::Mutex::new(log),
+        };
+        let _conn = zbus::connection::Builder::session()
+            .serve_at("/org/freedesktop/Notifications", daemon)
+            .name("org.freedesktop.Notifications")
+            .build()
+            .await
+            .expect("connect");
+        std::future::pending::<()>().await;
+    });
+}
+
+struct SlowDaemon {
+    next: std::sync::atomic::AtomicU32,
+    /// Held while a call is answered: one at a time, as a daemon that draws each.
+    log: tokio::sync::Mutex<std::fs::File>,
+}
+
+#[zbus::interface(name = "org.freedesktop.Notifications")]
+impl SlowDaemon {
+    #[allow(clippy::too_many_arguments)]
+    async fn notify(
+        &self,
+        _app_name: String,
+        replaces_id: u32,
+        _app_icon: String,
+        _summary: String,
+        body: String,
+        _actions: Vec<String>,
+        _hints: HashMap<String, zbus::OwnedVariant>,
+        _expire_timeout: i32,
+    ) -> u32 {
+        let mut log = self.log.lock().await;
+        writeln!(log, "{body}").expect("log");
+        tokio::time::sleep(Duration::from_millis(DAEMON_DELAY_MS)).await;
+        if replaces_id != 0 {
+            return replaces_id;
         }
-        let (tx, seen) = tokio::sync::mpsc::unbounded_channel();
-        tokio::spawn(async move {
-            let _conn = conn;
-            // Each message is stamped as it passes, not when it is looked at.
-            while let Some(Ok(message)) = stream.next().await {
-                if tx.send((Instant::now(), message)).is_err() {
-                    return;
-                }
-            }
-        });
-        Some(Monitor { seen })
+        self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// When the daemon answered the forwarded `Notify` whose body is `body`.
-    async fn answered(&mut self, body: &str) -> Instant {
-        type Args = live::NotifyArgs;
-        let mut call = None;
-        loop {
-            let (at, message) = tokio::time::timeout(desktop::PATIENCE, self.seen.recv())
-                .await
-                .expect("dunst did not answer Couper in time")
-                .expect("the monitor ended");
-            let header = message.header();
-            match message.message_type() {
-                zbus::message::Type::MethodCall => {
-                    if let Ok(args) = message.body().deserialize::<Args>() {
-                        if args.4 == body {
-                            let sender = header.sender().map(|s| s.to_string());
-                            call = Some((header.primary().serial_num(), sender));
-                        }
-                    }
-                }
-                zbus::message::Type::MethodReturn => {
-                    if let Some((serial, sender)) = &call {
-                        let to = header.destination().map(|d| d.to_string());
-                        if header.reply_serial() == Some(*serial) && &to == sender {
-                            return at;
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
+    async fn close_notification(&self, _id: u32) {}
+
+    fn get_capabilities(&self) -> Vec<String> {
+        vec!["body".into(), "actions".into()]
+    }
+
+    fn get_server_information(&self) -> (String, String, String, String) {
+        (
+            "slow".into(),
+            "couper-bench".into(),
+            "1".into(),
+            "1.2".into(),
+        )
     }
 }
 

@@ -406,3 +406,87 @@ fn is_running(pid: u32) -> bool {
         Err(_) => false,
     }
 }
+
+/// Issue 15: apps are answered at once, whatever the display daemon's speed. Behind a
+/// daemon that answers nothing (tests/fixtures/stuck-daemon.py), 300 notifications from
+/// one app are all answered, each with an id of its own; once the daemon wakes up, each
+/// reaches it once, in the order the app sent them.
+#[tokio::test]
+async fn a_stuck_display_daemon_does_not_hold_up_the_answers_to_apps() {
+    const SENT: usize = 300;
+    let desk = Desktop::start().await;
+    let log = desk.dir().join("stuck-daemon.log");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/stuck-daemon.py"
+    );
+    let mut config = desk.gate_config();
+    config.display_command = Some(vec![
+        "/usr/bin/python3".into(),
+        script.into(),
+        log.display().to_string(),
+    ]);
+    let (keeper, _events) = Keeper::new();
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    let _gate = gate::start(keeper, config, shutdown).await.expect("gate");
+    let app = zbus::connection::Builder::address(desk.session_bus())
+        .build()
+        .await
+        .expect("session bus");
+
+    // A daemon's answer would take forever: the app's calls must not wait for one (a
+    // call that did would wait for zbus's own 25 s timeout on the daemon's side).
+    let mut ids = std::collections::BTreeSet::new();
+    let all = async {
+        for i in 0..SENT {
+            let reply = app
+                .call_method(
+                    Some(gate::NOTIFICATIONS),
+                    "/org/freedesktop/Notifications",
+                    Some(gate::NOTIFICATIONS),
+                    "Notify",
+                    &(
+                        "Slack",
+                        0u32,
+                        "",
+                        "Bryan",
+                        format!("message {i}"),
+                        Vec::<&str>::new(),
+                        std::collections::HashMap::<&str, zbus::Variant<'_>>::new(),
+                        -1i32,
+                    ),
+                )
+                .await
+                .expect("Notify answered while the daemon answers nothing");
+            ids.insert(reply.body().deserialize::<u32>().expect("an id"));
+        }
+    };
+    tokio::time::timeout(PATIENCE, all)
+        .await
+        .expect("the app's notifications waited for the stuck daemon");
+    assert_eq!(ids.len(), SENT, "each notification has an id of its own");
+
+    // The daemon, a child of this process, named by its log.
+    let log_name = log.display().to_string();
+    let daemon = children_of(std::process::id())
+        .into_iter()
+        .find(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .is_ok_and(|c| String::from_utf8_lossy(&c).contains(&log_name))
+        })
+        .expect("the stuck daemon runs");
+    // SAFETY: signalling our own child, by its id.
+    assert_eq!(
+        unsafe { libc::kill(daemon as libc::pid_t, libc::SIGUSR1) },
+        0
+    );
+
+    let sent: Vec<String> = (0..SENT).map(|i| format!("message {i}")).collect();
+    let shown = poll::within("the daemon is asked to show all", PATIENCE, || async {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        let lines: Vec<String> = text.lines().map(str::to_string).collect();
+        (lines.len() >= SENT).then_some(lines)
+    })
+    .await;
+    assert_eq!(shown, sent, "each once, in the order sent");
+}

@@ -70,6 +70,12 @@ use crate::notification::Notification;
 use downstream::{Closer, Downstream, Request};
 use private_bus::PrivateBus;
 
+/// The notifications waiting for the display daemon, at the most, before the gate waits
+/// for it: a burst of several thousand, far more than anyone reads, and bounded, so that
+/// an app that floods a stuck daemon cannot take all memory. Tokio allocates a channel's
+/// slots as they fill, not up front.
+const QUEUE: usize = 16_384;
+
 /// The well-known name of the freedesktop notification service.
 pub const NOTIFICATIONS: &str = "org.freedesktop.Notifications";
 /// Its object path.
@@ -482,7 +488,10 @@ async fn serve(
     let daemon = &children.daemon.unique_name;
     let capabilities = downstream::capabilities(private, daemon).await?;
     let signals = downstream::subscribe(private, daemon).await?;
-    let (requests, inbox) = mpsc::channel(256);
+    // Apps are answered before their notification is drawn; a daemon that takes its
+    // time (dunst redraws, a slow one takes 10 ms a call) only lengthens this queue, and
+    // never the apps' wait, until it holds QUEUE.
+    let (requests, inbox) = mpsc::channel(QUEUE);
     let display_side = Downstream::new(
         private.clone(),
         daemon.clone(),

@@ -183,6 +183,11 @@ fn bus_config(dir: &Path) -> String {
   <keep_umask/>
   <listen>unix:dir={dir}</listen>
   <auth>EXTERNAL</auth>
+  <!-- A session bus's limits (dbus's session.conf), not a system bus's 128 calls awaiting
+       replies per connection: every call the daemon's tools make through Couper waits on
+       Couper's one connection here. -->
+  <limit name="max_replies_per_connection">50000</limit>
+  <limit name="max_match_rules_per_connection">50000</limit>
   <policy context="default">
     <allow send_destination="*" eavesdrop="true"/>
     <allow eavesdrop="true"/>

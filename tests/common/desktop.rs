@@ -229,6 +229,14 @@ pub fn bus_config(listen: &std::path::Path, services: &std::path::Path) -> Strin
   <listen>unix:dir={listen}</listen>
   <servicedir>{services}</servicedir>
   <auth>EXTERNAL</auth>
+  <!-- A session bus's limits, as dbus's own session.conf sets them (the defaults are a
+       system bus's: 128 calls awaiting replies per connection). -->
+  <limit name="max_replies_per_connection">50000</limit>
+  <limit name="max_match_rules_per_connection">50000</limit>
+  <limit name="max_names_per_connection">50000</limit>
+  <limit name="max_incoming_bytes">1000000000</limit>
+  <limit name="max_outgoing_bytes">1000000000</limit>
+  <limit name="max_message_size">1000000000</limit>
   <policy context="default">
     <allow send_destination="*" eavesdrop="true"/>
     <allow eavesdrop="true"/>
