@@ -283,20 +283,24 @@ impl Check<'_> {
                 .map(Some),
             None => Some(None),
         };
-        // Each site checked, all refusals told; `None` when one is refused.
-        let mut sites = Some(Vec::new());
-        for site in &raw.sites {
-            let site = self.value(&join(key, "sites"), site, |site| work_site(site));
-            match (site, sites.as_mut()) {
-                (Some(site), Some(list)) => {
-                    if !list.contains(&site) {
-                        list.push(site);
+        // Each site checked, all refusals told; `None` when one is refused. Each once.
+        let checked: Vec<Option<String>> = raw
+            .sites
+            .iter()
+            .map(|site| self.value(&join(key, "sites"), site, |site| work_site(site)))
+            .collect();
+        let sites = checked
+            .into_iter()
+            .collect::<Option<Vec<String>>>()
+            .map(|list| {
+                let mut unique: Vec<String> = Vec::with_capacity(list.len());
+                for site in list {
+                    if !unique.contains(&site) {
+                        unique.push(site);
                     }
                 }
-                (None, _) => sites = None,
-                _ => {}
-            }
-        }
+                unique
+            });
         let off_hours = match &raw.off_hours {
             Some(off_hours) => {
                 self.value(&join(key, "off_hours"), off_hours, |v| match v.as_str() {
