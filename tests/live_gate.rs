@@ -1554,11 +1554,13 @@ async fn issue_14_digest_language_fr_in_the_settings_wins_over_an_english_locale
 }
 
 /// Serves `page(path)` as HTML on a port of 127.0.0.1 (so `localhost` too) from a thread
-/// of the test's own, for as long as the test runs; returns the port.
-fn serve_pages(page: fn(&str) -> Option<String>) -> u16 {
+/// of the test's own, for as long as the test runs; returns the port and the paths asked
+/// for, as they come.
+fn serve_pages(page: fn(&str) -> Option<String>) -> (u16, std::sync::mpsc::Receiver<String>) {
     use std::io::{BufRead, BufReader, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
     let port = listener.local_addr().unwrap().port();
+    let (asked, paths) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
@@ -1573,24 +1575,47 @@ fn serve_pages(page: fn(&str) -> Option<String>) -> u16 {
             let path = request.split(' ').nth(1).unwrap_or("/").to_string();
             let reply = match page(&path) {
                 Some(html) => format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{html}",
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{html}",
                     html.len()
                 ),
                 None => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
                     .to_string(),
             };
             let _ = stream.write_all(reply.as_bytes());
+            let _ = asked.send(path);
         }
     });
-    port
+    (port, paths)
+}
+
+/// Waits for the pages to ask for each of `wanted`, in any order (what their `onclick`
+/// or `onclose` fetches).
+async fn pages_ask(paths: &mut std::sync::mpsc::Receiver<String>, wanted: &[&str]) {
+    let mut missing: BTreeSet<&str> = wanted.iter().copied().collect();
+    let deadline = std::time::Instant::now() + PATIENCE;
+    while !missing.is_empty() {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match tokio::task::block_in_place(|| paths.recv_timeout(left)) {
+            Ok(asked) => {
+                missing.remove(asked.as_str());
+            }
+            Err(_) => panic!("the pages did not ask for {missing:?}"),
+        }
+    }
 }
 
 /// A page that posts `notifications` (JavaScript `new Notification(…)` arguments) once
-/// loaded.
+/// loaded; each tells its click and its close by asking for `/clicked/TAG`, `/closed/TAG`.
 fn notifying_page(notifications: &[&str]) -> String {
     let posts: String = notifications
         .iter()
-        .map(|n| format!("new Notification({n});\n"))
+        .map(|n| {
+            format!(
+                "{{ const n = new Notification({n});\n\
+                 n.onclick = () => fetch('/clicked/' + n.tag);\n\
+                 n.onclose = () => fetch('/closed/' + n.tag); }}\n"
+            )
+        })
         .collect();
     format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>page</title></head><body><script>\n\
@@ -1609,6 +1634,9 @@ fn browser_pages(path: &str) -> Option<String> {
         "/personal" => Some(notifying_page(&[
             r#""Personal message", {body: "Dinner at 8? Notes on 127.0.0.1", tag: "home"}"#,
         ])),
+        path if path.starts_with("/clicked/") || path.starts_with("/closed/") => {
+            Some(String::new())
+        }
         _ => None,
     }
 }
@@ -1656,7 +1684,10 @@ fn chromium(s: &Session, port: u16, urls: &[String]) -> tokio::process::Child {
     command.args(urls).spawn().expect("chromium")
 }
 
-#[tokio::test]
+/// Issue 13, with Debian's Chromium as a user runs it (what it sends: app "Chromium",
+/// `desktop-entry` "chromium", the site as a link before the page's text since dunst has
+/// `body-hyperlinks`, a `requireInteraction` one with critical urgency).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn issue_13_in_chromium_a_work_sites_notifications_are_held_and_a_personal_sites_shown() {
     if !std::path::Path::new("/usr/bin/chromium").exists() {
         panic!("/usr/bin/chromium is missing: run scripts/setup --tests");
@@ -1672,7 +1703,7 @@ sites = ["127.0.0.1"]
 "#;
     let mut s = Session::new(|d| settings(d, NEVER, SITES)).await;
     s.start().await;
-    let port = serve_pages(browser_pages);
+    let (port, mut paths) = serve_pages(browser_pages);
     let mut browser = chromium(
         &s,
         port,
@@ -1699,6 +1730,10 @@ sites = ["127.0.0.1"]
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
+    // Clicked in dunst: the page's onclick runs, through Couper.
+    s.dunst().wait_displayed(1).await;
+    s.dunst().action(0).await;
+    pages_ask(&mut paths, &["/clicked/home"]).await;
     let shown = s.dunst().close_all_and_read().await;
     assert_eq!(shown.len(), 1, "{shown:?}");
     assert!(
@@ -1752,6 +1787,8 @@ sites = ["127.0.0.1"]
             format!("NORMAL Work message|127.0.0.1:{port}\n\nA new comment on the page"),
         ]
     );
+    // Closed in dunst once released: the page's onclose runs for each.
+    pages_ask(&mut paths, &["/closed/work", "/closed/urgent"]).await;
     kill(browser.id().expect("pid"), libc::SIGTERM);
     let _ = tokio::time::timeout(PATIENCE, browser.wait()).await;
 }
