@@ -346,4 +346,40 @@ mod tests {
         assert_eq!(site_host("https://a.b/c?d").as_deref(), Some("a.b"));
         assert_eq!(site_host("javascript:alert(1)"), None);
     }
+
+    proptest::proptest! {
+        /// Whatever the hosts: a subdomain of a site is on it, a host that merely ends
+        /// with its text is not, and the site Chromium's leading link or line names is the
+        /// one read back, whatever the page's text says after it.
+        #[test]
+        fn a_site_matches_on_a_label_boundary_and_is_read_from_the_leading_line_only(
+            site in "[a-z0-9]{1,8}(\\.[a-z0-9]{1,8}){0,2}",
+            sub in "[a-z0-9]{1,8}",
+            page in "[ -~\n]{0,40}",
+            port in proptest::option::of(1u16..),
+            link in proptest::bool::ANY,
+        ) {
+            let subdomain = format!("{sub}.{site}");
+            let lookalike = format!("{sub}{site}");
+            proptest::prop_assert!(on_site(&site, &site));
+            proptest::prop_assert!(on_site(&subdomain, &site));
+            proptest::prop_assert!(!on_site(&lookalike, &site));
+            let shown = match port {
+                Some(port) => format!("{subdomain}:{port}"),
+                None => subdomain.clone(),
+            };
+            let line = if link {
+                format!("<a href=\"https://{shown}/\">{shown}</a>")
+            } else {
+                shown
+            };
+            let n = Notification {
+                app: "Chromium".into(),
+                body: format!("{line}\n\n{page}"),
+                ..Default::default()
+            };
+            proptest::prop_assert_eq!(n.site(), Some(subdomain));
+            proptest::prop_assert_eq!(n.message(), readable(&page));
+        }
+    }
 }
