@@ -962,3 +962,40 @@ fn a_work_sites_critical_urgency_is_held_whatever_the_browser_is_called() {
         (Action::DeliverCrisis, Some(CrisisWhy::Hint))
     );
 }
+
+#[test]
+fn a_silenced_work_site_and_one_during_i_m_working_say_the_site() {
+    let mut s = settings();
+    let mut meta = on_sites("Meta", "chromium", &["facebook.com"]);
+    meta.off_hours = OffHours::Drop;
+    s.work_apps.push(meta);
+    let saturday = at("2026-11-28T21:00");
+    let mut e = engine(&s, saturday);
+    let n = chromium(
+        "https://business.facebook.com/",
+        "business.facebook.com",
+        "Meta Business Suite",
+        "New comment",
+    );
+    let (d, _) = notify(&mut e, 1, &n, saturday);
+    assert_eq!(d.action, Action::Drop);
+    assert_eq!(
+        e.reason(&d, Lang::En),
+        "silenced: business.facebook.com is a work site (Meta) silenced outside your hours, and Saturday 21:00 is outside your hours"
+    );
+    assert_eq!(
+        e.reason(&d, Lang::Fr),
+        "mise en silence : business.facebook.com est un site de travail (Meta) qui se tait hors de vos horaires, et samedi 21:00 est hors de vos horaires"
+    );
+    e.handle(
+        Event::Mode(ModeRequest::On {
+            until: Some(at("2026-11-28T23:00")),
+        }),
+        saturday,
+    );
+    let (d, _) = notify(&mut e, 2, &n, saturday);
+    assert_eq!(
+        e.reason(&d, Lang::En),
+        "delivered: business.facebook.com is a work site (Meta) and you said you are working until 23:00"
+    );
+}
