@@ -36,6 +36,7 @@ fn settings() -> Settings {
             name: format!("Work app {i}"),
             app: format!("workapp{i}"),
             account: (i % 5 == 0).then(|| format!("account{i}@agency.example")),
+            sites: Vec::new(),
             off_hours: if i % 7 == 0 {
                 OffHours::Drop
             } else {

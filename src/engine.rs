@@ -25,8 +25,8 @@ mod reason;
 mod sources;
 
 pub use reason::{crisis_why, Why};
-use sources::Sources;
 pub use sources::ALERT_APP;
+use sources::{Miss, Sources};
 
 /// How long `on` ("I'm working") lasts when no `--until` is given.
 pub const ON_DEFAULT: SignedDuration = SignedDuration::from_hours(1);
@@ -169,6 +169,8 @@ pub struct Decision {
     pub action: Action,
     /// The work source that matched (its name), if any.
     pub source: Option<Arc<str>>,
+    /// The site the browser named, when the source that matched names sites.
+    pub site: Option<String>,
     /// Whether and why it is a crisis, let through or not.
     pub crisis: Option<CrisisWhy>,
     /// On `Hold`: when it is expected to be released.
@@ -708,7 +710,8 @@ impl Engine {
 
     fn decide(&mut self, id: u32, n: &Notification, replacing: bool, now: Timestamp) -> Decision {
         let on_call = self.is_on_call(now);
-        let Some(index) = self.c.rules.sources.find(n) else {
+        let found = self.c.rules.sources.find(n);
+        let Ok(index) = found else {
             if replacing {
                 self.held.remove(&id);
             }
@@ -720,16 +723,23 @@ impl Engine {
                 crisis: None,
                 until: None,
                 on_call,
-                why: if self.c.rules.sources.knows_app(n) {
-                    Why::OtherAccount { app: n.app.clone() }
-                } else {
-                    Why::Personal { app: n.app.clone() }
+                site: None,
+                why: match found {
+                    Err(Miss::App) | Ok(_) => Why::Personal { app: n.app.clone() },
+                    Err(Miss::Account) => Why::OtherAccount { app: n.app.clone() },
+                    Err(Miss::Site(site)) => Why::OtherSite {
+                        app: n.app.clone(),
+                        site,
+                    },
                 },
             };
         };
+        let names_sites = self.c.rules.sources.names_sites(index);
+        // The site said in the reason: the work site it matched.
+        let site = if names_sites { n.site() } else { None };
         let source = self.c.rules.sources.name(index);
         let off_hours = self.c.rules.sources.off_hours(index);
-        let crisis = self.crisis(n, now);
+        let crisis = self.crisis(n, now, names_sites);
         let off_by_hand = matches!(self.mode, Mode::Off { .. });
         let (action, until, why) = if self.working {
             let on_until = match self.mode {
@@ -777,6 +787,7 @@ impl Engine {
             at: now,
             action,
             source: Some(source),
+            site,
             crisis,
             until,
             on_call,
@@ -784,17 +795,21 @@ impl Engine {
         }
     }
 
-    fn crisis(&mut self, n: &Notification, now: Timestamp) -> Option<CrisisWhy> {
+    /// Whether `n` is a crisis (SPEC §4); `names_sites`: its source names sites, so it
+    /// comes from a browser whatever its name.
+    fn crisis(&mut self, n: &Notification, now: Timestamp, names_sites: bool) -> Option<CrisisWhy> {
         let repeat = self.count_repeat(n, now);
         let settings = &self.c.rules.settings.crisis;
         if n.crisis_hint() {
             return Some(CrisisWhy::Hint);
         }
         // A browser's critical urgency is its page's `requireInteraction`, not a crisis.
-        if settings.critical_urgency && n.urgency == Urgency::Critical && !n.from_browser() {
+        let browser = names_sites || n.from_browser();
+        if settings.critical_urgency && n.urgency == Urgency::Critical && !browser {
             return Some(CrisisWhy::Critical);
         }
-        let body = n.readable_body();
+        // The page's text: the site line the browser put first is not matched.
+        let body = n.message();
         if let Some(keyword) = self.c.rules.crisis.keyword_in(&n.summary, &body) {
             return Some(CrisisWhy::Keyword(keyword.to_string()));
         }

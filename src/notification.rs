@@ -130,17 +130,119 @@ const BROWSERS: [&str; 12] = [
     "zen",
 ];
 
+/// The browsers that begin the body with the site (Chromium and those built on it): only
+/// from them does a leading site line say where the notification comes from.
+const SITE_IN_BODY: [&str; 6] = [
+    "chromium",
+    "google-chrome",
+    "chrome",
+    "brave",
+    "microsoft-edge",
+    "vivaldi",
+];
+
+/// Whether one of `names` is `browser` or begins with it and a separator
+/// (`chromium-work`, `firefox-esr`).
+fn names_one_of<'a>(mut names: impl Iterator<Item = &'a str>, browsers: &[&str]) -> bool {
+    names.any(|name| {
+        let name = name.to_ascii_lowercase();
+        browsers.iter().any(|b| {
+            name.strip_prefix(b)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '_', ' ']))
+        })
+    })
+}
+
+/// The host a browser's site text names, lowercase, without scheme, port or path:
+/// `https://Mail.Example.org/` and `mail.example.org:8443` are `mail.example.org`.
+/// `None` when it is not a host name (letters, digits and `-` in dot-separated labels).
+pub fn site_host(text: &str) -> Option<String> {
+    let text = text.trim();
+    let rest = match text.split_once("://") {
+        Some((scheme, rest)) if !scheme.is_empty() && scheme.chars().all(char::is_alphanumeric) => {
+            rest
+        }
+        Some(_) => return None,
+        None => text,
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = match authority.rsplit_once(':') {
+        Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => host,
+        Some(_) => return None,
+        None => authority,
+    };
+    let host = host.strip_suffix('.').unwrap_or(host).to_lowercase();
+    is_host(&host).then_some(host)
+}
+
+/// Whether `host` is a host name: dot-separated labels of letters, digits and `-`, none
+/// empty nor starting or ending with `-`.
+pub fn is_host(host: &str) -> bool {
+    !host.is_empty()
+        && host.len() <= 253
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.chars().count() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+}
+
+/// Whether `host` is `site` or one of its subdomains: `www.linkedin.com` is on
+/// `linkedin.com`, `evil-linkedin.com` is not. Both lowercase.
+pub fn on_site(host: &str, site: &str) -> bool {
+    host.strip_suffix(site)
+        .is_some_and(|before| before.is_empty() || before.ends_with('.'))
+}
+
+/// The site line a Chromium-family browser begins the body with, and where the page's
+/// text starts after it: `<a href="https://mail.example.org/">mail.example.org</a>\n\n`
+/// (a server with `body-hyperlinks`) or `mail.example.org\n\n`.
+fn leading_site(body: &str) -> Option<(String, usize)> {
+    let (line, _) = body.split_once("\n\n")?;
+    let after = line.len() + 2;
+    if let Some(link) = line.strip_prefix("<a href=\"") {
+        let (href, rest) = link.split_once('"')?;
+        let text = rest.strip_prefix('>')?.strip_suffix("</a>")?;
+        let host = site_host(&readable(href)).or_else(|| site_host(&readable(text)))?;
+        return Some((host, after));
+    }
+    Some((site_host(&readable(line))?, after))
+}
+
 impl Notification {
+    /// The site a web browser says this notification is for, lowercase, without port:
+    /// the `x-kde-origin-name` hint, else the leading site line of a Chromium-family
+    /// browser's body. A page's own text never counts (Chromium puts the site before
+    /// it; Firefox names none).
+    pub fn site(&self) -> Option<String> {
+        if let Some(HintValue::Str(origin)) = self.hints.get("x-kde-origin-name") {
+            return site_host(origin);
+        }
+        if !names_one_of(self.app_names(), &SITE_IN_BODY) {
+            return None;
+        }
+        leading_site(&self.body).map(|(host, _)| host)
+    }
+
+    /// The page's text as the user reads it: the body without the leading site line
+    /// (see [`Notification::site`]), markup removed and entities decoded. Accounts,
+    /// keywords and senders are matched against it.
+    pub fn message(&self) -> std::borrow::Cow<'_, str> {
+        let has_hint = matches!(self.hints.get("x-kde-origin-name"), Some(HintValue::Str(_)));
+        if !has_hint && names_one_of(self.app_names(), &SITE_IN_BODY) {
+            if let Some((_, after)) = leading_site(&self.body) {
+                return std::borrow::Cow::Owned(readable(&self.body[after..]).into_owned());
+            }
+        }
+        self.readable_body()
+    }
+
     /// Whether a web browser sent it (by its app name or desktop entry). A page cannot
     /// set the urgency: the browser makes a `requireInteraction` notification critical.
     pub fn from_browser(&self) -> bool {
-        self.app_names().any(|name| {
-            let name = name.to_ascii_lowercase();
-            BROWSERS.iter().any(|b| {
-                name.strip_prefix(b)
-                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '_', ' ']))
-            })
-        })
+        names_one_of(self.app_names(), &BROWSERS)
     }
 
     /// The names the app goes by: its `app_name`, its desktop entry (without
@@ -201,5 +303,83 @@ mod tests {
         assert!(browser("x", "org.gnome.Epiphany").from_browser());
         assert!(!browser("Slack", "slack").from_browser());
         assert!(!browser("Chromecast helper", "chromecast").from_browser());
+    }
+
+    #[test]
+    fn the_site_is_the_hint_or_a_chromium_bodys_leading_link_or_line() {
+        let from = |entry: &str, body: &str| Notification {
+            app: "x".into(),
+            body: body.into(),
+            hints: [("desktop-entry".to_string(), HintValue::Str(entry.into()))].into(),
+            ..Default::default()
+        };
+        let link =
+            "<a href=\"https://Mail.Example.org/\">mail.example.org</a>\n\nR&amp;D <b>news</b>";
+        let n = from("chromium", link);
+        assert_eq!(n.site().as_deref(), Some("mail.example.org"));
+        assert_eq!(n.message(), "R&D news");
+        let n = from("chromium-work", "127.0.0.1:8080\n\nBuild done\n\nall green");
+        assert_eq!(n.site().as_deref(), Some("127.0.0.1"));
+        assert_eq!(n.message(), "Build done\n\nall green");
+        // A first line that is not a host, a body without the blank line, Firefox.
+        for (entry, body) in [
+            ("chromium", "Read linkedin.com now\n\nhi"),
+            ("chromium", "linkedin.com"),
+            ("firefox-esr", "linkedin.com\n\nhi"),
+        ] {
+            let n = from(entry, body);
+            assert_eq!(n.site(), None, "{entry} {body:?}");
+            assert_eq!(n.message(), body);
+        }
+        // The hint wins and leaves the body whole.
+        let mut n = from("chromium", "linkedin.com\n\nhi");
+        n.hints.insert(
+            "x-kde-origin-name".into(),
+            HintValue::Str("localhost:8080".into()),
+        );
+        assert_eq!(n.site().as_deref(), Some("localhost"));
+        assert_eq!(n.message(), "linkedin.com\n\nhi");
+        assert!(on_site("www.linkedin.com", "linkedin.com"));
+        assert!(on_site("linkedin.com", "linkedin.com"));
+        assert!(!on_site("evil-linkedin.com", "linkedin.com"));
+        assert!(!on_site("linkedin.com.evil.example", "linkedin.com"));
+        assert_eq!(site_host("https://a.b/c?d").as_deref(), Some("a.b"));
+        assert_eq!(site_host("javascript:alert(1)"), None);
+    }
+
+    proptest::proptest! {
+        /// Whatever the hosts: a subdomain of a site is on it, a host that merely ends
+        /// with its text is not, and the site Chromium's leading link or line names is the
+        /// one read back, whatever the page's text says after it.
+        #[test]
+        fn a_site_matches_on_a_label_boundary_and_is_read_from_the_leading_line_only(
+            site in "[a-z0-9]{1,8}(\\.[a-z0-9]{1,8}){0,2}",
+            sub in "[a-z0-9]{1,8}",
+            page in "[ -~\n]{0,40}",
+            port in proptest::option::of(1u16..),
+            link in proptest::bool::ANY,
+        ) {
+            let subdomain = format!("{sub}.{site}");
+            let lookalike = format!("{sub}{site}");
+            proptest::prop_assert!(on_site(&site, &site));
+            proptest::prop_assert!(on_site(&subdomain, &site));
+            proptest::prop_assert!(!on_site(&lookalike, &site));
+            let shown = match port {
+                Some(port) => format!("{subdomain}:{port}"),
+                None => subdomain.clone(),
+            };
+            let line = if link {
+                format!("<a href=\"https://{shown}/\">{shown}</a>")
+            } else {
+                shown
+            };
+            let n = Notification {
+                app: "Chromium".into(),
+                body: format!("{line}\n\n{page}"),
+                ..Default::default()
+            };
+            proptest::prop_assert_eq!(n.site(), Some(subdomain));
+            proptest::prop_assert_eq!(n.message(), readable(&page));
+        }
     }
 }

@@ -70,6 +70,7 @@ fn settings() -> impl Strategy<Value = Settings> {
                 name: "Slack".into(),
                 app: "slack".into(),
                 account: None,
+                sites: Vec::new(),
                 off_hours: OffHours::Hold,
             }],
             ..Settings::default()

@@ -1554,3 +1554,243 @@ async fn issue_14_digest_language_fr_in_the_settings_wins_over_an_english_locale
     assert!(explained.contains(&reason), "{explained}");
     assert_eq!(digest, FR_DIGEST);
 }
+
+/// Serves `page(path)` as HTML on a port of 127.0.0.1 (so `localhost` too) from a thread
+/// of the test's own, for as long as the test runs; returns the port and the paths asked
+/// for, as they come.
+fn serve_pages(page: fn(&str) -> Option<String>) -> (u16, std::sync::mpsc::Receiver<String>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let port = listener.local_addr().unwrap().port();
+    let (asked, paths) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request = String::new();
+            let _ = reader.read_line(&mut request);
+            // The rest of the head, up to its blank line.
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let path = request.split(' ').nth(1).unwrap_or("/").to_string();
+            let reply = match page(&path) {
+                Some(html) => format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{html}",
+                    html.len()
+                ),
+                None => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    .to_string(),
+            };
+            let _ = stream.write_all(reply.as_bytes());
+            let _ = asked.send(path);
+        }
+    });
+    (port, paths)
+}
+
+/// Waits for the pages to ask for each of `wanted`, in any order (what their `onclick`
+/// or `onclose` fetches).
+async fn pages_ask(paths: &mut std::sync::mpsc::Receiver<String>, wanted: &[&str]) {
+    let mut missing: BTreeSet<&str> = wanted.iter().copied().collect();
+    let deadline = std::time::Instant::now() + PATIENCE;
+    while !missing.is_empty() {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match tokio::task::block_in_place(|| paths.recv_timeout(left)) {
+            Ok(asked) => {
+                missing.remove(asked.as_str());
+            }
+            Err(_) => panic!("the pages did not ask for {missing:?}"),
+        }
+    }
+}
+
+/// A page that posts `notifications` (JavaScript `new Notification(…)` arguments) once
+/// loaded; each tells its click and its close by asking for `/clicked/TAG`, `/closed/TAG`.
+fn notifying_page(notifications: &[&str]) -> String {
+    let posts: String = notifications
+        .iter()
+        .map(|n| {
+            format!(
+                "{{ const n = new Notification({n});\n\
+                 n.onclick = () => fetch('/clicked/' + n.tag);\n\
+                 n.onclose = () => fetch('/closed/' + n.tag); }}\n"
+            )
+        })
+        .collect();
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>page</title></head><body><script>\n\
+         Notification.requestPermission().then(() => {{\n{posts}}});\n</script></body></html>"
+    )
+}
+
+/// The pages of the real-browser test: a work site's (on 127.0.0.1) and a personal one's
+/// (on localhost) that mentions the work host in its text.
+fn browser_pages(path: &str) -> Option<String> {
+    match path {
+        "/work" => Some(notifying_page(&[
+            r#""Work message", {body: "A new comment on the page", tag: "work"}"#,
+            r#""Work urgent", {body: "Reply before Monday", tag: "urgent", requireInteraction: true}"#,
+        ])),
+        "/personal" => Some(notifying_page(&[
+            r#""Personal message", {body: "Dinner at 8? Notes on 127.0.0.1", tag: "home"}"#,
+        ])),
+        path if path.starts_with("/clicked/") || path.starts_with("/closed/") => {
+            Some(String::new())
+        }
+        _ => None,
+    }
+}
+
+/// Debian's Chromium, non-headless on the test's display, with a fresh profile that
+/// grants notifications to the two test origins.
+fn chromium(s: &Session, port: u16, urls: &[String]) -> tokio::process::Child {
+    let profile = s.desk.dir().join("chromium-profile");
+    std::fs::create_dir_all(profile.join("Default")).unwrap();
+    let granted: serde_json::Map<String, Value> = ["127.0.0.1", "localhost"]
+        .iter()
+        .map(|host| {
+            (
+                format!("http://{host}:{port},*"),
+                serde_json::json!({ "setting": 1 }),
+            )
+        })
+        .collect();
+    let preferences = serde_json::json!({
+        "profile": { "content_settings": { "exceptions": { "notifications": granted } } }
+    });
+    std::fs::write(profile.join("Default/Preferences"), preferences.to_string()).unwrap();
+    let home = s.desk.dir().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let mut command = s.desk.app("/usr/bin/chromium");
+    command
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env_remove("WAYLAND_DISPLAY")
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args([
+            "--no-first-run",
+            "--no-default-browser-check",
+            "--disable-gpu",
+            "--password-store=basic",
+            "--ozone-platform=x11",
+        ])
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(s.desk.dir().join("chromium.log")).unwrap());
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        // Chromium's sandbox refuses to run as root.
+        command.arg("--no-sandbox");
+    }
+    command.args(urls).spawn().expect("chromium")
+}
+
+/// Issue 13, with Debian's Chromium as a user runs it (what it sends: app "Chromium",
+/// `desktop-entry` "chromium", the site as a link before the page's text since dunst has
+/// `body-hyperlinks`, a `requireInteraction` one with critical urgency).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_13_in_chromium_a_work_sites_notifications_are_held_and_a_personal_sites_shown() {
+    if !std::path::Path::new("/usr/bin/chromium").exists() {
+        panic!("/usr/bin/chromium is missing: run scripts/setup --tests");
+    }
+    const SITES: &str = r#"
+[release]
+mode = "replay"
+
+[[work_apps]]
+name = "Work site"
+app = "chromium"
+sites = ["127.0.0.1"]
+"#;
+    let mut s = Session::new(|d| settings(d, NEVER, SITES)).await;
+    s.start().await;
+    let (port, mut paths) = serve_pages(browser_pages);
+    let mut browser = chromium(
+        &s,
+        port,
+        &[
+            format!("http://127.0.0.1:{port}/work"),
+            format!("http://localhost:{port}/personal"),
+        ],
+    );
+    // Chromium takes its time to start on a busy machine: a longer patience than dunst's.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
+    let held = loop {
+        let held = s.held().await;
+        if held.len() >= 2 && s.dunst().received().await >= 1 {
+            break held;
+        }
+        if tokio::time::Instant::now() > deadline {
+            let log =
+                std::fs::read_to_string(s.desk.dir().join("chromium.log")).unwrap_or_default();
+            panic!(
+                "Chromium's notifications did not all come: held {held:?}, shown {}\n{}\nchromium said:\n{log}",
+                s.dunst().received().await,
+                s.run_log()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    // Clicked in dunst: the page's onclick runs, through Couper.
+    s.dunst().wait_displayed(1).await;
+    s.dunst().action(0).await;
+    pages_ask(&mut paths, &["/clicked/home"]).await;
+    let shown = s.dunst().close_all_and_read().await;
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert!(
+        shown[0].message.starts_with("NORMAL Personal message|")
+            && shown[0].message.contains("Dinner at 8? Notes on 127.0.0.1"),
+        "{shown:?}"
+    );
+    let reasons: Vec<&str> = held
+        .iter()
+        .map(|h| h["reason"].as_str().unwrap_or_default())
+        .collect();
+    assert!(
+        reasons
+            .iter()
+            .all(|r| r.starts_with("held: 127.0.0.1 is a work site (Work site) and ")),
+        "{reasons:?}"
+    );
+    let mut held: Vec<(String, String, String)> = held
+        .iter()
+        .map(|h| {
+            let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+            (
+                text(&h["notification"]["summary"]),
+                text(&h["source"]),
+                text(&h["notification"]["urgency"]),
+            )
+        })
+        .collect();
+    held.sort();
+    // The page's requireInteraction came critical, and is held all the same.
+    assert_eq!(
+        held,
+        [
+            ("Work message".into(), "Work site".into(), "normal".into()),
+            ("Work urgent".into(), "Work site".into(), "critical".into()),
+        ]
+    );
+    // Back at work: each comes back with its title and the page's text.
+    s.ok(&["on"]).await;
+    s.dunst().wait_displayed(2).await;
+    let shown = s.dunst().close_all_and_read().await;
+    let released: Vec<desktop::Shown> = shown
+        .into_iter()
+        .filter(|n| n.summary.starts_with("Work"))
+        .collect();
+    let released = messages(&released);
+    assert_eq!(
+        released,
+        [
+            format!("CRITICAL Work urgent|127.0.0.1:{port}\n\nReply before Monday"),
+            format!("NORMAL Work message|127.0.0.1:{port}\n\nA new comment on the page"),
+        ]
+    );
+    // Closed in dunst once released: the page's onclose runs for each.
+    pages_ask(&mut paths, &["/closed/work", "/closed/urgent"]).await;
+    kill(browser.id().expect("pid"), libc::SIGTERM);
+    let _ = tokio::time::timeout(PATIENCE, browser.wait()).await;
+}

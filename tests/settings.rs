@@ -121,12 +121,14 @@ mod reading {
                     name: "Slack".to_string(),
                     app: "slack".to_string(),
                     account: None,
+                    sites: Vec::new(),
                     off_hours: OffHours::Hold,
                 },
                 WorkApp {
                     name: "Gmail (work account)".to_string(),
                     app: "firefox".to_string(),
                     account: Some("gwen@ouest.digital".to_string()),
+                    sites: Vec::new(),
                     off_hours: OffHours::Hold,
                 },
             ]
@@ -622,6 +624,56 @@ mod refusals {
     }
 
     #[test]
+    fn work_sites_are_read_as_lowercase_hosts_once_each() {
+        let s = parse(
+            "[[work_apps]]\nname = \"Work sites\"\napp = \"chromium\"\nsites = [\"LinkedIn.com\", \"business.facebook.com.\", \"linkedin.com\", \"127.0.0.1\"]\n",
+            "s",
+        )
+        .unwrap();
+        assert_eq!(
+            s.work_apps[0].sites,
+            ["linkedin.com", "business.facebook.com", "127.0.0.1"]
+        );
+        let none = parse("[[work_apps]]\nname = \"Slack\"\napp = \"slack\"\n", "s").unwrap();
+        assert!(none.work_apps[0].sites.is_empty());
+    }
+
+    #[test]
+    fn a_bad_work_site_is_refused_saying_what_to_write_in_both_languages() {
+        let text = "[[work_apps]]\nname = \"LinkedIn\"\napp = \"chromium\"\nsites = [\n  \"https://www.linkedin.com/feed\",\n  \"\",\n  \"linked in\",\n  \"*.facebook.com\",\n]\n";
+        assert_eq!(
+            refused_all(text),
+            vec![
+                is(
+                    5,
+                    "work_apps[1].sites",
+                    "\"https://www.linkedin.com/feed\" is not a site as Couper wants it: write the host alone, www.linkedin.com (its subdomains are included)"
+                ),
+                is(
+                    6,
+                    "work_apps[1].sites",
+                    "empty site (leave it out, or write a host such as \"linkedin.com\")"
+                ),
+                is(
+                    7,
+                    "work_apps[1].sites",
+                    "\"linked in\" is not a site: write a host such as \"linkedin.com\" (its subdomains are included)"
+                ),
+                is(
+                    8,
+                    "work_apps[1].sites",
+                    "\"*.facebook.com\" is not a site as Couper wants it: write the host alone, facebook.com (its subdomains are included)"
+                ),
+            ]
+        );
+        let refusals = parse(text, "settings.toml").unwrap_err();
+        assert_eq!(
+            refusals.0[2].reason.fr,
+            "\"linked in\" n'est pas un site : écrivez un hôte comme « linkedin.com » (ses sous-domaines sont compris)"
+        );
+    }
+
+    #[test]
     fn an_empty_display_command_is_refused() {
         let (line, key, reason) = refused("[display]\ncommand = []\n");
         assert_eq!((line, key.as_str()), (2, "display.command"));
@@ -763,6 +815,7 @@ mod saving {
             name: "Teams".to_string(),
             app: "teams".to_string(),
             account: None,
+            sites: Vec::new(),
             off_hours: OffHours::Drop,
         });
         let saved = to_toml(&settings, Some(SPEC_EXAMPLE));
@@ -1247,17 +1300,29 @@ mod round_trip {
             })
     }
 
+    /// A site as the parser keeps it: a lowercase host, subdomains and IPs included.
+    fn a_site() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-z0-9]([a-z0-9-]{0,6}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,6}[a-z0-9])?){0,3}",
+            Just("127.0.0.1".to_string()),
+            Just("business.facebook.com".to_string()),
+            Just("bücher.example".to_string()),
+        ]
+    }
+
     fn a_work_app() -> impl Strategy<Value = WorkApp> {
         (
             text(),
             "[a-z][a-z.-]{0,8}",
             proptest::option::of(text()),
+            proptest::collection::btree_set(a_site(), 0..3),
             any::<bool>(),
         )
-            .prop_map(|(name, app, account, drop)| WorkApp {
+            .prop_map(|(name, app, account, sites, drop)| WorkApp {
                 name,
                 app,
                 account,
+                sites: sites.into_iter().collect(),
                 off_hours: if drop { OffHours::Drop } else { OffHours::Hold },
             })
     }

@@ -45,3 +45,13 @@ why-crisis-sender = { $vowel ->
     }
 why-crisis-repeat = { $count } notifications from the same sender within { $minutes } minutes
 crisis-none = a notification
+
+## A browser's work sites (`sites` of a work app): the site as the browser names it.
+reason-other-site = delivered: { $site } is not one of { $app }'s work sites
+reason-no-site = delivered: { $app } is a work app only for its work sites, and this notification names no site
+reason-working-site = delivered: { $site } is a work site ({ $source }) and { $when } is within your hours
+reason-working-until-site = delivered: { $site } is a work site ({ $source }) and you said you are working until { $until }
+reason-crisis-why-site = { $site } ({ $source }) sent { $crisis }; { $outside }, and { $pass }
+reason-held-site = held: { $site } is a work site ({ $source }) and { $outside }; delivered { $when }
+reason-held-until-back-site = held: { $site } is a work site ({ $source }) and { $outside }; delivered when you are back at work
+reason-silenced-site = silenced: { $site } is a work site ({ $source }) silenced outside your hours, and { $outside }

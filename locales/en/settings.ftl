@@ -51,3 +51,8 @@ settings-form-not-table = the form is not a settings table: { $detail }
 ## Saving.
 settings-not-saved = not saved: { $path }: { $detail }
 settings-not-saved-refused = not saved: the file does not validate; fix it first:
+
+## Work sites (`sites` of a `[[work_apps]]`).
+settings-empty-site = empty site (leave it out, or write a host such as "linkedin.com")
+settings-site-host-only = { $value } is not a site as Couper wants it: write the host alone, { $host } (its subdomains are included)
+settings-not-site = { $value } is not a site: write a host such as "linkedin.com" (its subdomains are included)

@@ -46,3 +46,14 @@ why-crisis-sender = { $vowel ->
     }
 why-crisis-repeat = { $count } notifications du même expéditeur en { $minutes } minutes
 crisis-none = une notification
+
+## Les sites de travail d'un navigateur (`sites` d'une app de travail) : le site tel que
+## le navigateur le nomme.
+reason-other-site = remise : { $site } n'est pas un site de travail pour { $app }
+reason-no-site = remise : { $app } n'est une app de travail que pour ses sites de travail, et cette notification ne dit pas de quel site elle vient
+reason-working-site = remise : { $site } est un site de travail ({ $source }) et { $when } est dans vos horaires
+reason-working-until-site = remise : { $site } est un site de travail ({ $source }) et vous avez dit travailler jusqu'à { $until }
+reason-crisis-why-site = { $site } ({ $source }) a envoyé { $crisis } ; { $outside }, et { $pass }
+reason-held-site = retenue : { $site } est un site de travail ({ $source }) et { $outside } ; remise { $when }
+reason-held-until-back-site = retenue : { $site } est un site de travail ({ $source }) et { $outside } ; remise à votre retour au travail
+reason-silenced-site = mise en silence : { $site } est un site de travail ({ $source }) qui se tait hors de vos horaires, et { $outside }

@@ -51,3 +51,8 @@ settings-form-not-table = le formulaire n'est pas une table de réglages : { $de
 ## L'enregistrement.
 settings-not-saved = non enregistré : { $path } : { $detail }
 settings-not-saved-refused = non enregistré : le fichier n'est pas valide ; corrigez-le d'abord :
+
+## Sites de travail (`sites` d'un `[[work_apps]]`).
+settings-empty-site = site vide (retirez-le, ou écrivez un hôte comme « linkedin.com »)
+settings-site-host-only = { $value } n'est pas un site tel que Couper l'attend : écrivez l'hôte seul, { $host } (ses sous-domaines sont compris)
+settings-not-site = { $value } n'est pas un site : écrivez un hôte comme « linkedin.com » (ses sous-domaines sont compris)

@@ -24,6 +24,13 @@ pub enum Why {
         /// The app's name as sent.
         app: String,
     },
+    /// A work app's, but its sources name sites and `site` is none of them.
+    OtherSite {
+        /// The app's name as sent.
+        app: String,
+        /// The site the browser named, if it named one.
+        site: Option<String>,
+    },
     /// A work source during working time.
     Working {
         /// When the user said "I'm working" until this instant.
@@ -55,37 +62,78 @@ pub(super) fn render(d: &Decision, settings: &Settings, schedule: &Schedule, lan
     let zone = &settings.timezone;
     let at = d.at.to_zoned_datetime(zone.clone());
     let source = d.source.as_deref().unwrap_or("");
+    // A work site's decision names the site: "held: www.linkedin.com is a work site…".
+    let site = d.site.as_deref();
     match &d.why {
         Why::Personal { app } => t!(lang, "reason-personal", app = app.as_str()),
         Why::OtherAccount { app } => t!(lang, "reason-other-account", app = app.as_str()),
-        Why::Working {
-            on_until: Some(until),
+        Why::OtherSite {
+            app,
+            site: Some(site),
         } => t!(
             lang,
-            "reason-working-until",
-            source = source,
-            until = short(&at, &until.to_zoned_datetime(zone.clone()), lang)
+            "reason-other-site",
+            app = app.as_str(),
+            site = site.as_str()
         ),
-        Why::Working { on_until: None } => t!(
-            lang,
-            "reason-working",
-            source = source,
-            when = day_time(&at, lang)
-        ),
+        Why::OtherSite { app, site: None } => t!(lang, "reason-no-site", app = app.as_str()),
+        Why::Working {
+            on_until: Some(until),
+        } => {
+            let until = short(&at, &until.to_zoned_datetime(zone.clone()), lang);
+            match site {
+                Some(site) => t!(
+                    lang,
+                    "reason-working-until-site",
+                    site = site,
+                    source = source,
+                    until = until
+                ),
+                None => t!(lang, "reason-working-until", source = source, until = until),
+            }
+        }
+        Why::Working { on_until: None } => match site {
+            Some(site) => t!(
+                lang,
+                "reason-working-site",
+                site = site,
+                source = source,
+                when = day_time(&at, lang)
+            ),
+            None => t!(
+                lang,
+                "reason-working",
+                source = source,
+                when = day_time(&at, lang)
+            ),
+        },
         Why::CrisisLetThrough { off_by_hand } => {
             let pass = if d.on_call {
                 t!(lang, "reason-pass-on-call")
             } else {
                 t!(lang, "reason-pass-always")
             };
-            let rest = t!(
-                lang,
-                "reason-crisis-why",
-                source = source,
-                crisis = crisis_words(d.crisis.as_ref(), lang),
-                outside = outside(&at, settings, schedule, *off_by_hand, lang),
-                pass = pass
-            );
+            let crisis = crisis_words(d.crisis.as_ref(), lang);
+            let outside = outside(&at, settings, schedule, *off_by_hand, lang);
+            let rest = match site {
+                Some(site) => t!(
+                    lang,
+                    "reason-crisis-why-site",
+                    site = site,
+                    source = source,
+                    crisis = crisis,
+                    outside = outside,
+                    pass = pass
+                ),
+                None => t!(
+                    lang,
+                    "reason-crisis-why",
+                    source = source,
+                    crisis = crisis,
+                    outside = outside,
+                    pass = pass
+                ),
+            };
             t!(lang, "reason-crisis", rest = rest)
         }
         Why::Held {
@@ -93,15 +141,33 @@ pub(super) fn render(d: &Decision, settings: &Settings, schedule: &Schedule, lan
             off_by_hand,
         } => {
             let outside = outside(&at, settings, schedule, *off_by_hand, lang);
-            let line = match d.until {
-                Some(until) => t!(
+            let when = d
+                .until
+                .map(|until| short(&at, &until.to_zoned_datetime(zone.clone()), lang));
+            let line = match (when, site) {
+                (Some(when), Some(site)) => t!(
+                    lang,
+                    "reason-held-site",
+                    site = site,
+                    source = source,
+                    outside = outside,
+                    when = when
+                ),
+                (Some(when), None) => t!(
                     lang,
                     "reason-held",
                     source = source,
                     outside = outside,
-                    when = short(&at, &until.to_zoned_datetime(zone.clone()), lang)
+                    when = when
                 ),
-                None => t!(
+                (None, Some(site)) => t!(
+                    lang,
+                    "reason-held-until-back-site",
+                    site = site,
+                    source = source,
+                    outside = outside
+                ),
+                (None, None) => t!(
                     lang,
                     "reason-held-until-back",
                     source = source,
@@ -114,12 +180,17 @@ pub(super) fn render(d: &Decision, settings: &Settings, schedule: &Schedule, lan
             blocked_crisis,
             off_by_hand,
         } => {
-            let line = t!(
-                lang,
-                "reason-silenced",
-                source = source,
-                outside = outside(&at, settings, schedule, *off_by_hand, lang)
-            );
+            let outside = outside(&at, settings, schedule, *off_by_hand, lang);
+            let line = match site {
+                Some(site) => t!(
+                    lang,
+                    "reason-silenced-site",
+                    site = site,
+                    source = source,
+                    outside = outside
+                ),
+                None => t!(lang, "reason-silenced", source = source, outside = outside),
+            };
             blocked(line, *blocked_crisis, d, lang)
         }
     }

@@ -1,10 +1,12 @@
 //! Which notifications come from work (SPEC §1): a work source matches the notification's
 //! `app_name` or its `desktop-entry` hint (case-insensitive; a reverse-DNS entry such as
 //! `com.slack.Slack` also matches by its last part), narrowed, when the source names an
-//! account, to notifications whose summary or body contains that text. Sources are tried
-//! in file order; the first match wins.
+//! account, to notifications whose summary or body contains that text, and, when it names
+//! sites, to notifications whose site (as the browser says it, [`Notification::site`]) is
+//! one of them or a subdomain of one. Sources are tried in file order; the first match
+//! wins.
 
-use crate::notification::Notification;
+use crate::notification::{on_site, Notification};
 use crate::settings::{OffHours, WorkApp};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -18,7 +20,20 @@ const ALERT_NAME: &str = "Couper alert";
 struct Source {
     name: Arc<str>,
     account: Option<String>,
+    /// Lowercase hosts; empty: every site.
+    sites: Vec<String>,
     off_hours: OffHours,
+}
+
+/// Why no work source matched a notification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Miss {
+    /// No source names its app.
+    App,
+    /// Its app's sources name sites, and its site (if it says one) is none of them.
+    Site(Option<String>),
+    /// Its app's sources are for other accounts.
+    Account,
 }
 
 /// The work sources, indexed by lowercase app.
@@ -39,6 +54,7 @@ impl Sources {
                     .as_deref()
                     .map(str::to_lowercase)
                     .filter(|a| !a.is_empty()),
+                sites: app.sites.iter().map(|s| s.to_lowercase()).collect(),
                 off_hours: app.off_hours,
             });
             sources
@@ -52,6 +68,7 @@ impl Sources {
         sources.sources.push(Source {
             name: Arc::from(ALERT_NAME),
             account: None,
+            sites: Vec::new(),
             off_hours: OffHours::Hold,
         });
         sources
@@ -62,10 +79,12 @@ impl Sources {
         sources
     }
 
-    /// The first source matching `n`, by index.
-    pub(crate) fn find(&self, n: &Notification) -> Option<usize> {
+    /// The first source matching `n`, by index, or why none of its app's did.
+    pub(crate) fn find(&self, n: &Notification) -> Result<usize, Miss> {
         let mut best: Option<usize> = None;
+        let mut miss = Miss::App;
         let mut text: Option<String> = None;
+        let mut site: Option<Option<String>> = None;
         for key in n.app_names() {
             let Some(candidates) = self.lookup(key) else {
                 continue;
@@ -74,18 +93,26 @@ impl Sources {
                 if best.is_some_and(|b| b <= index) {
                     break;
                 }
+                if !self.site_matches(index, n, &mut site) {
+                    if miss == Miss::App {
+                        miss = Miss::Site(site.clone().flatten());
+                    }
+                    continue;
+                }
                 if self.account_matches(index, n, &mut text) {
                     best = Some(index);
                     break;
                 }
+                // The nearest miss: the site was right (or any), the account was not.
+                miss = Miss::Account;
             }
         }
-        best
+        best.ok_or(miss)
     }
 
-    /// Whether some work source names `n`'s app, whatever its account.
-    pub(crate) fn knows_app(&self, n: &Notification) -> bool {
-        n.app_names().any(|key| self.lookup(key).is_some())
+    /// Whether source `index` names sites (a browser's, whose urgency is not a crisis).
+    pub(crate) fn names_sites(&self, index: usize) -> bool {
+        self.sources.get(index).is_some_and(|s| !s.sites.is_empty())
     }
 
     pub(crate) fn name(&self, index: usize) -> Arc<str> {
@@ -110,15 +137,32 @@ impl Sources {
         }
     }
 
+    /// Whether `n`'s site is one of source `index`'s (any site when it names none).
+    fn site_matches(
+        &self,
+        index: usize,
+        n: &Notification,
+        site: &mut Option<Option<String>>,
+    ) -> bool {
+        let Some(source) = self.sources.get(index).filter(|s| !s.sites.is_empty()) else {
+            return true;
+        };
+        let Some(host) = site.get_or_insert_with(|| n.site()) else {
+            return false;
+        };
+        source.sites.iter().any(|s| on_site(host, s))
+    }
+
     fn account_matches(&self, index: usize, n: &Notification, text: &mut Option<String>) -> bool {
         let Some(account) = self.sources.get(index).and_then(|s| s.account.as_deref()) else {
             return true;
         };
-        // The text as the user reads it: `R&D` matches a body a browser sent as `R&amp;D`.
+        // The text as the user reads it: `R&D` matches a body a browser sent as `R&amp;D`,
+        // and the site line the browser put first is not the page's text.
         let text = text.get_or_insert_with(|| {
             let mut t = n.summary.to_lowercase();
             t.push('\n');
-            t.push_str(&n.readable_body().to_lowercase());
+            t.push_str(&n.message().to_lowercase());
             t
         });
         text.contains(account)
@@ -135,6 +179,7 @@ mod tests {
             name: name.into(),
             app: app.into(),
             account: account.map(Into::into),
+            sites: Vec::new(),
             off_hours: OffHours::Hold,
         }
     }
@@ -156,16 +201,13 @@ mod tests {
     #[test]
     fn app_name_and_desktop_entry_match_case_insensitively() {
         let s = Sources::new(&[app("Slack", "slack", None), app("Teams", "teams", None)]);
-        assert_eq!(s.find(&note("Slack", None, "a", "b")), Some(0));
-        assert_eq!(
-            s.find(&note("notify-send", Some("slack"), "a", "b")),
-            Some(0)
-        );
+        assert_eq!(s.find(&note("Slack", None, "a", "b")), Ok(0));
+        assert_eq!(s.find(&note("notify-send", Some("slack"), "a", "b")), Ok(0));
         assert_eq!(
             s.find(&note("x", Some("com.microsoft.Teams"), "a", "b")),
-            Some(1)
+            Ok(1)
         );
-        assert_eq!(s.find(&note("WhatsApp", None, "a", "b")), None);
+        assert_eq!(s.find(&note("WhatsApp", None, "a", "b")), Err(Miss::App));
     }
 
     #[test]
@@ -173,11 +215,11 @@ mod tests {
         let s = Sources::new(&[app("Gmail (work)", "firefox", Some("Gwen@Ouest.Digital"))]);
         assert_eq!(
             s.find(&note("Firefox", None, "New mail", "to gwen@ouest.digital")),
-            Some(0)
+            Ok(0)
         );
         assert_eq!(
             s.find(&note("Firefox", None, "New mail", "to me@home.fr")),
-            None
+            Err(Miss::Account)
         );
     }
 
@@ -187,7 +229,27 @@ mod tests {
             app("LinkedIn page", "firefox", Some("Ouest Digital")),
             app("All browser", "firefox", None),
         ]);
-        assert_eq!(s.find(&note("firefox", None, "Ouest Digital", "")), Some(0));
-        assert_eq!(s.find(&note("firefox", None, "Other", "")), Some(1));
+        assert_eq!(s.find(&note("firefox", None, "Ouest Digital", "")), Ok(0));
+        assert_eq!(s.find(&note("firefox", None, "Other", "")), Ok(1));
+    }
+
+    #[test]
+    fn a_site_source_says_the_site_it_missed_and_an_account_miss_is_nearer() {
+        let mut linkedin = app("LinkedIn", "chromium", None);
+        linkedin.sites = vec!["linkedin.com".into()];
+        let s = Sources::new(&[linkedin.clone()]);
+        let page = |line: &str| note("Chromium", Some("chromium"), "t", &format!("{line}\n\nhi"));
+        assert_eq!(s.find(&page("fr.linkedin.com")), Ok(0));
+        assert_eq!(
+            s.find(&page("notlinkedin.com")),
+            Err(Miss::Site(Some("notlinkedin.com".into())))
+        );
+        assert_eq!(
+            s.find(&note("Chromium", None, "t", "hi")),
+            Err(Miss::Site(None))
+        );
+        let s = Sources::new(&[linkedin, app("Mail", "chromium", Some("gwen@"))]);
+        assert_eq!(s.find(&page("localhost:8080")), Err(Miss::Account));
+        assert!(s.names_sites(0) && !s.names_sites(1));
     }
 }

@@ -46,12 +46,14 @@ fn settings() -> Settings {
                 name: "Slack".into(),
                 app: "slack".into(),
                 account: None,
+                sites: Vec::new(),
                 off_hours: OffHours::Hold,
             },
             WorkApp {
                 name: "LinkedIn".into(),
                 app: "linkedin".into(),
                 account: None,
+                sites: Vec::new(),
                 off_hours: OffHours::Drop,
             },
         ],
@@ -315,12 +317,14 @@ fn a_browsers_critical_urgency_is_not_a_crisis_its_page_text_is_matched_as_read(
         name: "R&D mail".into(),
         app: "firefox".into(),
         account: Some("R&D".into()),
+        sites: Vec::new(),
         off_hours: OffHours::Hold,
     });
     s.work_apps.push(WorkApp {
         name: "LinkedIn page".into(),
         app: "chromium".into(),
         account: None,
+        sites: Vec::new(),
         off_hours: OffHours::Hold,
     });
     let saturday = at("2026-11-28T21:00");
@@ -673,5 +677,325 @@ fn issue_14_a_hold_past_a_week_says_the_date_in_both_languages() {
     assert_eq!(
         e.reason(&d, Lang::Fr),
         "retenue : Slack est une app de travail et lundi 19:00 est hors de vos horaires ; remise lundi 7 décembre 09:00"
+    );
+}
+
+/// A work source for `app` on `sites`.
+fn on_sites(name: &str, app: &str, sites: &[&str]) -> WorkApp {
+    WorkApp {
+        name: name.into(),
+        app: app.into(),
+        account: None,
+        sites: sites.iter().map(|s| s.to_string()).collect(),
+        off_hours: OffHours::Hold,
+    }
+}
+
+/// What Chromium sends for a page of `origin` (`https://host/`) to a server with
+/// `body-hyperlinks`: the site as a link, then the page's text.
+fn chromium(origin: &str, host: &str, title: &str, text: &str) -> Notification {
+    Notification {
+        app: "Chromium".into(),
+        summary: title.into(),
+        body: format!("<a href=\"{origin}\">{host}</a>\n\n{text}"),
+        hints: [(
+            "desktop-entry".to_string(),
+            HintValue::Str("chromium".into()),
+        )]
+        .into(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_work_site_matches_itself_and_its_subdomains_not_a_lookalike() {
+    let mut s = settings();
+    s.work_apps
+        .push(on_sites("LinkedIn", "chromium", &["linkedin.com"]));
+    let saturday = at("2026-11-28T21:00");
+    let mut e = engine(&s, saturday);
+    for (id, host) in [(1, "linkedin.com"), (2, "www.linkedin.com")] {
+        let n = chromium(&format!("https://{host}/"), host, "LinkedIn", "New message");
+        let (d, _) = notify(&mut e, id, &n, saturday);
+        assert_eq!(
+            (d.action, d.source.as_deref()),
+            (Action::Hold, Some("LinkedIn")),
+            "{host}"
+        );
+    }
+    let lookalike = chromium(
+        "https://evil-linkedin.com/",
+        "evil-linkedin.com",
+        "LinkedIn",
+        "New message",
+    );
+    let (d, _) = notify(&mut e, 3, &lookalike, saturday);
+    assert_eq!((d.action, d.source.as_deref()), (Action::Deliver, None));
+    assert_eq!(
+        e.reason(&d, Lang::En),
+        "delivered: evil-linkedin.com is not one of Chromium's work sites"
+    );
+    assert_eq!(
+        e.reason(&d, Lang::Fr),
+        "remise : evil-linkedin.com n'est pas un site de travail pour Chromium"
+    );
+}
+
+#[test]
+fn a_work_sites_hold_says_the_site_as_the_browser_named_it() {
+    let mut s = settings();
+    s.work_apps
+        .push(on_sites("LinkedIn", "chromium", &["linkedin.com"]));
+    let saturday = at("2026-11-28T21:00");
+    let mut e = engine(&s, saturday);
+    let n = chromium(
+        "https://www.linkedin.com/",
+        "www.linkedin.com",
+        "LinkedIn",
+        "New message",
+    );
+    let (d, _) = notify(&mut e, 1, &n, saturday);
+    assert_eq!(d.site.as_deref(), Some("www.linkedin.com"));
+    assert_eq!(
+        e.reason(&d, Lang::En),
+        "held: www.linkedin.com is a work site (LinkedIn) and Saturday 21:00 is outside your hours; delivered Monday 09:00"
+    );
+    assert_eq!(
+        e.reason(&d, Lang::Fr),
+        "retenue : www.linkedin.com est un site de travail (LinkedIn) et samedi 21:00 est hors de vos horaires ; remise lundi 09:00"
+    );
+    let monday = at("2026-11-30T10:00");
+    let (d, _) = notify(&mut e, 2, &n, monday);
+    assert_eq!(
+        e.reason(&d, Lang::En),
+        "delivered: www.linkedin.com is a work site (LinkedIn) and Monday 10:00 is within your hours"
+    );
+}
+
+#[test]
+fn the_site_comes_from_the_origin_hint_or_the_leading_line_with_its_port_dropped() {
+    let mut s = settings();
+    s.work_apps
+        .push(on_sites("Meta", "chromium", &["business.facebook.com"]));
+    s.work_apps
+        .push(on_sites("Local tools", "chromium", &["127.0.0.1"]));
+    let saturday = at("2026-11-28T21:00");
+    let mut e = engine(&s, saturday);
+    // A server with `x-kde-origin-name`: the site in the hint, the body the page's text.
+    let mut hinted = Notification {
+        app: "Chromium".into(),
+        summary: "Meta Business Suite".into(),
+        body: "New comment".into(),
+        ..Default::default()
+    };
+    hinted.hints.insert(
+        "x-kde-origin-name".into(),
+        HintValue::Str("business.facebook.com".into()),
+    );
+    let (d, _) = notify(&mut e, 1, &hinted, saturday);
+    assert_eq!(d.source.as_deref(), Some("Meta"));
+    // The hint is what counts: a body that begins like a site line is then the page's.
+    hinted.hints.insert(
+        "x-kde-origin-name".into(),
+        HintValue::Str("localhost:8080".into()),
+    );
+    hinted.body = "business.facebook.com\n\nNew comment".into();
+    let (d, _) = notify(&mut e, 2, &hinted, saturday);
+    assert_eq!(d.action, Action::Deliver);
+    // A server with neither: the site as the body's first line, `host:port`.
+    let plain = Notification {
+        app: "Chromium".into(),
+        summary: "Build".into(),
+        body: "127.0.0.1:8080\n\nBuild finished".into(),
+        ..Default::default()
+    };
+    let (d, _) = notify(&mut e, 3, &plain, saturday);
+    assert_eq!(
+        (d.source.as_deref(), d.site.as_deref()),
+        (Some("Local tools"), Some("127.0.0.1"))
+    );
+}
+
+#[test]
+fn a_page_that_mentions_a_work_host_in_its_text_is_not_work() {
+    let mut s = settings();
+    s.work_apps
+        .push(on_sites("LinkedIn", "chromium", &["linkedin.com"]));
+    s.work_apps
+        .push(on_sites("LinkedIn", "firefox", &["linkedin.com"]));
+    let saturday = at("2026-11-28T21:00");
+    let mut e = engine(&s, saturday);
+    let personal = chromium(
+        "http://localhost:8080/",
+        "localhost:8080",
+        "Blog",
+        "linkedin.com\n\nwww.linkedin.com is hiring",
+    );
+    let (d, _) = notify(&mut e, 1, &personal, saturday);
+    assert_eq!(d.action, Action::Deliver);
+    assert_eq!(
+        e.reason(&d, Lang::En),
+        "delivered: localhost is not one of Chromium's work sites"
+    );
+    // Firefox names no site: its body is all the page's, whatever it begins with.
+    let firefox = Notification {
+        app: "Firefox".into(),
+        summary: "Blog".into(),
+        body: "www.linkedin.com\n\nNew message".into(),
+        hints: [(
+            "desktop-entry".to_string(),
+            HintValue::Str("firefox-esr".into()),
+        )]
+        .into(),
+        ..Default::default()
+    };
+    let (d, _) = notify(&mut e, 2, &firefox, saturday);
+    assert_eq!(d.action, Action::Deliver);
+    assert_eq!(
+        e.reason(&d, Lang::En),
+        "delivered: Firefox is a work app only for its work sites, and this notification names no site"
+    );
+    assert_eq!(
+        e.reason(&d, Lang::Fr),
+        "remise : Firefox n'est une app de travail que pour ses sites de travail, et cette notification ne dit pas de quel site elle vient"
+    );
+}
+
+#[test]
+fn the_site_line_is_not_matched_against_accounts_or_keywords() {
+    let mut s = settings();
+    s.work_apps.push(WorkApp {
+        name: "Crise mail".into(),
+        app: "chromium".into(),
+        account: Some("mail.crise.example".into()),
+        sites: Vec::new(),
+        off_hours: OffHours::Hold,
+    });
+    s.work_apps
+        .push(on_sites("Crisis desk", "google-chrome", &["crise.example"]));
+    let saturday = at("2026-11-28T21:00");
+    let mut e = engine(&s, saturday);
+    // The account is in the site line only: not this account.
+    let n = chromium(
+        "https://mail.crise.example/",
+        "mail.crise.example",
+        "Inbox",
+        "Lunch?",
+    );
+    let (d, _) = notify(&mut e, 1, &n, saturday);
+    assert_eq!(
+        e.reason(&d, Lang::En),
+        "delivered: Chromium is a work app, but not for this account"
+    );
+    // In the page's text, it is.
+    let n = chromium(
+        "https://mail.crise.example/",
+        "mail.crise.example",
+        "Inbox",
+        "to mail.crise.example",
+    );
+    assert_eq!(
+        notify(&mut e, 2, &n, saturday).0.source.as_deref(),
+        Some("Crise mail")
+    );
+    // The keyword "crise" is in the site only: held, not a crisis; in the text, a crisis.
+    let mut chrome = chromium("https://crise.example/", "crise.example", "Desk", "Lunch?");
+    chrome.hints.insert(
+        "desktop-entry".into(),
+        HintValue::Str("google-chrome".into()),
+    );
+    chrome.app = "Google Chrome".into();
+    let (d, _) = notify(&mut e, 3, &chrome, saturday);
+    assert_eq!((d.action, d.crisis), (Action::Hold, None));
+    chrome.body = chrome.body.replace("Lunch?", "Crise en cours");
+    let (d, _) = notify(&mut e, 4, &chrome, saturday);
+    assert_eq!(d.crisis, Some(CrisisWhy::Keyword("crise".into())));
+    assert_eq!(d.action, Action::DeliverCrisis);
+    assert_eq!(
+        e.reason(&d, Lang::En),
+        "delivered as crisis: crise.example (Crisis desk) sent the crisis keyword \"crise\"; Saturday 21:00 is outside your hours, and crises always get through"
+    );
+}
+
+#[test]
+fn a_work_sites_critical_urgency_is_held_whatever_the_browser_is_called() {
+    let mut s = settings();
+    s.work_apps
+        .push(on_sites("LinkedIn", "chromium", &["linkedin.com"]));
+    // A browser Couper does not know by name, made work by its sites.
+    s.work_apps
+        .push(on_sites("Intranet", "surf", &["intranet.example"]));
+    let saturday = at("2026-11-28T21:00");
+    let mut e = engine(&s, saturday);
+    let mut required = chromium(
+        "https://www.linkedin.com/",
+        "www.linkedin.com",
+        "LinkedIn",
+        "Reply now",
+    );
+    required.urgency = Urgency::Critical;
+    let (d, _) = notify(&mut e, 1, &required, saturday);
+    assert_eq!((d.action, d.crisis), (Action::Hold, None));
+    let mut surf = Notification {
+        app: "surf".into(),
+        summary: "Intranet".into(),
+        body: "Reply now".into(),
+        urgency: Urgency::Critical,
+        ..Default::default()
+    };
+    surf.hints.insert(
+        "x-kde-origin-name".into(),
+        HintValue::Str("intranet.example".into()),
+    );
+    let (d, _) = notify(&mut e, 2, &surf, saturday);
+    assert_eq!(
+        (d.action, d.crisis, d.source.as_deref()),
+        (Action::Hold, None, Some("Intranet"))
+    );
+    // The crisis hint still is one.
+    required
+        .hints
+        .insert("x-couper-crisis".into(), HintValue::Bool(true));
+    let (d, _) = notify(&mut e, 3, &required, saturday);
+    assert_eq!(
+        (d.action, d.crisis),
+        (Action::DeliverCrisis, Some(CrisisWhy::Hint))
+    );
+}
+
+#[test]
+fn a_silenced_work_site_and_one_during_i_m_working_say_the_site() {
+    let mut s = settings();
+    let mut meta = on_sites("Meta", "chromium", &["facebook.com"]);
+    meta.off_hours = OffHours::Drop;
+    s.work_apps.push(meta);
+    let saturday = at("2026-11-28T21:00");
+    let mut e = engine(&s, saturday);
+    let n = chromium(
+        "https://business.facebook.com/",
+        "business.facebook.com",
+        "Meta Business Suite",
+        "New comment",
+    );
+    let (d, _) = notify(&mut e, 1, &n, saturday);
+    assert_eq!(d.action, Action::Drop);
+    assert_eq!(
+        e.reason(&d, Lang::En),
+        "silenced: business.facebook.com is a work site (Meta) silenced outside your hours, and Saturday 21:00 is outside your hours"
+    );
+    assert_eq!(
+        e.reason(&d, Lang::Fr),
+        "mise en silence : business.facebook.com est un site de travail (Meta) qui se tait hors de vos horaires, et samedi 21:00 est hors de vos horaires"
+    );
+    e.handle(
+        Event::Mode(ModeRequest::On {
+            until: Some(at("2026-11-28T23:00")),
+        }),
+        saturday,
+    );
+    let (d, _) = notify(&mut e, 2, &n, saturday);
+    assert_eq!(
+        e.reason(&d, Lang::En),
+        "delivered: business.facebook.com is a work site (Meta) and you said you are working until 23:00"
     );
 }

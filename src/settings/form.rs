@@ -101,6 +101,29 @@ mod tests {
     }
 
     #[test]
+    fn work_sites_round_trip_through_the_form_and_a_bad_one_is_refused_for_its_field() {
+        let settings = parse(
+            "[[work_apps]]\nname = \"LinkedIn\"\napp = \"chromium\"\nsites = [\"linkedin.com\", \"business.facebook.com\"]\n",
+            "t",
+        )
+        .unwrap();
+        let mut form = form_of(&settings);
+        assert_eq!(
+            form["work_apps"][0]["sites"],
+            json!(["linkedin.com", "business.facebook.com"])
+        );
+        assert_eq!(settings_of(&form).unwrap(), settings);
+        form["work_apps"][0]["sites"] = json!(["linkedin.com", "https://x.com/home"]);
+        let errors = settings_in(&form, Lang::Fr).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].key, "work_apps[1].sites");
+        assert!(
+            errors[0].message.contains("écrivez l'hôte seul, x.com"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
     fn an_invalid_range_is_refused_for_its_field() {
         let settings = parse("timezone = \"Europe/Paris\"\n[hours]\n", "t").unwrap();
         let mut form = form_of(&settings);

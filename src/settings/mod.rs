@@ -162,7 +162,7 @@ pub enum OffHours {
     Drop,
 }
 
-/// A work source: an app, optionally narrowed to an account.
+/// A work source: an app, optionally narrowed to an account or to sites.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkApp {
     /// The user's name for it ("Gmail (work account)").
@@ -171,6 +171,9 @@ pub struct WorkApp {
     pub app: String,
     /// Text that must appear in the summary or body.
     pub account: Option<String>,
+    /// For a browser: the sites (hosts, lowercase) it is work for, subdomains included;
+    /// empty for every site.
+    pub sites: Vec<String>,
     /// Hold or drop off hours.
     pub off_hours: OffHours,
 }

@@ -283,6 +283,24 @@ impl Check<'_> {
                 .map(Some),
             None => Some(None),
         };
+        // Each site checked, all refusals told; `None` when one is refused. Each once.
+        let checked: Vec<Option<String>> = raw
+            .sites
+            .iter()
+            .map(|site| self.value(&join(key, "sites"), site, |site| work_site(site)))
+            .collect();
+        let sites = checked
+            .into_iter()
+            .collect::<Option<Vec<String>>>()
+            .map(|list| {
+                let mut unique: Vec<String> = Vec::with_capacity(list.len());
+                for site in list {
+                    if !unique.contains(&site) {
+                        unique.push(site);
+                    }
+                }
+                unique
+            });
         let off_hours = match &raw.off_hours {
             Some(off_hours) => {
                 self.value(&join(key, "off_hours"), off_hours, |v| match v.as_str() {
@@ -297,6 +315,7 @@ impl Check<'_> {
             name: name?,
             app: app?,
             account: account?,
+            sites: sites?,
             off_hours: off_hours?,
         })
     }
@@ -443,6 +462,35 @@ fn not_one_of(value: &str, known: &[&str]) -> Said {
     let known: Vec<String> = known.iter().map(|k| format!("{k:?}")).collect();
     let (value, known) = (format!("{value:?}"), known.join(", "));
     Said::both(|lang| t!(lang, "settings-not-one-of", value = &value, known = &known))
+}
+
+/// A work site as written (`linkedin.com`, `Business.Facebook.com`), as the host it
+/// matches, lowercase. A URL, a path, a port or a pattern is refused with what to write.
+fn work_site(site: &str) -> Result<String, Said> {
+    let value = format!("{site:?}");
+    let trimmed = site.trim();
+    if trimmed.is_empty() {
+        return Err(Said::both(|lang| t!(lang, "settings-empty-site")));
+    }
+    let host = trimmed.strip_suffix('.').unwrap_or(trimmed).to_lowercase();
+    if crate::notification::is_host(&host) {
+        return Ok(host);
+    }
+    // What to write instead, when the site is there inside a URL or pattern.
+    let inner = trimmed.trim_start_matches("*.");
+    match crate::notification::site_host(inner) {
+        Some(host) => Err(Said::both(|lang| {
+            t!(
+                lang,
+                "settings-site-host-only",
+                value = &value,
+                host = &host
+            )
+        })),
+        None => Err(Said::both(|lang| {
+            t!(lang, "settings-not-site", value = &value)
+        })),
+    }
 }
 
 /// Refuses a blank `text`, saying `why` (only then).

@@ -285,6 +285,15 @@ fn document(settings: &Settings) -> DocumentMut {
             if let Some(account) = &app.account {
                 table["account"] = commented(account.as_str(), "must appear in summary or body");
             }
+            if !app.sites.is_empty() {
+                let mut sites = strings(app.sites.iter().cloned());
+                if let Some(value) = sites.as_value_mut() {
+                    value
+                        .decor_mut()
+                        .set_suffix("  # these sites and their subdomains");
+                }
+                table["sites"] = sites;
+            }
             let off_hours = match app.off_hours {
                 OffHours::Hold => "hold",
                 OffHours::Drop => "drop",

@@ -67,6 +67,8 @@ pub(super) struct WorkApp {
     pub name: Spanned<String>,
     pub app: Spanned<String>,
     pub account: Option<Spanned<String>>,
+    #[serde(default)]
+    pub sites: SpannedStrings,
     pub off_hours: Option<Spanned<String>>,
 }
 
