@@ -14,3 +14,20 @@ userfile-not-text = it is not UTF-8 text
 ## The gate.
 gate-already-running = a Couper gate is already running in this session{ $owner }; use `couper status`, or stop it before starting another
 gate-settings-refused = the settings are refused and no good copy is known:
+gate-proxy-reason = no desktop shell owns org.freedesktop.Notifications: Couper owns it and draws through the display daemon on a private bus
+
+## A request to the gate (from the CLI, the tray, the window); `$text` is quoted as typed.
+request-not-a-mode = { $mode } is not a mode: off, on, auto or toggle
+request-mode-no-end = { $mode } takes no end time
+request-until-not-a-time = --until { $text } is not a time: use HH:MM, YYYY-MM-DD HH:MM or RFC 3339 (2026-11-30T09:00:00+01:00)
+request-until-past = --until { $text } is already past
+request-before-empty = --before is empty: give a date (YYYY-MM-DD, YYYY-MM-DD HH:MM or RFC 3339), or use --all to erase all of the history
+request-before-not-a-date = --before { $text } is not a date: use YYYY-MM-DD, YYYY-MM-DD HH:MM or RFC 3339
+request-form-not-json = the form is not JSON: { $why }
+request-no-window = this gate runs without a window (couper run)
+
+## The team's calendar (on call), as `couper status` and the window say why it is stale.
+calendar-cannot-read = { $location }: cannot read it: { $why }
+calendar-http = { $location }: { $why }
+calendar-server-answered = the server answered { $status }
+calendar-not-icalendar = { $location }: not an iCalendar file: { $why }

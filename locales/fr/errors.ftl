@@ -15,3 +15,21 @@ userfile-not-text = ce n'est pas du texte UTF-8
 ## La porte.
 gate-already-running = une porte Couper tourne déjà dans cette session{ $owner } ; utilisez `couper status`, ou arrêtez-la avant d'en lancer une autre
 gate-settings-refused = les réglages sont refusés et aucune bonne copie n'est connue :
+gate-proxy-reason = aucun shell de bureau ne détient org.freedesktop.Notifications : Couper le détient et affiche par le démon d'affichage, sur un bus privé
+
+## Une demande à la porte (de la CLI, du plateau, de la fenêtre) ; `$text` est cité tel que tapé.
+request-not-a-mode = { $mode } n'est pas un mode : off, on, auto ou toggle
+request-mode-no-end = { $mode } ne prend pas d'heure de fin
+request-until-not-a-time = --until { $text } n'est pas une heure : écrivez HH:MM, AAAA-MM-JJ HH:MM ou RFC 3339 (2026-11-30T09:00:00+01:00)
+request-until-past = --until { $text } est déjà passé
+request-before-empty = --before est vide : donnez une date (AAAA-MM-JJ, AAAA-MM-JJ HH:MM ou RFC 3339), ou utilisez --all pour effacer tout l'historique
+request-before-not-a-date = --before { $text } n'est pas une date : écrivez AAAA-MM-JJ, AAAA-MM-JJ HH:MM ou RFC 3339
+request-form-not-json = le formulaire n'est pas du JSON : { $why }
+request-no-window = cette porte tourne sans fenêtre (couper run)
+
+## Le calendrier de l'équipe (astreinte), tel que `couper status` et la fenêtre disent
+## pourquoi il n'est plus à jour.
+calendar-cannot-read = { $location } : lecture impossible : { $why }
+calendar-http = { $location } : { $why }
+calendar-server-answered = le serveur a répondu { $status }
+calendar-not-icalendar = { $location } : ce n'est pas un fichier iCalendar : { $why }

@@ -267,13 +267,14 @@ impl Backend {
     pub async fn report(&self, query: &Value) -> Result<String> {
         match self {
             Backend::Local(live) => {
-                let query = serde_json::from_value(query.clone())
-                    .map_err(|e| invalid("month", e.to_string()))?;
+                // Refused in the language the query asks for, else the gate's.
+                let lang = live.lang();
+                let query = couper::report::Query::from_value(query.clone())
+                    .map_err(|e| invalid("month", e.said(lang)))?;
+                let lang = query.lang.unwrap_or(lang);
                 live.report(&query).map_err(|e| match e {
-                    couper::report::ReportError::Period(message) => invalid("month", message),
-                    other => CommandError::Store {
-                        message: other.to_string(),
-                    },
+                    couper::report::ReportError::Store(e) => e.into(),
+                    other => invalid("month", other.said(lang)),
                 })
             }
             Backend::Remote(remote) => remote
