@@ -31,3 +31,9 @@ calendar-cannot-read = { $location }: cannot read it: { $why }
 calendar-http = { $location }: { $why }
 calendar-server-answered = the server answered { $status }
 calendar-not-icalendar = { $location }: not an iCalendar file: { $why }
+
+## The tray app, as its window says what failed.
+app-not-saved = the settings could not be saved: { $why }
+app-gate-silent = couper run did not answer: { $why }
+app-gate-unreadable = couper run answered what this app cannot read ({ $why }): are both the same version?
+app-autostart-failed = starting with the session: { $why }

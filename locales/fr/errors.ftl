@@ -33,3 +33,9 @@ calendar-cannot-read = { $location } : lecture impossible : { $why }
 calendar-http = { $location } : { $why }
 calendar-server-answered = le serveur a répondu { $status }
 calendar-not-icalendar = { $location } : ce n'est pas un fichier iCalendar : { $why }
+
+## L'application du plateau, telle que sa fenêtre dit ce qui a échoué.
+app-not-saved = les réglages n'ont pas pu être enregistrés : { $why }
+app-gate-silent = couper run n'a pas répondu : { $why }
+app-gate-unreadable = couper run a répondu ce que cette application ne sait pas lire ({ $why }) : sont-elles de la même version ?
+app-autostart-failed = lancement à l'ouverture de session : { $why }

@@ -118,19 +118,32 @@ pub async fn diagnostics(backend: State<'_, Backend>) -> Result<LiveStatus> {
 
 /// Whether Couper starts with the session.
 #[tauri::command]
-pub async fn get_autostart(autostart: State<'_, AutoLaunchManager>) -> Result<bool> {
-    Ok(autostart.is_enabled()?)
+pub async fn get_autostart(
+    backend: State<'_, Backend>,
+    autostart: State<'_, AutoLaunchManager>,
+) -> Result<bool> {
+    match autostart.is_enabled() {
+        Ok(on) => Ok(on),
+        Err(e) => Err(CommandError::autostart(e, backend.lang().await)),
+    }
 }
 
 /// Starts Couper with the session, or not; returns the state now.
 #[tauri::command]
-pub async fn set_autostart(autostart: State<'_, AutoLaunchManager>, on: bool) -> Result<bool> {
-    if on {
-        autostart.enable()?;
+pub async fn set_autostart(
+    backend: State<'_, Backend>,
+    autostart: State<'_, AutoLaunchManager>,
+    on: bool,
+) -> Result<bool> {
+    let set = if on {
+        autostart.enable()
     } else {
-        autostart.disable()?;
+        autostart.disable()
+    };
+    match set.and_then(|()| autostart.is_enabled()) {
+        Ok(on) => Ok(on),
+        Err(e) => Err(CommandError::autostart(e, backend.lang().await)),
     }
-    Ok(autostart.is_enabled()?)
 }
 
 /// The window's language: the settings' `language` when set, else the system locale's,
