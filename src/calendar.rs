@@ -81,12 +81,12 @@ pub enum CalendarError {
         reason: Said,
     },
     /// What was read is not an iCalendar file.
-    #[error("{location}: not an iCalendar file: {reason}")]
+    #[error("{location}: not an iCalendar file: {}", reason.en)]
     Invalid {
         /// The file or URL.
         location: String,
-        /// Why, in the parser's words.
-        reason: String,
+        /// Why, in both languages (the parser's words stay its own).
+        reason: Said,
     },
 }
 
@@ -110,7 +110,7 @@ impl CalendarError {
                 lang,
                 "calendar-not-icalendar",
                 location = location.as_str(),
-                why = reason.as_str()
+                why = reason.get(lang)
             ),
         }
     }
@@ -230,7 +230,8 @@ pub struct CalendarStatus {
     pub error: Option<String>,
     /// How many shifts it gives in the window around now.
     pub shifts: usize,
-    /// The events of the copy in use that were skipped, each with its reason.
+    /// The events of the copy in use that were skipped, each with its reason, in the
+    /// gate's language.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<String>,
 }
@@ -400,7 +401,11 @@ pub fn apply(
         stale_since: failing.as_ref().map(|f| f.since),
         error: failing.map(|f| Said::from_stored(&f.error).get(service.lang()).to_string()),
         shifts: found.shifts.len(),
-        skipped: found.skipped,
+        skipped: found
+            .skipped
+            .iter()
+            .map(|said| said.get(service.lang()).to_string())
+            .collect(),
     };
     let outcomes = service.set_calendar_shifts(found.shifts);
     Ok((Some(status), outcomes))

@@ -37,3 +37,20 @@ app-not-saved = the settings could not be saved: { $why }
 app-gate-silent = couper run did not answer: { $why }
 app-gate-unreadable = couper run answered what this app cannot read ({ $why }): are both the same version?
 app-autostart-failed = starting with the session: { $why }
+
+## Why a calendar is not one, or an event of it is skipped (`$summary` and `$zone` come
+## quoted; the libraries' own words follow some in English).
+calendar-not-vcalendar = it does not begin with BEGIN:VCALENDAR
+calendar-event-skipped = event { $summary } skipped: { $why }
+calendar-unknown-zone = unknown time zone { $zone }
+calendar-no-dtstart = no DTSTART
+calendar-its-end = its end: { $why }
+calendar-ends-before-start = it ends before it starts
+calendar-its-dtend = its DTEND: { $why }
+calendar-its-duration = its DURATION { $duration }: { $why }
+calendar-no-end = it has neither DTEND nor DURATION
+calendar-rrule-zone = time zone { $zone } unknown to the recurrence rules
+calendar-out-of-range = { $why } out of range
+calendar-its-rrule = its RRULE: { $why }
+calendar-rrule-before-window = its RRULE repeats more than { $count } times before the days kept
+calendar-too-many = it repeats more than { $count } times in the { $days } days kept

@@ -39,3 +39,21 @@ app-not-saved = les réglages n'ont pas pu être enregistrés : { $why }
 app-gate-silent = couper run n'a pas répondu : { $why }
 app-gate-unreadable = couper run a répondu ce que cette application ne sait pas lire ({ $why }) : sont-elles de la même version ?
 app-autostart-failed = lancement à l'ouverture de session : { $why }
+
+## Pourquoi un calendrier n'en est pas un, ou un de ses événements est ignoré
+## (`$summary` et `$zone` viennent cités ; les mots des bibliothèques suivent certains,
+## en anglais).
+calendar-not-vcalendar = il ne commence pas par BEGIN:VCALENDAR
+calendar-event-skipped = événement { $summary } ignoré : { $why }
+calendar-unknown-zone = fuseau horaire inconnu { $zone }
+calendar-no-dtstart = pas de DTSTART
+calendar-its-end = sa fin : { $why }
+calendar-ends-before-start = il finit avant de commencer
+calendar-its-dtend = son DTEND : { $why }
+calendar-its-duration = sa DURATION { $duration } : { $why }
+calendar-no-end = il n'a ni DTEND ni DURATION
+calendar-rrule-zone = fuseau horaire { $zone } inconnu des règles de récurrence
+calendar-out-of-range = { $why } hors limites
+calendar-its-rrule = sa RRULE : { $why }
+calendar-rrule-before-window = sa RRULE se répète plus de { $count } fois avant les jours gardés
+calendar-too-many = il se répète plus de { $count } fois dans les { $days } jours gardés
