@@ -32,12 +32,6 @@ calendar-http = { $location }: { $why }
 calendar-server-answered = the server answered { $status }
 calendar-not-icalendar = { $location }: not an iCalendar file: { $why }
 
-## The tray app, as its window says what failed.
-app-not-saved = the settings could not be saved: { $why }
-app-gate-silent = couper run did not answer: { $why }
-app-gate-unreadable = couper run answered what this app cannot read ({ $why }): are both the same version?
-app-autostart-failed = starting with the session: { $why }
-
 ## Why a calendar is not one, or an event of it is skipped (`$summary` and `$zone` come
 ## quoted; the libraries' own words follow some in English).
 calendar-not-vcalendar = it does not begin with BEGIN:VCALENDAR
@@ -54,3 +48,10 @@ calendar-out-of-range = { $why } out of range
 calendar-its-rrule = its RRULE: { $why }
 calendar-rrule-before-window = its RRULE repeats more than { $count } times before the days kept
 calendar-too-many = it repeats more than { $count } times in the { $days } days kept
+
+## The tray app, as its window says what failed.
+app-not-saved = the settings could not be saved: { $why }
+app-gate-silent = couper run did not answer: { $why }
+app-gate-unreadable = couper run answered what this app cannot read ({ $why }): are both the same version?
+app-autostart-failed = starting with the session: { $why }
+app-not-a-period = { $period } is neither "week" nor "month"

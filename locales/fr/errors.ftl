@@ -15,7 +15,7 @@ userfile-not-text = ce n'est pas du texte UTF-8
 ## La porte.
 gate-already-running = une porte Couper tourne déjà dans cette session{ $owner } ; utilisez `couper status`, ou arrêtez-la avant d'en lancer une autre
 gate-settings-refused = les réglages sont refusés et aucune bonne copie n'est connue :
-gate-proxy-reason = aucun shell de bureau ne détient org.freedesktop.Notifications : Couper le détient et affiche par le démon d'affichage, sur un bus privé
+gate-proxy-reason = aucun shell de bureau ne détient org.freedesktop.Notifications : Couper le détient et affiche les notifications par le démon d'affichage, sur un bus privé
 
 ## Une demande à la porte (de la CLI, du plateau, de la fenêtre) ; `$text` est cité tel que tapé.
 request-not-a-mode = { $mode } n'est pas un mode : off, on, auto ou toggle
@@ -34,12 +34,6 @@ calendar-http = { $location } : { $why }
 calendar-server-answered = le serveur a répondu { $status }
 calendar-not-icalendar = { $location } : ce n'est pas un fichier iCalendar : { $why }
 
-## L'application du plateau, telle que sa fenêtre dit ce qui a échoué.
-app-not-saved = les réglages n'ont pas pu être enregistrés : { $why }
-app-gate-silent = couper run n'a pas répondu : { $why }
-app-gate-unreadable = couper run a répondu ce que cette application ne sait pas lire ({ $why }) : sont-elles de la même version ?
-app-autostart-failed = lancement à l'ouverture de session : { $why }
-
 ## Pourquoi un calendrier n'en est pas un, ou un de ses événements est ignoré
 ## (`$summary` et `$zone` viennent cités ; les mots des bibliothèques suivent certains,
 ## en anglais).
@@ -57,3 +51,10 @@ calendar-out-of-range = { $why } hors limites
 calendar-its-rrule = sa RRULE : { $why }
 calendar-rrule-before-window = sa RRULE se répète plus de { $count } fois avant les jours gardés
 calendar-too-many = il se répète plus de { $count } fois dans les { $days } jours gardés
+
+## L'application du plateau, telle que sa fenêtre dit ce qui a échoué.
+app-not-saved = les réglages n'ont pas pu être enregistrés : { $why }
+app-gate-silent = couper run n'a pas répondu : { $why }
+app-gate-unreadable = couper run a répondu ce que cette application ne sait pas lire ({ $why }) : les deux sont-ils de la même version ?
+app-autostart-failed = lancement à l'ouverture de session : { $why }
+app-not-a-period = { $period } n'est ni "week" ni "month"

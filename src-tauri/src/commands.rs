@@ -165,7 +165,11 @@ pub async fn report(
         "period": match period.as_str() {
             "week" => json!({ "week": null }),
             "month" => json!({ "month": month }),
-            other => return Err(invalid("period", format!("{other:?} is neither \"week\" nor \"month\""))),
+            other => {
+                let period = format!("{other:?}");
+                let lang = backend.lang().await;
+                return Err(invalid("period", couper::t!(lang, "app-not-a-period", period = period)));
+            }
         },
         "on_call": period == "month",
     });
