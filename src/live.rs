@@ -126,7 +126,7 @@ pub struct LiveStatus {
 /// Why Couper does not gate this session now, and what would put it in front.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotGating {
-    /// Why, in one line.
+    /// Why, in one line, in the gate's language.
     pub reason: String,
     /// The daemon the user started that holds the name, which [`Live::take_over`]
     /// would replace (with their consent).
@@ -180,8 +180,8 @@ pub struct Live {
     /// Requests to show the window on a tab (`open_window` on the control interface),
     /// for a front end that has a window; `couper run` has none.
     pub(crate) windows: tokio::sync::broadcast::Sender<String>,
-    /// Why the proxy route stands aside, while it does.
-    pub(crate) not_gating: Mutex<Option<NotGating>>,
+    /// Why the proxy route stands aside, while it does; its reason in both languages.
+    pub(crate) not_gating: Mutex<Option<(NotGating, Said)>>,
     /// A nudge to the proxy route to try again.
     pub(crate) retry: Notify,
     /// The next try may replace a daemon the user started (they said so).
@@ -408,7 +408,12 @@ impl Live {
             .map(|said| said.get(lang).to_string());
         let calendar = lock(&self.calendar).clone();
         let calendar_stale_since = calendar.as_ref().and_then(|c| c.stale_since);
-        let not_gating = lock(&self.not_gating).clone();
+        let not_gating = lock(&self.not_gating)
+            .as_ref()
+            .map(|(why, said)| NotGating {
+                reason: said.get(lang).to_string(),
+                replace: why.replace.clone(),
+            });
         let (route, route_reason) = match (lock(&self.route).as_ref(), &not_gating) {
             (Some(steer), _) => (steer.name.to_string(), steer.reason.clone()),
             (None, Some(why)) => ("none".to_string(), why.reason.clone()),
@@ -533,7 +538,9 @@ impl Live {
         }
     }
 
-    pub(crate) fn set_not_gating(&self, why: Option<NotGating>) {
+    /// Records why the proxy route stands aside (`None`: it stands in front again).
+    pub(crate) fn set_not_gating(&self, failure: Option<&gate::GateError>) {
+        let why = failure.map(|e| (NotGating::from(e), Said::both(|lang| e.said(lang))));
         let changed = {
             let mut now = lock(&self.not_gating);
             let changed = *now != why;
@@ -802,6 +809,31 @@ mod tests {
         live.reload_settings();
         let refused = live.status().settings_refused.unwrap();
         assert!(refused.ends_with("\"9h\" is not HH:MM-HH:MM"), "{refused}");
+    }
+
+    #[test]
+    fn why_couper_stands_aside_is_said_in_the_language_of_the_settings_in_force() {
+        let (_dir, live) = open("language = \"fr\"\n");
+        live.set_not_gating(Some(&gate::GateError::NameTaken {
+            owner: "dunst".into(),
+            pid: Some(42),
+        }));
+        let status = live.status();
+        let why = status.not_gating.unwrap();
+        assert!(
+            why.reason.starts_with(
+                "org.freedesktop.Notifications est détenu par dunst (pid 42), que vous avez lancé"
+            ),
+            "{}",
+            why.reason
+        );
+        assert_eq!(why.replace.as_deref(), Some("dunst"));
+        assert_eq!(status.route_reason, why.reason);
+        live.set_not_gating(None);
+        assert_eq!(
+            live.status().route_reason,
+            "aucun shell de bureau ne détient org.freedesktop.Notifications : Couper le détient et affiche les notifications par le démon d'affichage, sur un bus privé"
+        );
     }
 
     #[test]

@@ -55,3 +55,21 @@ app-gate-silent = couper run did not answer: { $why }
 app-gate-unreadable = couper run answered what this app cannot read ({ $why }): are both the same version?
 app-autostart-failed = starting with the session: { $why }
 app-not-a-period = { $period } is neither "week" nor "month"
+
+## What stops the gate, or makes it stand aside (fail open): one line each, saying what
+## to do next. `$name` is org.freedesktop.Notifications.
+gate-name-taken-shell = { $name } is owned by { $who }, the desktop shell's own notifications: the proxy route cannot stand in front of it; Couper never ends another program.
+gate-name-taken = { $name } is owned by { $who }, which you started: `couper run --replace` puts Couper in front of it (Couper then runs it behind itself), or stop it and run couper run again.
+gate-no-display-daemon = no display daemon found: no D-Bus activation file in { $dirs } provides { $name }; name one in settings ([display] command = ["dunst"])
+gate-systemd-only = { $file } starts the display daemon only through systemd ({ $unit }) and gives no command; name the command in settings ([display] command = [...])
+gate-none-fits = no display daemon fits this session: { $unfit } cannot draw here (no Wayland compositor); name one in settings ([display] command = ["dunst"])
+gate-none-started = no display daemon could start: { $tried }
+gate-take-over-failed = { $who } did not give { $name } up within 5 s of being asked to stop: Couper stands aside; stop it and try again
+gate-empty-command = the [display] command in settings is empty: name a program, e.g. ["dunst"]
+gate-cannot-start = cannot start { $program }: { $why }
+gate-private-bus = Couper's private D-Bus (dbus-daemon) failed: { $why }
+gate-display-never-owned = the display daemon `{ $command }` did not take { $name } on Couper's private bus within { $seconds } s; check that it runs on this display, or name another in settings ([display] command)
+gate-display-exited = the display daemon `{ $command }` exited ({ $status })
+gate-session-bus = cannot use the session bus: { $why }
+gate-bus = D-Bus: { $why }
+gate-stopped = the gate has stopped

@@ -58,3 +58,21 @@ app-gate-silent = couper run n'a pas répondu : { $why }
 app-gate-unreadable = couper run a répondu ce que cette application ne sait pas lire ({ $why }) : les deux sont-ils de la même version ?
 app-autostart-failed = lancement à l'ouverture de session : { $why }
 app-not-a-period = { $period } n'est ni "week" ni "month"
+
+## Ce qui arrête la porte, ou la met de côté (elle laisse tout passer) : une ligne
+## chacun, qui dit quoi faire. `$name` est org.freedesktop.Notifications.
+gate-name-taken-shell = { $name } est détenu par { $who }, les notifications propres au shell du bureau : la route proxy ne peut pas se placer devant lui ; Couper n'arrête jamais un autre programme.
+gate-name-taken = { $name } est détenu par { $who }, que vous avez lancé : `couper run --replace` place Couper devant lui (Couper le fait alors tourner derrière lui-même), ou arrêtez-le et relancez couper run.
+gate-no-display-daemon = aucun démon d'affichage trouvé : aucun fichier d'activation D-Bus dans { $dirs } ne fournit { $name } ; nommez-en un dans les réglages ([display] command = ["dunst"])
+gate-systemd-only = { $file } ne lance le démon d'affichage que par systemd ({ $unit }) et ne donne aucune commande ; nommez la commande dans les réglages ([display] command = [...])
+gate-none-fits = aucun démon d'affichage ne convient à cette session : { $unfit } ne peut pas afficher ici (pas de compositeur Wayland) ; nommez-en un dans les réglages ([display] command = ["dunst"])
+gate-none-started = aucun démon d'affichage n'a pu démarrer : { $tried }
+gate-take-over-failed = { $who } n'a pas rendu { $name } dans les 5 s suivant la demande d'arrêt : Couper se met de côté ; arrêtez-le et réessayez
+gate-empty-command = la commande [display] des réglages est vide : nommez un programme, par exemple ["dunst"]
+gate-cannot-start = impossible de lancer { $program } : { $why }
+gate-private-bus = le D-Bus privé de Couper (dbus-daemon) a échoué : { $why }
+gate-display-never-owned = le démon d'affichage `{ $command }` n'a pas pris { $name } sur le bus privé de Couper en { $seconds } s ; vérifiez qu'il tourne sur cet affichage, ou nommez-en un autre dans les réglages ([display] command)
+gate-display-exited = le démon d'affichage `{ $command }` s'est arrêté ({ $status })
+gate-session-bus = impossible d'utiliser le bus de session : { $why }
+gate-bus = D-Bus : { $why }
+gate-stopped = la porte s'est arrêtée
