@@ -263,7 +263,12 @@ END:VEVENT\r\nEND:VCALENDAR\r\n";
     println!(
         "FIGURE calendar with FREQ=SECONDLY from 2020, expanded over its window: {:.3} s ({})",
         t0.elapsed().as_secs_f64(),
-        expanded.skipped.join("; ")
+        expanded
+            .skipped
+            .iter()
+            .map(|said| said.en.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
     );
 }
 

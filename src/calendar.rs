@@ -32,9 +32,11 @@
 //! [`apply`] only swaps the shifts in. A file path is read as the settings file is
 //! (`userfile.rs`): regular files only, at most 16 MiB, never blocking on a FIFO.
 
+use crate::i18n::{Lang, Said};
 use crate::service::{Outcome, Service};
 use crate::settings::Shift;
 use crate::store::{Store, StoreError};
+use crate::t;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -58,33 +60,60 @@ const LAST_GOOD: &str = "calendar.last_good";
 /// Where the current run of failed reads is kept in the store.
 const FAILING: &str = "calendar.failing";
 
-/// Why a calendar could not be used.
+/// Why a calendar could not be used. Display says it in English, for the logs;
+/// [`CalendarError::said`] in the reader's language.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {
     /// The file could not be read.
-    #[error("{location}: cannot read it: {reason}")]
+    #[error("{location}: cannot read it: {}", reason.en)]
     Read {
         /// The file or URL.
         location: String,
-        /// Why.
-        reason: String,
+        /// Why, in both languages (the system's words stay its own).
+        reason: Said,
     },
     /// The server answered with an error, or could not be reached.
-    #[error("{location}: {reason}")]
+    #[error("{location}: {}", reason.en)]
     Http {
         /// The URL.
         location: String,
-        /// The status or the transport error.
-        reason: String,
+        /// The status, or the transport error (in its own words).
+        reason: Said,
     },
     /// What was read is not an iCalendar file.
-    #[error("{location}: not an iCalendar file: {reason}")]
+    #[error("{location}: not an iCalendar file: {}", reason.en)]
     Invalid {
         /// The file or URL.
         location: String,
-        /// Why.
-        reason: String,
+        /// Why, in both languages (the parser's words stay its own).
+        reason: Said,
     },
+}
+
+impl CalendarError {
+    /// `location: why`, in `lang`.
+    pub fn said(&self, lang: Lang) -> String {
+        match self {
+            CalendarError::Read { location, reason } => t!(
+                lang,
+                "calendar-cannot-read",
+                location = location.as_str(),
+                why = reason.get(lang)
+            ),
+            CalendarError::Http { location, reason } => t!(
+                lang,
+                "calendar-http",
+                location = location.as_str(),
+                why = reason.get(lang)
+            ),
+            CalendarError::Invalid { location, reason } => t!(
+                lang,
+                "calendar-not-icalendar",
+                location = location.as_str(),
+                why = reason.get(lang)
+            ),
+        }
+    }
 }
 
 /// Reads the calendar at `location`: an `http://` or `https://` URL, a `file://` URL or
@@ -105,7 +134,7 @@ pub fn fetch(location: &str) -> Result<String, CalendarError> {
     };
     crate::userfile::read(&path, MAX_BYTES).map_err(|e| CalendarError::Read {
         location: location.to_string(),
-        reason: e.why.to_string(),
+        reason: Said::both(|lang| e.why.said(lang)),
     })
 }
 
@@ -126,7 +155,7 @@ pub fn locate(location: &str, settings_path: &std::path::Path) -> String {
 }
 
 fn fetch_http(url: &str) -> Result<String, CalendarError> {
-    let http = |reason: String| CalendarError::Http {
+    let http = |reason: Said| CalendarError::Http {
         location: url.to_string(),
         reason,
     };
@@ -140,17 +169,20 @@ fn fetch_http(url: &str) -> Result<String, CalendarError> {
         .get(url)
         .header("Accept", "text/calendar")
         .call()
-        .map_err(|e| http(e.to_string()))?;
+        .map_err(|e| http(Said::same(e.to_string())))?;
     let status = response.status();
     if !status.is_success() {
-        return Err(http(format!("the server answered {status}")));
+        let status = status.to_string();
+        return Err(http(Said::both(|lang| {
+            t!(lang, "calendar-server-answered", status = status.as_str())
+        })));
     }
     response
         .body_mut()
         .with_config()
         .limit(MAX_BYTES)
         .read_to_string()
-        .map_err(|e| http(e.to_string()))
+        .map_err(|e| http(Said::same(e.to_string())))
 }
 
 /// The window of shifts a gate keeps at `now`: 60 days back, 400 ahead.
@@ -180,6 +212,8 @@ pub struct Copy {
 struct Failing {
     location: String,
     since: Timestamp,
+    /// Why, as [`Said::to_stored`] keeps it (a plain line from an older Couper reads as
+    /// the same in both languages).
     error: String,
 }
 
@@ -192,11 +226,12 @@ pub struct CalendarStatus {
     pub fetched_at: Option<Timestamp>,
     /// Since when reading it fails (`None`: the last read was good).
     pub stale_since: Option<Timestamp>,
-    /// Why the last read failed.
+    /// Why the last read failed, in the gate's language.
     pub error: Option<String>,
     /// How many shifts it gives in the window around now.
     pub shifts: usize,
-    /// The events of the copy in use that were skipped, each with its reason.
+    /// The events of the copy in use that were skipped, each with its reason, in the
+    /// gate's language.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<String>,
 }
@@ -345,8 +380,8 @@ pub fn apply(
             found
         }
         Some(Err(error)) => {
-            let message = error.to_string();
-            tracing::warn!("calendar: {message}; the last good copy stays");
+            tracing::warn!("calendar: {error}; the last good copy stays");
+            let message = Said::both(|lang| error.said(lang)).to_stored();
             let failing = failing(service.store(), location)?;
             let since = failing.map_or(now, |f| f.since);
             let record = Failing {
@@ -364,9 +399,13 @@ pub fn apply(
         location: location.to_string(),
         fetched_at,
         stale_since: failing.as_ref().map(|f| f.since),
-        error: failing.map(|f| f.error),
+        error: failing.map(|f| Said::from_stored(&f.error).get(service.lang()).to_string()),
         shifts: found.shifts.len(),
-        skipped: found.skipped,
+        skipped: found
+            .skipped
+            .iter()
+            .map(|said| said.get(service.lang()).to_string())
+            .collect(),
     };
     let outcomes = service.set_calendar_shifts(found.shifts);
     Ok((Some(status), outcomes))
@@ -392,4 +431,58 @@ fn failing(store: &Store, location: &str) -> Result<Option<Failing>, StoreError>
         .state(FAILING)?
         .and_then(|json| serde_json::from_str::<Failing>(&json).ok())
         .filter(|f| f.location == location))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_calendar_that_cannot_be_read_is_said_in_the_gates_language() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = crate::settings::parse(
+            "language = \"fr\"\ntimezone = \"Europe/Paris\"\n[on_call]\ncalendar = \"/dev/zero\"\n",
+            "settings.toml",
+        )
+        .unwrap();
+        let read = fetch("/dev/zero");
+        let refused = read.clone().unwrap_err();
+        assert_eq!(
+            refused.said(Lang::Fr),
+            "/dev/zero : lecture impossible : c'est un périphérique, pas un fichier ordinaire"
+        );
+        assert_eq!(
+            refused.to_string(),
+            "/dev/zero: cannot read it: it is a device, not a regular file"
+        );
+        let now: Timestamp = "2026-11-28T21:00:00+01:00".parse().unwrap();
+        let store = Store::open(&dir.path().join("couper.sqlite3")).unwrap();
+        let (mut service, _) = Service::open(&settings, store, now).unwrap();
+        let prepared = prepare(&settings, Some(read), None, now);
+        let (status, _) = apply(&mut service, prepared, now).unwrap();
+        let status = status.unwrap();
+        assert_eq!(status.stale_since, Some(now));
+        assert_eq!(
+            status.error.as_deref(),
+            Some(
+                "/dev/zero : lecture impossible : c'est un périphérique, pas un fichier ordinaire"
+            )
+        );
+    }
+
+    #[test]
+    fn a_server_error_is_said_in_the_readers_language() {
+        let refused = CalendarError::Http {
+            location: "https://example.org/team.ics".into(),
+            reason: Said::both(|lang| t!(lang, "calendar-server-answered", status = "404")),
+        };
+        assert_eq!(
+            refused.said(Lang::Fr),
+            "https://example.org/team.ics : le serveur a répondu 404"
+        );
+        assert_eq!(
+            refused.to_string(),
+            "https://example.org/team.ics: the server answered 404"
+        );
+    }
 }

@@ -219,14 +219,17 @@ impl Control {
     /// (`{"period": {"month": "2026-10"}, "on_call": true, "format": "csv"}`). Returns
     /// JSON, text or CSV as asked.
     async fn report(&self, query: &str) -> zbus::fdo::Result<String> {
-        let query: crate::report::Query = serde_json::from_str(query).map_err(refused)?;
+        // Refused in the language the query asks for, else the gate's.
+        let lang = self.live.lang();
+        let query = crate::report::Query::from_json(query).map_err(|e| refused(e.said(lang)))?;
+        let lang = query.lang.unwrap_or(lang);
         let live = self.live.clone();
         tokio::task::spawn_blocking(move || live.report(&query))
             .await
             .map_err(failed)?
             .map_err(|e| match e {
-                crate::report::ReportError::Period(_) => refused(e),
                 crate::report::ReportError::Store(_) => failed(e),
+                other => refused(other.said(lang)),
             })
     }
 
@@ -253,8 +256,14 @@ impl Control {
     /// force when the call returns. A form that does not validate is refused with
     /// [`INVALID_FORM`] and the fields' errors.
     async fn save_settings(&self, form: &str) -> Result<(), FormError> {
-        let form: Value = serde_json::from_str(form)
-            .map_err(|e| FormError::Refused(format!("the form is not JSON: {e}")))?;
+        let form: Value = serde_json::from_str(form).map_err(|e| {
+            let why = e.to_string();
+            FormError::Refused(crate::t!(
+                self.live.lang(),
+                "request-form-not-json",
+                why = why
+            ))
+        })?;
         let live = self.live.clone();
         // Saving reads, writes and compiles the settings: off the bus's async threads.
         tokio::task::spawn_blocking(move || save_form(&live, &form))
@@ -280,9 +289,10 @@ impl Control {
         if self.live.open_window(tab) {
             Ok(())
         } else {
-            Err(zbus::fdo::Error::NotSupported(
-                "this gate runs without a window (couper run)".into(),
-            ))
+            Err(zbus::fdo::Error::NotSupported(crate::t!(
+                self.live.lang(),
+                "request-no-window"
+            )))
         }
     }
 

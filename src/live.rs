@@ -5,6 +5,7 @@
 
 use crate::engine::{Which, ALERT_APP};
 use crate::gate::{self, Admission, Gatekeeper, Verdict};
+use crate::i18n::{Lang, Said};
 use crate::notification::{HintValue, Notification};
 use crate::service::{self, Admitted, Explanation, Outcome, Service, Status};
 use crate::settings::{self, Settings};
@@ -29,7 +30,8 @@ pub(crate) const SETTINGS_SETTLE: Duration = Duration::from_millis(100);
 /// Where the last good settings text is kept in the store.
 const LAST_GOOD: &str = "settings.last_good";
 
-/// Why `couper run` could not start or stopped.
+/// Why `couper run` could not start or stopped. Display says it in English, for the
+/// logs; [`LiveError::said`] in the reader's language.
 #[derive(Debug, thiserror::Error)]
 pub enum LiveError {
     /// Another gate runs in this session.
@@ -63,10 +65,30 @@ pub enum LiveError {
     },
 }
 
+impl LiveError {
+    /// Why, in `lang`: a refused settings file says every refusal on its own line. What
+    /// the system or the bus says stays in its own words.
+    pub fn said(&self, lang: Lang) -> String {
+        match self {
+            LiveError::AlreadyRunning { owner } => {
+                crate::t!(lang, "gate-already-running", owner = owner.as_str())
+            }
+            LiveError::Settings(e) => {
+                format!(
+                    "{}\n{}",
+                    crate::t!(lang, "gate-settings-refused"),
+                    e.said(lang)
+                )
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
 /// Why [`Live::forget`] erased nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum ForgetError {
-    /// The date was not understood.
+    /// The date was not understood (said in the gate's language).
     #[error("{0}")]
     Date(String),
     /// The store failed.
@@ -92,7 +114,8 @@ pub struct LiveStatus {
     pub display_bus: Option<String>,
     /// The settings file.
     pub settings_path: PathBuf,
-    /// The last refusal of a settings edit, while the file stays refused.
+    /// The last refusal of a settings edit, while the file stays refused, in the gate's
+    /// language (its settings' `language`, else its locale), every refusal after "; ".
     pub settings_refused: Option<String>,
     /// The team's calendar, when the settings name one.
     pub calendar: Option<crate::calendar::CalendarStatus>,
@@ -103,7 +126,7 @@ pub struct LiveStatus {
 /// Why Couper does not gate this session now, and what would put it in front.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotGating {
-    /// Why, in one line.
+    /// Why, in one line, in the gate's language.
     pub reason: String,
     /// The daemon the user started that holds the name, which [`Live::take_over`]
     /// would replace (with their consent).
@@ -141,7 +164,9 @@ pub struct Live {
     pub(crate) outcomes: mpsc::UnboundedSender<Outcome>,
     pub(crate) rearm: Notify,
     pub(crate) settings_path: PathBuf,
-    pub(crate) refusal: Mutex<Option<String>>,
+    /// The last refusal of a settings edit, in both languages: the status says it in the
+    /// language of the settings in force when it is read.
+    pub(crate) refusal: Mutex<Option<Said>>,
     /// The display daemon's command line and private bus address.
     pub(crate) display: Mutex<Option<(String, String)>>,
     pub(crate) own_posts: Mutex<Vec<u32>>,
@@ -155,8 +180,8 @@ pub struct Live {
     /// Requests to show the window on a tab (`open_window` on the control interface),
     /// for a front end that has a window; `couper run` has none.
     pub(crate) windows: tokio::sync::broadcast::Sender<String>,
-    /// Why the proxy route stands aside, while it does.
-    pub(crate) not_gating: Mutex<Option<NotGating>>,
+    /// Why the proxy route stands aside, while it does; its reason in both languages.
+    pub(crate) not_gating: Mutex<Option<(NotGating, Said)>>,
     /// A nudge to the proxy route to try again.
     pub(crate) retry: Notify,
     /// The next try may replace a daemon the user started (they said so).
@@ -348,6 +373,12 @@ impl Live {
         lock(&self.service).store().state(key)
     }
 
+    /// The gate's language: the `language` of the settings in force, else the locale's.
+    /// What the gate answers a person (refusals, the status's texts) is said in it.
+    pub fn lang(&self) -> Lang {
+        lock(&self.service).lang()
+    }
+
     /// The settings in force.
     pub fn settings(&self) -> Settings {
         lock(&self.service).engine().settings().clone()
@@ -365,23 +396,28 @@ impl Live {
 
     /// The status for front ends.
     pub fn status(&self) -> LiveStatus {
-        let status = lock(&self.service).status();
+        let (status, lang) = {
+            let service = lock(&self.service);
+            (service.status(), service.lang())
+        };
         // One lock at a time, each released before the next: a guard taken twice in one
         // expression lives to its end and deadlocks the second (std mutexes do not nest).
         let (display, display_bus) = lock(&self.display).clone().unzip();
-        let settings_refused = lock(&self.refusal).clone();
+        let settings_refused = lock(&self.refusal)
+            .as_ref()
+            .map(|said| said.get(lang).to_string());
         let calendar = lock(&self.calendar).clone();
         let calendar_stale_since = calendar.as_ref().and_then(|c| c.stale_since);
-        let not_gating = lock(&self.not_gating).clone();
+        let not_gating = lock(&self.not_gating)
+            .as_ref()
+            .map(|(why, said)| NotGating {
+                reason: said.get(lang).to_string(),
+                replace: why.replace.clone(),
+            });
         let (route, route_reason) = match (lock(&self.route).as_ref(), &not_gating) {
             (Some(steer), _) => (steer.name.to_string(), steer.reason.clone()),
             (None, Some(why)) => ("none".to_string(), why.reason.clone()),
-            (None, None) => (
-                "proxy".to_string(),
-                "no desktop shell owns org.freedesktop.Notifications: Couper owns it and draws \
-                 through the display daemon on a private bus"
-                    .to_string(),
-            ),
+            (None, None) => ("proxy".to_string(), crate::t!(lang, "gate-proxy-reason")),
         };
         LiveStatus {
             status,
@@ -398,19 +434,21 @@ impl Live {
     }
 
     /// `off`, `on`, `auto` or `toggle`, with an optional end as the user typed it.
+    /// Refused in the gate's language.
     pub fn set_mode(&self, mode: &str, until: &str) -> Result<(), String> {
         let until = until.trim();
         let result = self.with(|s, now| {
             let zone = s.engine().settings().timezone.clone();
+            let lang = s.lang();
             let until = if until.is_empty() {
                 None
             } else {
-                match service::parse_until(until, now, &zone) {
+                match service::parse_until_in(until, now, &zone, lang) {
                     Ok(t) => Some(t),
                     Err(e) => return Ok((Err(e), Vec::new())),
                 }
             };
-            let request = match service::mode_request(mode, until) {
+            let request = match service::mode_request_in(mode, until, lang) {
                 Ok(r) => r,
                 Err(e) => return Ok((Err(e), Vec::new())),
             };
@@ -427,8 +465,8 @@ impl Live {
         let before = if before == FORGET_ALL {
             None
         } else {
-            let zone = self.read(|s| s.engine().settings().timezone.clone());
-            Some(service::parse_before(before, &zone).map_err(ForgetError::Date)?)
+            let (zone, lang) = self.read(|s| (s.engine().settings().timezone.clone(), s.lang()));
+            Some(service::parse_before_in(before, &zone, lang).map_err(ForgetError::Date)?)
         };
         Ok(self.with(|s, _| s.forget(before).map(|n| (n, Vec::new())))?)
     }
@@ -500,7 +538,9 @@ impl Live {
         }
     }
 
-    pub(crate) fn set_not_gating(&self, why: Option<NotGating>) {
+    /// Records why the proxy route stands aside (`None`: it stands in front again).
+    pub(crate) fn set_not_gating(&self, failure: Option<&gate::GateError>) {
+        let why = failure.map(|e| (NotGating::from(e), Said::both(|lang| e.said(lang))));
         let changed = {
             let mut now = lock(&self.not_gating);
             let changed = *now != why;
@@ -555,9 +595,8 @@ impl Live {
         let text = match settings::read(&self.settings_path) {
             Ok(text) => text.unwrap_or_default(),
             Err(e) => {
-                let message = e.to_string();
-                tracing::warn!("settings refused, the last good ones stay: {message}");
-                *lock(&self.refusal) = Some(message);
+                tracing::warn!("settings refused, the last good ones stay: {e}");
+                *lock(&self.refusal) = Some(Said::both(|lang| e.said(lang)));
                 let _ = self.outcomes.send(Outcome::StateChanged);
                 return;
             }
@@ -589,9 +628,9 @@ impl Live {
                 self.retry();
             }
             Err(refusals) => {
-                let message = refusals.to_string().replace('\n', "; ");
-                tracing::warn!("settings refused, the last good ones stay: {message}");
-                *lock(&self.refusal) = Some(message);
+                let said = Said::both(|lang| one_line(&refusals.lines(lang)));
+                tracing::warn!("settings refused, the last good ones stay: {}", said.en);
+                *lock(&self.refusal) = Some(said);
                 let _ = self.outcomes.send(Outcome::StateChanged);
             }
         }
@@ -691,7 +730,7 @@ impl Gatekeeper for Live {
 fn load_start(
     path: &Path,
     store: &Store,
-) -> Result<(Settings, Option<String>, Option<String>), LiveError> {
+) -> Result<(Settings, Option<Said>, Option<String>), LiveError> {
     let refused = match settings::read(path) {
         Ok(None) => return Ok((Settings::default(), None, None)),
         Ok(Some(text)) => match settings::parse(&text, &path.display().to_string()) {
@@ -704,12 +743,17 @@ fn load_start(
     let last_good = store.state(LAST_GOOD)?;
     match last_good.and_then(|t| settings::parse(&t, "last good settings").ok()) {
         Some(good) => {
-            let message = refused.to_string().replace('\n', "; ");
-            tracing::warn!("settings refused, using the last good ones: {message}");
-            Ok((good, Some(message), None))
+            let said = Said::both(|lang| one_line(&refused.said(lang)));
+            tracing::warn!("settings refused, using the last good ones: {}", said.en);
+            Ok((good, Some(said), None))
         }
         None => Err(refused.into()),
     }
+}
+
+/// Refusals one a line, as one line: "a; b".
+fn one_line(lines: &str) -> String {
+    lines.replace('\n', "; ")
 }
 
 /// Logs to stderr, filtered by `COUPER_LOG` (default `info`; notification text only at
@@ -721,4 +765,100 @@ pub fn init_logs() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::control::SettingsView;
+
+    fn open(settings: &str) -> (tempfile::TempDir, Arc<Live>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.toml");
+        std::fs::write(&path, settings).unwrap();
+        let store = Store::open(&dir.path().join("couper.sqlite3")).unwrap();
+        let (live, _outcomes) = Live::open(&path, store).unwrap();
+        (dir, live)
+    }
+
+    #[test]
+    fn a_refused_settings_edit_is_said_in_the_language_of_the_settings_in_force() {
+        let (_dir, live) = open("language = \"fr\"\n");
+        std::fs::write(
+            live.settings_path(),
+            "language = \"fr\"\n[hours]\nmon = [\"9h\"]\n",
+        )
+        .unwrap();
+        live.reload_settings();
+        let refused = live.status().settings_refused.unwrap();
+        assert!(
+            refused.ends_with("hours.mon: \"9h\" n'est pas de la forme HH:MM-HH:MM"),
+            "{refused}"
+        );
+        assert_eq!(
+            SettingsView::of(&live).refused.as_deref(),
+            Some(refused.as_str())
+        );
+        // The same edit under English settings is said in English.
+        let (_dir, live) = open("language = \"en\"\n");
+        std::fs::write(
+            live.settings_path(),
+            "language = \"en\"\n[hours]\nmon = [\"9h\"]\n",
+        )
+        .unwrap();
+        live.reload_settings();
+        let refused = live.status().settings_refused.unwrap();
+        assert!(refused.ends_with("\"9h\" is not HH:MM-HH:MM"), "{refused}");
+    }
+
+    #[test]
+    fn why_couper_stands_aside_is_said_in_the_language_of_the_settings_in_force() {
+        let (_dir, live) = open("language = \"fr\"\n");
+        live.set_not_gating(Some(&gate::GateError::NameTaken {
+            owner: "dunst".into(),
+            pid: Some(42),
+        }));
+        let status = live.status();
+        let why = status.not_gating.unwrap();
+        assert!(
+            why.reason.starts_with(
+                "org.freedesktop.Notifications est détenu par dunst (pid 42), que vous avez lancé"
+            ),
+            "{}",
+            why.reason
+        );
+        assert_eq!(why.replace.as_deref(), Some("dunst"));
+        assert_eq!(status.route_reason, why.reason);
+        live.set_not_gating(None);
+        assert_eq!(
+            live.status().route_reason,
+            "aucun shell de bureau ne détient org.freedesktop.Notifications : Couper le détient et affiche les notifications par le démon d'affichage, sur un bus privé"
+        );
+    }
+
+    #[test]
+    fn a_start_refused_without_a_good_copy_is_said_in_the_readers_language() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.toml");
+        std::fs::write(&path, "[hours]\nmon = [\"9h\"]\n").unwrap();
+        let store = Store::open(&dir.path().join("couper.sqlite3")).unwrap();
+        let refused = Live::open(&path, store).unwrap_err();
+        let said = refused.said(Lang::Fr);
+        assert!(
+            said.starts_with("les réglages sont refusés et aucune bonne copie n'est connue :\n"),
+            "{said}"
+        );
+        assert!(
+            said.ends_with("n'est pas de la forme HH:MM-HH:MM"),
+            "{said}"
+        );
+        let running = LiveError::AlreadyRunning {
+            owner: " (pid 7: couper run)".into(),
+        };
+        assert_eq!(
+            running.said(Lang::Fr),
+            "une porte Couper tourne déjà dans cette session (pid 7: couper run) ; utilisez `couper status`, ou arrêtez-la avant d'en lancer une autre"
+        );
+        assert_eq!(running.said(Lang::En), running.to_string());
+    }
 }

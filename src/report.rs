@@ -40,18 +40,32 @@ mod period;
 mod render;
 
 pub use hours::{Hours, Origin};
-pub use period::{Days, Format, Local, Period, Query, YearMonth};
+pub use period::{Days, Format, Local, NotAMonth, Period, Query, YearMonth};
 pub use render::{csv, statement_csv, statement_text, text};
 
-/// Why a report could not be made.
+/// Why a report could not be made. Display says it in English, for the logs;
+/// [`ReportError::said`] in the reader's language.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    /// The period asked for does not exist.
-    #[error("{0}")]
-    Period(String),
+    /// The period asked for does not exist, in both languages.
+    #[error("{}", .0.en)]
+    Period(crate::i18n::Said),
+    /// The query is not one (not JSON, or not a query), in both languages.
+    #[error("{}", .0.en)]
+    Query(crate::i18n::Said),
     /// The store failed.
     #[error("{0}")]
     Store(#[from] StoreError),
+}
+
+impl ReportError {
+    /// Why, in `lang` (a store's failure in its own words).
+    pub fn said(&self, lang: Lang) -> String {
+        match self {
+            ReportError::Period(said) | ReportError::Query(said) => said.get(lang).to_string(),
+            ReportError::Store(e) => e.to_string(),
+        }
+    }
 }
 
 /// The work notifications of one app (or of all).
@@ -557,9 +571,9 @@ pub fn answer(
         let month = match query.period {
             Period::Month(month) => month,
             _ => {
-                return Err(ReportError::Period(
-                    "the on-call statement is made for a month".into(),
-                ))
+                return Err(ReportError::Period(crate::i18n::Said::both(|lang| {
+                    crate::t!(lang, "report-statement-month")
+                })))
             }
         };
         let statement = statement(settings, store, month, now, lang)?;

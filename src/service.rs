@@ -633,29 +633,50 @@ impl Service {
     }
 }
 
-/// The mode a front end asks for by name: `off`, `on`, `auto` or `toggle`.
+/// The mode a front end asks for by name: `off`, `on`, `auto` or `toggle`. Refused in
+/// English; [`mode_request_in`] says why in the reader's language.
 pub fn mode_request(name: &str, until: Option<Timestamp>) -> Result<ModeRequest, String> {
+    mode_request_in(name, until, Lang::En)
+}
+
+/// [`mode_request`], refused in `lang`.
+pub fn mode_request_in(
+    name: &str,
+    until: Option<Timestamp>,
+    lang: Lang,
+) -> Result<ModeRequest, String> {
     match name {
         "off" => Ok(ModeRequest::Off { until }),
         "on" => Ok(ModeRequest::On { until }),
         "auto" if until.is_none() => Ok(ModeRequest::Auto),
         "toggle" if until.is_none() => Ok(ModeRequest::Toggle),
-        "auto" | "toggle" => Err(format!("{name} takes no end time")),
-        other => Err(format!("{other:?} is not a mode: off, on, auto or toggle")),
+        "auto" | "toggle" => Err(crate::t!(lang, "request-mode-no-end", mode = name)),
+        other => Err(crate::t!(
+            lang,
+            "request-not-a-mode",
+            mode = format!("{other:?}")
+        )),
     }
 }
 
 /// Reads an end time as a user types it, in `zone`: a bare time, `HH:MM` or `HH:MM:SS`
 /// (its next occurrence), or a full date-time, `YYYY-MM-DD HH:MM`, `YYYY-MM-DDTHH:MM`
 /// (in `zone`) or RFC 3339 (that instant, which must be after `now`). Anything else,
-/// a date alone included, is refused.
+/// a date alone included, is refused (in English; [`parse_until_in`] says why in the
+/// reader's language).
 pub fn parse_until(text: &str, now: Timestamp, zone: &TimeZone) -> Result<Timestamp, String> {
+    parse_until_in(text, now, zone, Lang::En)
+}
+
+/// [`parse_until`], refused in `lang`.
+pub fn parse_until_in(
+    text: &str,
+    now: Timestamp,
+    zone: &TimeZone,
+    lang: Lang,
+) -> Result<Timestamp, String> {
     let text = text.trim();
-    let refuse = || {
-        format!(
-            "--until {text:?} is not a time: use HH:MM, YYYY-MM-DD HH:MM or RFC 3339 (2026-11-30T09:00:00+01:00)"
-        )
-    };
+    let refuse = || crate::t!(lang, "request-until-not-a-time", text = format!("{text:?}"));
     if let Some(time) = bare_time(text) {
         let today = now.to_zoned_datetime(zone.clone()).date();
         let t = local_instant(today.to_datetime(time), zone).ok_or_else(refuse)?;
@@ -667,7 +688,11 @@ pub fn parse_until(text: &str, now: Timestamp, zone: &TimeZone) -> Result<Timest
     }
     let t = parse_date_time(text, zone).ok_or_else(refuse)?;
     if t <= now {
-        return Err(format!("--until {text:?} is already past"));
+        return Err(crate::t!(
+            lang,
+            "request-until-past",
+            text = format!("{text:?}")
+        ));
     }
     Ok(t)
 }
@@ -685,15 +710,23 @@ fn bare_time(text: &str) -> Option<jiff::civil::Time> {
 
 /// Reads the date `couper forget --before` takes, in `zone`: `YYYY-MM-DD` (the start of
 /// that day), `YYYY-MM-DD HH:MM` or RFC 3339. A blank one is refused: it is not "all".
+/// Refused in English; [`parse_before_in`] says why in the reader's language.
 pub fn parse_before(text: &str, zone: &TimeZone) -> Result<Timestamp, String> {
+    parse_before_in(text, zone, Lang::En)
+}
+
+/// [`parse_before`], refused in `lang`.
+pub fn parse_before_in(text: &str, zone: &TimeZone, lang: Lang) -> Result<Timestamp, String> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(
-            "--before is empty: give a date (YYYY-MM-DD, YYYY-MM-DD HH:MM or RFC 3339), or use --all to erase all of the history".into(),
-        );
+        return Err(crate::t!(lang, "request-before-empty"));
     }
     parse_instant(text, zone).ok_or_else(|| {
-        format!("--before {text:?} is not a date: use YYYY-MM-DD, YYYY-MM-DD HH:MM or RFC 3339")
+        crate::t!(
+            lang,
+            "request-before-not-a-date",
+            text = format!("{text:?}")
+        )
     })
 }
 
@@ -1096,6 +1129,40 @@ mod parse_tests {
         assert_eq!(
             parse_before("2026-11-01", &paris()),
             Ok(at("2026-11-01T00:00:00+01:00"))
+        );
+    }
+
+    #[test]
+    fn a_request_is_refused_in_the_readers_language() {
+        let now = at("2026-12-02T10:00:00+01:00");
+        let zone = paris();
+        assert_eq!(
+            parse_until_in("9h", now, &zone, Lang::Fr),
+            Err("--until \"9h\" n'est pas une heure : écrivez HH:MM, AAAA-MM-JJ HH:MM ou RFC 3339 (2026-11-30T09:00:00+01:00)".into())
+        );
+        assert_eq!(
+            parse_until_in("2026-12-01T09:00:00+01:00", now, &zone, Lang::Fr),
+            Err("--until \"2026-12-01T09:00:00+01:00\" est déjà passé".into())
+        );
+        assert_eq!(
+            parse_before_in("last week", &zone, Lang::Fr),
+            Err("--before \"last week\" n'est pas une date : écrivez AAAA-MM-JJ, AAAA-MM-JJ HH:MM ou RFC 3339".into())
+        );
+        assert!(parse_before_in(" ", &zone, Lang::Fr)
+            .unwrap_err()
+            .starts_with("--before est vide : donnez une date"));
+        assert_eq!(
+            mode_request_in("pause", None, Lang::Fr),
+            Err("\"pause\" n'est pas un mode : off, on, auto ou toggle".into())
+        );
+        assert_eq!(
+            mode_request_in("auto", Some(now), Lang::Fr),
+            Err("auto ne prend pas d'heure de fin".into())
+        );
+        // The English ones are still what the CLI's tests expect.
+        assert_eq!(
+            mode_request("pause", None),
+            Err("\"pause\" is not a mode: off, on, auto or toggle".into())
         );
     }
 }

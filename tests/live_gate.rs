@@ -412,6 +412,38 @@ async fn a_broken_settings_edit_keeps_the_last_good_ones_and_a_valid_one_release
     );
 }
 
+// Issue 14: the refusal of an edit is said in the language of the settings in force.
+#[tokio::test]
+async fn a_refused_settings_edit_is_said_in_french_when_the_settings_speak_french() {
+    let french = |d: &desktop::Desktop| format!("language = \"fr\"\n{}", settings(d, NEVER, ""));
+    let mut s = Session::new(french).await;
+    s.start().await;
+
+    s.edit_settings(
+        "language = \"fr\"\ntimezone = \"Europe/Paris\"\n\n[hours]\nmon = [\"9h-18h\"]\n",
+    );
+    let refused = eventually("the refusal shows in the status", || async {
+        s.status().await["settings_refused"]
+            .as_str()
+            .map(str::to_string)
+    })
+    .await;
+    assert!(
+        refused
+            .ends_with("settings.toml:5: hours.mon: \"9h-18h\" n'est pas de la forme HH:MM-HH:MM"),
+        "{refused}"
+    );
+    // The warning on screen says it in French too.
+    s.dunst().wait_displayed(1).await;
+    let shown = s.dunst().close_all_and_read().await;
+    assert_eq!(
+        messages(&shown),
+        [format!(
+            "NORMAL Votre modification des réglages est refusée|{refused}. Les derniers bons réglages restent en vigueur."
+        )]
+    );
+}
+
 #[tokio::test]
 async fn a_1_mib_body_and_raw_bytes_in_hints_are_held_intact() {
     let mut s = Session::new(|d| settings(d, ALWAYS, "")).await;

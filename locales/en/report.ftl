@@ -40,3 +40,11 @@ statement-col-holiday = holiday
 statement-col-origin = origin
 statement-whole = (whole period: { $start } – { $end })
 statement-interventions = Interventions (crises let through while on call): { $count }
+
+## Why a report is refused; `$text` is quoted as given.
+report-not-a-month = { $text } is not a month: use YYYY-MM (2026-10)
+report-to-before-from = --to { $last } is before --from { $first }
+report-statement-month = the on-call statement is made for a month
+report-period-out-of-range = this period is out of the calendar's range: { $why }
+report-query-not-json = the report's query is not JSON: { $why }
+report-query-not-a-query = the report's query is not one: { $why }

@@ -38,3 +38,11 @@ statement-col-holiday = férié
 statement-col-origin = origine
 statement-whole = (période entière : { $start } – { $end })
 statement-interventions = Interventions (crises passées pendant l'astreinte) : { $count }
+
+## Pourquoi un rapport est refusé ; `$text` est cité tel que donné.
+report-not-a-month = { $text } n'est pas un mois : écrivez AAAA-MM (2026-10)
+report-to-before-from = --to { $last } est avant --from { $first }
+report-statement-month = le relevé d'astreinte se fait pour un mois
+report-period-out-of-range = cette période sort du calendrier : { $why }
+report-query-not-json = la demande de rapport n'est pas du JSON : { $why }
+report-query-not-a-query = la demande de rapport n'en est pas une : { $why }

@@ -32,17 +32,42 @@ pub enum Backend {
 #[derive(Debug, Clone)]
 pub struct Remote {
     couper: CouperProxy<'static>,
+    /// The language of the gate's settings as last read (at first the locale's): what
+    /// the app says of a gate that does not answer is said in it.
+    lang: Arc<std::sync::Mutex<Lang>>,
 }
 
 impl Remote {
     /// The gate that owns `org.couper.Couper` on the proxy's bus.
     pub fn new(couper: CouperProxy<'static>) -> Remote {
-        Remote { couper }
+        Remote {
+            couper,
+            lang: Arc::new(std::sync::Mutex::new(Lang::chosen(None))),
+        }
     }
 
     /// The control interface.
     pub fn proxy(&self) -> &CouperProxy<'static> {
         &self.couper
+    }
+
+    fn lang(&self) -> Lang {
+        *self.lang.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn heard(&self, lang: Lang) {
+        *self.lang.lock().unwrap_or_else(|p| p.into_inner()) = lang;
+    }
+
+    /// A D-Bus error of the gate, as the kind the window knows, said in its language.
+    fn error(&self, e: zbus::Error) -> CommandError {
+        remote_error_in(e, self.lang())
+    }
+
+    /// An answer of the gate, decoded from its JSON.
+    fn decode<T: DeserializeOwned>(&self, answer: zbus::Result<String>) -> Result<T> {
+        let text = answer.map_err(|e| self.error(e))?;
+        decode_json(&text, self.lang())
     }
 }
 
@@ -105,7 +130,7 @@ impl Backend {
                         .couper
                         .receive_state_changed()
                         .await
-                        .map_err(bus_error)?,
+                        .map_err(|e| bus_error(e, remote.lang()))?,
                 ),
                 owners: Box::new(
                     remote
@@ -113,7 +138,7 @@ impl Backend {
                         .inner()
                         .receive_owner_changed()
                         .await
-                        .map_err(bus_error)?,
+                        .map_err(|e| bus_error(e, remote.lang()))?,
                 ),
             }),
         }
@@ -123,7 +148,7 @@ impl Backend {
     pub async fn status(&self) -> Result<LiveStatus> {
         match self {
             Backend::Local(live) => Ok(live.status()),
-            Backend::Remote(remote) => decode(remote.couper.status().await),
+            Backend::Remote(remote) => remote.decode(remote.couper.status().await),
         }
     }
 
@@ -132,12 +157,17 @@ impl Backend {
     pub async fn lang(&self) -> Lang {
         let setting = match self {
             Backend::Local(live) => live.settings().language,
-            Backend::Remote(_) => self.settings().await.ok().and_then(|view| {
-                view.form
-                    .get("language")
-                    .and_then(|tag| tag.as_str())
-                    .and_then(Lang::from_tag)
-            }),
+            Backend::Remote(remote) => {
+                let setting = self.settings().await.ok().and_then(|view| {
+                    view.form
+                        .get("language")
+                        .and_then(|tag| tag.as_str())
+                        .and_then(Lang::from_tag)
+                });
+                let lang = Lang::chosen(setting);
+                remote.heard(lang);
+                return lang;
+            }
         };
         Lang::chosen(setting)
     }
@@ -158,7 +188,7 @@ impl Backend {
                     .map_err(|message| CommandError::Refused { message })?;
                 Ok(live.status())
             }
-            Backend::Remote(remote) => decode(remote.couper.set_mode(mode, until).await),
+            Backend::Remote(remote) => remote.decode(remote.couper.set_mode(mode, until).await),
         }
     }
 
@@ -169,7 +199,7 @@ impl Backend {
                 live.set_on_call(on)?;
                 Ok(live.status())
             }
-            Backend::Remote(remote) => decode(remote.couper.set_on_call(on).await),
+            Backend::Remote(remote) => remote.decode(remote.couper.set_on_call(on).await),
         }
     }
 
@@ -185,7 +215,7 @@ impl Backend {
                 }
                 Ok(live.status())
             }
-            Backend::Remote(remote) => decode(remote.couper.retry(replace).await),
+            Backend::Remote(remote) => remote.decode(remote.couper.retry(replace).await),
         }
     }
 
@@ -193,7 +223,9 @@ impl Backend {
     pub async fn held(&self) -> Result<Vec<Held>> {
         match self {
             Backend::Local(live) => Ok(live.held()?),
-            Backend::Remote(remote) => decode(couper::control::held_all(&remote.couper).await),
+            Backend::Remote(remote) => {
+                remote.decode(couper::control::held_all(&remote.couper).await)
+            }
         }
     }
 
@@ -201,7 +233,11 @@ impl Backend {
     pub async fn release(&self, ids: Vec<u32>, all: bool) -> Result<u32> {
         match self {
             Backend::Local(live) => Ok(live.release(ids, all)?),
-            Backend::Remote(remote) => remote.couper.release(&ids, all).await.map_err(remote_error),
+            Backend::Remote(remote) => remote
+                .couper
+                .release(&ids, all)
+                .await
+                .map_err(|e| remote.error(e)),
         }
     }
 
@@ -209,7 +245,7 @@ impl Backend {
     pub async fn dismiss(&self, id: u32) -> Result<()> {
         match self {
             Backend::Local(live) => Ok(live.dismiss(id)?),
-            Backend::Remote(remote) => remote.couper.dismiss(id).await.map_err(remote_error),
+            Backend::Remote(remote) => remote.couper.dismiss(id).await.map_err(|e| remote.error(e)),
         }
     }
 
@@ -217,7 +253,7 @@ impl Backend {
     pub async fn seen_apps(&self) -> Result<Vec<SeenApp>> {
         match self {
             Backend::Local(live) => Ok(live.seen_apps()?),
-            Backend::Remote(remote) => decode(remote.couper.seen_apps().await),
+            Backend::Remote(remote) => remote.decode(remote.couper.seen_apps().await),
         }
     }
 
@@ -225,7 +261,7 @@ impl Backend {
     pub async fn settings(&self) -> Result<SettingsView> {
         match self {
             Backend::Local(live) => Ok(SettingsView::of(live)),
-            Backend::Remote(remote) => decode(remote.couper.settings().await),
+            Backend::Remote(remote) => remote.decode(remote.couper.settings().await),
         }
     }
 
@@ -237,7 +273,10 @@ impl Backend {
                 // New settings compile (a long keyword list takes a while) off the async
                 // workers, which go on serving the tray and the window meanwhile.
                 let (live, form) = (live.clone(), form.clone());
-                blocking(move || couper::control::save_form(&live, &form)).await
+                blocking(live.lang(), move || {
+                    couper::control::save_form(&live, &form)
+                })
+                .await
             }
             Backend::Remote(remote) => {
                 // Checked here first: the same rules, and no round trip for a typo.
@@ -246,7 +285,7 @@ impl Backend {
                     .couper
                     .save_settings(&form.to_string())
                     .await
-                    .map_err(remote_error)
+                    .map_err(|e| remote.error(e))
             }
         }
     }
@@ -256,9 +295,12 @@ impl Backend {
         match self {
             Backend::Local(live) => {
                 let (live, app) = (live.clone(), app.to_string());
-                blocking(move || couper::control::add_work_app(&live, &app)).await
+                blocking(live.lang(), move || {
+                    couper::control::add_work_app(&live, &app)
+                })
+                .await
             }
-            Backend::Remote(remote) => decode(remote.couper.add_work_app(app).await),
+            Backend::Remote(remote) => remote.decode(remote.couper.add_work_app(app).await),
         }
     }
 
@@ -267,20 +309,21 @@ impl Backend {
     pub async fn report(&self, query: &Value) -> Result<String> {
         match self {
             Backend::Local(live) => {
-                let query = serde_json::from_value(query.clone())
-                    .map_err(|e| invalid("month", e.to_string()))?;
+                // Refused in the language the query asks for, else the gate's.
+                let lang = live.lang();
+                let query = couper::report::Query::from_value(query.clone())
+                    .map_err(|e| invalid("month", e.said(lang)))?;
+                let lang = query.lang.unwrap_or(lang);
                 live.report(&query).map_err(|e| match e {
-                    couper::report::ReportError::Period(message) => invalid("month", message),
-                    other => CommandError::Store {
-                        message: other.to_string(),
-                    },
+                    couper::report::ReportError::Store(e) => e.into(),
+                    other => invalid("month", other.said(lang)),
                 })
             }
             Backend::Remote(remote) => remote
                 .couper
                 .report(&query.to_string())
                 .await
-                .map_err(|e| on_field("month", remote_error(e))),
+                .map_err(|e| on_field("month", remote.error(e))),
         }
     }
 
@@ -293,7 +336,7 @@ impl Backend {
                     Lang::Fr => "fr",
                     Lang::En => "en",
                 };
-                remote.couper.reply(lang).await.map_err(remote_error)
+                remote.couper.reply(lang).await.map_err(|e| remote.error(e))
             }
         }
     }
@@ -312,7 +355,7 @@ impl Backend {
                 .couper
                 .forget(before)
                 .await
-                .map_err(|e| on_field("before", remote_error(e))),
+                .map_err(|e| on_field("before", remote.error(e))),
         }
     }
 }
@@ -322,9 +365,12 @@ fn zone_named(name: &str) -> TimeZone {
     TimeZone::get(name).unwrap_or_else(|_| TimeZone::system())
 }
 
-/// An answer of the control interface, decoded from its JSON.
-/// Runs `f` on a blocking thread, for what may take long (compiling new settings).
-async fn blocking<T, E>(f: impl FnOnce() -> std::result::Result<T, E> + Send + 'static) -> Result<T>
+/// Runs `f` on a blocking thread, for what may take long (compiling new settings); a
+/// thread that failed is said in `lang`.
+async fn blocking<T, E>(
+    lang: Lang,
+    f: impl FnOnce() -> std::result::Result<T, E> + Send + 'static,
+) -> Result<T>
 where
     T: Send + 'static,
     E: Into<CommandError> + Send + 'static,
@@ -332,21 +378,16 @@ where
     match tokio::task::spawn_blocking(f).await {
         Ok(answer) => answer.map_err(Into::into),
         Err(e) => Err(CommandError::Io {
-            message: format!("the settings could not be saved: {e}"),
+            message: couper::t!(lang, "app-not-saved", why = e.to_string()),
         }),
     }
 }
 
-fn decode<T: DeserializeOwned>(answer: zbus::Result<String>) -> Result<T> {
-    let text = answer.map_err(remote_error)?;
-    decode_json(&text)
-}
-
-fn decode_json<T: DeserializeOwned>(text: &str) -> Result<T> {
+/// An answer of the control interface, decoded from its JSON; one the app cannot read is
+/// said in `lang`.
+fn decode_json<T: DeserializeOwned>(text: &str, lang: Lang) -> Result<T> {
     serde_json::from_str(text).map_err(|e| CommandError::Io {
-        message: format!(
-            "couper run answered what this app cannot read ({e}): are both the same version?"
-        ),
+        message: couper::t!(lang, "app-gate-unreadable", why = e.to_string()),
     })
 }
 
@@ -358,9 +399,9 @@ struct Field {
 }
 
 /// The bus failed: the gate is gone or did not answer.
-fn bus_error(e: zbus::Error) -> CommandError {
+fn bus_error(e: zbus::Error, lang: Lang) -> CommandError {
     CommandError::Io {
-        message: format!("couper run did not answer: {e}"),
+        message: couper::t!(lang, "app-gate-silent", why = e.to_string()),
     }
 }
 
@@ -381,10 +422,11 @@ pub fn error_reply(e: &zbus::Error) -> Option<(String, String)> {
     }
 }
 
-/// A D-Bus error of the control interface, as the kind the window knows.
-pub fn remote_error(e: zbus::Error) -> CommandError {
+/// A D-Bus error of the control interface, as the kind the window knows: what the app
+/// says itself in `lang` (the gate's refusals come in the gate's words).
+pub fn remote_error_in(e: zbus::Error, lang: Lang) -> CommandError {
     let Some((name, message)) = error_reply(&e) else {
-        return bus_error(e);
+        return bus_error(e, lang);
     };
     match name.as_str() {
         INVALID_FORM => match serde_json::from_str::<Vec<Field>>(&message) {
@@ -403,7 +445,7 @@ pub fn remote_error(e: zbus::Error) -> CommandError {
         name if REFUSED.contains(&name) => CommandError::Refused { message },
         "org.freedesktop.DBus.Error.ServiceUnknown" | "org.freedesktop.DBus.Error.NoReply" => {
             CommandError::Io {
-                message: format!("couper run did not answer: {message}"),
+                message: couper::t!(lang, "app-gate-silent", why = message),
             }
         }
         _ => CommandError::Store { message },
@@ -453,7 +495,7 @@ mod tests {
         live.alert("Deploy", "tonight", false).unwrap();
         let local = live.status();
         let sent = serde_json::to_string(&local).unwrap();
-        let read: LiveStatus = decode_json(&sent).unwrap();
+        let read: LiveStatus = decode_json(&sent, Lang::En).unwrap();
         assert_eq!(read.status, local.status);
         assert_eq!(read.settings_path, local.settings_path);
         assert_eq!(read.route, local.route);
@@ -472,13 +514,16 @@ mod tests {
         live.alert("Deploy", "tonight", false).unwrap();
         let held = live.held().unwrap();
         assert_eq!(held.len(), 1);
-        let read: Vec<Held> = decode_json(&serde_json::to_string(&held).unwrap()).unwrap();
+        let read: Vec<Held> =
+            decode_json(&serde_json::to_string(&held).unwrap(), Lang::En).unwrap();
         assert_eq!(read, held);
         let seen = live.seen_apps().unwrap();
-        let read: Vec<SeenApp> = decode_json(&serde_json::to_string(&seen).unwrap()).unwrap();
+        let read: Vec<SeenApp> =
+            decode_json(&serde_json::to_string(&seen).unwrap(), Lang::En).unwrap();
         assert_eq!(read, seen);
         let view = SettingsView::of(&live);
-        let read: SettingsView = decode_json(&serde_json::to_string(&view).unwrap()).unwrap();
+        let read: SettingsView =
+            decode_json(&serde_json::to_string(&view).unwrap(), Lang::En).unwrap();
         assert_eq!(read, view);
     }
 
@@ -495,10 +540,13 @@ mod tests {
 
     #[test]
     fn the_gates_refusals_keep_their_kind_and_fields() {
-        let invalid = remote_error(method_error(
-            INVALID_FORM,
-            r#"[{"key":"hours.mon","message":"\"9h\" is not HH:MM-HH:MM"}]"#,
-        ));
+        let invalid = remote_error_in(
+            method_error(
+                INVALID_FORM,
+                r#"[{"key":"hours.mon","message":"\"9h\" is not HH:MM-HH:MM"}]"#,
+            ),
+            Lang::En,
+        );
         assert_eq!(
             serde_json::to_value(&invalid).unwrap(),
             serde_json::json!({
@@ -506,32 +554,72 @@ mod tests {
                 "fields": [{ "key": "hours.mon", "message": "\"9h\" is not HH:MM-HH:MM" }]
             })
         );
-        let refused = remote_error(method_error(
-            "org.freedesktop.DBus.Error.InvalidArgs",
-            "\"soon\" is not a time",
-        ));
+        let refused = remote_error_in(
+            method_error(
+                "org.freedesktop.DBus.Error.InvalidArgs",
+                "\"soon\" is not a time",
+            ),
+            Lang::En,
+        );
         assert_eq!(
             serde_json::to_value(&refused).unwrap(),
             serde_json::json!({ "kind": "refused", "message": "\"soon\" is not a time" })
         );
         let before = on_field(
             "before",
-            remote_error(method_error(
-                "org.freedesktop.DBus.Error.InvalidArgs",
-                "not a date",
-            )),
+            remote_error_in(
+                method_error("org.freedesktop.DBus.Error.InvalidArgs", "not a date"),
+                Lang::En,
+            ),
         );
         assert_eq!(
             serde_json::to_value(&before).unwrap()["fields"][0]["key"],
             "before"
         );
-        let store = remote_error(method_error(
-            "org.freedesktop.DBus.Error.Failed",
-            "disk full",
-        ));
+        let store = remote_error_in(
+            method_error("org.freedesktop.DBus.Error.Failed", "disk full"),
+            Lang::En,
+        );
         assert_eq!(serde_json::to_value(&store).unwrap()["kind"], "store");
-        let io = remote_error(method_error(IO_FAILED, "read-only"));
+        let io = remote_error_in(method_error(IO_FAILED, "read-only"), Lang::En);
         assert_eq!(serde_json::to_value(&io).unwrap()["kind"], "io");
+    }
+
+    #[test]
+    fn a_gate_that_does_not_answer_is_said_in_the_users_language() {
+        let gone = remote_error_in(
+            method_error("org.freedesktop.DBus.Error.ServiceUnknown", "no such name"),
+            Lang::Fr,
+        );
+        assert_eq!(
+            serde_json::to_value(&gone).unwrap(),
+            serde_json::json!({ "kind": "io", "message": "couper run n'a pas répondu : no such name" })
+        );
+    }
+
+    #[tokio::test]
+    async fn the_window_is_refused_in_the_language_of_the_settings() {
+        let (live, _dir) = live(&format!("language = \"fr\"\n{ALWAYS}"));
+        let backend = Backend::Local(live.clone());
+        let month = serde_json::json!({ "period": { "month": "2026-13" }, "on_call": true });
+        let refused = backend.report(&month).await.unwrap_err();
+        assert_eq!(
+            serde_json::to_value(&refused).unwrap()["fields"][0],
+            serde_json::json!({
+                "key": "month",
+                "message": "\"2026-13\" n'est pas un mois : écrivez AAAA-MM (2026-10)"
+            })
+        );
+        let refused = backend.forget("someday").await.unwrap_err();
+        assert_eq!(
+            serde_json::to_value(&refused).unwrap()["fields"][0]["message"],
+            "--before \"someday\" n'est pas une date : écrivez AAAA-MM-JJ, AAAA-MM-JJ HH:MM ou RFC 3339"
+        );
+        let refused = backend.set_mode("pause", "").await.unwrap_err();
+        assert_eq!(
+            serde_json::to_value(&refused).unwrap()["message"],
+            "\"pause\" n'est pas un mode : off, on, auto ou toggle"
+        );
     }
 
     #[tokio::test]

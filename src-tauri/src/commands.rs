@@ -118,19 +118,32 @@ pub async fn diagnostics(backend: State<'_, Backend>) -> Result<LiveStatus> {
 
 /// Whether Couper starts with the session.
 #[tauri::command]
-pub async fn get_autostart(autostart: State<'_, AutoLaunchManager>) -> Result<bool> {
-    Ok(autostart.is_enabled()?)
+pub async fn get_autostart(
+    backend: State<'_, Backend>,
+    autostart: State<'_, AutoLaunchManager>,
+) -> Result<bool> {
+    match autostart.is_enabled() {
+        Ok(on) => Ok(on),
+        Err(e) => Err(CommandError::autostart(e, backend.lang().await)),
+    }
 }
 
 /// Starts Couper with the session, or not; returns the state now.
 #[tauri::command]
-pub async fn set_autostart(autostart: State<'_, AutoLaunchManager>, on: bool) -> Result<bool> {
-    if on {
-        autostart.enable()?;
+pub async fn set_autostart(
+    backend: State<'_, Backend>,
+    autostart: State<'_, AutoLaunchManager>,
+    on: bool,
+) -> Result<bool> {
+    let set = if on {
+        autostart.enable()
     } else {
-        autostart.disable()?;
+        autostart.disable()
+    };
+    match set.and_then(|()| autostart.is_enabled()) {
+        Ok(on) => Ok(on),
+        Err(e) => Err(CommandError::autostart(e, backend.lang().await)),
     }
-    Ok(autostart.is_enabled()?)
 }
 
 /// The window's language: the settings' `language` when set, else the system locale's,
@@ -152,7 +165,11 @@ pub async fn report(
         "period": match period.as_str() {
             "week" => json!({ "week": null }),
             "month" => json!({ "month": month }),
-            other => return Err(invalid("period", format!("{other:?} is neither \"week\" nor \"month\""))),
+            other => {
+                let period = format!("{other:?}");
+                let lang = backend.lang().await;
+                return Err(invalid("period", couper::t!(lang, "app-not-a-period", period = period)));
+            }
         },
         "on_call": period == "month",
     });

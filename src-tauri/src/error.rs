@@ -85,10 +85,12 @@ impl From<couper::control::SaveError> for CommandError {
     }
 }
 
-impl From<tauri_plugin_autostart::Error> for CommandError {
-    fn from(e: tauri_plugin_autostart::Error) -> Self {
+impl CommandError {
+    /// Autostart's entry could not be read or written, said in `lang` (the system's
+    /// words follow).
+    pub fn autostart(e: tauri_plugin_autostart::Error, lang: couper::words::Lang) -> Self {
         CommandError::Io {
-            message: format!("autostart: {e}"),
+            message: couper::t!(lang, "app-autostart-failed", why = e.to_string()),
         }
     }
 }

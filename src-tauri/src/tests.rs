@@ -255,7 +255,11 @@ fn a_headless_gate_refuses_an_invalid_form_with_its_fields() {
     form["hours"]["mon"] = json!(["9h-18h"]);
     let refused =
         tauri::async_runtime::block_on(couper.save_settings(&form.to_string())).unwrap_err();
-    let refused = serde_json::to_value(crate::backend::remote_error(refused)).unwrap();
+    let refused = serde_json::to_value(crate::backend::remote_error_in(
+        refused,
+        couper::words::Lang::En,
+    ))
+    .unwrap();
     assert_eq!(refused["kind"], "invalid", "{refused}");
     assert_eq!(refused["fields"][0]["key"], "hours.mon", "{refused}");
     assert_eq!(window.file(), ALWAYS);

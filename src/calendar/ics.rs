@@ -3,7 +3,9 @@
 //! becomes a [`Shift`] in the user's zone. The choices where RFC 5545 leaves room are in
 //! the parent module's documentation.
 
+use crate::i18n::Said;
 use crate::settings::Shift;
+use crate::t;
 use chrono::{Datelike, TimeZone as _, Timelike};
 use icalendar::{CalendarDateTime, Component as _, DatePerhapsTime, Event, Property};
 use jiff::civil::{Date, DateTime};
@@ -27,7 +29,7 @@ pub fn shifts(
     zone: &TimeZone,
     from: Timestamp,
     to: Timestamp,
-) -> Result<Vec<Shift>, String> {
+) -> Result<Vec<Shift>, Said> {
     expand_calendar(text, matching, zone, from, to).map(|e| e.shifts)
 }
 
@@ -37,8 +39,8 @@ pub fn shifts(
 pub struct Expanded {
     /// The shifts, sorted.
     pub shifts: Vec<Shift>,
-    /// `"event \"…\" skipped: why"`, one per skipped event.
-    pub skipped: Vec<String>,
+    /// `"event \"…\" skipped: why"`, one per skipped event, in both languages.
+    pub skipped: Vec<Said>,
 }
 
 /// [`shifts`], with the events skipped and why.
@@ -48,13 +50,13 @@ pub fn expand_calendar(
     zone: &TimeZone,
     from: Timestamp,
     to: Timestamp,
-) -> Result<Expanded, String> {
+) -> Result<Expanded, Said> {
     let text = text.trim_start_matches('\u{feff}');
     let unfolded = icalendar::parser::unfold(text);
     let components = icalendar::parser::read_components(&unfolded)
-        .map_err(|e| e.lines().next().unwrap_or("unreadable").trim().to_string())?;
+        .map_err(|e| same(e.lines().next().unwrap_or("unreadable").trim()))?;
     if components.first().map(|c| c.name.as_str()) != Some("VCALENDAR") {
-        return Err("it does not begin with BEGIN:VCALENDAR".into());
+        return Err(Said::both(|lang| t!(lang, "calendar-not-vcalendar")));
     }
     let calendar = icalendar::Calendar::from(components);
     let events: Vec<&Event> = calendar.events().collect();
@@ -93,8 +95,16 @@ pub fn expand_calendar(
         match occurrences(event, zone, from, to, skip) {
             Ok(found) => out.extend(found),
             Err(reason) => {
-                tracing::warn!("calendar: event {summary:?} skipped: {reason}");
-                skipped.push(format!("event {summary:?} skipped: {reason}"));
+                tracing::warn!("calendar: event {summary:?} skipped: {}", reason.en);
+                let summary = format!("{summary:?}");
+                skipped.push(Said::both(|lang| {
+                    t!(
+                        lang,
+                        "calendar-event-skipped",
+                        summary = summary.as_str(),
+                        why = reason.get(lang)
+                    )
+                }));
             }
         }
     }
@@ -116,7 +126,12 @@ struct When {
     all_day: bool,
 }
 
-fn when(value: &DatePerhapsTime, zone: &TimeZone) -> Result<When, String> {
+/// What a library says, the same in both languages.
+fn same(e: impl std::fmt::Display) -> Said {
+    Said::same(e.to_string())
+}
+
+fn when(value: &DatePerhapsTime, zone: &TimeZone) -> Result<When, Said> {
     let local = |naive: &chrono::NaiveDateTime| {
         DateTime::new(
             naive.year() as i16,
@@ -127,24 +142,25 @@ fn when(value: &DatePerhapsTime, zone: &TimeZone) -> Result<When, String> {
             naive.second().min(59) as i8,
             0,
         )
-        .map_err(|e| e.to_string())
+        .map_err(same)
     };
     let user_zone = || zone.iana_name().map(str::to_string);
     Ok(match value {
         DatePerhapsTime::DateTime(CalendarDateTime::Utc(utc)) => When {
             at: Timestamp::from_second(utc.timestamp())
-                .map_err(|e| e.to_string())?
+                .map_err(same)?
                 .to_zoned_datetime(TimeZone::UTC),
             tzid: None,
             all_day: false,
         },
         DatePerhapsTime::DateTime(CalendarDateTime::WithTimezone { date_time, tzid }) => {
             let name = tzid.trim_start_matches('/');
-            let tz = TimeZone::get(name).map_err(|_| format!("unknown time zone {tzid:?}"))?;
+            let tz = TimeZone::get(name).map_err(|_| {
+                let tzid = format!("{tzid:?}");
+                Said::both(|lang| t!(lang, "calendar-unknown-zone", zone = tzid.as_str()))
+            })?;
             When {
-                at: local(date_time)?
-                    .to_zoned_datetime(tz)
-                    .map_err(|e| e.to_string())?,
+                at: local(date_time)?.to_zoned_datetime(tz).map_err(same)?,
                 tzid: Some(name.to_string()),
                 all_day: false,
             }
@@ -152,15 +168,15 @@ fn when(value: &DatePerhapsTime, zone: &TimeZone) -> Result<When, String> {
         DatePerhapsTime::DateTime(CalendarDateTime::Floating(naive)) => When {
             at: local(naive)?
                 .to_zoned_datetime(zone.clone())
-                .map_err(|e| e.to_string())?,
+                .map_err(same)?,
             tzid: user_zone(),
             all_day: false,
         },
         DatePerhapsTime::Date(date) => When {
             at: Date::new(date.year() as i16, date.month() as i8, date.day() as i8)
-                .map_err(|e| e.to_string())?
+                .map_err(same)?
                 .to_zoned_datetime(zone.clone())
-                .map_err(|e| e.to_string())?,
+                .map_err(same)?,
             tzid: user_zone(),
             all_day: true,
         },
@@ -179,16 +195,19 @@ fn occurrences(
     from: Timestamp,
     to: Timestamp,
     skip: &[Timestamp],
-) -> Result<Vec<Shift>, String> {
-    let start = when(&event.get_start().ok_or("no DTSTART")?, zone)?;
+) -> Result<Vec<Shift>, Said> {
+    let start = event
+        .get_start()
+        .ok_or_else(|| Said::both(|lang| t!(lang, "calendar-no-dtstart")))?;
+    let start = when(&start, zone)?;
     let length = length(event, &start, zone)?;
     let first_end = start
         .at
         .checked_add(length)
-        .map_err(|e| format!("its end: {e}"))?;
+        .map_err(|e| its("calendar-its-end", e))?;
     let exact = start.at.duration_until(&first_end);
     if !exact.is_positive() {
-        return Err("it ends before it starts".into());
+        return Err(Said::both(|lang| t!(lang, "calendar-ends-before-start")));
     }
     let mut starts: Vec<Timestamp> = Vec::new();
     match event.property_value("RRULE") {
@@ -221,7 +240,7 @@ fn occurrences(
         }
         let end = begin
             .checked_add(length)
-            .map_err(|e| format!("its end: {e}"))?;
+            .map_err(|e| its("calendar-its-end", e))?;
         if end.timestamp() <= from || begin.timestamp() >= to {
             continue;
         }
@@ -238,7 +257,13 @@ fn occurrences(
 
 /// The nominal length of an event: from `DTEND`, else `DURATION`, else a day for an
 /// all-day event.
-fn length(event: &Event, start: &When, zone: &TimeZone) -> Result<Span, String> {
+/// "its DTEND: why" and the like: what the event has wrong, the library's words after.
+fn its(id: &'static str, e: impl std::fmt::Display) -> Said {
+    let why = e.to_string();
+    Said::both(|lang| crate::i18n::text(lang, id, &[("why", why.as_str().into())]))
+}
+
+fn length(event: &Event, start: &When, zone: &TimeZone) -> Result<Span, Said> {
     if let Some(end) = event.get_end() {
         let end = when(&end, zone)?
             .at
@@ -246,18 +271,26 @@ fn length(event: &Event, start: &When, zone: &TimeZone) -> Result<Span, String> 
         return start
             .at
             .until((Unit::Day, &end))
-            .map_err(|e| format!("its DTEND: {e}"));
+            .map_err(|e| its("calendar-its-dtend", e));
     }
     if let Some(duration) = event.property_value("DURATION") {
         let duration = duration.trim().trim_start_matches('+');
-        return duration
-            .parse::<Span>()
-            .map_err(|e| format!("its DURATION {duration:?}: {e}"));
+        return duration.parse::<Span>().map_err(|e| {
+            let (duration, why) = (format!("{duration:?}"), e.to_string());
+            Said::both(|lang| {
+                t!(
+                    lang,
+                    "calendar-its-duration",
+                    duration = duration.as_str(),
+                    why = why.as_str()
+                )
+            })
+        });
     }
     if start.all_day {
         return Ok(Span::new().days(1));
     }
-    Err("it has neither DTEND nor DURATION".into())
+    Err(Said::both(|lang| t!(lang, "calendar-no-end")))
 }
 
 /// The starts of the recurrence `rule` from `start` that may overlap `[from, to)`,
@@ -271,23 +304,26 @@ fn expand(
     from: Timestamp,
     to: Timestamp,
     exact: SignedDuration,
-) -> Result<Vec<Timestamp>, String> {
+) -> Result<Vec<Timestamp>, Said> {
     let tz: rrule::Tz = match &start.tzid {
         None => rrule::Tz::UTC,
         Some(name) => name
             .parse::<chrono_tz::Tz>()
-            .map_err(|_| format!("time zone {name:?} unknown to the recurrence rules"))?
+            .map_err(|_| {
+                let name = format!("{name:?}");
+                Said::both(|lang| t!(lang, "calendar-rrule-zone", zone = name.as_str()))
+            })?
             .into(),
     };
     let at = |t: Timestamp| {
         tz.timestamp_opt(t.as_second(), 0)
             .single()
-            .ok_or_else(|| format!("{t} out of range"))
+            .ok_or_else(|| its("calendar-out-of-range", t))
     };
     let text = rule;
     let rule = rule
         .parse::<rrule::RRule<rrule::Unvalidated>>()
-        .map_err(|e| format!("its RRULE: {e}"))?;
+        .map_err(|e| its("calendar-its-rrule", e))?;
     // An occurrence that started up to its length (and a day) before `from` still runs.
     let lo = from
         .saturating_sub(exact + SignedDuration::from_hours(24))
@@ -298,7 +334,7 @@ fn expand(
     };
     let rule = rule
         .validate(dt_start)
-        .map_err(|e| format!("its RRULE: {e}"))?;
+        .map_err(|e| its("calendar-its-rrule", e))?;
     let set = rrule::RRuleSet::new(dt_start).rrule(rule);
     let mut found = Vec::new();
     let mut before_window = 0;
@@ -312,9 +348,13 @@ fn expand(
         if t < lo {
             before_window += 1;
             if before_window > MAX_BEFORE_WINDOW {
-                return Err(format!(
-                    "its RRULE repeats more than {MAX_BEFORE_WINDOW} times before the days kept"
-                ));
+                return Err(Said::both(|lang| {
+                    t!(
+                        lang,
+                        "calendar-rrule-before-window",
+                        count = MAX_BEFORE_WINDOW.to_string()
+                    )
+                }));
             }
             continue;
         }
@@ -326,11 +366,16 @@ fn expand(
     Ok(found)
 }
 
-fn too_many() -> String {
-    format!(
-        "it repeats more than {MAX_OCCURRENCES} times in the {} days kept",
-        super::WINDOW_BACK_DAYS + super::WINDOW_AHEAD_DAYS
-    )
+fn too_many() -> Said {
+    let days = (super::WINDOW_BACK_DAYS + super::WINDOW_AHEAD_DAYS).to_string();
+    Said::both(|lang| {
+        t!(
+            lang,
+            "calendar-too-many",
+            count = MAX_OCCURRENCES.to_string(),
+            days = days.as_str()
+        )
+    })
 }
 
 /// `rule` from `dt_start`, started again at its last whole period at or before `lo`
@@ -580,11 +625,31 @@ END:VCALENDAR\n"
         // The other event stays; the runaway one is skipped with its reason.
         assert_eq!(got.shifts, [shift("2026-11-05T09:00", "2026-11-05T19:00")]);
         assert_eq!(
-            got.skipped,
+            got.skipped
+                .iter()
+                .map(|s| s.en.as_str())
+                .collect::<Vec<_>>(),
             ["event \"Gwen\" skipped: it repeats more than 10000 times in the 460 days kept"]
         );
         // It took about 50 s of CPU before (six years of seconds to reach the window).
         assert!(took < std::time::Duration::from_secs(2), "{took:?}");
+    }
+
+    #[test]
+    fn a_skipped_event_says_why_in_both_languages() {
+        let text = "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:r\n\
+DTSTART:20261001T090000Z\nSUMMARY:Gwen\nEND:VEVENT\nEND:VCALENDAR\n";
+        let (from, to) = (at("2026-09-01T00:00:00Z"), at("2026-12-01T00:00:00Z"));
+        let got = expand_calendar(text, None, &paris(), from, to).unwrap();
+        assert_eq!(
+            got.skipped,
+            [Said {
+                en: "event \"Gwen\" skipped: it has neither DTEND nor DURATION".into(),
+                fr: "événement \"Gwen\" ignoré : il n'a ni DTEND ni DURATION".into(),
+            }]
+        );
+        let not_one = expand_calendar("<html>oops</html>", None, &paris(), from, to);
+        assert!(not_one.is_err());
     }
 
     #[test]
@@ -605,7 +670,10 @@ DURATION:PT1M\nRDATE:{}\nSUMMARY:Gwen\nEND:VEVENT\nEND:VCALENDAR\n",
         let got = expand_calendar(&text, None, &paris(), from, to).unwrap();
         assert_eq!(got.shifts, []);
         assert_eq!(
-            got.skipped,
+            got.skipped
+                .iter()
+                .map(|s| s.en.as_str())
+                .collect::<Vec<_>>(),
             ["event \"Gwen\" skipped: it repeats more than 10000 times in the 460 days kept"]
         );
     }

@@ -6,7 +6,7 @@
 //! whoever serves the session ([`crate::voice`]).
 
 use crate::gate::{self, GateConfig, GateError, GateHandle, TakeOver};
-use crate::live::{lock, Live, NotGating};
+use crate::live::{lock, Live};
 use crate::notification::Notification;
 use crate::steer::Screen;
 use std::sync::{Arc, Mutex};
@@ -121,11 +121,11 @@ pub(super) async fn keep(
             return Ok(());
         }
         if let GateError::SessionBus(_) = failure {
-            live.set_not_gating(Some(NotGating::from(&failure)));
+            live.set_not_gating(Some(&failure));
             return Err(failure);
         }
         tracing::warn!("Couper stands aside (fails open): {failure}");
-        live.set_not_gating(Some(NotGating::from(&failure)));
+        live.set_not_gating(Some(&failure));
         if let Some(first) = first.take() {
             let _ = first.send(());
         }

@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use super::NOTIFICATIONS;
 
-/// Why the gate could not start, or why it stopped.
+/// Why the gate could not start, or why it stopped. Display says it in English, for the
+/// logs and `couper run`; [`GateError::said`] in the reader's language.
 #[derive(Debug, thiserror::Error)]
 pub enum GateError {
     /// Another program owns `org.freedesktop.Notifications` on the session bus.
@@ -119,6 +120,79 @@ pub enum GateError {
     Stopped,
 }
 
+impl GateError {
+    /// Why, in `lang`, in one line (what a system call or the bus says stays in its own
+    /// words).
+    pub fn said(&self, lang: crate::i18n::Lang) -> String {
+        use crate::t;
+        match self {
+            GateError::NameTaken { owner, pid } => {
+                let who = who(owner, *pid);
+                if SHELLS.contains(&owner.as_str()) {
+                    t!(
+                        lang,
+                        "gate-name-taken-shell",
+                        name = NOTIFICATIONS,
+                        who = who
+                    )
+                } else {
+                    t!(lang, "gate-name-taken", name = NOTIFICATIONS, who = who)
+                }
+            }
+            GateError::NoDisplayDaemon { searched } => t!(
+                lang,
+                "gate-no-display-daemon",
+                dirs = paths(searched),
+                name = NOTIFICATIONS
+            ),
+            GateError::SystemdOnly { file, unit } => t!(
+                lang,
+                "gate-systemd-only",
+                file = file.display().to_string(),
+                unit = unit.as_str()
+            ),
+            GateError::NoneFits { unfit } => {
+                t!(lang, "gate-none-fits", unfit = unfit.join(", "))
+            }
+            GateError::NoneStarted { tried } => {
+                t!(lang, "gate-none-started", tried = tried.join("; "))
+            }
+            GateError::TakeOverFailed { owner, pid } => t!(
+                lang,
+                "gate-take-over-failed",
+                who = who(owner, *pid),
+                name = NOTIFICATIONS
+            ),
+            GateError::EmptyCommand => t!(lang, "gate-empty-command"),
+            GateError::Spawn { program, source } => t!(
+                lang,
+                "gate-cannot-start",
+                program = program.as_str(),
+                why = source.to_string()
+            ),
+            GateError::PrivateBus { reason } => {
+                t!(lang, "gate-private-bus", why = reason.as_str())
+            }
+            GateError::DisplayNeverOwned { command, timeout } => t!(
+                lang,
+                "gate-display-never-owned",
+                command = command.as_str(),
+                name = NOTIFICATIONS,
+                seconds = timeout.as_secs_f32().to_string()
+            ),
+            GateError::DisplayExited { command, status } => t!(
+                lang,
+                "gate-display-exited",
+                command = command.as_str(),
+                status = status.as_str()
+            ),
+            GateError::SessionBus(e) => t!(lang, "gate-session-bus", why = e.to_string()),
+            GateError::Bus(e) => t!(lang, "gate-bus", why = e.to_string()),
+            GateError::Stopped => t!(lang, "gate-stopped"),
+        }
+    }
+}
+
 /// The shells whose notifications cannot be taken over: the steer route is for them.
 const SHELLS: [&str; 3] = ["gnome-shell", "plasmashell", "gjs"];
 
@@ -165,6 +239,69 @@ mod tests {
             "org.freedesktop.Notifications is owned by dunst (pid 1234), which you started: \
              `couper run --replace` puts Couper in front of it (Couper then runs it behind \
              itself), or stop it and run couper run again."
+        );
+    }
+
+    /// Every error says in English through the catalogue what Display says, and
+    /// something else in French.
+    #[test]
+    fn every_gate_error_is_said_in_both_languages() {
+        use crate::i18n::Lang;
+        let errors = [
+            GateError::NameTaken {
+                owner: "dunst".into(),
+                pid: Some(1234),
+            },
+            GateError::NameTaken {
+                owner: "gnome-shell".into(),
+                pid: None,
+            },
+            GateError::NoDisplayDaemon {
+                searched: vec!["/usr/share/dbus-1/services".into(), "/x".into()],
+            },
+            GateError::SystemdOnly {
+                file: "/usr/share/dbus-1/services/org.knopwob.dunst.service".into(),
+                unit: "dunst.service".into(),
+            },
+            GateError::NoneFits {
+                unfit: vec!["mako".into(), "fnott".into()],
+            },
+            GateError::NoneStarted {
+                tried: vec!["dunst: exited".into(), "mako: exited".into()],
+            },
+            GateError::TakeOverFailed {
+                owner: "dunst".into(),
+                pid: Some(7),
+            },
+            GateError::EmptyCommand,
+            GateError::Spawn {
+                program: "dunst".into(),
+                source: std::io::Error::from(std::io::ErrorKind::NotFound),
+            },
+            GateError::PrivateBus {
+                reason: "it exited".into(),
+            },
+            GateError::DisplayNeverOwned {
+                command: "dunst -verbosity crit".into(),
+                timeout: Duration::from_millis(2500),
+            },
+            GateError::DisplayExited {
+                command: "dunst".into(),
+                status: "exit status: 1".into(),
+            },
+            GateError::SessionBus(zbus::Error::Failure("gone".into())),
+            GateError::Bus(zbus::Error::Failure("gone".into())),
+            GateError::Stopped,
+        ];
+        for e in &errors {
+            assert_eq!(e.said(Lang::En), e.to_string());
+            let fr = e.said(Lang::Fr);
+            assert_ne!(fr, e.to_string());
+            assert!(!fr.contains('\n'), "{fr}");
+        }
+        assert_eq!(
+            errors[7].said(Lang::Fr),
+            "la commande [display] des réglages est vide : nommez un programme, par exemple [\"dunst\"]"
         );
     }
 

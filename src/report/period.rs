@@ -2,6 +2,8 @@
 //! user's zone, what the control interface is asked, and instants as reports show them.
 
 use super::ReportError;
+use crate::i18n::Said;
+use crate::t;
 use crate::words::Lang;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -34,11 +36,44 @@ impl YearMonth {
     }
 }
 
-impl std::str::FromStr for YearMonth {
-    type Err = String;
+/// Why a text is not a month: the text as given. Display says it in English;
+/// [`NotAMonth::said`] in the reader's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotAMonth(pub String);
 
-    fn from_str(s: &str) -> Result<YearMonth, String> {
-        let refuse = || format!("{s:?} is not a month: use YYYY-MM (2026-10)");
+impl NotAMonth {
+    /// `"2026-13" is not a month: use YYYY-MM (2026-10)`, in `lang`.
+    pub fn said(&self, lang: Lang) -> String {
+        t!(lang, "report-not-a-month", text = format!("{:?}", self.0))
+    }
+}
+
+impl std::fmt::Display for NotAMonth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.said(Lang::En))
+    }
+}
+
+impl std::error::Error for NotAMonth {}
+
+/// In English, for a caller that keeps refusals as text.
+impl From<NotAMonth> for String {
+    fn from(e: NotAMonth) -> String {
+        e.to_string()
+    }
+}
+
+impl From<NotAMonth> for ReportError {
+    fn from(e: NotAMonth) -> ReportError {
+        ReportError::Period(Said::both(|lang| e.said(lang)))
+    }
+}
+
+impl std::str::FromStr for YearMonth {
+    type Err = NotAMonth;
+
+    fn from_str(s: &str) -> Result<YearMonth, NotAMonth> {
+        let refuse = || NotAMonth(s.to_string());
         let (year, month) = s.trim().split_once('-').ok_or_else(refuse)?;
         let year: i16 = year.parse().map_err(|_| refuse())?;
         let month: i8 = month.parse().map_err(|_| refuse())?;
@@ -99,6 +134,37 @@ pub struct Query {
     pub lang: Option<Lang>,
 }
 
+impl Query {
+    /// The query `text` says, as the control interface receives it (JSON). Refused in
+    /// both languages: a month that is not one as such, anything else as not a query.
+    pub fn from_json(text: &str) -> Result<Query, ReportError> {
+        let value = serde_json::from_str(text).map_err(|e| {
+            let why = e.to_string();
+            ReportError::Query(Said::both(|lang| {
+                t!(lang, "report-query-not-json", why = why.as_str())
+            }))
+        })?;
+        Query::from_value(value)
+    }
+
+    /// The query `value` says (the window's, already JSON); refused as [`Query::from_json`].
+    pub fn from_value(value: serde_json::Value) -> Result<Query, ReportError> {
+        let month = value
+            .pointer("/period/month")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string);
+        serde_json::from_value(value).map_err(|e| {
+            if let Some(Err(not_a_month)) = month.map(|m| m.parse::<YearMonth>()) {
+                return not_a_month.into();
+            }
+            let why = e.to_string();
+            ReportError::Query(Said::both(|lang| {
+                t!(lang, "report-query-not-a-query", why = why.as_str())
+            }))
+        })
+    }
+}
+
 /// A report's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -133,10 +199,10 @@ impl Period {
                 let day = day.unwrap_or(today);
                 let monday = day
                     .checked_sub(jiff::Span::new().days(day.weekday().to_monday_zero_offset()))
-                    .map_err(|e| ReportError::Period(e.to_string()))?;
+                    .map_err(out_of_range)?;
                 let sunday = monday
                     .checked_add(jiff::Span::new().days(6))
-                    .map_err(|e| ReportError::Period(e.to_string()))?;
+                    .map_err(out_of_range)?;
                 (monday, sunday)
             }
             Period::Month(month) => {
@@ -145,9 +211,14 @@ impl Period {
             }
             Period::Range(first, last) => {
                 if last < first {
-                    return Err(ReportError::Period(format!(
-                        "--to {last} is before --from {first}"
-                    )));
+                    return Err(ReportError::Period(Said::both(|lang| {
+                        t!(
+                            lang,
+                            "report-to-before-from",
+                            first = first.to_string(),
+                            last = last.to_string()
+                        )
+                    })));
                 }
                 (first, last)
             }
@@ -155,11 +226,9 @@ impl Period {
         let start = |d: Date| {
             d.to_zoned_datetime(zone.clone())
                 .map(Local)
-                .map_err(|e| ReportError::Period(e.to_string()))
+                .map_err(out_of_range)
         };
-        let after = last
-            .tomorrow()
-            .map_err(|e| ReportError::Period(e.to_string()))?;
+        let after = last.tomorrow().map_err(out_of_range)?;
         Ok(Days {
             first,
             last,
@@ -167,6 +236,14 @@ impl Period {
             to: start(after)?,
         })
     }
+}
+
+/// A period past the calendar's ends (jiff's words follow, in English).
+fn out_of_range(e: jiff::Error) -> ReportError {
+    let why = e.to_string();
+    ReportError::Period(Said::both(|lang| {
+        t!(lang, "report-period-out-of-range", why = why.as_str())
+    }))
 }
 
 /// An instant in the user's zone; in JSON, RFC 3339 with the zone's offset then
@@ -189,5 +266,50 @@ impl Local {
 impl Serialize for Local {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(&self.0.strftime("%Y-%m-%dT%H:%M:%S%:z"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_month_that_is_not_one_is_refused_in_the_readers_language() {
+        let refused = "2026-13".parse::<YearMonth>().unwrap_err();
+        assert_eq!(
+            refused.said(Lang::Fr),
+            "\"2026-13\" n'est pas un mois : écrivez AAAA-MM (2026-10)"
+        );
+        assert_eq!(
+            String::from(refused),
+            "\"2026-13\" is not a month: use YYYY-MM (2026-10)"
+        );
+        // As the control interface receives it: the month is named, not serde's words.
+        let query = Query::from_json(r#"{"period": {"month": "octobre"}}"#).unwrap_err();
+        assert_eq!(
+            query.said(Lang::Fr),
+            "\"octobre\" n'est pas un mois : écrivez AAAA-MM (2026-10)"
+        );
+        let query = Query::from_json("{").unwrap_err();
+        assert!(query
+            .said(Lang::Fr)
+            .starts_with("la demande de rapport n'est pas du JSON : "));
+    }
+
+    #[test]
+    fn a_range_that_ends_before_it_starts_is_refused_in_the_readers_language() {
+        let day = |s: &str| s.parse::<Date>().unwrap();
+        let period = Period::Range(day("2026-10-31"), day("2026-10-01"));
+        let refused = period
+            .days(day("2026-11-02"), &TimeZone::get("Europe/Paris").unwrap())
+            .unwrap_err();
+        assert_eq!(
+            refused.said(Lang::Fr),
+            "--to 2026-10-01 est avant --from 2026-10-31"
+        );
+        assert_eq!(
+            refused.to_string(),
+            "--to 2026-10-01 is before --from 2026-10-31"
+        );
     }
 }
