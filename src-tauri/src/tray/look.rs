@@ -6,7 +6,7 @@
 use couper::engine::State;
 use couper::live::NotGating;
 use couper::t;
-use couper::words::{state_line, Lang};
+use couper::words::{state_line, summary, Lang, SEPARATOR};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
@@ -126,16 +126,17 @@ impl Look {
         } else {
             t!(lang, "state-on-call")
         };
-        let mut line = vec![off.clone()];
-        if state.held > 0 {
-            line.push(t!(lang, "state-held", count = state.held));
-        }
-        if state.on_call {
-            line.push(t!(lang, "state-on-call"));
-        }
+        let line = summary(
+            state.working,
+            until.as_ref(),
+            &here,
+            state.held,
+            state.on_call,
+            lang,
+        );
         Look {
             icon: Icon::of(state),
-            tooltip: t!(lang, "tray-tooltip", state = line.join(SEPARATOR)),
+            tooltip: t!(lang, "tray-tooltip", state = line),
             off,
             off_checked: !state.working,
             on_call,
@@ -171,9 +172,6 @@ impl Look {
         self
     }
 }
-
-/// Between the parts of the tooltip, as between those of the window's status line.
-const SEPARATOR: &str = " · ";
 
 #[cfg(test)]
 mod tests {
