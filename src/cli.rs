@@ -250,7 +250,9 @@ pub fn config_in(args: &[OsString]) -> Option<PathBuf> {
 /// (clap's own messages, "error: unexpected argument", stay in English).
 pub fn parse_from(args: Vec<OsString>, lang: Lang) -> Cli {
     let mut cmd = command(lang);
-    let matches = cmd.clone().get_matches_from(args);
+    let matches = cmd
+        .try_get_matches_from_mut(args)
+        .unwrap_or_else(|e| e.exit());
     Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut cmd).exit())
 }
 
@@ -263,20 +265,14 @@ pub fn command(lang: Lang) -> clap::Command {
     // Built first, so that clap's own --help, --version and `help` are there to be said
     // too; a built command is not built again when it parses.
     cmd.build();
-    let ids = help_ids(&cmd);
-    let mut texts = ids.into_iter();
-    say_help(cmd, lang, &mut texts)
+    say_help(cmd, None, lang)
 }
 
-/// Which catalogue message says each text of `cmd`'s help, in the order [`say_help`]
-/// walks them: the command's summary, then its arguments', then its subcommands' (each
-/// in turn the same way).
+/// Every catalogue id the help of `cmd` (built) says, as [`command`] says them: its
+/// summary's, its arguments', then its subcommands' in turn.
 pub fn help_ids(cmd: &clap::Command) -> Vec<String> {
     fn walk(cmd: &clap::Command, name: Option<&str>, ids: &mut Vec<String>) {
-        ids.push(match name {
-            None => "cli-about".to_string(),
-            Some(name) => format!("cli-{name}"),
-        });
+        ids.push(about_id(name));
         for arg in cmd.get_arguments() {
             ids.push(arg_id(name, arg.get_id().as_str()));
         }
@@ -287,6 +283,14 @@ pub fn help_ids(cmd: &clap::Command) -> Vec<String> {
     let mut ids = Vec::new();
     walk(cmd, None, &mut ids);
     ids
+}
+
+/// The id of the summary of the command `name` (`None`: `couper` itself).
+fn about_id(name: Option<&str>) -> String {
+    match name {
+        None => "cli-about".to_string(),
+        Some(name) => format!("cli-{name}"),
+    }
 }
 
 /// The id of argument `arg` of the command `name` (`None`: `couper` itself).
@@ -300,29 +304,25 @@ fn arg_id(name: Option<&str>, arg: &str) -> String {
     }
 }
 
-/// `cmd` with its help said in `lang`, its texts' ids taken from `ids` in
-/// [`help_ids`]'s order.
-fn say_help(
-    cmd: clap::Command,
-    lang: Lang,
-    ids: &mut impl Iterator<Item = String>,
-) -> clap::Command {
-    let say = |ids: &mut dyn Iterator<Item = String>| {
-        crate::i18n::text(lang, &ids.next().unwrap_or_default(), &[])
-    };
+/// `cmd`, the command `name` (`None`: `couper` itself), with its help said in `lang`,
+/// and its subcommands'.
+fn say_help(cmd: clap::Command, name: Option<&str>, lang: Lang) -> clap::Command {
+    let say = |id: &str| crate::i18n::text(lang, id, &[]);
     let template = help_template(&cmd, lang);
-    let about = say(ids);
-    let cmd = cmd
-        .about(about)
+    cmd.about(say(&about_id(name)))
         .long_about(None)
         .help_template(template)
         .mut_args(|arg| {
-            arg.help(say(ids))
+            let text = say(&arg_id(name, arg.get_id().as_str()));
+            arg.help(text)
                 .long_help(None)
                 // "[possible values: fr, en]" is clap's English: the help says them.
                 .hide_possible_values(true)
-        });
-    cmd.mut_subcommands(|sub| say_help(sub, lang, ids))
+        })
+        .mut_subcommands(|sub| {
+            let name = sub.get_name().to_string();
+            say_help(sub, Some(&name), lang)
+        })
 }
 
 /// The layout of `cmd`'s help, as clap's own but with its headings in `lang`.
@@ -445,6 +445,19 @@ fn line_of(status: &LiveStatus, now: Timestamp, lang: Lang) -> String {
     line
 }
 
+/// The labels of `couper status`'s lines.
+const STATUS_LABELS: [&str; 9] = [
+    "couper-status-mode",
+    "couper-status-on-call",
+    "couper-status-held",
+    "couper-status-next-start",
+    "couper-status-route",
+    "couper-status-settings",
+    "couper-status-refused",
+    "couper-status-calendar",
+    "couper-status-zone",
+];
+
 /// `couper status`: the state's line, then one line each, labels aligned.
 pub fn status_text(status: &str, now: Timestamp, lang: Lang) -> anyhow::Result<String> {
     use crate::engine::Mode;
@@ -503,9 +516,10 @@ pub fn status_text(status: &str, now: Timestamp, lang: Lang) -> anyhow::Result<S
     }
     row(t!(lang, "couper-status-zone"), s.status.timezone.clone());
 
-    let width = rows
+    // The same column whichever lines there are: after the longest label of all.
+    let width = STATUS_LABELS
         .iter()
-        .map(|(label, _)| label.chars().count())
+        .map(|id| crate::i18n::text(lang, id, &[]).chars().count())
         .max()
         .unwrap_or(0)
         + 2;
