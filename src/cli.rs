@@ -747,6 +747,38 @@ mod tests {
     }
 
     #[test]
+    fn lang_wins_for_report_and_reply_and_without_it_they_speak_the_clis_language() {
+        let report = |args: &[&str]| {
+            let mut all = vec!["couper", "report"];
+            all.extend_from_slice(args);
+            match Cli::try_parse_from(all) {
+                Ok(Cli {
+                    command: Command::Report(args),
+                    ..
+                }) => args,
+                other => panic!("{other:?}"),
+            }
+        };
+        let lang = |args: &[&str], cli| report(args).query(cli).map(|q| q.lang);
+        assert_eq!(lang(&["--lang", "en"], Lang::Fr), Ok(Some(Lang::En)));
+        assert_eq!(lang(&[], Lang::Fr), Ok(Some(Lang::Fr)));
+        assert_eq!(crate::reply::lang("", Lang::Fr), Ok(Lang::Fr));
+        assert_eq!(crate::reply::lang("EN", Lang::Fr), Ok(Lang::En));
+        assert_eq!(
+            crate::reply::lang("de", Lang::Fr),
+            Err("\"de\" n'est pas une langue que Couper parle : fr ou en".to_string())
+        );
+        assert_eq!(
+            report(&["--month", "oct"]).query(Lang::Fr).map(|_| ()),
+            Err("--month \"oct\" n'est pas un mois : utilisez AAAA-MM (2026-10)".to_string())
+        );
+        assert_eq!(
+            report(&["--week", "x"]).query(Lang::En).map(|_| ()),
+            Err("--week \"x\" is not a day: use YYYY-MM-DD".to_string())
+        );
+    }
+
+    #[test]
     fn config_is_found_before_clap_parses() {
         let args = |a: &[&str]| a.iter().map(OsString::from).collect::<Vec<_>>();
         assert_eq!(
