@@ -1,8 +1,15 @@
 //! The `couper` command line (SPEC §6): its arguments, parsed with clap. `main.rs` maps
 //! each command to the library and errors to exit codes (0 ok, 1 refused, 2 usage).
 
-use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use crate::live::LiveStatus;
+use crate::t;
+use crate::words::Lang;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ZonedDateTime as Zoned};
+use serde_json::Value;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
 
 /// Couper: holds work notifications outside your working hours.
 #[derive(Debug, Parser)]
@@ -161,12 +168,19 @@ pub struct ReportArgs {
 }
 
 impl ReportArgs {
-    /// The control interface's query for these arguments.
-    pub fn query(&self) -> Result<crate::report::Query, String> {
+    /// The control interface's query for these arguments; `lang` is the CLI's language
+    /// (the report's without `--lang`, and the one refusals are said in).
+    pub fn query(&self, lang: Lang) -> Result<crate::report::Query, String> {
         use crate::report::{Format, Period, Query};
         let day = |flag: &str, text: &str| {
-            text.parse::<jiff::civil::Date>()
-                .map_err(|_| format!("--{flag} {text:?} is not a day: use YYYY-MM-DD"))
+            text.parse::<jiff::civil::Date>().map_err(|_| {
+                t!(
+                    lang,
+                    "couper-bad-day",
+                    flag = flag,
+                    day = format!("{text:?}")
+                )
+            })
         };
         fn some(text: &Option<String>) -> Option<&str> {
             text.as_deref().filter(|t| !t.is_empty())
@@ -174,7 +188,13 @@ impl ReportArgs {
         let period = if let (Some(from), Some(to)) = (&self.from, &self.to) {
             Period::Range(day("from", from)?, day("to", to)?)
         } else if self.month.is_some() || self.on_call {
-            Period::Month(some(&self.month).map(str::parse).transpose()?)
+            let month = some(&self.month)
+                .map(|text| {
+                    text.parse()
+                        .map_err(|_| t!(lang, "couper-bad-month", month = format!("{text:?}")))
+                })
+                .transpose()?;
+            Period::Month(month)
         } else {
             Period::Week(some(&self.week).map(|d| day("week", d)).transpose()?)
         };
@@ -188,160 +208,404 @@ impl ReportArgs {
             } else {
                 Format::Text
             },
-            lang: self.lang.as_deref().map(crate::reply::lang).transpose()?,
+            lang: Some(crate::reply::lang(
+                self.lang.as_deref().unwrap_or(""),
+                lang,
+            )?),
         })
     }
 }
 
-// What the commands print for a person. The gate answers in JSON; these only lay it
-// out, in the user's zone.
+// The CLI's language, and its --help in it.
 
-use jiff::tz::TimeZone;
-use jiff::Timestamp;
-use serde_json::Value;
-
-fn zone_of(status: &Value) -> TimeZone {
-    status["timezone"]
-        .as_str()
-        .and_then(|name| TimeZone::get(name).ok())
-        .unwrap_or_else(TimeZone::system)
+/// The language the CLI speaks with the settings file at `config` (`--config`, else
+/// `$COUPER_CONFIG`, else the default path): the file's `language` when it sets one (even
+/// a file refused for another reason), else the locale's (`LC_ALL`, `LC_MESSAGES`, `LANG`).
+pub fn language(config: Option<&Path>) -> Lang {
+    Lang::chosen(
+        crate::settings::default_path(config).and_then(|p| crate::settings::language_of(&p)),
+    )
 }
 
-fn when(value: &Value, zone: &TimeZone) -> Option<String> {
-    let t: Timestamp = value.as_str()?.parse().ok()?;
-    let now = Timestamp::now().to_zoned_datetime(zone.clone());
-    let then = t.to_zoned_datetime(zone.clone());
-    Some(if then.date() == now.date() {
-        then.strftime("%H:%M").to_string()
-    } else {
-        then.strftime("%a %-d %b %H:%M").to_string()
-    })
+/// The `--config PATH` (or `--config=PATH`) among `args`, read before clap parses them so
+/// that `--help` and clap's refusals already speak the file's language.
+pub fn config_in(args: &[OsString]) -> Option<PathBuf> {
+    let mut args = args.iter().skip(1);
+    let mut found = None;
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            break;
+        }
+        if arg == "--config" {
+            found = args.next().map(PathBuf::from);
+        } else if let Some(path) = arg.to_str().and_then(|a| a.strip_prefix("--config=")) {
+            found = Some(PathBuf::from(path));
+        }
+    }
+    found
 }
 
-fn parse(text: &str) -> anyhow::Result<Value> {
-    serde_json::from_str(text)
-        .map_err(|e| anyhow::anyhow!("the gate answered something unreadable: {e}"))
+/// Parses `args` (the program's name first) with the help in `lang`. As clap does, it
+/// prints the help or the version and exits 0 when asked, and exits 2 on a usage error
+/// (clap's own messages, "error: unexpected argument", stay in English).
+pub fn parse_from(args: Vec<OsString>, lang: Lang) -> Cli {
+    let mut cmd = command(lang);
+    let matches = cmd
+        .try_get_matches_from_mut(args)
+        .unwrap_or_else(|e| e.exit());
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut cmd).exit())
 }
 
-/// "Working until 18:00" / "Off until Tue 1 Dec 09:00", with on call and held.
-pub fn status_line(status: &str) -> anyhow::Result<String> {
-    let s = parse(status)?;
-    let zone = zone_of(&s);
-    let working = s["working"].as_bool().unwrap_or(false);
-    let mut line = String::from(if working { "Working" } else { "Off" });
-    if let Some(until) = when(&s["until"], &zone) {
-        line.push_str(&format!(" until {until}"));
-    }
-    let mode = s["mode"]["mode"].as_str().unwrap_or("auto");
-    if mode != "auto" {
-        line.push_str(&format!(" (you said {mode})"));
-    }
-    if s["on_call"].as_bool().unwrap_or(false) {
-        line.push_str(", on call");
-    }
-    let held = s["held"].as_u64().unwrap_or(0);
-    if held > 0 {
-        line.push_str(&format!(", {held} held"));
-    }
-    Ok(line)
+/// The command line with every text of its help from the catalogue in `lang`: each
+/// command's summary (`cli-<command>`), each argument's (`cli-<command>-<argument>`, or
+/// `cli-arg-<argument>` for --config, --help and --version, which every command has),
+/// the headings and the usage's.
+pub fn command(lang: Lang) -> clap::Command {
+    let mut cmd = Cli::command();
+    // Built first, so that clap's own --help, --version and `help` are there to be said
+    // too; a built command is not built again when it parses.
+    cmd.build();
+    say_help(cmd, None, lang)
 }
 
-/// `couper status`.
-pub fn status_text(status: &str) -> anyhow::Result<String> {
-    let s = parse(status)?;
-    let zone = zone_of(&s);
-    let mut out = status_line(status)?;
-    out.push('\n');
-    let mode = s["mode"]["mode"].as_str().unwrap_or("auto");
-    out.push_str(&format!("mode:        {mode}\n"));
-    let manual = if s["on_call_manual"].as_bool().unwrap_or(false) {
-        " (set by hand)"
-    } else {
-        ""
+/// Every catalogue id the help of `cmd` (built) says, as [`command`] says them: its
+/// summary's, its arguments', then its subcommands' in turn.
+pub fn help_ids(cmd: &clap::Command) -> Vec<String> {
+    fn walk(cmd: &clap::Command, name: Option<&str>, ids: &mut Vec<String>) {
+        ids.push(about_id(name));
+        for arg in cmd.get_arguments() {
+            ids.push(arg_id(name, arg.get_id().as_str()));
+        }
+        for sub in cmd.get_subcommands() {
+            walk(sub, Some(sub.get_name()), ids);
+        }
+    }
+    let mut ids = Vec::new();
+    walk(cmd, None, &mut ids);
+    ids
+}
+
+/// The id of the summary of the command `name` (`None`: `couper` itself).
+fn about_id(name: Option<&str>) -> String {
+    match name {
+        None => "cli-about".to_string(),
+        Some(name) => format!("cli-{name}"),
+    }
+}
+
+/// The id of argument `arg` of the command `name` (`None`: `couper` itself).
+fn arg_id(name: Option<&str>, arg: &str) -> String {
+    let arg = arg.replace('_', "-");
+    match name {
+        Some(name) if !["config", "help", "version"].contains(&arg.as_str()) => {
+            format!("cli-{name}-{arg}")
+        }
+        _ => format!("cli-arg-{arg}"),
+    }
+}
+
+/// `cmd`, the command `name` (`None`: `couper` itself), with its help said in `lang`,
+/// and its subcommands'.
+fn say_help(cmd: clap::Command, name: Option<&str>, lang: Lang) -> clap::Command {
+    let say = |id: &str| crate::i18n::text(lang, id, &[]);
+    let template = help_template(&cmd, lang);
+    cmd.about(say(&about_id(name)))
+        .long_about(None)
+        .help_template(template)
+        .mut_args(|arg| {
+            let text = say(&arg_id(name, arg.get_id().as_str()));
+            arg.help(text)
+                .long_help(None)
+                // "[possible values: fr, en]" is clap's English: the help says them.
+                .hide_possible_values(true)
+        })
+        .mut_subcommands(|sub| {
+            let name = sub.get_name().to_string();
+            say_help(sub, Some(&name), lang)
+        })
+}
+
+/// The layout of `cmd`'s help, as clap's own but with its headings in `lang`.
+fn help_template(cmd: &clap::Command, lang: Lang) -> String {
+    let styles = cmd.get_styles();
+    let styled = |style: &clap::builder::styling::Style, text: String| {
+        format!("{}{text}{}", style.render(), style.render_reset())
     };
-    let on_call = if s["on_call"].as_bool().unwrap_or(false) {
-        "yes"
-    } else {
-        "no"
+    // clap's headings end in ":"; French puts a space before it.
+    let heading = |id: &str| {
+        let colon = match lang {
+            Lang::Fr => " :",
+            Lang::En => ":",
+        };
+        styled(
+            styles.get_header(),
+            format!("{}{colon}", crate::i18n::text(lang, id, &[])),
+        )
     };
-    out.push_str(&format!("on call:     {on_call}{manual}\n"));
-    out.push_str(&format!(
-        "held:        {}\n",
-        s["held"].as_u64().unwrap_or(0)
-    ));
-    if let Some(next) = when(&s["next_start"], &zone) {
-        out.push_str(&format!("next start:  {next}\n"));
-    }
-    out.push_str(&format!(
-        "route:       {} ({})\n",
-        s["route"].as_str().unwrap_or("?"),
-        s["display"]
-            .as_str()
-            .or(s["route_reason"].as_str())
-            .unwrap_or("no display daemon")
-    ));
-    out.push_str(&format!(
-        "settings:    {}\n",
-        s["settings_path"].as_str().unwrap_or("?")
-    ));
-    if let Some(refused) = s["settings_refused"].as_str() {
-        out.push_str(&format!(
-            "refused:     {refused} (the last good settings stay)\n"
+    let mut sections = Vec::new();
+    if cmd.get_subcommands().any(|s| !s.is_hide_set()) {
+        sections.push(format!(
+            "{}\n{{subcommands}}",
+            heading("cli-heading-commands")
         ));
     }
-    if let Some(line) = calendar_line(&s["calendar"], &zone) {
-        out.push_str(&format!("calendar:    {line}\n"));
+    if cmd.get_positionals().any(|a| !a.is_hide_set()) {
+        sections.push(format!(
+            "{}\n{{positionals}}",
+            heading("cli-heading-arguments")
+        ));
     }
-    out.push_str(&format!(
-        "time zone:   {}",
-        s["timezone"].as_str().unwrap_or("?")
-    ));
+    if cmd
+        .get_arguments()
+        .any(|a| !a.is_positional() && !a.is_hide_set())
+    {
+        sections.push(format!("{}\n{{options}}", heading("cli-heading-options")));
+    }
+    let usage = styled(styles.get_usage(), t!(lang, "cli-usage"));
+    if sections.is_empty() {
+        format!("{{before-help}}{{about-with-newline}}\n{usage} {{usage}}{{after-help}}")
+    } else {
+        format!(
+            "{{before-help}}{{about-with-newline}}\n{usage} {{usage}}\n\n{}{{after-help}}",
+            sections.join("\n\n")
+        )
+    }
+}
+
+// What the commands print for a person, in the CLI's language. The gate answers in
+// JSON; these only lay it out, in the user's zone, its times said as the tray says them
+// (`words::short`).
+
+fn parse<T: serde::de::DeserializeOwned>(text: &str, lang: Lang) -> anyhow::Result<T> {
+    serde_json::from_str(text)
+        .map_err(|e| anyhow::anyhow!(t!(lang, "couper-unreadable", why = e.to_string())))
+}
+
+/// How the commands say times: in the status's zone, seen from now.
+struct Clock {
+    zone: TimeZone,
+    now: Zoned,
+    lang: Lang,
+}
+
+impl Clock {
+    fn new(timezone: &str, now: Timestamp, lang: Lang) -> Clock {
+        let zone = TimeZone::get(timezone).unwrap_or_else(|_| TimeZone::system());
+        Clock {
+            now: now.to_zoned_datetime(zone.clone()),
+            zone,
+            lang,
+        }
+    }
+
+    fn of(status: &str, now: Timestamp, lang: Lang) -> anyhow::Result<Clock> {
+        let status: LiveStatus = parse(status, lang)?;
+        Ok(Clock::new(&status.status.timezone, now, lang))
+    }
+
+    fn zoned(&self, t: Timestamp) -> Zoned {
+        t.to_zoned_datetime(self.zone.clone())
+    }
+
+    fn say(&self, t: Timestamp) -> String {
+        crate::words::short(&self.now, &self.zoned(t), self.lang)
+    }
+
+    /// A time as the gate's JSON gives it.
+    fn say_json(&self, value: &Value) -> Option<String> {
+        Some(self.say(value.as_str()?.parse().ok()?))
+    }
+}
+
+/// The state's line, in the very words of the tray's tooltip: "Working until 18:00",
+/// "Déconnecté jusqu'à mar. 09:00 · 2 en attente · D'astreinte"; "Not gating" too while
+/// the gate stands aside. What `couper status` says first and `off`, `on`, `auto` and
+/// `on-call` say alone.
+pub fn status_line(status: &str, now: Timestamp, lang: Lang) -> anyhow::Result<String> {
+    let status: LiveStatus = parse(status, lang)?;
+    Ok(line_of(&status, now, lang))
+}
+
+fn line_of(status: &LiveStatus, now: Timestamp, lang: Lang) -> String {
+    let clock = Clock::new(&status.status.timezone, now, lang);
+    let state = &status.status.state;
+    let until = state.until.map(|t| clock.zoned(t));
+    let mut line = crate::words::summary(
+        state.working,
+        until.as_ref(),
+        &clock.now,
+        state.held,
+        state.on_call,
+        lang,
+    );
+    if status.not_gating.is_some() {
+        line.push_str(crate::words::SEPARATOR);
+        line.push_str(&t!(lang, "state-not-gating"));
+    }
+    line
+}
+
+/// The labels of `couper status`'s lines.
+const STATUS_LABELS: [&str; 9] = [
+    "couper-status-mode",
+    "couper-status-on-call",
+    "couper-status-held",
+    "couper-status-next-start",
+    "couper-status-route",
+    "couper-status-settings",
+    "couper-status-refused",
+    "couper-status-calendar",
+    "couper-status-zone",
+];
+
+/// `couper status`: the state's line, then one line each, labels aligned.
+pub fn status_text(status: &str, now: Timestamp, lang: Lang) -> anyhow::Result<String> {
+    use crate::engine::Mode;
+    let s: LiveStatus = parse(status, lang)?;
+    let clock = Clock::new(&s.status.timezone, now, lang);
+    let state = &s.status.state;
+    let mut rows: Vec<(String, String)> = Vec::new();
+    let mut row = |label: String, value: String| rows.push((label, value));
+    row(
+        t!(lang, "couper-status-mode"),
+        match state.mode {
+            Mode::Auto => t!(lang, "couper-mode-auto"),
+            Mode::Off { until: None, .. } => t!(lang, "couper-mode-off"),
+            Mode::Off {
+                until: Some(until), ..
+            } => t!(lang, "couper-mode-off-until", until = clock.say(until)),
+            Mode::On { until } => t!(lang, "couper-mode-on", until = clock.say(until)),
+        },
+    );
+    row(
+        t!(lang, "couper-status-on-call"),
+        match (state.on_call, state.on_call_manual) {
+            (true, true) => t!(lang, "couper-on-call-by-hand"),
+            (true, false) => t!(lang, "couper-yes"),
+            (false, _) => t!(lang, "couper-no"),
+        },
+    );
+    row(t!(lang, "couper-status-held"), state.held.to_string());
+    if let Some(next) = s.status.next_start {
+        row(t!(lang, "couper-status-next-start"), clock.say(next));
+    }
+    let why = s
+        .display
+        .clone()
+        .or_else(|| (!s.route_reason.is_empty()).then(|| s.route_reason.clone()))
+        .unwrap_or_else(|| t!(lang, "couper-no-display"));
+    row(
+        t!(lang, "couper-status-route"),
+        format!("{} ({why})", s.route),
+    );
+    row(
+        t!(lang, "couper-status-settings"),
+        s.settings_path.display().to_string(),
+    );
+    if let Some(refused) = &s.settings_refused {
+        row(
+            t!(lang, "couper-status-refused"),
+            t!(lang, "couper-refused-keeps", why = refused.as_str()),
+        );
+    }
+    if let Some(calendar) = &s.calendar {
+        row(
+            t!(lang, "couper-status-calendar"),
+            calendar_line(calendar, &clock),
+        );
+    }
+    row(t!(lang, "couper-status-zone"), s.status.timezone.clone());
+
+    // The same column whichever lines there are: after the longest label of all.
+    let width = STATUS_LABELS
+        .iter()
+        .map(|id| crate::i18n::text(lang, id, &[]).chars().count())
+        .max()
+        .unwrap_or(0)
+        + 2;
+    let mut out = line_of(&s, now, lang);
+    for (label, value) in rows {
+        let pad = width - label.chars().count();
+        out.push_str(&format!("\n{label}{:pad$}{value}", ""));
+    }
     Ok(out)
 }
 
 /// The team's calendar in `couper status`: how many shifts, when read, or since when it
 /// is stale.
-fn calendar_line(calendar: &Value, zone: &TimeZone) -> Option<String> {
-    let location = calendar["location"].as_str()?;
-    let shifts = calendar["shifts"].as_u64().unwrap_or(0);
-    let copy = match when(&calendar["fetched_at"], zone) {
-        Some(read) => format!("the copy read {read}"),
-        None => "no good copy yet".to_string(),
-    };
-    let mut line = match when(&calendar["stale_since"], zone) {
-        Some(since) => format!(
-            "stale since {since}: {}; using {copy} ({shifts} shifts)",
-            calendar["error"].as_str().unwrap_or("cannot read it")
+fn calendar_line(calendar: &crate::calendar::CalendarStatus, clock: &Clock) -> String {
+    let lang = clock.lang;
+    let shifts = calendar.shifts as u64;
+    let read = calendar.fetched_at.map(|t| clock.say(t));
+    let mut line = match (calendar.stale_since, read) {
+        (Some(since), read) => {
+            let why = calendar
+                .error
+                .clone()
+                .unwrap_or_else(|| t!(lang, "couper-calendar-cannot-read"));
+            let since = clock.say(since);
+            match read {
+                Some(read) => t!(
+                    lang,
+                    "couper-calendar-stale",
+                    since = since,
+                    why = why,
+                    read = read,
+                    shifts = shifts
+                ),
+                None => t!(
+                    lang,
+                    "couper-calendar-stale-no-copy",
+                    since = since,
+                    why = why,
+                    shifts = shifts
+                ),
+            }
+        }
+        (None, Some(read)) => t!(
+            lang,
+            "couper-calendar-read",
+            shifts = shifts,
+            location = calendar.location.as_str(),
+            read = read
         ),
-        None => format!("{shifts} shifts from {location}, {copy}"),
+        (None, None) => t!(
+            lang,
+            "couper-calendar-no-copy",
+            shifts = shifts,
+            location = calendar.location.as_str()
+        ),
     };
     // Events of the copy in use that could not be used (a runaway RRULE...).
-    let skipped: Vec<&str> = calendar["skipped"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
-    if let Some(first) = skipped.first() {
-        line.push_str(&format!("; {first}"));
-        if skipped.len() > 1 {
-            line.push_str(&format!(" (and {} more)", skipped.len() - 1));
-        }
+    if let Some(first) = calendar.skipped.first() {
+        line.push_str("; ");
+        line.push_str(&match calendar.skipped.len() - 1 {
+            0 => t!(lang, "couper-calendar-skipped", first = first.as_str()),
+            more => t!(
+                lang,
+                "couper-calendar-skipped-more",
+                first = first.as_str(),
+                more = more as u64
+            ),
+        });
     }
-    Some(line)
+    line
 }
 
 /// `couper held`.
-pub fn held_text(held: &str, status: &str) -> anyhow::Result<String> {
-    let zone = zone_of(&parse(status)?);
-    let items = parse(held)?;
+pub fn held_text(held: &str, status: &str, now: Timestamp, lang: Lang) -> anyhow::Result<String> {
+    let clock = Clock::of(status, now, lang)?;
+    let items: Value = parse(held, lang)?;
     let items = items.as_array().cloned().unwrap_or_default();
     if items.is_empty() {
-        return Ok("nothing held".into());
+        return Ok(t!(lang, "couper-nothing-held"));
     }
     let mut out = format!(
         "{:>6}  {:<16}  {:<20}  {}\n",
-        "id", "held", "from", "summary"
+        t!(lang, "couper-held-id"),
+        t!(lang, "couper-held-at"),
+        t!(lang, "couper-held-from"),
+        t!(lang, "couper-held-summary")
     );
     for item in &items {
         let from = item["source"]
@@ -351,7 +615,7 @@ pub fn held_text(held: &str, status: &str) -> anyhow::Result<String> {
         out.push_str(&format!(
             "{:>6}  {:<16}  {:<20}  {}\n",
             item["id"].as_u64().unwrap_or(0),
-            when(&item["held_at"], &zone).unwrap_or_default(),
+            clock.say_json(&item["held_at"]).unwrap_or_default(),
             from,
             item["notification"]["summary"].as_str().unwrap_or("")
         ));
@@ -360,34 +624,278 @@ pub fn held_text(held: &str, status: &str) -> anyhow::Result<String> {
 }
 
 /// `couper explain ID`.
-pub fn explain_text(explained: &str, status: &str) -> anyhow::Result<String> {
-    let zone = zone_of(&parse(status)?);
-    let e = parse(explained)?;
+pub fn explain_text(
+    explained: &str,
+    status: &str,
+    now: Timestamp,
+    lang: Lang,
+) -> anyhow::Result<String> {
+    let clock = Clock::of(status, now, lang)?;
+    let e: Value = parse(explained, lang)?;
     let mut out = format!("#{} {}\n", e["id"], e["app"].as_str().unwrap_or(""));
     for event in e["events"].as_array().cloned().unwrap_or_default() {
         let kind = event["kind"].as_str().unwrap_or("");
         let reason = match kind {
-            "release" => format!(
-                "released ({})",
-                event["reason"].as_str().unwrap_or("").trim_matches('"')
+            "release" => t!(
+                lang,
+                "couper-explain-released",
+                why = event["reason"].as_str().unwrap_or("").trim_matches('"')
             ),
-            "withdraw" => "withdrawn by its app".to_string(),
+            "withdraw" => t!(lang, "couper-explain-withdrawn"),
             _ => event["reason"].as_str().unwrap_or("").to_string(),
         };
         out.push_str(&format!(
             "  {}  {reason}\n",
-            when(&event["at"], &zone).unwrap_or_default()
+            clock.say_json(&event["at"]).unwrap_or_default()
         ));
     }
     Ok(out.trim_end().to_string())
 }
 
 /// `couper alert`.
-pub fn alert_text(answer: &str) -> anyhow::Result<String> {
-    let a = parse(answer)?;
+pub fn alert_text(answer: &str, lang: Lang) -> anyhow::Result<String> {
+    let a: Value = parse(answer, lang)?;
     Ok(format!(
         "#{} {}",
         a["id"],
         a["reason"].as_str().unwrap_or("")
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Mode, State};
+
+    /// The help ids of `cmd` that the catalogue lacks in `lang`.
+    fn missing(cmd: &clap::Command, lang: Lang) -> Vec<String> {
+        let mut cmd = cmd.clone();
+        cmd.build();
+        let mut ids = help_ids(&cmd);
+        ids.extend(
+            ["cli-usage", "cli-heading-commands", "cli-heading-arguments"].map(String::from),
+        );
+        ids.push("cli-heading-options".into());
+        ids.into_iter()
+            .filter(|id| crate::i18n::text(lang, id, &[]) == *id)
+            .collect()
+    }
+
+    #[test]
+    fn every_command_and_argument_has_its_help_in_both_languages() {
+        let cmd = Cli::command();
+        for lang in [Lang::En, Lang::Fr] {
+            assert_eq!(missing(&cmd, lang), Vec::<String>::new(), "{lang:?}");
+        }
+        // An argument added without its texts is found.
+        let more = cmd.mut_subcommand("status", |s| {
+            s.arg(clap::Arg::new("frobnicate").long("frobnicate"))
+        });
+        assert_eq!(missing(&more, Lang::Fr), ["cli-status-frobnicate"]);
+        let ids = help_ids(&{
+            let mut c = Cli::command();
+            c.build();
+            c
+        });
+        for id in [
+            "cli-on-call-state",
+            "cli-report-on-call",
+            "cli-arg-help",
+            "cli-help",
+        ] {
+            assert!(ids.iter().any(|i| i == id), "{id} not walked: {ids:?}");
+        }
+    }
+
+    #[test]
+    fn the_help_is_french_in_french_and_stays_what_help2man_reads_in_english() {
+        let en = command(Lang::En).render_help().to_string();
+        assert!(
+            en.starts_with("Couper: a desktop notification gatekeeper"),
+            "{en}"
+        );
+        for part in [
+            "\nUsage: couper [OPTIONS] <COMMAND>\n",
+            "\nCommands:\n",
+            "\nOptions:\n",
+        ] {
+            assert!(en.contains(part), "{part:?} in {en}");
+        }
+        assert!(en.contains("  -h, --help           Print help\n"), "{en}");
+        let mut fr = command(Lang::Fr);
+        let text = fr.render_help().to_string();
+        assert!(text.contains("\nUtilisation : couper"), "{text}");
+        assert!(text.contains("\nCommandes :\n"), "{text}");
+        assert!(text.contains("Afficher l'aide"), "{text}");
+        assert!(!text.contains("cli-"), "{text}");
+        let release = fr
+            .find_subcommand_mut("release")
+            .map(|c| c.render_help().to_string())
+            .unwrap_or_default();
+        assert!(
+            release.contains("\nArguments :\n  [IDS]...  Les numéros à libérer"),
+            "{release}"
+        );
+        // Whichever language, the same command line.
+        let cli = Cli::from_arg_matches(
+            &command(Lang::Fr).get_matches_from(["couper", "on-call", "on", "--config", "x"]),
+        );
+        assert!(matches!(
+            cli,
+            Ok(Cli { command: Command::OnCall { ref state }, .. }) if state == "on"
+        ));
+    }
+
+    #[test]
+    fn lang_wins_for_report_and_reply_and_without_it_they_speak_the_clis_language() {
+        let report = |args: &[&str]| {
+            let mut all = vec!["couper", "report"];
+            all.extend_from_slice(args);
+            match Cli::try_parse_from(all) {
+                Ok(Cli {
+                    command: Command::Report(args),
+                    ..
+                }) => args,
+                other => panic!("{other:?}"),
+            }
+        };
+        let lang = |args: &[&str], cli| report(args).query(cli).map(|q| q.lang);
+        assert_eq!(lang(&["--lang", "en"], Lang::Fr), Ok(Some(Lang::En)));
+        assert_eq!(lang(&[], Lang::Fr), Ok(Some(Lang::Fr)));
+        assert_eq!(crate::reply::lang("", Lang::Fr), Ok(Lang::Fr));
+        assert_eq!(crate::reply::lang("EN", Lang::Fr), Ok(Lang::En));
+        assert_eq!(
+            crate::reply::lang("de", Lang::Fr),
+            Err("\"de\" n'est pas une langue que Couper parle : fr ou en".to_string())
+        );
+        assert_eq!(
+            report(&["--month", "oct"]).query(Lang::Fr).map(|_| ()),
+            Err("--month \"oct\" n'est pas un mois : utilisez AAAA-MM (2026-10)".to_string())
+        );
+        assert_eq!(
+            report(&["--week", "x"]).query(Lang::En).map(|_| ()),
+            Err("--week \"x\" is not a day: use YYYY-MM-DD".to_string())
+        );
+    }
+
+    #[test]
+    fn config_is_found_before_clap_parses() {
+        let args = |a: &[&str]| a.iter().map(OsString::from).collect::<Vec<_>>();
+        assert_eq!(
+            config_in(&args(&["couper", "--config", "a.toml", "--help"])),
+            Some(PathBuf::from("a.toml"))
+        );
+        assert_eq!(
+            config_in(&args(&["couper", "check", "--config=b.toml"])),
+            Some(PathBuf::from("b.toml"))
+        );
+        assert_eq!(
+            config_in(&args(&["couper", "alert", "--", "--config"])),
+            None
+        );
+    }
+
+    #[test]
+    fn the_settings_language_is_found_even_in_a_refused_file() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("settings.toml");
+        let write = |text: &str| std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+        write("language = \"fr\"\ntimezone = \"Mars/Olympus\"\n");
+        assert_eq!(language(Some(&path)), Lang::Fr, "refused, but TOML");
+        write("# mine\nlanguage = 'fr'  # French\n[hours\nmon = 9h\n");
+        assert_eq!(language(Some(&path)), Lang::Fr, "not TOML at all");
+        write("[hours]\nlanguage = \"fr\"\n");
+        assert_eq!(
+            language(Some(&path)),
+            Lang::from_env(),
+            "not a top-level key: the locale's"
+        );
+    }
+
+    fn status(mode: Mode, working: bool, until: &str, held: usize, on_call: bool) -> String {
+        let at = |t: &str| t.parse::<Timestamp>().ok();
+        let status = LiveStatus {
+            status: crate::service::Status {
+                state: State {
+                    mode,
+                    working,
+                    until: at(until),
+                    on_call,
+                    on_call_manual: on_call,
+                    held,
+                },
+                next_start: at("2026-12-01T09:00:00+01:00"),
+                timezone: "Europe/Paris".into(),
+            },
+            route: "proxy".into(),
+            route_reason: "no desktop shell".into(),
+            display: Some("dunst".into()),
+            not_gating: None,
+            display_bus: None,
+            settings_path: "/home/me/.config/couper/settings.toml".into(),
+            settings_refused: None,
+            calendar: None,
+            calendar_stale_since: None,
+        };
+        serde_json::to_string(&status).unwrap_or_default()
+    }
+
+    fn at(text: &str) -> Timestamp {
+        text.parse().unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
+    #[test]
+    fn status_says_the_state_then_each_detail_in_the_language_asked() {
+        let now = at("2026-11-30T19:00:00+01:00");
+        let off = Mode::Off {
+            since: now,
+            until: Some(at("2026-12-01T09:00:00+01:00")),
+            explicit: false,
+        };
+        let s = status(off, false, "2026-12-01T09:00:00+01:00", 2, true);
+        let en = status_text(&s, now, Lang::En).unwrap_or_default();
+        assert_eq!(
+            en,
+            "Off until Tue 09:00 · 2 held · On call\n\
+             mode:        off until Tue 09:00 (you said so)\n\
+             on call:     yes (set by hand)\n\
+             held:        2\n\
+             next start:  Tue 09:00\n\
+             route:       proxy (dunst)\n\
+             settings:    /home/me/.config/couper/settings.toml\n\
+             time zone:   Europe/Paris"
+        );
+        let fr = status_text(&s, now, Lang::Fr).unwrap_or_default();
+        assert_eq!(
+            fr,
+            "Déconnecté jusqu'à mar. 09:00 · 2 en attente · D'astreinte\n\
+             mode :        déconnecté jusqu'à mar. 09:00 (à votre demande)\n\
+             astreinte :   oui (à la main)\n\
+             en attente :  2\n\
+             reprise :     mar. 09:00\n\
+             route :       proxy (dunst)\n\
+             réglages :    /home/me/.config/couper/settings.toml\n\
+             fuseau :      Europe/Paris"
+        );
+        let working = status(Mode::Auto, true, "2026-11-30T18:00:00+01:00", 0, false);
+        let now = at("2026-11-30T11:00:00+01:00");
+        assert_eq!(
+            status_line(&working, now, Lang::Fr).unwrap_or_default(),
+            "Au travail jusqu'à 18:00"
+        );
+        assert_eq!(
+            status_line(&working, now, Lang::En).unwrap_or_default(),
+            "Working until 18:00"
+        );
+    }
+
+    #[test]
+    fn an_unreadable_answer_is_said_in_the_language_asked() {
+        let e = status_line("{", Timestamp::UNIX_EPOCH, Lang::Fr).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("la porte a répondu quelque chose d'illisible : "),
+            "{e}"
+        );
+    }
 }

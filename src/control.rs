@@ -211,7 +211,7 @@ impl Control {
     /// The auto-reply text in `lang` (`fr`, `en`, or `""` for the gate's locale), with
     /// the next start of working time in words (SPEC §8).
     async fn reply(&self, lang: &str) -> zbus::fdo::Result<String> {
-        let lang = crate::reply::lang(lang).map_err(refused)?;
+        let lang = crate::reply::lang(lang, crate::words::Lang::from_env()).map_err(refused)?;
         Ok(self.live.reply(lang))
     }
 

@@ -2,15 +2,20 @@
 //! (0 success, 1 refused input with a one-line reason on stderr, 2 usage).
 
 use anyhow::Context;
-use clap::Parser;
 use couper::cli::{self, Cli, Command};
 use couper::control::CouperProxy;
 use couper::settings;
+use couper::t;
+use couper::words::Lang;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
+    // The settings' language (else the locale's), for the help too: --config is read
+    // before clap parses the rest.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = cli::language(cli::config_in(&args).as_deref());
+    let cli = cli::parse_from(args, lang);
+    match run(cli, lang) {
         Ok(code) => code,
         // Its reader has what it wanted (`couper status | head`): nothing more to say.
         Err(e) if e.chain().any(|cause| cause.is::<StdoutClosed>()) => ExitCode::SUCCESS,
@@ -91,34 +96,45 @@ fn one_line(e: &anyhow::Error) -> String {
     line.replace('\n', "; ")
 }
 
-fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+/// The settings at `path`, or why not in `lang` (the error's Display is English, for logs).
+fn load(path: &std::path::Path, lang: Lang) -> anyhow::Result<settings::Settings> {
+    settings::load(path).map_err(|e| anyhow::anyhow!(e.said(lang)))
+}
+
+/// The store's default path, or why there is none.
+fn store_path(lang: Lang) -> anyhow::Result<std::path::PathBuf> {
+    couper::store::default_path().ok_or_else(|| anyhow::anyhow!(t!(lang, "couper-no-data-dir")))
+}
+
+fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
     let path = settings::default_path(cli.config.as_deref())
-        .context("no settings path: give --config PATH or set COUPER_CONFIG")?;
+        .ok_or_else(|| anyhow::anyhow!(t!(lang, "couper-no-settings-path")))?;
     match cli.command {
         Command::Check if !path.exists() => {
-            tell(format_args!(
-                "{}: no such file (without one, Couper uses its defaults: Monday to Friday 09:00-18:00, no work apps)",
-                path.display()
+            tell(t!(
+                lang,
+                "couper-no-such-file",
+                path = path.display().to_string()
             ));
             Ok(ExitCode::from(1))
         }
         Command::Check => match settings::load(&path) {
             Ok(_) => {
-                say("ok")?;
+                say(t!(lang, "couper-ok"))?;
                 Ok(ExitCode::SUCCESS)
             }
             Err(e) => {
-                tell(e);
+                tell(e.said(lang));
                 Ok(ExitCode::from(1))
             }
         },
         Command::Simulate { json: _, history } => {
-            let settings = settings::load(&path)?;
+            let settings = load(&path, lang)?;
             let dir;
             let mut store = match history {
                 Some(path) => couper::store::Store::open(&path)?,
                 None => {
-                    dir = tempfile::tempdir().context("cannot create a temporary directory")?;
+                    dir = tempfile::tempdir().context(t!(lang, "couper-no-temp-dir"))?;
                     couper::store::Store::open_scratch(&dir.path().join("simulate.sqlite3"))?
                 }
             };
@@ -147,8 +163,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Run { replace } => {
             couper::live::init_logs();
-            let store_path =
-                couper::store::default_path().context("no data directory for the store")?;
+            let store_path = store_path(lang)?;
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
                 .enable_all()
@@ -175,7 +190,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 };
                 match couper::daemon::run(options, shutdown).await {
                     Err(e @ couper::live::LiveError::AlreadyRunning { .. }) => {
-                        Err(already_running(e).await)
+                        Err(already_running(e, lang).await)
                     }
                     other => other.map_err(anyhow::Error::from),
                 }
@@ -186,33 +201,35 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ran?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Restore => restore(),
-        Command::Forget { before, all: _ } => forget(&path, before.as_deref()),
-        Command::Report(args) => report(&path, &args),
-        Command::Reply { lang, history, at } => reply(&path, lang, history, at),
-        command => client(command),
+        Command::Restore => restore(lang),
+        Command::Forget { before, all: _ } => forget(&path, before.as_deref(), lang),
+        Command::Report(args) => report(&path, &args, lang),
+        Command::Reply {
+            lang: asked,
+            history,
+            at,
+        } => reply(&path, asked, history, at, lang),
+        command => client(command, lang),
     }
 }
 
 /// Why `couper run` does not start next to another gate: the tray app's own gate is named
 /// as such; another `couper run` keeps the gate's own message.
-async fn already_running(e: couper::live::LiveError) -> anyhow::Error {
+async fn already_running(e: couper::live::LiveError, lang: Lang) -> anyhow::Error {
     let app = match zbus::Connection::session().await {
         Ok(conn) => couper::control::app_gate(&conn).await,
         Err(_) => None,
     };
     match app {
-        Some(pid) => anyhow::anyhow!(
-            "the Couper app already gates this session (pid {pid}): use its tray or `couper status`, or quit the app before starting `couper run`"
-        ),
+        Some(pid) => anyhow::anyhow!(t!(lang, "couper-app-gates", pid = pid.to_string())),
         None => e.into(),
     }
 }
 
 /// `couper restore`: puts back every desktop setting a steer route changed and journaled
 /// (after a crash or a kill -9; a gate that stops puts them back itself).
-fn restore() -> anyhow::Result<ExitCode> {
-    let store_path = couper::store::default_path().context("no data directory for the store")?;
+fn restore(lang: Lang) -> anyhow::Result<ExitCode> {
+    let store_path = store_path(lang)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -220,9 +237,7 @@ fn restore() -> anyhow::Result<ExitCode> {
         let session = zbus::Connection::session().await.ok();
         if let Some(conn) = &session {
             if running_gate(conn).await?.is_some() {
-                anyhow::bail!(
-                    "a Couper gate is running in this session: it puts your settings back itself when it stops (stop it first)"
-                );
+                anyhow::bail!(t!(lang, "couper-gate-restores"));
             }
         }
         let store = couper::store::Store::open(&store_path)?;
@@ -230,7 +245,7 @@ fn restore() -> anyhow::Result<ExitCode> {
             std::sync::Arc::new(std::sync::Mutex::new(store));
         let done = couper::steer::restore_all(keep, session, None).await?;
         if done.is_empty() {
-            say("nothing to put back")?;
+            say(t!(lang, "couper-nothing-to-restore"))?;
         }
         for line in done {
             say(line)?;
@@ -240,32 +255,43 @@ fn restore() -> anyhow::Result<ExitCode> {
 }
 
 /// `--at` as given, or now.
-fn instant(at: Option<&str>) -> anyhow::Result<jiff::Timestamp> {
+fn instant(at: Option<&str>, lang: Lang) -> anyhow::Result<jiff::Timestamp> {
     match at {
-        Some(text) => text.parse().map_err(|_| {
-            anyhow::anyhow!("--at {text:?} is not an RFC 3339 time (2026-11-27T17:30:00+01:00)")
-        }),
+        Some(text) => text
+            .parse()
+            .map_err(|_| anyhow::anyhow!(t!(lang, "couper-bad-at", at = format!("{text:?}")))),
         None => Ok(jiff::Timestamp::now()),
     }
 }
 
 /// The store given with `--history` (it must exist), or Couper's own.
-fn history_store(history: Option<&std::path::Path>) -> anyhow::Result<couper::store::Store> {
+fn history_store(
+    history: Option<&std::path::Path>,
+    lang: Lang,
+) -> anyhow::Result<couper::store::Store> {
     let path = match history {
-        Some(path) if !path.exists() => anyhow::bail!("{}: no such store", path.display()),
+        Some(path) if !path.exists() => anyhow::bail!(t!(
+            lang,
+            "couper-no-such-store",
+            path = path.display().to_string()
+        )),
         Some(path) => path.to_path_buf(),
-        None => couper::store::default_path().context("no data directory for the store")?,
+        None => store_path(lang)?,
     };
     Ok(couper::store::Store::open(&path)?)
 }
 
 /// `couper report`: read from the store directly (a running gate keeps writing to it;
 /// SQLite lets both in).
-fn report(settings_path: &std::path::Path, args: &cli::ReportArgs) -> anyhow::Result<ExitCode> {
-    let query = args.query().map_err(anyhow::Error::msg)?;
-    let now = instant(args.at.as_deref())?;
-    let settings = settings::load(settings_path)?;
-    let store = history_store(args.history.as_deref())?;
+fn report(
+    settings_path: &std::path::Path,
+    args: &cli::ReportArgs,
+    lang: Lang,
+) -> anyhow::Result<ExitCode> {
+    let query = args.query(lang).map_err(anyhow::Error::msg)?;
+    let now = instant(args.at.as_deref(), lang)?;
+    let settings = load(settings_path, lang)?;
+    let store = history_store(args.history.as_deref(), lang)?;
     let out = couper::report::answer(&settings, &store, &query, now)?;
     say(out.strip_suffix('\n').unwrap_or(&out))?;
     Ok(ExitCode::SUCCESS)
@@ -275,26 +301,28 @@ fn report(settings_path: &std::path::Path, args: &cli::ReportArgs) -> anyhow::Re
 /// the store (with `--history` or `--at`, or when no gate runs).
 fn reply(
     settings_path: &std::path::Path,
-    lang: Option<String>,
+    asked: Option<String>,
     history: Option<std::path::PathBuf>,
     at: Option<String>,
+    cli_lang: Lang,
 ) -> anyhow::Result<ExitCode> {
-    let lang = couper::reply::lang(lang.as_deref().unwrap_or("")).map_err(anyhow::Error::msg)?;
+    let lang = couper::reply::lang(asked.as_deref().unwrap_or(""), cli_lang)
+        .map_err(anyhow::Error::msg)?;
     if history.is_none() && at.is_none() {
         if let Some(text) = reply_from_gate(lang) {
             say(text)?;
             return Ok(ExitCode::SUCCESS);
         }
     }
-    let now = instant(at.as_deref())?;
-    let settings = settings::load(settings_path)?;
-    let store = history_store(history.as_deref())?;
+    let now = instant(at.as_deref(), cli_lang)?;
+    let settings = load(settings_path, cli_lang)?;
+    let store = history_store(history.as_deref(), cli_lang)?;
     say(couper::reply::without_gate(&settings, &store, now, lang)?)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// The running gate's auto-reply, if a gate runs in this session.
-fn reply_from_gate(lang: couper::words::Lang) -> Option<String> {
+fn reply_from_gate(lang: Lang) -> Option<String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -302,11 +330,7 @@ fn reply_from_gate(lang: couper::words::Lang) -> Option<String> {
     runtime.block_on(async move {
         let conn = zbus::Connection::session().await.ok()?;
         let couper = running_gate(&conn).await.ok()??;
-        let lang = match lang {
-            couper::words::Lang::Fr => "fr",
-            couper::words::Lang::En => "en",
-        };
-        couper.reply(lang).await.ok()
+        couper.reply(lang.tag()).await.ok()
     })
 }
 
@@ -336,7 +360,11 @@ fn refused(e: zbus::Error) -> anyhow::Error {
 
 /// `couper forget`: the running gate erases its history; with no gate running, the store
 /// is opened here (`before` read in the settings' zone). Without `before`, all of it.
-fn forget(settings_path: &std::path::Path, before: Option<&str>) -> anyhow::Result<ExitCode> {
+fn forget(
+    settings_path: &std::path::Path,
+    before: Option<&str>,
+    lang: Lang,
+) -> anyhow::Result<ExitCode> {
     if let Some(text) = before.filter(|text| text.trim().is_empty()) {
         // Refused here, whatever the zone: the gate reads "" as "all of it".
         couper::service::parse_before(text, &jiff::tz::TimeZone::UTC)
@@ -357,88 +385,84 @@ fn forget(settings_path: &std::path::Path, before: Option<&str>) -> anyhow::Resu
         let before = match before {
             None => None,
             Some(text) => {
-                let zone = settings::load(settings_path)?.timezone;
+                let zone = load(settings_path, lang)?.timezone;
                 Some(couper::service::parse_before(text, &zone).map_err(anyhow::Error::msg)?)
             }
         };
-        let store_path =
-            couper::store::default_path().context("no data directory for the store")?;
-        Ok(couper::store::Store::open(&store_path)?.forget(before)?)
+        Ok(couper::store::Store::open(&store_path(lang)?)?.forget(before)?)
     })?;
     match before {
-        None => say(format_args!("history erased ({erased} decisions)"))?,
-        Some(date) => say(format_args!(
-            "history before {} erased ({erased} decisions)",
-            date.trim()
+        None => say(t!(lang, "couper-erased", count = erased))?,
+        Some(date) => say(t!(
+            lang,
+            "couper-erased-before",
+            date = date.trim(),
+            count = erased
         ))?,
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// The commands that talk to the running gate over its control interface.
-fn client(command: Command) -> anyhow::Result<ExitCode> {
+fn client(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async move {
         let conn = zbus::Connection::session()
             .await
-            .context("no session bus: is this a desktop session?")?;
+            .context(t!(lang, "couper-no-session-bus"))?;
         let Some(couper) = running_gate(&conn).await? else {
-            anyhow::bail!(
-                "no Couper gate is running in this session: start it with `couper run` or the Couper app"
-            );
+            anyhow::bail!(t!(lang, "couper-no-gate"));
         };
+        let now = jiff::Timestamp::now;
         match command {
             Command::Status { json } => {
                 let status = couper.status().await.map_err(refused)?;
-                print_json_or(json, &status, cli::status_text)?;
+                print_json_or(json, &status, |s| cli::status_text(s, now(), lang))?;
             }
             Command::Off { until } => {
                 let status = couper
                     .set_mode("off", until.as_deref().unwrap_or(""))
                     .await
                     .map_err(refused)?;
-                say(cli::status_line(&status)?)?;
+                say(cli::status_line(&status, now(), lang)?)?;
             }
             Command::On { until } => {
                 let status = couper
                     .set_mode("on", until.as_deref().unwrap_or(""))
                     .await
                     .map_err(refused)?;
-                say(cli::status_line(&status)?)?;
+                say(cli::status_line(&status, now(), lang)?)?;
             }
             Command::Auto => {
                 let status = couper.set_mode("auto", "").await.map_err(refused)?;
-                say(cli::status_line(&status)?)?;
+                say(cli::status_line(&status, now(), lang)?)?;
             }
             Command::OnCall { state } => {
-                let status = couper
-                    .set_on_call(state == "on")
-                    .await
-                    .map_err(refused)?;
-                say(cli::status_line(&status)?)?;
+                let status = couper.set_on_call(state == "on").await.map_err(refused)?;
+                say(cli::status_line(&status, now(), lang)?)?;
             }
             Command::Held { json } => {
                 // Page by page: the queue may be more than one D-Bus message holds.
                 let held = couper::control::held_all(&couper).await.map_err(refused)?;
                 let status = couper.status().await.map_err(refused)?;
-                print_json_or(json, &held, |h| cli::held_text(h, &status))?;
+                print_json_or(json, &held, |h| cli::held_text(h, &status, now(), lang))?;
             }
             Command::Release { ids, all } => {
                 if ids.is_empty() && !all {
-                    anyhow::bail!("say which: couper release ID… or couper release --all");
+                    anyhow::bail!(t!(lang, "couper-release-which"));
                 }
                 let n = couper.release(&ids, all).await.map_err(refused)?;
-                say(format_args!("released {n}"))?;
+                say(t!(lang, "couper-released", count = n))?;
             }
             Command::Explain { id } => {
                 let explained = couper.explain(id).await.map_err(refused)?;
                 let status = couper.status().await.map_err(refused)?;
                 if explained == "null" {
-                    anyhow::bail!("no notification {id} is known (personal ones are remembered only while Couper runs)");
+                    anyhow::bail!(t!(lang, "couper-unknown-id", id = id));
                 }
-                say(cli::explain_text(&explained, &status)?)?;
+                say(cli::explain_text(&explained, &status, now(), lang)?)?;
             }
             Command::Alert {
                 crisis,
@@ -449,7 +473,7 @@ fn client(command: Command) -> anyhow::Result<ExitCode> {
                     .alert(&title, body.as_deref().unwrap_or(""), crisis)
                     .await
                     .map_err(refused)?;
-                say(cli::alert_text(&answer)?)?;
+                say(cli::alert_text(&answer, lang)?)?;
             }
             Command::Run { .. }
             | Command::Restore

@@ -93,14 +93,17 @@ pub fn without_gate(
 }
 
 /// The language asked for on the command line or the control interface: `fr`, `en`,
-/// or empty for the user's locale.
-pub fn lang(asked: &str) -> Result<Lang, String> {
+/// or empty for `otherwise` (the CLI's language: the settings', else the locale's).
+/// Refused in `otherwise`.
+pub fn lang(asked: &str, otherwise: Lang) -> Result<Lang, String> {
     match asked.trim().to_ascii_lowercase().as_str() {
-        "" => Ok(Lang::from_env()),
+        "" => Ok(otherwise),
         "fr" => Ok(Lang::Fr),
         "en" => Ok(Lang::En),
-        other => Err(format!(
-            "{other:?} is not a language Couper speaks: fr or en"
+        other => Err(t!(
+            otherwise,
+            "couper-bad-lang",
+            lang = format!("{other:?}")
         )),
     }
 }

@@ -75,3 +75,26 @@ pub fn state_line(
         (false, None) => crate::t!(lang, "state-off"),
     }
 }
+
+/// Between the parts of a summary, as between those of the window's status line.
+pub const SEPARATOR: &str = " · ";
+
+/// The state in one line with what matters besides: "Off until Tue 09:00 · 12 held ·
+/// On call". The tray's tooltip and `couper status` say it so, in these words.
+pub fn summary(
+    working: bool,
+    until: Option<&ZonedDateTime>,
+    now: &ZonedDateTime,
+    held: usize,
+    on_call: bool,
+    lang: Lang,
+) -> String {
+    let mut parts = vec![state_line(working, until, now, lang)];
+    if held > 0 {
+        parts.push(crate::t!(lang, "state-held", count = held));
+    }
+    if on_call {
+        parts.push(crate::t!(lang, "state-on-call"));
+    }
+    parts.join(SEPARATOR)
+}

@@ -356,7 +356,7 @@ async fn a_blank_date_erases_nothing_through_the_gate() {
 
     assert_eq!(
         s.ok(&["forget"]).await,
-        "history erased (1 decisions)",
+        "history erased (1 decision)",
         "the alert was still there"
     );
     assert_eq!(
@@ -416,4 +416,137 @@ async fn after_a_kill_9_the_next_start_clears_the_private_bus_directory_left_beh
     let now = bus_dirs(&runtime);
     assert_eq!(now.len(), 1, "only the running gate's: {now:?}");
     assert_ne!(now, first);
+}
+
+/// `env` with the locale `lang` alone deciding (`LC_ALL` and `LC_MESSAGES` empty).
+fn locale(lang: &str) -> [(&str, &str); 3] {
+    [("LC_ALL", ""), ("LC_MESSAGES", ""), ("LANG", lang)]
+}
+
+/// `couper ARGS` on the session `s` in the locale `lang`, which must succeed: its output.
+async fn said_in(s: &Session, lang: &str, args: &[&str]) -> String {
+    let out = s
+        .command(env!("CARGO_BIN_EXE_couper"))
+        .args(args)
+        .envs(locale(lang))
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success(), "couper {args:?}: {}", stderr(&out));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// A settings file starting with `first` that `couper check` refuses (its line 4), and
+/// what `check` says of it in the locale `lang`.
+fn check_refused(dir: &Path, first: &str, lang: &str) -> String {
+    let path = dir.join("settings.toml");
+    std::fs::write(
+        &path,
+        format!("{first}timezone = \"Europe/Paris\"\n\n[hours]\nmon = [\"9h-18h\"]\n"),
+    )
+    .unwrap();
+    let out = couper(
+        &["check", "--config", path.to_str().unwrap()],
+        &locale(lang),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    stderr(&out)
+}
+
+#[tokio::test]
+async fn issue_14_the_cli_speaks_french_under_a_french_locale_and_english_under_an_english_one() {
+    let mut s = Session::new(|d| settings(d, ALWAYS, "")).await;
+    s.start().await;
+    let status = said_in(&s, "fr_FR.UTF-8", &["status"]).await;
+    assert!(status.starts_with("Au travail"), "{status}");
+    assert!(status.contains("\nmode :"), "{status}");
+    assert!(status.contains("\nfuseau :"), "{status}");
+    let status = said_in(&s, "en_US.UTF-8", &["status"]).await;
+    assert!(status.starts_with("Working"), "{status}");
+    assert!(status.contains("\ntime zone:"), "{status}");
+
+    let off = said_in(&s, "fr_FR.UTF-8", &["off"]).await;
+    assert!(off.starts_with("Déconnecté"), "{off}");
+    let status = said_in(&s, "fr_FR.UTF-8", &["status"]).await;
+    assert_eq!(status.lines().next(), Some(off.as_str()), "one wording");
+    assert!(status.contains("\nmode :        déconnecté"), "{status}");
+    assert!(said_in(&s, "en_US.UTF-8", &["status"])
+        .await
+        .starts_with("Off"));
+    assert_eq!(
+        said_in(&s, "fr_FR.UTF-8", &["held"]).await,
+        "rien en attente"
+    );
+    assert_eq!(said_in(&s, "en_US.UTF-8", &["held"]).await, "nothing held");
+    // Machine output stays as it was, whatever the language.
+    let json: serde_json::Value =
+        serde_json::from_str(&said_in(&s, "fr_FR.UTF-8", &["status", "--json"]).await).unwrap();
+    assert_eq!(json["mode"]["mode"], "off");
+
+    let help = couper(&["--help"], &locale("fr_FR.UTF-8"));
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        help.contains("\nUtilisation : couper [OPTIONS] <COMMAND>\n"),
+        "{help}"
+    );
+    assert!(help.contains("\nCommandes :\n"), "{help}");
+    assert!(help.contains("Afficher l'aide"), "{help}");
+    let help = couper(&["status", "--help"], &locale("en_US.UTF-8"));
+    assert_eq!(help.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.starts_with("Mode, working or not"), "{help}");
+    assert!(help.contains("\nOptions:\n"), "{help}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let fr = check_refused(dir.path(), "", "fr_FR.UTF-8");
+    assert!(
+        fr.contains("settings.toml:4: hours.mon: \"9h-18h\" n'est pas de la forme HH:MM-HH:MM"),
+        "{fr}"
+    );
+    let en = check_refused(dir.path(), "", "en_US.UTF-8");
+    assert!(en.contains("\"9h-18h\" is not HH:MM-HH:MM"), "{en}");
+    let missing = couper(
+        &["check", "--config", "/nonexistent/couper.toml"],
+        &locale("fr_FR.UTF-8"),
+    );
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        stderr(&missing).contains(" : fichier introuvable"),
+        "{}",
+        stderr(&missing)
+    );
+}
+
+#[tokio::test]
+async fn issue_14_language_fr_in_the_settings_wins_over_an_english_locale_in_the_cli() {
+    let mut s = Session::new(|d| format!("language = \"fr\"\n{}", settings(d, ALWAYS, ""))).await;
+    s.start().await;
+    let status = said_in(&s, "en_US.UTF-8", &["status"]).await;
+    assert!(status.starts_with("Au travail"), "{status}");
+    let help = said_in(&s, "en_US.UTF-8", &["--help"]).await;
+    assert!(help.contains("\nCommandes :\n"), "{help}");
+    let help = couper(
+        &["--config", s.settings.to_str().unwrap(), "report", "--help"],
+        &locale("en_US.UTF-8"),
+    );
+    assert!(
+        String::from_utf8_lossy(&help.stdout).contains("Afficher l'aide"),
+        "--config read before the help"
+    );
+    let out = s
+        .command(env!("CARGO_BIN_EXE_couper"))
+        .args(["report", "--at", "yesterday"])
+        .envs(locale("en_US.UTF-8"))
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "couper: --at \"yesterday\" n'est pas une heure RFC 3339 (2026-11-27T17:30:00+01:00)\n"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let fr = check_refused(dir.path(), "language = \"fr\"\n", "en_US.UTF-8");
+    assert!(fr.contains("n'est pas de la forme HH:MM-HH:MM"), "{fr}");
 }

@@ -360,12 +360,31 @@ impl LoadError {
 }
 
 /// The language the settings file at `path` chooses (its `language` key), read leniently:
-/// a file refused for another reason still says its refusals in the user's language.
-/// `None` when there is no such file, no such key, or it cannot be read.
+/// a file refused for another reason still says its refusals in the user's language,
+/// even one that is not TOML at all further down (its top-level `language = "fr"` line
+/// is looked for). `None` when there is no such file, no such key, or it cannot be read.
 pub fn language_of(path: &Path) -> Option<crate::words::Lang> {
     let text = read(path).ok()??;
-    let table: toml::Table = toml::from_str(&text).ok()?;
-    crate::words::Lang::from_tag(table.get("language")?.as_str()?)
+    let tag = match toml::from_str::<toml::Table>(&text) {
+        Ok(table) => table.get("language")?.as_str()?.to_string(),
+        Err(_) => language_line(&text)?,
+    };
+    crate::words::Lang::from_tag(&tag)
+}
+
+/// The value of a top-level `language = "…"` line, before the first table, in a text
+/// that does not parse as a whole.
+fn language_line(text: &str) -> Option<String> {
+    text.lines()
+        .map(str::trim)
+        .take_while(|line| !line.starts_with('['))
+        .find_map(|line| {
+            let (key, value) = line.split_once('=')?;
+            let key = key.trim().trim_matches(['"', '\'']);
+            let value = value.split('#').next()?.trim();
+            let value = value.strip_prefix(['"', '\''])?.strip_suffix(['"', '\''])?;
+            (key == "language").then(|| value.to_string())
+        })
 }
 
 /// Reads and validates the file at `path`. A missing file gives the defaults.

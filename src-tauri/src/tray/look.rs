@@ -6,7 +6,7 @@
 use couper::engine::State;
 use couper::live::NotGating;
 use couper::t;
-use couper::words::{state_line, Lang};
+use couper::words::{state_line, summary, Lang, SEPARATOR};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
@@ -126,16 +126,17 @@ impl Look {
         } else {
             t!(lang, "state-on-call")
         };
-        let mut line = vec![off.clone()];
-        if state.held > 0 {
-            line.push(t!(lang, "state-held", count = state.held));
-        }
-        if state.on_call {
-            line.push(t!(lang, "state-on-call"));
-        }
+        let line = summary(
+            state.working,
+            until.as_ref(),
+            &here,
+            state.held,
+            state.on_call,
+            lang,
+        );
         Look {
             icon: Icon::of(state),
-            tooltip: t!(lang, "tray-tooltip", state = line.join(SEPARATOR)),
+            tooltip: t!(lang, "tray-tooltip", state = line),
             off,
             off_checked: !state.working,
             on_call,
@@ -171,9 +172,6 @@ impl Look {
         self
     }
 }
-
-/// Between the parts of the tooltip, as between those of the window's status line.
-const SEPARATOR: &str = " · ";
 
 #[cfg(test)]
 mod tests {
@@ -312,6 +310,70 @@ mod tests {
         assert_eq!(
             Look::of(&s, &paris(), now, Lang::Fr).off,
             "Déconnecté jusqu'à lun. 7 déc. 09:00"
+        );
+    }
+
+    /// `couper status` says the state in the very words of the tooltip: the same state,
+    /// as the gate's status JSON gives it to the CLI, in both languages.
+    #[test]
+    fn the_cli_status_line_is_the_tooltip_without_its_prefix() {
+        let now = at("2026-11-30T19:00:00+01:00");
+        let not_gating = NotGating {
+            reason: "owned by dunst".into(),
+            replace: Some("dunst".into()),
+        };
+        let states = [
+            (
+                state(false, Some("2026-12-01T09:00:00+01:00"), 3, true),
+                None,
+            ),
+            (
+                state(true, Some("2026-11-30T21:00:00+01:00"), 0, false),
+                None,
+            ),
+            (
+                state(false, Some("2026-12-09T09:00:00+01:00"), 1, false),
+                None,
+            ),
+            (state(false, None, 0, false), Some(not_gating)),
+        ];
+        for (s, why) in states {
+            let status = couper::live::LiveStatus {
+                status: couper::service::Status {
+                    state: s.clone(),
+                    next_start: s.until,
+                    timezone: "Europe/Paris".into(),
+                },
+                route: "proxy".into(),
+                route_reason: String::new(),
+                display: Some("dunst".into()),
+                not_gating: why.clone(),
+                display_bus: None,
+                settings_path: "settings.toml".into(),
+                settings_refused: None,
+                calendar: None,
+                calendar_stale_since: None,
+            };
+            let json = serde_json::to_string(&status).unwrap_or_default();
+            for lang in [Lang::En, Lang::Fr] {
+                let tooltip = Look::of(&s, &paris(), now, lang)
+                    .not_gating(why.as_ref(), lang)
+                    .tooltip;
+                let prefix = t!(lang, "tray-tooltip", state = "");
+                let cli = couper::cli::status_line(&json, now, lang).unwrap_or_default();
+                assert_eq!(
+                    tooltip.strip_prefix(&prefix),
+                    Some(cli.as_str()),
+                    "{lang:?}"
+                );
+                let text = couper::cli::status_text(&json, now, lang).unwrap_or_default();
+                assert_eq!(text.lines().next(), Some(cli.as_str()));
+            }
+        }
+        let fr = state(false, Some("2026-12-01T09:00:00+01:00"), 3, true);
+        assert_eq!(
+            Look::of(&fr, &paris(), now, Lang::Fr).tooltip,
+            "Couper : Déconnecté jusqu'à mar. 09:00 · 3 en attente · D'astreinte"
         );
     }
 
