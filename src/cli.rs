@@ -770,7 +770,7 @@ mod tests {
         );
         assert_eq!(
             report(&["--month", "oct"]).query(Lang::Fr).map(|_| ()),
-            Err("--month \"oct\" n'est pas un mois : utilisez AAAA-MM (2026-10)".to_string())
+            Err("--month \"oct\" n'est pas un mois : écrivez AAAA-MM (2026-10)".to_string())
         );
         assert_eq!(
             report(&["--week", "x"]).query(Lang::En).map(|_| ()),
