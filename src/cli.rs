@@ -446,7 +446,7 @@ fn line_of(status: &LiveStatus, now: Timestamp, lang: Lang) -> String {
 }
 
 /// The labels of `couper status`'s lines.
-const STATUS_LABELS: [&str; 9] = [
+const STATUS_LABELS: [&str; 10] = [
     "couper-status-mode",
     "couper-status-on-call",
     "couper-status-held",
@@ -454,6 +454,7 @@ const STATUS_LABELS: [&str; 9] = [
     "couper-status-route",
     "couper-status-settings",
     "couper-status-refused",
+    "couper-status-store",
     "couper-status-calendar",
     "couper-status-zone",
 ];
@@ -506,6 +507,18 @@ pub fn status_text(status: &str, now: Timestamp, lang: Lang) -> anyhow::Result<S
         row(
             t!(lang, "couper-status-refused"),
             t!(lang, "couper-refused-keeps", why = refused.as_str()),
+        );
+    }
+    if let Some(failure) = &s.store_failure {
+        row(
+            t!(lang, "couper-status-store"),
+            t!(
+                lang,
+                "couper-store-failing",
+                since = clock.say(failure.since),
+                error = failure.error.as_str(),
+                count = failure.shown_unkept
+            ),
         );
     }
     if let Some(calendar) = &s.calendar {
@@ -836,6 +849,7 @@ mod tests {
             settings_refused: None,
             calendar: None,
             calendar_stale_since: None,
+            store_failure: None,
         };
         serde_json::to_string(&status).unwrap_or_default()
     }

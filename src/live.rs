@@ -121,6 +121,22 @@ pub struct LiveStatus {
     pub calendar: Option<crate::calendar::CalendarStatus>,
     /// Since when the calendar cannot be read (its last good copy is in use).
     pub calendar_stale_since: Option<Timestamp>,
+    /// While the store cannot keep notifications: since when, why, and how many were
+    /// shown at once rather than kept (fail open). Cleared by the next one it keeps.
+    #[serde(default)]
+    pub store_failure: Option<StoreFailure>,
+}
+
+/// The store could not keep a notification, so it was shown at once (SPEC: nothing is
+/// lost; a hold that is not on disk is no hold).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreFailure {
+    /// The first failure of this run of them.
+    pub since: Timestamp,
+    /// The last failure, as the store said it (its file and SQLite's words).
+    pub error: String,
+    /// How many notifications were shown unkept since then.
+    pub shown_unkept: u32,
 }
 
 /// Why Couper does not gate this session now, and what would put it in front.
@@ -186,6 +202,8 @@ pub struct Live {
     pub(crate) retry: Notify,
     /// The next try may replace a daemon the user started (they said so).
     pub(crate) replace: std::sync::atomic::AtomicBool,
+    /// While the store fails to keep notifications (see [`StoreFailure`]).
+    pub(crate) store_failure: Mutex<Option<StoreFailure>>,
 }
 
 impl std::fmt::Debug for Live {
@@ -240,6 +258,7 @@ impl Live {
             not_gating: Mutex::new(None),
             retry: Notify::new(),
             replace: std::sync::atomic::AtomicBool::new(false),
+            store_failure: Mutex::new(None),
         });
         live.send(outcomes);
         Ok((live, rx))
@@ -430,6 +449,7 @@ impl Live {
             settings_refused,
             calendar,
             calendar_stale_since,
+            store_failure: lock(&self.store_failure).clone(),
         }
     }
 
@@ -675,6 +695,10 @@ impl Gatekeeper for Live {
         match result {
             Ok(admitted) => {
                 tracing::debug!(id = admitted.id, reason = %admitted.reason, "decided");
+                if admitted.work && lock(&self.store_failure).take().is_some() {
+                    tracing::info!("the store keeps notifications again");
+                    self.send(vec![Outcome::StateChanged]);
+                }
                 Admission {
                     id: admitted.id,
                     verdict: match admitted.decision.action {
@@ -686,8 +710,20 @@ impl Gatekeeper for Live {
                 }
             }
             Err(e) => {
-                // Fail open: a notification Couper cannot keep is shown, never lost.
-                tracing::error!("cannot decide, delivering: {e}");
+                // Fail open: a notification Couper cannot keep is shown, never lost;
+                // the status says so until the store keeps one again.
+                tracing::error!("cannot keep a notification, showing it: {e}");
+                {
+                    let mut failure = lock(&self.store_failure);
+                    let failure = failure.get_or_insert_with(|| StoreFailure {
+                        since: Timestamp::now(),
+                        error: String::new(),
+                        shown_unkept: 0,
+                    });
+                    failure.error = e.to_string();
+                    failure.shown_unkept = failure.shown_unkept.saturating_add(1);
+                }
+                self.send(vec![Outcome::StateChanged]);
                 Admission {
                     id: FAIL_OPEN_IDS + self.fail_open.fetch_add(1, Ordering::Relaxed) % 65_536,
                     verdict: Verdict::Deliver,

@@ -101,6 +101,7 @@ couper-status-next-start = next start:
 couper-status-route = route:
 couper-status-settings = settings:
 couper-status-refused = refused:
+couper-status-store = store:
 couper-status-calendar = calendar:
 couper-status-zone = time zone:
 couper-mode-auto = auto (the schedule)
@@ -112,6 +113,10 @@ couper-no = no
 couper-on-call-by-hand = yes (set by hand)
 couper-no-display = no display daemon
 couper-refused-keeps = { $why } (the last good settings stay)
+couper-store-failing = cannot keep notifications since { $since } ({ $error }); { $count ->
+        [one] 1 was shown at once instead
+       *[other] { $count } were shown at once instead
+    }
 couper-calendar-read = { $shifts ->
     [one] { $shifts } shift
    *[other] { $shifts } shifts

@@ -103,6 +103,7 @@ couper-status-next-start = reprise :
 couper-status-route = route :
 couper-status-settings = réglages :
 couper-status-refused = refusés :
+couper-status-store = stockage :
 couper-status-calendar = planning :
 couper-status-zone = fuseau :
 couper-mode-auto = auto (l'horaire)
@@ -114,6 +115,10 @@ couper-no = non
 couper-on-call-by-hand = oui (à la main)
 couper-no-display = aucun démon d'affichage
 couper-refused-keeps = { $why } (les derniers bons réglages restent en vigueur)
+couper-store-failing = ne peut plus garder les notifications depuis { $since } ({ $error }) ; { $count ->
+        [one] 1 a été montrée tout de suite à la place
+       *[other] { $count } ont été montrées tout de suite à la place
+    }
 couper-calendar-read = { $shifts ->
     [one] { $shifts } créneau
    *[other] { $shifts } créneaux
