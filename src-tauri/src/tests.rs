@@ -323,7 +323,7 @@ fn the_settings_language_is_the_window_s_and_the_tray_s() {
     for (side, window) in Window::both(&format!("language = \"fr\"\n{ALWAYS}")) {
         assert_eq!(window.call("locale", json!({})).unwrap(), "fr", "{side:?}");
         let backend = window._app.state::<Backend>().inner().clone();
-        let look = tauri::async_runtime::block_on(crate::follow::look_now(&backend)).unwrap();
+        let look = tauri::async_runtime::block_on(crate::tray::look_now(&backend)).unwrap();
         assert!(look.off.starts_with("Au travail"), "{side:?}: {}", look.off);
         assert_eq!(look.settings, "Réglages…", "{side:?}");
 
@@ -335,7 +335,7 @@ fn the_settings_language_is_the_window_s_and_the_tray_s() {
             .call("save_settings", json!({ "form": form }))
             .unwrap();
         assert_eq!(window.call("locale", json!({})).unwrap(), "en", "{side:?}");
-        let look = tauri::async_runtime::block_on(crate::follow::look_now(&backend)).unwrap();
+        let look = tauri::async_runtime::block_on(crate::tray::look_now(&backend)).unwrap();
         assert!(look.off.starts_with("Working"), "{side:?}: {}", look.off);
         let preview = window.call("preview", json!({ "form": form })).unwrap();
         assert!(
