@@ -41,16 +41,16 @@ pub enum LiveError {
         owner: String,
     },
     /// The settings were refused and no good copy is known.
-    #[error("{0}")]
+    #[error(transparent)]
     Settings(#[from] settings::LoadError),
     /// The store failed.
-    #[error("{0}")]
+    #[error(transparent)]
     Store(#[from] StoreError),
     /// The gate failed.
-    #[error("{0}")]
+    #[error(transparent)]
     Gate(#[from] gate::GateError),
     /// The steer route failed.
-    #[error("{0}")]
+    #[error(transparent)]
     Steer(#[from] crate::steer::SteerError),
     /// The session bus failed.
     #[error("session bus: {0}")]
