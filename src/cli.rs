@@ -840,7 +840,7 @@ mod tests {
                 next_start: at("2026-12-01T09:00:00+01:00"),
                 timezone: "Europe/Paris".into(),
             },
-            route: "proxy".into(),
+            route: crate::live::Route::Proxy,
             route_reason: "no desktop shell".into(),
             display: Some("dunst".into()),
             not_gating: None,

@@ -102,8 +102,9 @@ pub struct LiveStatus {
     /// Mode, working, on call, held...
     #[serde(flatten)]
     pub status: Status,
-    /// The gate route: "proxy", or "gnome" / "plasma" (the steer route).
-    pub route: String,
+    /// The gate route: "proxy", "gnome" / "plasma" (the steer route), or "none" while
+    /// Couper stands aside.
+    pub route: Route,
     /// Why this route.
     pub route_reason: String,
     /// The display daemon Couper draws through.
@@ -137,6 +138,40 @@ pub struct StoreFailure {
     pub error: String,
     /// How many notifications were shown unkept since then.
     pub shown_unkept: u32,
+}
+
+/// How Couper stands in front of the desktop's notifications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Route {
+    /// In front of the display daemon (the proxy gate).
+    Proxy,
+    /// Steering GNOME Shell.
+    Gnome,
+    /// Steering Plasma.
+    Plasma,
+    /// Standing aside: it failed open.
+    None,
+}
+
+impl From<crate::steer::Shell> for Route {
+    fn from(shell: crate::steer::Shell) -> Route {
+        match shell {
+            crate::steer::Shell::Gnome => Route::Gnome,
+            crate::steer::Shell::Plasma => Route::Plasma,
+        }
+    }
+}
+
+impl std::fmt::Display for Route {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Route::Proxy => "proxy",
+            Route::Gnome => "gnome",
+            Route::Plasma => "plasma",
+            Route::None => "none",
+        })
+    }
 }
 
 /// Why Couper does not gate this session now, and what would put it in front.
@@ -434,9 +469,9 @@ impl Live {
                 replace: why.replace.clone(),
             });
         let (route, route_reason) = match (lock(&self.route).as_ref(), &not_gating) {
-            (Some(steer), _) => (steer.name.to_string(), steer.reason.clone()),
-            (None, Some(why)) => ("none".to_string(), why.reason.clone()),
-            (None, None) => ("proxy".to_string(), crate::t!(lang, "gate-proxy-reason")),
+            (Some(steer), _) => (Route::from(steer.shell), steer.reason.clone()),
+            (None, Some(why)) => (Route::None, why.reason.clone()),
+            (None, None) => (Route::Proxy, crate::t!(lang, "gate-proxy-reason")),
         };
         LiveStatus {
             status,

@@ -344,7 +344,7 @@ mod tests {
                     next_start: s.until,
                     timezone: "Europe/Paris".into(),
                 },
-                route: "proxy".into(),
+                route: couper::live::Route::Proxy,
                 route_reason: String::new(),
                 display: Some("dunst".into()),
                 not_gating: why.clone(),
