@@ -123,6 +123,16 @@ apps-seen-count = { $count } notifications, dernière { $when }
 apps-this-is-work = C’est pro
 apps-this-is-work-label = { $app } : c’est pro
 apps-added = { $app } est maintenant une appli pro.
+apps-sites = Sites (pour un navigateur)
+apps-sites-hint = Seuls ces sites sont pro dans ce navigateur, chacun avec ses sous-domaines (linkedin.com couvre www.linkedin.com). Aucun : tous les sites.
+apps-site = Site { $n }
+apps-add-site = Ajouter un site
+apps-remove-site = Enlever le site { $n }
+apps-sites-source = { $app } (sites pro)
+apps-seen-sites = Sites vus dans { $app }
+apps-site-this-is-work-label = { $site } dans { $app } : c’est pro
+apps-site-added = { $site } est maintenant un site pro dans { $app }.
+apps-site-is-work = Site pro
 
 ## Onglet Crise.
 crisis-heading = Alertes de crise
