@@ -232,7 +232,7 @@ external-keep = Keep my edits
 
 ## Erasing the history.
 forget-heading = Erase the history
-forget-what = What Couper remembers for these reports: its decisions, the notifications already given back, the apps it has seen. Held notifications are not history: they stay until they come back.
+forget-what = What Couper remembers for these reports: its decisions, the notifications already given back, the apps it has seen and the sites they named. Held notifications are not history: they stay until they come back.
 forget-all = All of it
 forget-before = Before
 forget-before-day = Erase what came before this day

@@ -232,7 +232,7 @@ external-keep = Garder mes modifications
 
 ## Effacer l’historique.
 forget-heading = Effacer l’historique
-forget-what = Ce que Couper garde pour ces bilans : ses décisions, les notifications déjà rendues, les applications vues. Les notifications retenues ne sont pas de l’historique : elles restent jusqu’à leur remise.
+forget-what = Ce que Couper garde pour ces bilans : ses décisions, les notifications déjà rendues, les applications vues et les sites qu’elles ont nommés. Les notifications retenues ne sont pas de l’historique : elles restent jusqu’à leur remise.
 forget-all = Tout
 forget-before = Avant le
 forget-before-day = Effacer ce qui précède ce jour
