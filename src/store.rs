@@ -1285,4 +1285,34 @@ mod tests {
         assert!(store.on_call().unwrap());
         assert_eq!(store.seen_apps(10).unwrap()[0].count, 2);
     }
+
+    #[test]
+    fn forget_before_a_date_erases_the_sites_seen_only_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("s.sqlite3")).unwrap();
+        let monday: Timestamp = "2026-11-23T10:00:00Z".parse().unwrap();
+        let friday: Timestamp = "2026-11-27T10:00:00Z".parse().unwrap();
+        store.seen("Chromium", 3, friday).unwrap();
+        store
+            .seen_site("Chromium", "old.example.org", 1, monday)
+            .unwrap();
+        store
+            .seen_site("Chromium", "mail.example.org", 1, monday)
+            .unwrap();
+        store
+            .seen_site("Chromium", "mail.example.org", 1, friday)
+            .unwrap();
+        store
+            .forget(Some("2026-11-25T00:00:00Z".parse().unwrap()))
+            .unwrap();
+        let sites = &store.seen_apps(10).unwrap()[0].sites;
+        assert_eq!(
+            sites,
+            &[SeenSite {
+                site: "mail.example.org".into(),
+                count: 2,
+                last_seen: friday,
+            }]
+        );
+    }
 }
