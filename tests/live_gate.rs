@@ -1719,8 +1719,10 @@ fn chromium(s: &Session, port: u16, urls: &[String]) -> tokio::process::Child {
 }
 
 /// Issue 13, with Debian's Chromium as a user runs it (what it sends: app "Chromium",
-/// `desktop-entry` "chromium", the site as a link before the page's text since dunst has
-/// `body-hyperlinks`, a `requireInteraction` one with critical urgency).
+/// `desktop-entry` "chromium", the site in `x-kde-origin-name` since Couper advertises it,
+/// the body the page's text alone, a `requireInteraction` one with critical urgency).
+/// dunst, which does not know the hint, is shown the site as Chromium would have shown
+/// it: a link before the text.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn issue_13_in_chromium_a_work_sites_notifications_are_held_and_a_personal_sites_shown() {
     if !std::path::Path::new("/usr/bin/chromium").exists() {
@@ -1764,6 +1766,17 @@ sites = ["127.0.0.1"]
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
+    // Couper advertises x-kde-origin-name: Chromium names the site there and leaves the
+    // page's text alone.
+    for h in &held {
+        assert_eq!(
+            h["notification"]["hints"]["x-kde-origin-name"]["str"],
+            format!("127.0.0.1:{port}"),
+            "{h}"
+        );
+        let body = h["notification"]["body"].as_str().unwrap_or_default();
+        assert!(!body.contains("127.0.0.1"), "{body:?}");
+    }
     // Clicked in dunst: the page's onclick runs, through Couper.
     s.dunst().wait_displayed(1).await;
     s.dunst().action(0).await;

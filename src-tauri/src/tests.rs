@@ -315,6 +315,46 @@ fn an_empty_queue_releases_nothing_and_the_locale_is_a_language() {
     }
 }
 
+/// The sites a browser named reach the window with its seen app, in-process and over
+/// the control interface, and "This is work" on one is saved as the form it sends.
+#[test]
+fn the_sites_a_browser_named_are_listed_with_it_and_one_is_saved_as_work() {
+    use couper::gate::Gatekeeper;
+    use couper::notification::{HintValue, Notification};
+    for (side, window) in Window::both(ALWAYS) {
+        let mut n = Notification {
+            app: "Chromium".into(),
+            summary: "Inbox".into(),
+            body: "3 new messages".into(),
+            ..Default::default()
+        };
+        n.hints.insert(
+            "x-kde-origin-name".into(),
+            HintValue::Str("mail.example.org".into()),
+        );
+        window.live.notify(None, 0, &n);
+        let seen = window.call("seen_apps", json!({})).unwrap();
+        assert_eq!(seen[0]["app"], "Chromium", "{side:?}: {seen}");
+        assert_eq!(seen[0]["sites"][0]["site"], "mail.example.org", "{side:?}");
+        assert_eq!(seen[0]["sites"][0]["count"], 1, "{side:?}");
+
+        let mut form = window.call("get_settings", json!({})).unwrap()["form"].clone();
+        form["work_apps"] = json!([{
+            "name": "Chromium (work sites)",
+            "app": "Chromium",
+            "sites": ["mail.example.org"],
+        }]);
+        window
+            .call("save_settings", json!({ "form": form }))
+            .unwrap();
+        assert!(
+            window.file().contains("sites = [\"mail.example.org\"]"),
+            "{side:?}: {}",
+            window.file()
+        );
+    }
+}
+
 /// The settings' `language` is the language of the window, of the tray and of the
 /// preview, over the locale, and a saved change of it is in force at once.
 #[test]
