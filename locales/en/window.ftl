@@ -208,6 +208,10 @@ diag-display-none = None found
 diag-settings-path = Settings file
 diag-refused = Last refusal of a settings edit
 diag-refused-none = None
+diag-store-failure = Couper cannot keep notifications since { $since } ({ $error }): { $count ->
+        [one] 1 was shown at once instead
+       *[other] { $count } were shown at once instead
+    }. Nothing is lost; check the disk and the file.
 diag-autostart = Start Couper when I log in
 diag-unknown = Unknown
 diag-not-gating = Couper does not hold your notifications now: { $reason }

@@ -208,6 +208,10 @@ diag-display-none = Aucun trouvé
 diag-settings-path = Fichier de réglages
 diag-refused = Dernier refus d’une modification des réglages
 diag-refused-none = Aucun
+diag-store-failure = Couper ne peut plus garder les notifications depuis { $since } ({ $error }) : { $count ->
+        [one] 1 a été montrée tout de suite à la place
+       *[other] { $count } ont été montrées tout de suite à la place
+    }. Rien n’est perdu ; vérifiez le disque et le fichier.
 diag-autostart = Lancer Couper à l’ouverture de session
 diag-unknown = Inconnu
 diag-not-gating = Couper ne retient pas vos notifications en ce moment : { $reason }

@@ -69,6 +69,9 @@ export function launch() {
  * command answers (null: it fails, and the browser's `locale` is used). With
  * `autostartNoticeSeen: false` the window shows its first-start autostart notice.
  */
+/** The page's now: the evening of the mock's data. */
+export const NOW = '2026-11-27T20:00:00+01:00';
+
 export async function open(
   browser,
   url,
@@ -81,6 +84,9 @@ export async function open(
     timezoneId: 'Europe/Paris',
     reducedMotion: 'reduce',
   });
+  // The mock's data is a Friday evening's, 27 November 2026 (held since the afternoon, off
+  // until Monday 09:00): the page's clock says so, whatever day the tests run (timers run).
+  await context.clock.setFixedTime(new Date(NOW));
   await context.addInitScript({ content: `window.__COUPER_MOCK_CONFIG__ = ${JSON.stringify({ lang })};` });
   await context.addInitScript({ path: MOCK });
   // The first-start notice about autostart shows until dismissed; most tests start after.

@@ -327,6 +327,20 @@ describe('when Couper stands aside', () => {
     }));
 });
 
+describe('when the store cannot keep notifications', () => {
+  test('diagnostics say since when, why and how many were shown at once, in French too', () =>
+    withPage({ lang: 'fr', locale: 'fr-FR', hash: '#diagnostics' }, async (page) => {
+      assert.equal(await page.getByTestId('store-failure').count(), 0, 'nothing while the store keeps them');
+      await page.evaluate(() => window.__couperMock.storeFails('couper.sqlite3: database is locked', 3));
+      const banner = page.getByTestId('store-failure');
+      await banner.waitFor();
+      assert.match(
+        await banner.textContent(),
+        /ne peut plus garder les notifications depuis .*27.*21:04 \(couper\.sqlite3: database is locked\) : 3 ont été montrées tout de suite/,
+      );
+    }));
+});
+
 describe('autostart at the first start', () => {
   test('the window says Couper now starts with the session, once, and can turn it off there', () =>
     withPage({ autostartNoticeSeen: false }, async (page) => {

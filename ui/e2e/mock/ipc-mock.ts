@@ -429,6 +429,11 @@ mockIPC(
     status.route = 'none';
     return emit('status-changed', structuredClone(status));
   },
+  /** The store cannot keep notifications, as `status-changed` says it. */
+  storeFails(error: string, shownUnkept: number) {
+    status.store_failure = { since: '2026-11-27T21:04:00+01:00', error, shown_unkept: shownUnkept };
+    return emit('status-changed', structuredClone(status));
+  },
   /** A hand edit of the file: the new form, as `settings-changed` carries it. */
   handEdit(change: (f: Json) => void, refused: string | null = null) {
     change(current);

@@ -114,6 +114,14 @@ export interface Status {
   display_bus: string | null;
   settings_path: string;
   settings_refused: string | null;
+  /** While the store cannot keep notifications (they are shown at once instead). */
+  store_failure?: StoreFailure | null;
+}
+
+export interface StoreFailure {
+  since: string;
+  error: string;
+  shown_unkept: number;
 }
 
 export interface Notification {
