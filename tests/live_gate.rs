@@ -2046,7 +2046,13 @@ async fn wait_for_browsers(s: &Session, held: usize, shown: u32, logs: &[&str]) 
 }
 
 /// What the work profile's notification must be once held, and the personal one once shown.
-async fn work_held_personal_shown(s: &mut Session, held: &[Value], source: &str, entry: &str) {
+async fn work_held_personal_shown(
+    s: &mut Session,
+    held: &[Value],
+    source: &str,
+    entry: &str,
+    personal_class: &str,
+) {
     assert_eq!(held.len(), 1, "{held:?}");
     let h = &held[0];
     assert_eq!(h["source"], source, "{h}");
@@ -2059,6 +2065,23 @@ async fn work_held_personal_shown(s: &mut Session, held: &[Value], source: &str,
     assert!(
         reason.starts_with("held: ") && reason.contains(source),
         "{reason}"
+    );
+    // Its windows have its menu entry's StartupWMClass; the personal profile's do not.
+    let windows = |class: &str| {
+        let mut search = s.desk.app("xdotool");
+        search.args(["search", "--class", &format!("^{class}$")]);
+        async move {
+            let found = tokio::time::timeout(PATIENCE, search.output())
+                .await
+                .expect("xdotool did not end")
+                .expect("xdotool");
+            String::from_utf8_lossy(&found.stdout).lines().count()
+        }
+    };
+    assert!(windows(entry).await > 0, "no window of class {entry}");
+    assert!(
+        windows(personal_class).await > 0,
+        "no window of class {personal_class}"
     );
     s.dunst().wait_displayed(1).await;
     let shown = s.dunst().close_all_and_read().await;
@@ -2125,7 +2148,14 @@ async fn issue_13_chromium_s_work_profile_made_by_couper_is_work_whatever_the_si
     .await;
     let mut personal = chromium(&s, port, &[url]);
     let held = wait_for_browsers(&s, 1, 1, &["chromium-work.log", "chromium.log"]).await;
-    work_held_personal_shown(&mut s, &held, "Chromium (work)", "couper-chromium-work").await;
+    work_held_personal_shown(
+        &mut s,
+        &held,
+        "Chromium (work)",
+        "couper-chromium-work",
+        "chromium",
+    )
+    .await;
     for browser in [&mut work, &mut personal] {
         kill(browser.id().expect("pid"), libc::SIGTERM);
         let _ = tokio::time::timeout(PATIENCE, browser.wait()).await;
@@ -2179,7 +2209,14 @@ async fn issue_13_firefox_s_work_profile_made_by_couper_is_work_and_a_personal_p
         .stderr(std::fs::File::create(s.desk.dir().join("firefox.log")).unwrap());
     let mut personal = command.spawn().expect("firefox-esr");
     let held = wait_for_browsers(&s, 1, 1, &["firefox-work.log", "firefox.log"]).await;
-    work_held_personal_shown(&mut s, &held, "Firefox (work)", "couper-firefox-work").await;
+    work_held_personal_shown(
+        &mut s,
+        &held,
+        "Firefox (work)",
+        "couper-firefox-work",
+        "firefox-esr",
+    )
+    .await;
     for browser in [&mut work, &mut personal] {
         kill(browser.id().expect("pid"), libc::SIGTERM);
         let _ = tokio::time::timeout(PATIENCE, browser.wait()).await;
