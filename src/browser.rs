@@ -438,14 +438,8 @@ pub fn add(
     lang: Lang,
 ) -> anyhow::Result<String> {
     let label = browser.label();
-    let program = find(browser, dirs.path.as_deref()).ok_or_else(|| {
-        anyhow::anyhow!(t!(
-            lang,
-            "browser-not-installed",
-            browser = label,
-            looked = browser.looked_for()
-        ))
-    })?;
+    let program = find(browser, dirs.path.as_deref())
+        .ok_or_else(|| anyhow::anyhow!(not_installed(browser, lang)))?;
     let loaded = settings::load(settings_path).map_err(|e| anyhow::anyhow!(e.said(lang)))?;
     let profile = dirs.profile(browser);
     make_profile(browser, &program, &profile).map_err(|why| {
@@ -485,6 +479,16 @@ pub fn add(
         profile = profile.display().to_string(),
         settings = settings_path.display().to_string()
     ))
+}
+
+/// Why there is no work profile to make: `browser` is not installed.
+fn not_installed(browser: Browser, lang: Lang) -> String {
+    t!(
+        lang,
+        "browser-not-installed",
+        browser = browser.label(),
+        looked = browser.looked_for()
+    )
 }
 
 /// Makes the profile directory: Firefox's by Firefox (`-CreateProfile`, so that its
@@ -707,6 +711,23 @@ mod tests {
         let removed = without_source(&again, Browser::Firefox).unwrap();
         assert_eq!(settings::to_toml(&removed, Some(&saved)), text);
         assert_eq!(without_source(&settings, Browser::Chromium), None);
+    }
+
+    #[test]
+    fn a_browser_not_installed_is_refused_in_one_line_in_both_languages() {
+        assert_eq!(
+            not_installed(Browser::Firefox, Lang::En),
+            "Firefox is not installed here (looked for firefox-esr, firefox, \
+             /usr/lib/firefox-esr/firefox-esr, /usr/lib/firefox/firefox, /opt/firefox/firefox)"
+        );
+        let fr = not_installed(Browser::Chromium, Lang::Fr);
+        assert!(
+            fr.starts_with(
+                "Chromium n'est pas installé ici (cherché : /usr/lib/chromium/chromium, "
+            ),
+            "{fr}"
+        );
+        assert!(!fr.contains('\n'));
     }
 
     #[test]
