@@ -1993,7 +1993,8 @@ fn profile_pages(path: &str) -> Option<String> {
 }
 
 /// Starts the work profile `couper browser add BROWSER` made, as its menu entry's `Exec`
-/// says (with the test's home), plus `more` arguments; returns it and its profile.
+/// says (with the test's home), plus `more` arguments, once `before_start` has had its
+/// profile.
 async fn start_work_profile(
     s: &Session,
     browser: &str,
@@ -2196,7 +2197,8 @@ async fn issue_13_firefox_s_work_profile_made_by_couper_is_work_and_a_personal_p
     let (port, _paths) = serve_pages(profile_pages);
     let url = format!("http://127.0.0.1:{port}/same");
     s.start().await;
-    let mut work = start_work_profile(&s, "firefox", firefox_user_js, &[url.clone()]).await;
+    let mut work =
+        start_work_profile(&s, "firefox", firefox_user_js, std::slice::from_ref(&url)).await;
     let home = browser_home(&s);
     let personal_profile = home.join("firefox-personal");
     firefox_user_js(&personal_profile);
