@@ -31,17 +31,28 @@ pub enum Action {
     /// source.
     Add {
         /// firefox or chromium.
-        #[arg(value_parser = ["firefox", "chromium"])]
-        browser: String,
+        #[arg(value_parser = browser_name())]
+        browser: Browser,
     },
     /// Remove a work profile's menu entry and work source (its data stays).
     Remove {
         /// firefox or chromium.
-        #[arg(value_parser = ["firefox", "chromium"])]
-        browser: String,
+        #[arg(value_parser = browser_name())]
+        browser: Browser,
     },
     /// The work profiles made.
     List,
+}
+
+/// The command line's `firefox` or `chromium`, as a [`Browser`].
+fn browser_name() -> impl clap::builder::TypedValueParser<Value = Browser> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(["firefox", "chromium"]).map(|name| {
+        match name.as_str() {
+            "chromium" => Browser::Chromium,
+            _ => Browser::Firefox,
+        }
+    })
 }
 
 /// A browser Couper makes work profiles for.
@@ -56,15 +67,6 @@ pub enum Browser {
 impl Browser {
     /// Both, in the order they are listed.
     pub const ALL: [Browser; 2] = [Browser::Firefox, Browser::Chromium];
-
-    /// From the command line's `firefox` or `chromium`.
-    pub fn named(name: &str) -> Option<Browser> {
-        match name.to_ascii_lowercase().as_str() {
-            "firefox" => Some(Browser::Firefox),
-            "chromium" => Some(Browser::Chromium),
-            _ => None,
-        }
-    }
 
     /// Its name for people.
     pub fn label(self) -> &'static str {
@@ -419,12 +421,9 @@ pub fn without_source(settings: &Settings, browser: Browser) -> Option<Settings>
 /// Runs `couper browser …` with the settings at `settings_path`: what to say.
 pub fn run(action: &Action, settings_path: &Path, lang: Lang) -> anyhow::Result<String> {
     let dirs = Dirs::from_env().ok_or_else(|| anyhow::anyhow!(t!(lang, "browser-no-home")))?;
-    let browser = |name: &str| {
-        Browser::named(name).ok_or_else(|| anyhow::anyhow!("{name}: firefox or chromium"))
-    };
-    match action {
-        Action::Add { browser: name } => add(browser(name)?, &dirs, settings_path, lang),
-        Action::Remove { browser: name } => remove(browser(name)?, &dirs, settings_path, lang),
+    match *action {
+        Action::Add { browser } => add(browser, &dirs, settings_path, lang),
+        Action::Remove { browser } => remove(browser, &dirs, settings_path, lang),
         Action::List => list(&dirs, settings_path, lang),
     }
 }
