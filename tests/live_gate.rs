@@ -1992,16 +1992,15 @@ fn profile_pages(path: &str) -> Option<String> {
     }
 }
 
-/// Starts the work profile `couper browser add BROWSER` made, as its menu entry's `Exec`
-/// says (with the test's home), plus `more` arguments, once `before_start` has had its
-/// profile.
-async fn start_work_profile(
+/// Starts the work profile that `couper browser add BROWSER` made, as its menu entry's
+/// `Exec` says (with the test's home), plus `more` arguments, once `before_start` has had
+/// its profile.
+fn start_work_profile(
     s: &Session,
     browser: &str,
     before_start: impl FnOnce(&std::path::Path),
     more: &[String],
 ) -> tokio::process::Child {
-    couper_browser_ok(s, &["add", browser]).await;
     let home = browser_home(s);
     let entry = home.join(format!(
         ".local/share/applications/couper-{browser}-work.desktop"
@@ -2125,6 +2124,8 @@ async fn issue_13_chromium_s_work_profile_made_by_couper_is_work_whatever_the_si
     let mut s = Session::new(|d| settings(d, NEVER, REPLAY)).await;
     let (port, _paths) = serve_pages(profile_pages);
     let url = format!("http://127.0.0.1:{port}/same");
+    // Made before the gate starts, so that it reads the source at once.
+    couper_browser_ok(&s, &["add", "chromium"]).await;
     s.start().await;
     let mut more: Vec<String> = [
         "--no-first-run",
@@ -2145,8 +2146,7 @@ async fn issue_13_chromium_s_work_profile_made_by_couper_is_work_whatever_the_si
         "chromium",
         |profile| grant_chromium_notifications(profile, port),
         &more,
-    )
-    .await;
+    );
     let mut personal = chromium(&s, port, &[url]);
     let held = wait_for_browsers(&s, 1, 1, &["chromium-work.log", "chromium.log"]).await;
     work_held_personal_shown(
@@ -2196,9 +2196,10 @@ async fn issue_13_firefox_s_work_profile_made_by_couper_is_work_and_a_personal_p
     let mut s = Session::new(|d| settings(d, NEVER, REPLAY)).await;
     let (port, _paths) = serve_pages(profile_pages);
     let url = format!("http://127.0.0.1:{port}/same");
+    // Made before the gate starts, so that it reads the source at once.
+    couper_browser_ok(&s, &["add", "firefox"]).await;
     s.start().await;
-    let mut work =
-        start_work_profile(&s, "firefox", firefox_user_js, std::slice::from_ref(&url)).await;
+    let mut work = start_work_profile(&s, "firefox", firefox_user_js, std::slice::from_ref(&url));
     let home = browser_home(&s);
     let personal_profile = home.join("firefox-personal");
     firefox_user_js(&personal_profile);
