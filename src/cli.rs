@@ -461,7 +461,7 @@ fn line_of(status: &LiveStatus, now: Timestamp, lang: Lang) -> String {
 }
 
 /// The labels of `couper status`'s lines.
-const STATUS_LABELS: [&str; 9] = [
+const STATUS_LABELS: [&str; 10] = [
     "couper-status-mode",
     "couper-status-on-call",
     "couper-status-held",
@@ -469,6 +469,7 @@ const STATUS_LABELS: [&str; 9] = [
     "couper-status-route",
     "couper-status-settings",
     "couper-status-refused",
+    "couper-status-store",
     "couper-status-calendar",
     "couper-status-zone",
 ];
@@ -521,6 +522,18 @@ pub fn status_text(status: &str, now: Timestamp, lang: Lang) -> anyhow::Result<S
         row(
             t!(lang, "couper-status-refused"),
             t!(lang, "couper-refused-keeps", why = refused.as_str()),
+        );
+    }
+    if let Some(failure) = &s.store_failure {
+        row(
+            t!(lang, "couper-status-store"),
+            t!(
+                lang,
+                "couper-store-failing",
+                since = clock.say(failure.since),
+                error = failure.error.as_str(),
+                count = failure.shown_unkept
+            ),
         );
     }
     if let Some(calendar) = &s.calendar {
@@ -785,7 +798,7 @@ mod tests {
         );
         assert_eq!(
             report(&["--month", "oct"]).query(Lang::Fr).map(|_| ()),
-            Err("--month \"oct\" n'est pas un mois : utilisez AAAA-MM (2026-10)".to_string())
+            Err("--month \"oct\" n'est pas un mois : écrivez AAAA-MM (2026-10)".to_string())
         );
         assert_eq!(
             report(&["--week", "x"]).query(Lang::En).map(|_| ()),
@@ -842,7 +855,7 @@ mod tests {
                 next_start: at("2026-12-01T09:00:00+01:00"),
                 timezone: "Europe/Paris".into(),
             },
-            route: "proxy".into(),
+            route: crate::live::Route::Proxy,
             route_reason: "no desktop shell".into(),
             display: Some("dunst".into()),
             not_gating: None,
@@ -851,6 +864,7 @@ mod tests {
             settings_refused: None,
             calendar: None,
             calendar_stale_since: None,
+            store_failure: None,
         };
         serde_json::to_string(&status).unwrap_or_default()
     }

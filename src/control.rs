@@ -70,7 +70,7 @@ pub enum SaveError {
     Invalid(Vec<FieldError>),
     /// The file could not be written, or (`InvalidData`) the file on disk does not
     /// validate and is left to the user.
-    #[error("{0}")]
+    #[error(transparent)]
     Io(#[from] std::io::Error),
 }
 

@@ -41,16 +41,16 @@ pub enum LiveError {
         owner: String,
     },
     /// The settings were refused and no good copy is known.
-    #[error("{0}")]
+    #[error(transparent)]
     Settings(#[from] settings::LoadError),
     /// The store failed.
-    #[error("{0}")]
+    #[error(transparent)]
     Store(#[from] StoreError),
     /// The gate failed.
-    #[error("{0}")]
+    #[error(transparent)]
     Gate(#[from] gate::GateError),
     /// The steer route failed.
-    #[error("{0}")]
+    #[error(transparent)]
     Steer(#[from] crate::steer::SteerError),
     /// The session bus failed.
     #[error("session bus: {0}")]
@@ -102,8 +102,9 @@ pub struct LiveStatus {
     /// Mode, working, on call, held...
     #[serde(flatten)]
     pub status: Status,
-    /// The gate route: "proxy", or "gnome" / "plasma" (the steer route).
-    pub route: String,
+    /// The gate route: "proxy", "gnome" / "plasma" (the steer route), or "none" while
+    /// Couper stands aside.
+    pub route: Route,
     /// Why this route.
     pub route_reason: String,
     /// The display daemon Couper draws through.
@@ -121,6 +122,56 @@ pub struct LiveStatus {
     pub calendar: Option<crate::calendar::CalendarStatus>,
     /// Since when the calendar cannot be read (its last good copy is in use).
     pub calendar_stale_since: Option<Timestamp>,
+    /// While the store cannot keep notifications: since when, why, and how many were
+    /// shown at once rather than kept (fail open). Cleared by the next one it keeps.
+    #[serde(default)]
+    pub store_failure: Option<StoreFailure>,
+}
+
+/// The store could not keep a notification, so it was shown at once (SPEC: nothing is
+/// lost; a hold that is not on disk is no hold).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreFailure {
+    /// The first failure of this run of them.
+    pub since: Timestamp,
+    /// The last failure, as the store said it (its file and SQLite's words).
+    pub error: String,
+    /// How many notifications were shown unkept since then.
+    pub shown_unkept: u32,
+}
+
+/// How Couper stands in front of the desktop's notifications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Route {
+    /// In front of the display daemon (the proxy gate).
+    Proxy,
+    /// Steering GNOME Shell.
+    Gnome,
+    /// Steering Plasma.
+    Plasma,
+    /// Standing aside: it failed open.
+    None,
+}
+
+impl From<crate::steer::Shell> for Route {
+    fn from(shell: crate::steer::Shell) -> Route {
+        match shell {
+            crate::steer::Shell::Gnome => Route::Gnome,
+            crate::steer::Shell::Plasma => Route::Plasma,
+        }
+    }
+}
+
+impl std::fmt::Display for Route {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Route::Proxy => "proxy",
+            Route::Gnome => "gnome",
+            Route::Plasma => "plasma",
+            Route::None => "none",
+        })
+    }
 }
 
 /// Why Couper does not gate this session now, and what would put it in front.
@@ -186,6 +237,8 @@ pub struct Live {
     pub(crate) retry: Notify,
     /// The next try may replace a daemon the user started (they said so).
     pub(crate) replace: std::sync::atomic::AtomicBool,
+    /// While the store fails to keep notifications (see [`StoreFailure`]).
+    pub(crate) store_failure: Mutex<Option<StoreFailure>>,
 }
 
 impl std::fmt::Debug for Live {
@@ -240,6 +293,7 @@ impl Live {
             not_gating: Mutex::new(None),
             retry: Notify::new(),
             replace: std::sync::atomic::AtomicBool::new(false),
+            store_failure: Mutex::new(None),
         });
         live.send(outcomes);
         Ok((live, rx))
@@ -415,9 +469,9 @@ impl Live {
                 replace: why.replace.clone(),
             });
         let (route, route_reason) = match (lock(&self.route).as_ref(), &not_gating) {
-            (Some(steer), _) => (steer.name.to_string(), steer.reason.clone()),
-            (None, Some(why)) => ("none".to_string(), why.reason.clone()),
-            (None, None) => ("proxy".to_string(), crate::t!(lang, "gate-proxy-reason")),
+            (Some(steer), _) => (Route::from(steer.shell), steer.reason.clone()),
+            (None, Some(why)) => (Route::None, why.reason.clone()),
+            (None, None) => (Route::Proxy, crate::t!(lang, "gate-proxy-reason")),
         };
         LiveStatus {
             status,
@@ -430,6 +484,7 @@ impl Live {
             settings_refused,
             calendar,
             calendar_stale_since,
+            store_failure: lock(&self.store_failure).clone(),
         }
     }
 
@@ -675,6 +730,10 @@ impl Gatekeeper for Live {
         match result {
             Ok(admitted) => {
                 tracing::debug!(id = admitted.id, reason = %admitted.reason, "decided");
+                if admitted.work && lock(&self.store_failure).take().is_some() {
+                    tracing::info!("the store keeps notifications again");
+                    self.send(vec![Outcome::StateChanged]);
+                }
                 Admission {
                     id: admitted.id,
                     verdict: match admitted.decision.action {
@@ -686,8 +745,20 @@ impl Gatekeeper for Live {
                 }
             }
             Err(e) => {
-                // Fail open: a notification Couper cannot keep is shown, never lost.
-                tracing::error!("cannot decide, delivering: {e}");
+                // Fail open: a notification Couper cannot keep is shown, never lost;
+                // the status says so until the store keeps one again.
+                tracing::error!("cannot keep a notification, showing it: {e}");
+                {
+                    let mut failure = lock(&self.store_failure);
+                    let failure = failure.get_or_insert_with(|| StoreFailure {
+                        since: Timestamp::now(),
+                        error: String::new(),
+                        shown_unkept: 0,
+                    });
+                    failure.error = e.to_string();
+                    failure.shown_unkept = failure.shown_unkept.saturating_add(1);
+                }
+                self.send(vec![Outcome::StateChanged]);
                 Admission {
                     id: FAIL_OPEN_IDS + self.fail_open.fetch_add(1, Ordering::Relaxed) % 65_536,
                     verdict: Verdict::Deliver,

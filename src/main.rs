@@ -192,7 +192,9 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                     Err(e @ couper::live::LiveError::AlreadyRunning { .. }) => {
                         Err(already_running(e, lang).await)
                     }
-                    other => other.map_err(anyhow::Error::from),
+                    // Said in the CLI's language (Display stays English, for the log).
+                    Err(e) => Err(anyhow::anyhow!(e.said(lang))),
+                    Ok(()) => Ok(()),
                 }
             });
             // A read still under way on a blocking thread (a calendar server that is slow
@@ -226,7 +228,7 @@ async fn already_running(e: couper::live::LiveError, lang: Lang) -> anyhow::Erro
     };
     match app {
         Some(pid) => anyhow::anyhow!(t!(lang, "couper-app-gates", pid = pid.to_string())),
-        None => e.into(),
+        None => anyhow::anyhow!(e.said(lang)),
     }
 }
 
@@ -252,7 +254,7 @@ fn restore(lang: Lang) -> anyhow::Result<ExitCode> {
             say(t!(lang, "couper-nothing-to-restore"))?;
         }
         for line in done {
-            say(line)?;
+            say(line.said(lang))?;
         }
         Ok(ExitCode::SUCCESS)
     })
@@ -371,7 +373,7 @@ fn forget(
 ) -> anyhow::Result<ExitCode> {
     if let Some(text) = before.filter(|text| text.trim().is_empty()) {
         // Refused here, whatever the zone: the gate reads "" as "all of it".
-        couper::service::parse_before(text, &jiff::tz::TimeZone::UTC)
+        couper::service::parse_before_in(text, &jiff::tz::TimeZone::UTC, lang)
             .map_err(anyhow::Error::msg)?;
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -390,7 +392,8 @@ fn forget(
             None => None,
             Some(text) => {
                 let zone = load(settings_path, lang)?.timezone;
-                Some(couper::service::parse_before(text, &zone).map_err(anyhow::Error::msg)?)
+                let before = couper::service::parse_before_in(text, &zone, lang);
+                Some(before.map_err(anyhow::Error::msg)?)
             }
         };
         Ok(couper::store::Store::open(&store_path(lang)?)?.forget(before)?)

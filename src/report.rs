@@ -54,7 +54,7 @@ pub enum ReportError {
     #[error("{}", .0.en)]
     Query(crate::i18n::Said),
     /// The store failed.
-    #[error("{0}")]
+    #[error(transparent)]
     Store(#[from] StoreError),
 }
 

@@ -107,6 +107,8 @@ pub struct Service {
     personal: VecDeque<(u32, HistoryEntry)>,
     /// Seen-apps counts not yet written: app → (count, last seen).
     seen: HashMap<String, (u64, Timestamp)>,
+    /// Seen-sites counts not yet written: (browser, site) → (count, last seen).
+    seen_sites: HashMap<(String, String), (u64, Timestamp)>,
     seen_unwritten: usize,
     /// Ids apps chose themselves (`replaces_id` above any Couper gave, as `dunstify -r
     /// 2593` sends every time) → the Couper id that stands for it, in the order seen.
@@ -149,6 +151,7 @@ impl Service {
             next_id,
             personal: VecDeque::new(),
             seen: HashMap::new(),
+            seen_sites: HashMap::new(),
             seen_unwritten: 0,
             chosen: VecDeque::new(),
         };
@@ -299,7 +302,7 @@ impl Service {
             }
         }
         self.apply(rest, &mut outcomes)?;
-        self.count_seen(&n.app, now)?;
+        self.count_seen(n, now)?;
         let (decision, reason) = admitted.ok_or_else(|| StoreError::Corrupt {
             path: self.store.path().to_path_buf(),
             what: "decision",
@@ -458,6 +461,8 @@ impl Service {
     /// Erases the history before `before` (all of it with `None`): see
     /// [`Store::forget`](crate::store::Store::forget). Returns how many decisions went.
     pub fn forget(&mut self, before: Option<Timestamp>) -> Result<usize, StoreError> {
+        // Counts still in memory are history too: written first, erased with the rest.
+        self.write_seen()?;
         self.store.forget(before)
     }
 
@@ -576,13 +581,22 @@ impl Service {
         Lang::chosen(self.engine.settings().language)
     }
 
-    /// Counts one notification from `app` for the seen-apps list. Counts are written in
-    /// batches: they are a convenience for the window, not something a crash must keep,
-    /// and a write per notification doubled the cost of a delivery.
-    fn count_seen(&mut self, app: &str, now: Timestamp) -> Result<(), StoreError> {
-        let entry = self.seen.entry(app.to_string()).or_insert((0, now));
+    /// Counts one notification for the seen-apps list, and the site it names for a
+    /// browser's (the host only: nothing of the text). Counts are written in batches: they
+    /// are a convenience for the window, not something a crash must keep, and a write per
+    /// notification doubled the cost of a delivery.
+    fn count_seen(&mut self, n: &Notification, now: Timestamp) -> Result<(), StoreError> {
+        let entry = self.seen.entry(n.app.clone()).or_insert((0, now));
         entry.0 += 1;
         entry.1 = now;
+        if let Some(site) = n.site() {
+            let entry = self
+                .seen_sites
+                .entry((n.app.clone(), site))
+                .or_insert((0, now));
+            entry.0 += 1;
+            entry.1 = now;
+        }
         self.seen_unwritten += 1;
         if self.seen_unwritten >= SEEN_WRITE_EVERY {
             self.write_seen()?;
@@ -590,16 +604,19 @@ impl Service {
         Ok(())
     }
 
-    /// Writes the seen-apps counts not yet in the store.
+    /// Writes the seen-apps and seen-sites counts not yet in the store.
     pub fn write_seen(&mut self) -> Result<(), StoreError> {
         for (app, (count, last)) in std::mem::take(&mut self.seen) {
             self.store.seen(&app, count, last)?;
+        }
+        for ((app, site), (count, last)) in std::mem::take(&mut self.seen_sites) {
+            self.store.seen_site(&app, &site, count, last)?;
         }
         self.seen_unwritten = 0;
         Ok(())
     }
 
-    /// The apps seen recently, newest first.
+    /// The apps seen recently, newest first, each with the sites it named.
     pub fn seen_apps(&mut self, limit: usize) -> Result<Vec<SeenApp>, StoreError> {
         self.write_seen()?;
         self.store.seen_apps(limit)
@@ -943,6 +960,75 @@ mod seen_tests {
         let (mut service, _) = Service::open(&settings, Store::open(&path).unwrap(), now).unwrap();
         let seen = service.seen_apps(10).unwrap();
         assert_eq!((seen[0].app.as_str(), seen[0].count), ("WhatsApp", 45));
+    }
+    #[test]
+    fn a_browser_s_sites_are_seen_by_host_alone_and_forgotten_with_the_history() {
+        use crate::notification::HintValue;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("couper.sqlite3");
+        let settings = crate::settings::parse("timezone = \"Europe/Paris\"\n", "t").unwrap();
+        let now: Timestamp = "2026-11-28T21:00:00+01:00".parse().unwrap();
+        let chromium = |body: &str| Notification {
+            app: "Chromium".into(),
+            summary: "Inbox".into(),
+            body: body.into(),
+            ..Default::default()
+        };
+        let mut firefox = Notification {
+            app: "Firefox".into(),
+            summary: "Hi".into(),
+            body: "see mail.example.org".into(),
+            ..Default::default()
+        };
+        let mut hinted = chromium("secret text");
+        hinted.hints.insert(
+            "x-kde-origin-name".into(),
+            HintValue::Str("https://www.linkedin.com/".into()),
+        );
+        {
+            let (mut service, _) =
+                Service::open(&settings, Store::open(&path).unwrap(), now).unwrap();
+            let linked = "<a href=\"https://mail.example.org/\">mail.example.org</a>\n\nsecret";
+            service.notify(0, &chromium(linked), now).unwrap();
+            service
+                .notify(0, &chromium("mail.example.org\n\nsecret"), now)
+                .unwrap();
+            service.notify(0, &hinted, now).unwrap();
+            service.notify(0, &firefox, now).unwrap();
+            firefox.body = "no site".into();
+            service.notify(0, &firefox, now).unwrap();
+        }
+        let (mut service, _) = Service::open(&settings, Store::open(&path).unwrap(), now).unwrap();
+        let seen = service.seen_apps(10).unwrap();
+        let sites = |app: &str| -> Vec<(String, u64)> {
+            seen.iter()
+                .find(|a| a.app == app)
+                .unwrap()
+                .sites
+                .iter()
+                .map(|s| (s.site.clone(), s.count))
+                .collect()
+        };
+        let mut chromium_sites = sites("Chromium");
+        chromium_sites.sort();
+        assert_eq!(
+            chromium_sites,
+            [
+                ("mail.example.org".into(), 2),
+                ("www.linkedin.com".into(), 1)
+            ]
+        );
+        assert!(sites("Firefox").is_empty(), "a page's text names no site");
+        for file in std::fs::read_dir(dir.path()).unwrap() {
+            let stored = std::fs::read(file.unwrap().path()).unwrap();
+            assert!(
+                !stored.windows(6).any(|w| w == b"secret"),
+                "the text is not kept"
+            );
+        }
+        service.notify(0, &hinted, now).unwrap();
+        service.forget(None).unwrap();
+        assert!(service.seen_apps(10).unwrap().is_empty(), "all forgotten");
     }
 }
 

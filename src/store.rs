@@ -1,7 +1,7 @@
 //! The store: one SQLite file that outlives crashes. It keeps the held queue (with the
 //! notifications' content, the only place bodies are kept), the history of decisions
 //! (no bodies, no summaries), the manual mode and on-call toggle, and the seen-apps list
-//! (name and count only).
+//! (name and count only, and for a browser the hosts of the sites it named).
 //!
 //! Every write is one transaction, committed before the call returns: a hold written
 //! here survives a kill -9 one instruction later (WAL journal; `synchronous=NORMAL`
@@ -62,7 +62,21 @@ const MIGRATIONS: &[M<'static>] = &[
     // 3: the bus connection that posted each held notification: only it may replace or
     // withdraw it (NULL for one held before).
     M::up("ALTER TABLE held ADD COLUMN owner TEXT;"),
+    // 4: the sites a browser's notifications named (the host only, never the text), per
+    // browser, for the window's "This is work".
+    M::up(
+        "CREATE TABLE seen_sites (
+        app TEXT NOT NULL,
+        site TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL,
+        PRIMARY KEY (app, site)
+    );",
+    ),
 ];
+
+/// How many sites are listed for each app seen.
+pub const SITES_LISTED: usize = 20;
 
 /// How long released notifications stay listed in the app after their release.
 pub const RELEASED_KEPT_DAYS: i64 = 7;
@@ -224,6 +238,21 @@ pub struct Held {
 pub struct SeenApp {
     /// The app's name as sent.
     pub app: String,
+    /// How many notifications.
+    pub count: u64,
+    /// The last one.
+    pub last_seen: Timestamp,
+    /// For a browser: the sites its notifications named, newest first (at most
+    /// [`SITES_LISTED`]).
+    #[serde(default)]
+    pub sites: Vec<SeenSite>,
+}
+
+/// A site a browser's notifications named.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeenSite {
+    /// The host, lowercase (`mail.example.org`).
+    pub site: String,
     /// How many notifications.
     pub count: u64,
     /// The last one.
@@ -802,6 +831,10 @@ impl Store {
                     "DELETE FROM seen_apps WHERE last_seen < ?1",
                     params![before],
                 )?;
+                tx.execute(
+                    "DELETE FROM seen_sites WHERE last_seen < ?1",
+                    params![before],
+                )?;
                 Ok(n)
             })
             .and_then(|n| tx.commit().map(|()| n));
@@ -821,7 +854,26 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    /// The apps seen, newest first.
+    /// Counts `count` notifications from `app` naming `site`, the last at `at`.
+    pub fn seen_site(
+        &mut self,
+        app: &str,
+        site: &str,
+        count: u64,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let count = i64::try_from(count).unwrap_or(i64::MAX);
+        self.conn
+            .prepare_cached(
+                "INSERT INTO seen_sites (app, site, count, last_seen) VALUES (?1, ?2, ?4, ?3)
+                 ON CONFLICT(app, site) DO UPDATE SET count = count + ?4, last_seen = max(last_seen, ?3)",
+            )
+            .and_then(|mut stmt| stmt.execute(params![app, site, ms(at), count]))
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    /// The apps seen, newest first, each with the sites it named.
     pub fn seen_apps(&self, limit: usize) -> Result<Vec<SeenApp>, StoreError> {
         let mut stmt = self
             .conn
@@ -833,10 +885,31 @@ impl Store {
                     app: row.get(0)?,
                     count: row.get::<_, i64>(1)?.max(0) as u64,
                     last_seen: from_ms(row.get(2)?),
+                    sites: Vec::new(),
                 })
             })
             .map_err(|e| self.err(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+        let mut apps: Vec<SeenApp> = rows.collect::<Result<_, _>>().map_err(|e| self.err(e))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT site, count, last_seen FROM seen_sites WHERE app = ?1
+                 ORDER BY last_seen DESC, site LIMIT ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        for app in &mut apps {
+            let rows = stmt
+                .query_map(params![app.app, SITES_LISTED as i64], |row| {
+                    Ok(SeenSite {
+                        site: row.get(0)?,
+                        count: row.get::<_, i64>(1)?.max(0) as u64,
+                        last_seen: from_ms(row.get(2)?),
+                    })
+                })
+                .map_err(|e| self.err(e))?;
+            app.sites = rows.collect::<Result<_, _>>().map_err(|e| self.err(e))?;
+        }
+        Ok(apps)
     }
 
     /// The persisted manual mode (auto when none).
@@ -1211,5 +1284,35 @@ mod tests {
         assert!(matches!(store.mode().unwrap(), Mode::Off { .. }));
         assert!(store.on_call().unwrap());
         assert_eq!(store.seen_apps(10).unwrap()[0].count, 2);
+    }
+
+    #[test]
+    fn forget_before_a_date_erases_the_sites_seen_only_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("s.sqlite3")).unwrap();
+        let monday: Timestamp = "2026-11-23T10:00:00Z".parse().unwrap();
+        let friday: Timestamp = "2026-11-27T10:00:00Z".parse().unwrap();
+        store.seen("Chromium", 3, friday).unwrap();
+        store
+            .seen_site("Chromium", "old.example.org", 1, monday)
+            .unwrap();
+        store
+            .seen_site("Chromium", "mail.example.org", 1, monday)
+            .unwrap();
+        store
+            .seen_site("Chromium", "mail.example.org", 1, friday)
+            .unwrap();
+        store
+            .forget(Some("2026-11-25T00:00:00Z".parse().unwrap()))
+            .unwrap();
+        let sites = &store.seen_apps(10).unwrap()[0].sites;
+        assert_eq!(
+            sites,
+            &[SeenSite {
+                site: "mail.example.org".into(),
+                count: 2,
+                last_seen: friday,
+            }]
+        );
     }
 }

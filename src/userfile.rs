@@ -26,7 +26,7 @@ pub struct ReadError {
 #[derive(Debug, thiserror::Error)]
 pub enum Refused {
     /// Opening or reading failed.
-    #[error("{0}")]
+    #[error(transparent)]
     Io(#[from] std::io::Error),
     /// A FIFO, a device, a directory, a socket.
     #[error("it is {0}, not a regular file")]

@@ -33,18 +33,19 @@ pub fn month_short(month: i8, lang: Lang) -> String {
     crate::i18n::text(lang, &format!("month-short-{}", month.clamp(1, 12)), &[])
 }
 
-/// `then` said from `now`, short: "18:00" the same day, "Wed 09:00" within a week,
-/// "Wed 2 Dec 09:00" further. The tray, the CLI and the window all say times so.
+/// `then` said from `now`, short: "18:00" the same day, "Wed 09:00" within the coming
+/// week, "Wed 2 Dec 09:00" further or in the past. The tray, the CLI and the window all say times so.
 pub fn short(now: &ZonedDateTime, then: &ZonedDateTime, lang: Lang) -> String {
     let time = then.strftime("%H:%M").to_string();
     if then.date() == now.date() {
         return crate::t!(lang, "when-today", time = time);
     }
     let day = weekday_short(then.weekday(), lang);
+    // A past day always has its date: "Mon 18:05" would read as the Monday to come.
     let within_week = then
         .date()
         .since(now.date())
-        .map(|span| span.get_days() < 7)
+        .map(|span| (1..7).contains(&span.get_days()))
         .unwrap_or(false);
     if within_week {
         crate::t!(lang, "when-this-week", day = day, time = time)

@@ -490,3 +490,93 @@ async fn a_stuck_display_daemon_does_not_hold_up_the_answers_to_apps() {
     .await;
     assert_eq!(shown, sent, "each once, in the order sent");
 }
+
+/// `gdbus call` of a Notifications method on the bus at `address`; its output.
+async fn gdbus(desk: &Desktop, address: &str, method: &str, args: &[&str]) -> String {
+    let mut command = desk.app("gdbus");
+    command.env("DBUS_SESSION_BUS_ADDRESS", address).args([
+        "call",
+        "--session",
+        "--dest",
+        "org.freedesktop.Notifications",
+        "--object-path",
+        "/org/freedesktop/Notifications",
+        "--method",
+        &format!("org.freedesktop.Notifications.{method}"),
+    ]);
+    let output = tokio::time::timeout(PATIENCE, command.args(args).output())
+        .await
+        .expect("gdbus hung")
+        .expect("gdbus");
+    assert!(
+        output.status.success(),
+        "gdbus {method}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
+
+/// The capabilities in `gdbus`'s answer to `GetCapabilities`: `(['actions', 'body'],)`.
+fn capability_list(answer: &str) -> Vec<String> {
+    answer
+        .trim_start_matches("([")
+        .trim_end_matches("],)")
+        .split(", ")
+        .map(|c| c.trim_matches('\'').to_string())
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
+#[tokio::test]
+async fn chromium_is_told_of_the_origin_hint_and_dunst_still_shows_the_site_above_the_text() {
+    let desk = Desktop::start().await;
+    let (keeper, mut events) = Keeper::new();
+    let gate = desk.start_gate(keeper).await.expect("gate");
+    let handle = gate.handle();
+    let dunst = Dunst::of(&handle);
+
+    let dunst_own =
+        capability_list(&gdbus(&desk, handle.display_bus_address(), "GetCapabilities", &[]).await);
+    assert!(!dunst_own.contains(&"x-kde-origin-name".to_string()));
+    assert!(
+        dunst_own.contains(&"body-hyperlinks".to_string()),
+        "{dunst_own:?}"
+    );
+    let session = desk.session_bus().to_string();
+    let couper = capability_list(&gdbus(&desk, &session, "GetCapabilities", &[]).await);
+    let mut expected = dunst_own.clone();
+    expected.push("x-kde-origin-name".into());
+    assert_eq!(couper, expected, "dunst's own, and the hint Couper handles");
+
+    // What Chromium sends a server that advertises the hint: the site there, the body
+    // the page's text alone.
+    gdbus(
+        &desk,
+        &session,
+        "Notify",
+        &[
+            "--",
+            "Chromium",
+            "0",
+            "",
+            "Inbox",
+            "3 new messages",
+            "[]",
+            "{'x-kde-origin-name': <'mail.example.org'>, 'desktop-entry': <'chromium'>}",
+            "-1",
+        ],
+    )
+    .await;
+    let (_, verdict, n) = notified(&mut events).await;
+    assert_eq!(verdict, Verdict::Deliver);
+    assert_eq!(n.site().as_deref(), Some("mail.example.org"));
+    assert_eq!(n.message(), "3 new messages");
+
+    dunst.wait_displayed(1).await;
+    let shown = dunst.close_all_and_read().await;
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert_eq!(
+        shown[0].message, "NORMAL Inbox|mail.example.org\n\n3 new messages",
+        "as Chromium itself shows it to dunst: {shown:?}"
+    );
+}

@@ -1725,8 +1725,10 @@ fn grant_chromium_notifications(profile: &std::path::Path, port: u16) {
 }
 
 /// Issue 13, with Debian's Chromium as a user runs it (what it sends: app "Chromium",
-/// `desktop-entry` "chromium", the site as a link before the page's text since dunst has
-/// `body-hyperlinks`, a `requireInteraction` one with critical urgency).
+/// `desktop-entry` "chromium", the site in `x-kde-origin-name` since Couper advertises it,
+/// the body the page's text alone, a `requireInteraction` one with critical urgency).
+/// dunst, which does not know the hint, is shown the site as Chromium would have shown
+/// it: a link before the text.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn issue_13_in_chromium_a_work_sites_notifications_are_held_and_a_personal_sites_shown() {
     if !std::path::Path::new("/usr/bin/chromium").exists() {
@@ -1770,6 +1772,17 @@ sites = ["127.0.0.1"]
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
+    // Couper advertises x-kde-origin-name: Chromium names the site there and leaves the
+    // page's text alone.
+    for h in &held {
+        assert_eq!(
+            h["notification"]["hints"]["x-kde-origin-name"]["str"],
+            format!("127.0.0.1:{port}"),
+            "{h}"
+        );
+        let body = h["notification"]["body"].as_str().unwrap_or_default();
+        assert!(!body.contains("127.0.0.1"), "{body:?}");
+    }
     // Clicked in dunst: the page's onclick runs, through Couper.
     s.dunst().wait_displayed(1).await;
     s.dunst().action(0).await;
@@ -2224,4 +2237,51 @@ async fn issue_13_firefox_s_work_profile_made_by_couper_is_work_and_a_personal_p
         kill(browser.id().expect("pid"), libc::SIGTERM);
         let _ = tokio::time::timeout(PATIENCE, browser.wait()).await;
     }
+}
+
+/// Issue 15: a notification whose hold the store cannot write is not answered as held: it
+/// is shown at once (fail open), and `couper status` says the store fails until it keeps
+/// one again. The store is locked here by another program's write transaction, as a
+/// backup tool or an `sqlite3` shell can hold it; the gate's write gives up after its busy
+/// timeout.
+#[tokio::test]
+async fn issue_15_a_hold_the_store_cannot_write_is_shown_at_once_and_the_status_says_so() {
+    let mut s = Session::new(|d| settings(d, NEVER, "")).await;
+    s.start().await;
+    s.slack("Kept", "held as usual").await;
+    assert_eq!(s.held().await.len(), 1);
+
+    let other = rusqlite::Connection::open(&s.store).expect("the store, from another program");
+    other
+        .execute_batch("BEGIN EXCLUSIVE; CREATE TABLE other_tool (x);")
+        .expect("lock the store");
+    s.slack("Unkept", "shown rather than lost").await;
+    s.dunst().wait_displayed(1).await;
+    let shown = s.dunst().close_all_and_read().await;
+    assert_eq!(messages(&shown), ["NORMAL Unkept|shown rather than lost"]);
+    other.execute_batch("ROLLBACK").expect("unlock");
+
+    let status = s.status().await;
+    let failure = &status["store_failure"];
+    assert_eq!(failure["shown_unkept"], 1, "{status:#}");
+    assert!(
+        failure["error"].as_str().unwrap_or("").contains("locked"),
+        "{status:#}"
+    );
+    let said = s.ok(&["status"]).await;
+    assert!(
+        said.contains("cannot keep notifications since") && said.contains("1 was shown at once"),
+        "{said}"
+    );
+    assert_eq!(
+        s.held().await.len(),
+        1,
+        "the unkept one is not counted as held"
+    );
+
+    // The store keeps the next one: held, and the status no longer speaks of a failure.
+    s.slack("Kept again", "held").await;
+    let held = s.held().await;
+    assert_eq!(held.len(), 2);
+    assert!(s.status().await["store_failure"].is_null());
 }

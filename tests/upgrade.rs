@@ -93,8 +93,21 @@ fn check_kept(sql: &str) {
     assert_eq!(apps, [("Slack".to_string(), 4), ("Firefox".to_string(), 1)]);
     drop(store);
 
+    // 4: the sites a browser named are counted from the upgrade on (none before).
+    let mut store = Store::open(&path).unwrap();
+    assert!(store.seen_apps(10).unwrap()[1].sites.is_empty());
+    let at = "2026-11-26T10:00:00Z".parse().unwrap();
+    store
+        .seen_site("Firefox", "mail.example.org", 1, at)
+        .unwrap();
+    assert_eq!(
+        store.seen_apps(10).unwrap()[1].sites[0].site,
+        "mail.example.org"
+    );
+    drop(store);
+
     // 3: held notifications know the connection that posted them (NULL for these).
-    assert_eq!(user_version(&path), 3, "migrated to today's schema");
+    assert_eq!(user_version(&path), 4, "migrated to today's schema");
     let mode = std::fs::metadata(&path).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600, "still readable by the user alone");
 }

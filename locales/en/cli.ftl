@@ -80,6 +80,9 @@ couper-no-gate = no Couper gate is running in this session: start it with `coupe
 couper-app-gates = the Couper app already gates this session (pid { $pid }): use its tray or `couper status`, or quit the app before starting `couper run`
 couper-gate-restores = a Couper gate is running in this session: it puts your settings back itself when it stops (stop it first)
 couper-nothing-to-restore = nothing to put back
+couper-put-back = { $route } { $key }: back to { $value }
+couper-left-as-changed = { $route } { $key }: left at { $value } (changed by hand while Couper ran)
+couper-value-unset = unset
 couper-bad-at = --at { $at } is not an RFC 3339 time (2026-11-27T17:30:00+01:00)
 couper-bad-day = --{ $flag } { $day } is not a day: use YYYY-MM-DD
 couper-bad-month = --month { $month } is not a month: use YYYY-MM (2026-10)
@@ -106,6 +109,7 @@ couper-status-next-start = next start:
 couper-status-route = route:
 couper-status-settings = settings:
 couper-status-refused = refused:
+couper-status-store = store:
 couper-status-calendar = calendar:
 couper-status-zone = time zone:
 couper-mode-auto = auto (the schedule)
@@ -117,6 +121,10 @@ couper-no = no
 couper-on-call-by-hand = yes (set by hand)
 couper-no-display = no display daemon
 couper-refused-keeps = { $why } (the last good settings stay)
+couper-store-failing = cannot keep notifications since { $since } ({ $error }); { $count ->
+        [one] 1 was shown at once instead
+       *[other] { $count } were shown at once instead
+    }
 couper-calendar-read = { $shifts ->
     [one] { $shifts } shift
    *[other] { $shifts } shifts

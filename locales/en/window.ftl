@@ -123,6 +123,16 @@ apps-seen-count = { $count } notifications, last { $when }
 apps-this-is-work = This is work
 apps-this-is-work-label = { $app }: this is work
 apps-added = { $app } is now a work app.
+apps-sites = Sites (for a browser)
+apps-sites-hint = Only these sites are work in this browser, each with its subdomains (linkedin.com covers www.linkedin.com). None: every site.
+apps-site = Site { $n }
+apps-add-site = Add a site
+apps-remove-site = Remove site { $n }
+apps-sites-source = { $app } (work sites)
+apps-seen-sites = Sites seen in { $app }
+apps-site-this-is-work-label = { $site } in { $app }: this is work
+apps-site-added = { $site } is now a work site in { $app }.
+apps-site-is-work = Work site
 
 ## Crisis tab.
 crisis-heading = Crisis alerts
@@ -222,7 +232,7 @@ external-keep = Keep my edits
 
 ## Erasing the history.
 forget-heading = Erase the history
-forget-what = What Couper remembers for these reports: its decisions, the notifications already given back, the apps it has seen. Held notifications are not history: they stay until they come back.
+forget-what = What Couper remembers for these reports: its decisions, the notifications already given back, the apps it has seen and the sites they named. Held notifications are not history: they stay until they come back.
 forget-all = All of it
 forget-before = Before
 forget-before-day = Erase what came before this day

@@ -79,9 +79,12 @@ couper-no-gate = aucune porte Couper ne tourne dans cette session : lancez-la av
 couper-app-gates = l'app Couper filtre déjà cette session (pid { $pid }) : utilisez son icône ou `couper status`, ou quittez l'app avant de lancer `couper run`
 couper-gate-restores = une porte Couper tourne dans cette session : elle remet vos réglages elle-même quand elle s'arrête (arrêtez-la d'abord)
 couper-nothing-to-restore = rien à remettre
+couper-put-back = { $route } { $key } : remis à { $value }
+couper-left-as-changed = { $route } { $key } : laissé à { $value } (changé à la main pendant que Couper tournait)
+couper-value-unset = non défini
 couper-bad-at = --at { $at } n'est pas une heure RFC 3339 (2026-11-27T17:30:00+01:00)
-couper-bad-day = --{ $flag } { $day } n'est pas un jour : utilisez AAAA-MM-JJ
-couper-bad-month = --month { $month } n'est pas un mois : utilisez AAAA-MM (2026-10)
+couper-bad-day = --{ $flag } { $day } n'est pas un jour : écrivez AAAA-MM-JJ
+couper-bad-month = --month { $month } n'est pas un mois : écrivez AAAA-MM (2026-10)
 couper-bad-lang = { $lang } n'est pas une langue que Couper parle : fr ou en
 couper-no-such-store = { $path } : base introuvable
 couper-unreadable = la porte a répondu quelque chose d'illisible : { $why }
@@ -108,6 +111,7 @@ couper-status-next-start = reprise :
 couper-status-route = route :
 couper-status-settings = réglages :
 couper-status-refused = refusés :
+couper-status-store = stockage :
 couper-status-calendar = planning :
 couper-status-zone = fuseau :
 couper-mode-auto = auto (l'horaire)
@@ -119,6 +123,10 @@ couper-no = non
 couper-on-call-by-hand = oui (à la main)
 couper-no-display = aucun démon d'affichage
 couper-refused-keeps = { $why } (les derniers bons réglages restent en vigueur)
+couper-store-failing = ne peut plus garder les notifications depuis { $since } ({ $error }) ; { $count ->
+        [one] 1 a été montrée tout de suite à la place
+       *[other] { $count } ont été montrées tout de suite à la place
+    }
 couper-calendar-read = { $shifts ->
     [one] { $shifts } créneau
    *[other] { $shifts } créneaux

@@ -123,6 +123,16 @@ apps-seen-count = { $count } notifications, dernière { $when }
 apps-this-is-work = C’est pro
 apps-this-is-work-label = { $app } : c’est pro
 apps-added = { $app } est maintenant une appli pro.
+apps-sites = Sites (pour un navigateur)
+apps-sites-hint = Seuls ces sites sont pro dans ce navigateur, chacun avec ses sous-domaines (linkedin.com couvre www.linkedin.com). Aucun : tous les sites.
+apps-site = Site { $n }
+apps-add-site = Ajouter un site
+apps-remove-site = Enlever le site { $n }
+apps-sites-source = { $app } (sites pro)
+apps-seen-sites = Sites vus dans { $app }
+apps-site-this-is-work-label = { $site } dans { $app } : c’est pro
+apps-site-added = { $site } est maintenant un site pro dans { $app }.
+apps-site-is-work = Site pro
 
 ## Onglet Crise.
 crisis-heading = Alertes de crise
@@ -222,7 +232,7 @@ external-keep = Garder mes modifications
 
 ## Effacer l’historique.
 forget-heading = Effacer l’historique
-forget-what = Ce que Couper garde pour ces bilans : ses décisions, les notifications déjà rendues, les applications vues. Les notifications retenues ne sont pas de l’historique : elles restent jusqu’à leur remise.
+forget-what = Ce que Couper garde pour ces bilans : ses décisions, les notifications déjà rendues, les applications vues et les sites qu’elles ont nommés. Les notifications retenues ne sont pas de l’historique : elles restent jusqu’à leur remise.
 forget-all = Tout
 forget-before = Avant le
 forget-before-day = Effacer ce qui précède ce jour

@@ -6,11 +6,11 @@
 
 use crate::backend::Backend;
 use crate::commands::SettingsView;
-use crate::tray::{look::Look, Tray};
+use crate::tray::redraw_tray;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use std::time::Duration;
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri::{AppHandle, Emitter, Runtime};
 
 /// Runs until the gate is gone.
 pub async fn follow<R: Runtime>(app: AppHandle<R>, backend: Backend) {
@@ -49,40 +49,6 @@ pub async fn follow<R: Runtime>(app: AppHandle<R>, backend: Backend) {
             () = tokio::time::sleep(until_midnight(zone)) => {}
         }
     }
-}
-
-/// Shows the state now in the tray, if there is one. Redraws take turns, each reading the
-/// state when its turn comes: the last one shows the latest state.
-pub async fn redraw_tray<R: Runtime>(app: &AppHandle<R>, backend: &Backend) {
-    let Some(tray) = app.try_state::<Tray<R>>() else {
-        return;
-    };
-    let _turn = tray.redrawing.lock().await;
-    let shown = match look_now(backend).await {
-        Ok(look) => tray.show(&look).map_err(|e| e.to_string()),
-        Err(e) => Err(e.to_string()),
-    };
-    if let Err(e) = shown {
-        tracing::error!("tray: {e}");
-    }
-}
-
-/// What the tray shows now.
-pub async fn look_now(backend: &Backend) -> Result<Look, crate::CommandError> {
-    let status = backend.status().await?;
-    let lang = backend.lang().await;
-    let look = Look::of(
-        &status.status.state,
-        &backend.zone(&status),
-        Timestamp::now(),
-        lang,
-    )
-    .not_gating(status.not_gating.as_ref(), lang);
-    Ok(if backend.is_remote() {
-        look.in_front_of_couper_run(lang)
-    } else {
-        look
-    })
 }
 
 /// How long until the next local midnight in `zone` (an hour when it is not known).

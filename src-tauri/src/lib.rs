@@ -306,7 +306,7 @@ fn build_app<R: Runtime>(
         .setup(move |app| {
             let handle = app.handle();
             if desktop {
-                let first = tauri::async_runtime::block_on(follow::look_now(&backend))
+                let first = tauri::async_runtime::block_on(tray::look_now(&backend))
                     .map_err(|e| tauri::Error::Anyhow(anyhow::anyhow!("{e}")))?;
                 // A headless gate is started with the session by its own service. (Before
                 // the tray: once the panel shows the item, the entry is written.)

@@ -315,6 +315,46 @@ fn an_empty_queue_releases_nothing_and_the_locale_is_a_language() {
     }
 }
 
+/// The sites a browser named reach the window with its seen app, in-process and over
+/// the control interface, and "This is work" on one is saved as the form it sends.
+#[test]
+fn the_sites_a_browser_named_are_listed_with_it_and_one_is_saved_as_work() {
+    use couper::gate::Gatekeeper;
+    use couper::notification::{HintValue, Notification};
+    for (side, window) in Window::both(ALWAYS) {
+        let mut n = Notification {
+            app: "Chromium".into(),
+            summary: "Inbox".into(),
+            body: "3 new messages".into(),
+            ..Default::default()
+        };
+        n.hints.insert(
+            "x-kde-origin-name".into(),
+            HintValue::Str("mail.example.org".into()),
+        );
+        window.live.notify(None, 0, &n);
+        let seen = window.call("seen_apps", json!({})).unwrap();
+        assert_eq!(seen[0]["app"], "Chromium", "{side:?}: {seen}");
+        assert_eq!(seen[0]["sites"][0]["site"], "mail.example.org", "{side:?}");
+        assert_eq!(seen[0]["sites"][0]["count"], 1, "{side:?}");
+
+        let mut form = window.call("get_settings", json!({})).unwrap()["form"].clone();
+        form["work_apps"] = json!([{
+            "name": "Chromium (work sites)",
+            "app": "Chromium",
+            "sites": ["mail.example.org"],
+        }]);
+        window
+            .call("save_settings", json!({ "form": form }))
+            .unwrap();
+        assert!(
+            window.file().contains("sites = [\"mail.example.org\"]"),
+            "{side:?}: {}",
+            window.file()
+        );
+    }
+}
+
 /// The settings' `language` is the language of the window, of the tray and of the
 /// preview, over the locale, and a saved change of it is in force at once.
 #[test]
@@ -323,7 +363,7 @@ fn the_settings_language_is_the_window_s_and_the_tray_s() {
     for (side, window) in Window::both(&format!("language = \"fr\"\n{ALWAYS}")) {
         assert_eq!(window.call("locale", json!({})).unwrap(), "fr", "{side:?}");
         let backend = window._app.state::<Backend>().inner().clone();
-        let look = tauri::async_runtime::block_on(crate::follow::look_now(&backend)).unwrap();
+        let look = tauri::async_runtime::block_on(crate::tray::look_now(&backend)).unwrap();
         assert!(look.off.starts_with("Au travail"), "{side:?}: {}", look.off);
         assert_eq!(look.settings, "Réglages…", "{side:?}");
 
@@ -335,7 +375,7 @@ fn the_settings_language_is_the_window_s_and_the_tray_s() {
             .call("save_settings", json!({ "form": form }))
             .unwrap();
         assert_eq!(window.call("locale", json!({})).unwrap(), "en", "{side:?}");
-        let look = tauri::async_runtime::block_on(crate::follow::look_now(&backend)).unwrap();
+        let look = tauri::async_runtime::block_on(crate::tray::look_now(&backend)).unwrap();
         assert!(look.off.starts_with("Working"), "{side:?}: {}", look.off);
         let preview = window.call("preview", json!({ "form": form })).unwrap();
         assert!(

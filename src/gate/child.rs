@@ -79,3 +79,11 @@ pub(crate) fn status_text(status: std::io::Result<ExitStatus>) -> String {
         Err(e) => format!("unknown: {e}"),
     }
 }
+
+/// The parent of process `pid`, from `/proc/PID/stat`.
+pub(crate) fn parent(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // `pid (comm) state ppid …`: comm may hold spaces and parentheses.
+    let after = stat.rsplit_once(')')?.1;
+    after.split_whitespace().nth(1)?.parse().ok()
+}

@@ -527,7 +527,7 @@ async fn is_process_of(conn: &Connection, owner: &OwnedUniqueName, pid: Option<u
         if process == pid {
             return true;
         }
-        match super::owner::parent(process) {
+        match super::child::parent(process) {
             Some(parent) if parent > 1 => process = parent,
             _ => return false,
         }

@@ -137,6 +137,8 @@ pub(crate) struct Downstream {
     shown: Shown,
     owners: HashMap<u32, Owner>,
     next_own_id: u32,
+    /// How the daemon is shown the site a browser names.
+    site_form: wire::SiteForm,
 }
 
 /// Subscribes to the daemon's signals, all of them (before anything is forwarded, so none is
@@ -152,7 +154,8 @@ pub(crate) async fn subscribe(
     Ok(MessageStream::for_match_rule(rule, private, None).await?)
 }
 
-/// The daemon's capabilities, which Couper reports as its own.
+/// The daemon's capabilities (Couper reports them as its own, with
+/// [`wire::advertised`]'s).
 pub(crate) async fn capabilities(
     private: &Connection,
     daemon: &OwnedUniqueName,
@@ -175,6 +178,7 @@ impl Downstream {
         daemon: OwnedUniqueName,
         session: Connection,
         gatekeeper: Arc<dyn Gatekeeper>,
+        site_form: wire::SiteForm,
     ) -> Downstream {
         Downstream {
             private,
@@ -184,6 +188,7 @@ impl Downstream {
             shown: Shown::default(),
             owners: HashMap::new(),
             next_own_id: u32::MAX,
+            site_form,
         }
     }
 
@@ -294,7 +299,8 @@ impl Downstream {
         }
     }
 
-    /// Sends the notification to the daemon, in place of the one shown under `id` if any.
+    /// Sends the notification to the daemon, in place of the one shown under `id` if any,
+    /// in the daemon's form ([`wire::in_daemon_form`]).
     async fn forward(
         &mut self,
         id: u32,
@@ -303,10 +309,11 @@ impl Downstream {
         extras: Extras,
     ) -> Result<(), GateError> {
         let replaces = self.shown.daemon_id(id).unwrap_or(0);
+        let n = wire::in_daemon_form(n, self.site_form);
         let daemon_id = wire::notify(
             &self.private,
             self.daemon.as_str(),
-            n,
+            &n,
             replaces,
             crisis,
             &extras,

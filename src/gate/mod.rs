@@ -486,7 +486,8 @@ async fn serve(
     (stop, tracker, failures): (&CancellationToken, &TaskTracker, &mpsc::Sender<GateError>),
 ) -> Result<mpsc::Sender<Request>, GateError> {
     let daemon = &children.daemon.unique_name;
-    let capabilities = downstream::capabilities(private, daemon).await?;
+    let daemon_capabilities = downstream::capabilities(private, daemon).await?;
+    let capabilities = wire::advertised(&daemon_capabilities);
     let signals = downstream::subscribe(private, daemon).await?;
     // Apps are answered before their notification is drawn; a daemon that takes its
     // time (dunst redraws, a slow one takes 10 ms a call) only lengthens this queue, and
@@ -497,6 +498,7 @@ async fn serve(
         daemon.clone(),
         session.clone(),
         gatekeeper.clone(),
+        wire::SiteForm::of(&daemon_capabilities),
     );
     let failed = failures.clone();
     let stopped = stop.clone();

@@ -16,6 +16,7 @@ use std::path::PathBuf;
 
 use zbus::Connection;
 
+use super::child::parent;
 use super::display::{self, name_owner};
 use super::GateError;
 
@@ -108,13 +109,6 @@ fn activated(pid: u32, dirs: &[PathBuf]) -> bool {
         unit.starts_with("dbus-:") || display::systemd_units(dirs).iter().any(|u| u == unit)
     });
     starter || parent_is_bus || activation_unit
-}
-
-pub(crate) fn parent(pid: u32) -> Option<u32> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // `pid (comm) state ppid …`: comm may hold spaces and parentheses.
-    let after = stat.rsplit_once(')')?.1;
-    after.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// The systemd unit a process runs in, from its `/proc/PID/cgroup` (the last `*.service`

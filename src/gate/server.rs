@@ -49,7 +49,8 @@ pub(crate) struct Server {
     pub(crate) session: Connection,
     pub(crate) gatekeeper: Arc<dyn Gatekeeper>,
     pub(crate) downstream: mpsc::Sender<Request>,
-    /// The display daemon's capabilities, reported as Couper's.
+    /// What `GetCapabilities` answers: the display daemon's capabilities and what Couper
+    /// handles itself ([`wire::advertised`]).
     pub(crate) capabilities: Vec<String>,
     /// Where every other call goes: the display daemon, on the private bus.
     pub(crate) daemon: Forwarder,

@@ -26,6 +26,96 @@ pub(crate) type NotifyArgs = (
 /// Hints forwarded as they came, when the notification is delivered at once.
 pub(crate) type Extras = Vec<(String, OwnedVariant)>;
 
+/// The hint in which a browser names the site of a notification (KDE's, which Chromium
+/// sends when the server advertises it, leaving the body alone).
+pub(crate) const ORIGIN_HINT: &str = "x-kde-origin-name";
+
+/// The capabilities Couper answers to `GetCapabilities`: the display daemon's own, plus
+/// what Couper handles itself ([`ORIGIN_HINT`], which it turns back into the daemon's
+/// form when the daemon does not know it: [`SiteForm`]).
+pub(crate) fn advertised(daemon: &[String]) -> Vec<String> {
+    let mut caps = daemon.to_vec();
+    if !caps.iter().any(|c| c == ORIGIN_HINT) {
+        caps.push(ORIGIN_HINT.to_string());
+    }
+    caps
+}
+
+/// How the display daemon is shown the site a browser names in [`ORIGIN_HINT`]: as the
+/// browser itself would have shown it to that daemon, so that what the user sees is the
+/// same with Couper as without.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum SiteForm {
+    /// The daemon knows the hint: forwarded as it is.
+    #[default]
+    Hint,
+    /// The body begins with a link to the site and a blank line (Chromium's form for a
+    /// daemon with `body-hyperlinks`).
+    Link,
+    /// The body begins with the site and a blank line; `escaped` when the daemon reads
+    /// markup (`body-markup`), so the site's text is escaped as the body's is.
+    Line {
+        /// The daemon reads markup.
+        escaped: bool,
+    },
+}
+
+impl SiteForm {
+    /// The form for a daemon with capabilities `daemon`.
+    pub(crate) fn of(daemon: &[String]) -> SiteForm {
+        let has = |cap: &str| daemon.iter().any(|c| c == cap);
+        if has(ORIGIN_HINT) {
+            SiteForm::Hint
+        } else if has("body-hyperlinks") {
+            SiteForm::Link
+        } else {
+            SiteForm::Line {
+                escaped: has("body-markup"),
+            }
+        }
+    }
+}
+
+/// `n` as the daemon shows it in `form`: with [`ORIGIN_HINT`] taken out and the site put
+/// at the head of the body, unless the daemon knows the hint.
+pub(crate) fn in_daemon_form(n: &Notification, form: SiteForm) -> Cow<'_, Notification> {
+    let Some(HintValue::Str(site)) = n.hints.get(ORIGIN_HINT) else {
+        return Cow::Borrowed(n);
+    };
+    let head = match form {
+        SiteForm::Hint => return Cow::Borrowed(n),
+        SiteForm::Link => {
+            let href = if site.contains("://") {
+                site.clone()
+            } else {
+                format!("https://{site}/")
+            };
+            format!("<a href=\"{}\">{}</a>\n\n", escaped(&href), escaped(site))
+        }
+        SiteForm::Line { escaped: true } => format!("{}\n\n", escaped(site)),
+        SiteForm::Line { escaped: false } => format!("{site}\n\n"),
+    };
+    let mut shown = n.clone();
+    shown.hints.remove(ORIGIN_HINT);
+    shown.body.insert_str(0, &head);
+    Cow::Owned(shown)
+}
+
+/// `text` with the markup characters escaped.
+fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// An app's `Notify` call: its `replaces_id`, the notification, and the hints set aside.
 pub(crate) fn from_notify(args: NotifyArgs) -> (u32, Notification, Extras) {
     let (app, replaces_id, icon, summary, body, actions, hints, expire_timeout) = args;
@@ -239,6 +329,78 @@ mod tests {
         assert!(shown.len() > DISPLAY_TEXT_MAX - 8);
         assert!(shown.ends_with('…'));
         assert!(huge.starts_with(shown.trim_end_matches('…')));
+    }
+
+    fn caps(list: &[&str]) -> Vec<String> {
+        list.iter().map(|c| c.to_string()).collect()
+    }
+
+    fn from_chromium(site: &str) -> Notification {
+        let mut n = Notification {
+            app: "Chromium".into(),
+            summary: "Inbox".into(),
+            body: "3 new messages".into(),
+            ..Notification::default()
+        };
+        n.hints
+            .insert(ORIGIN_HINT.into(), HintValue::Str(site.into()));
+        n
+    }
+
+    #[test]
+    fn couper_advertises_the_daemon_s_capabilities_and_the_origin_hint_once() {
+        let dunst = caps(&["actions", "body", "body-hyperlinks", "body-markup"]);
+        let mut expected = dunst.clone();
+        expected.push(ORIGIN_HINT.into());
+        assert_eq!(advertised(&dunst), expected);
+        let plasma = caps(&["body", ORIGIN_HINT, "actions"]);
+        assert_eq!(advertised(&plasma), plasma);
+    }
+
+    #[test]
+    fn a_daemon_without_the_origin_hint_is_shown_the_site_as_chromium_would_show_it() {
+        let n = from_chromium("mail.example.org");
+        let dunst = SiteForm::of(&caps(&["body", "body-hyperlinks", "body-markup"]));
+        assert_eq!(dunst, SiteForm::Link);
+        let shown = in_daemon_form(&n, dunst);
+        assert_eq!(
+            shown.body,
+            "<a href=\"https://mail.example.org/\">mail.example.org</a>\n\n3 new messages"
+        );
+        assert!(
+            !shown.hints.contains_key(ORIGIN_HINT),
+            "the hint is dropped"
+        );
+        assert_eq!(shown.summary, "Inbox");
+        // Couper reads it back as it reads Chromium's own form.
+        assert_eq!(shown.site().as_deref(), Some("mail.example.org"));
+        assert_eq!(shown.message(), "3 new messages");
+
+        let plain = SiteForm::of(&caps(&["body"]));
+        assert_eq!(plain, SiteForm::Line { escaped: false });
+        assert_eq!(
+            in_daemon_form(&n, plain).body,
+            "mail.example.org\n\n3 new messages"
+        );
+        let odd = from_chromium("a&b.example");
+        let markup = SiteForm::of(&caps(&["body", "body-markup"]));
+        assert_eq!(
+            in_daemon_form(&odd, markup).body,
+            "a&amp;b.example\n\n3 new messages"
+        );
+    }
+
+    #[test]
+    fn a_daemon_that_knows_the_origin_hint_and_a_notification_without_it_are_left_alone() {
+        let n = from_chromium("mail.example.org");
+        let plasma = SiteForm::of(&caps(&["body", "body-hyperlinks", ORIGIN_HINT]));
+        assert!(matches!(in_daemon_form(&n, plasma), Cow::Borrowed(_)));
+        let mut slack = n.clone();
+        slack.hints.clear();
+        assert!(matches!(
+            in_daemon_form(&slack, SiteForm::Link),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

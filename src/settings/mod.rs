@@ -342,7 +342,7 @@ pub fn default_path(explicit: Option<&Path>) -> Option<PathBuf> {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The file could not be read (or is not a regular file, or is too large).
-    #[error("{0}")]
+    #[error(transparent)]
     Read(#[from] crate::userfile::ReadError),
     /// The file was read and refused.
     #[error("{0}")]

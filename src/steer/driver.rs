@@ -91,8 +91,8 @@ impl Ids {
 /// What a front end shows about the active route.
 #[derive(Debug, Clone)]
 pub struct RouteInfo {
-    /// "gnome" or "plasma".
-    pub name: &'static str,
+    /// The shell steered.
+    pub shell: Shell,
     /// Why this route.
     pub reason: String,
     /// The id maps of this run.
@@ -200,7 +200,7 @@ pub async fn start_live(
         reader.read(|s| (s.status().state.working, s.engine().settings().clone()))
     });
     let changes = live.subscribe();
-    let (steering, handle, ids, name) = match shell {
+    let (steering, handle, ids) = match shell {
         Shell::Gnome => {
             let route = gnome::Gnome::new(bus.clone());
             let (steering, handle, ids) = start(
@@ -214,7 +214,7 @@ pub async fn start_live(
                 shutdown,
             )
             .await?;
-            (steering, ShellHandle::Gnome(handle), ids, "gnome")
+            (steering, ShellHandle::Gnome(handle), ids)
         }
         Shell::Plasma => {
             let route = plasma::Plasma::new(Some(session.clone()));
@@ -229,10 +229,10 @@ pub async fn start_live(
                 shutdown,
             )
             .await?;
-            (steering, ShellHandle::Plasma(handle), ids, "plasma")
+            (steering, ShellHandle::Plasma(handle), ids)
         }
     };
-    live.set_route(RouteInfo { name, reason, ids });
+    live.set_route(RouteInfo { shell, reason, ids });
     Ok((steering, handle))
 }
 

@@ -75,21 +75,36 @@ pub enum PutBack {
     },
 }
 
-impl std::fmt::Display for PutBack {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "unset".into());
+impl PutBack {
+    /// What was done, as `couper restore` says it, in `lang`.
+    pub fn said(&self, lang: crate::i18n::Lang) -> String {
+        let shown = |v: &Option<String>| {
+            v.clone()
+                .unwrap_or_else(|| crate::t!(lang, "couper-value-unset"))
+        };
         match self {
-            PutBack::Restored(e) => {
-                write!(f, "{} {}: back to {}", e.route, e.key, shown(&e.original))
-            }
-            PutBack::LeftAsChanged { entry, found } => write!(
-                f,
-                "{} {}: left at {} (changed by hand while Couper ran)",
-                entry.route,
-                entry.key,
-                shown(found)
+            PutBack::Restored(e) => crate::t!(
+                lang,
+                "couper-put-back",
+                route = e.route.as_str(),
+                key = e.key.as_str(),
+                value = shown(&e.original)
+            ),
+            PutBack::LeftAsChanged { entry, found } => crate::t!(
+                lang,
+                "couper-left-as-changed",
+                route = entry.route.as_str(),
+                key = entry.key.as_str(),
+                value = shown(found)
             ),
         }
+    }
+}
+
+/// In English, for the log.
+impl std::fmt::Display for PutBack {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.said(crate::i18n::Lang::En))
     }
 }
 

@@ -185,10 +185,10 @@ describe('hours', () => {
 describe('work apps', () => {
   test('"This is work" on a seen app calls add_work_app and lists it', () =>
     withPage({ hash: '#apps' }, async (page) => {
-      const seen = page.getByTestId('seen-apps').locator('li');
+      const seen = page.getByTestId('seen-apps').locator(':scope > li');
       assert.deepEqual(
         (await seen.allTextContents()).map((t) => t.trim().split(/\s/)[0]),
-        ['Signal', 'Slack', 'Thunderbird'],
+        ['Signal', 'Slack', 'Chromium', 'Thunderbird'],
         'newest first, as seen_apps gives them',
       );
       await page.getByTestId('seen-Signal-add').click();
@@ -197,6 +197,30 @@ describe('work apps', () => {
       const sent = await calls(page);
       assert.deepEqual(sent.filter((c) => c.cmd === 'add_work_app').map((c) => c.args), [{ app: 'Signal' }]);
       await page.getByText('Signal is now a work app.').waitFor();
+      assert.equal(await page.getByTestId('save-state').textContent(), 'No unsaved changes.');
+    }));
+
+  test('"This is work" on a site a browser named saves it as a work site of that browser', () =>
+    withPage({ hash: '#apps' }, async (page) => {
+      const sites = page.getByTestId('seen-Chromium-sites').locator('li');
+      await sites.first().waitFor();
+      assert.deepEqual(
+        (await sites.allTextContents()).map((t) => t.trim().split(/\s/)[0]),
+        ['www.linkedin.com', 'mail.example.org'],
+      );
+      await page.getByRole('button', { name: 'mail.example.org in Chromium: this is work' }).click();
+      await page.getByText('mail.example.org is now a work site in Chromium.').waitFor();
+      const sent = await waitForCalls(page, (c) => c.some((x) => x.cmd === 'save_settings'));
+      const apps = sent.find((c) => c.cmd === 'save_settings').args.form.work_apps;
+      assert.deepEqual(apps.at(-1), {
+        name: 'Chromium (work sites)',
+        app: 'Chromium',
+        sites: ['mail.example.org'],
+        off_hours: 'hold',
+      });
+      await page.getByTestId('seen-Chromium-mail.example.org-work').waitFor();
+      const last = apps.length - 1;
+      assert.equal(await page.getByTestId(`work-app-${last}-site-0`).inputValue(), 'mail.example.org');
       assert.equal(await page.getByTestId('save-state').textContent(), 'No unsaved changes.');
     }));
 

@@ -4,6 +4,7 @@ import {
   errorId,
   errorsFor,
   fieldId,
+  isWorkSite,
   joinRange,
   joinWeekTime,
   rangeOfError,
@@ -12,6 +13,7 @@ import {
   splitWeekTime,
   tabOf,
   wire,
+  withWorkSite,
 } from '../src/lib/form';
 
 // What `form_of` gives for a short file: empty days and lists left out.
@@ -72,6 +74,51 @@ describe('the editable form', () => {
     expect('repeat' in sent.crisis).toBe(false);
     expect('rotation' in sent.on_call).toBe(false);
     expect(form.work_apps[0]?.account).toBe('');
+  });
+});
+
+describe('work sites', () => {
+  const browsers = () =>
+    editable({
+      ...fromEngine,
+      work_apps: [
+        { name: 'Chromium', app: 'chromium', off_hours: 'hold' },
+        { name: 'LinkedIn', app: 'Chromium', sites: ['linkedin.com'], off_hours: 'hold' },
+        { name: 'Meta', app: 'chromium', sites: ['business.facebook.com'], off_hours: 'drop' },
+      ],
+    });
+
+  test('a source’s sites are editable, and none is sent as no list', () => {
+    const form = browsers();
+    expect(form.work_apps.map((a) => a.sites)).toEqual([[], ['linkedin.com'], ['business.facebook.com']]);
+    expect('sites' in wire(form).work_apps[0]!).toBe(false);
+    expect(sameForm(form, { ...fromEngine, work_apps: browsers().work_apps })).toBe(true);
+  });
+
+  test('a site goes to the first of the browser’s sources that names sites, in any case', () => {
+    const form = withWorkSite(browsers(), 'Chromium', 'mail.example.org', 'Chromium (work sites)');
+    expect(form.work_apps.map((a) => a.sites)).toEqual([
+      [],
+      ['linkedin.com', 'mail.example.org'],
+      ['business.facebook.com'],
+    ]);
+    expect(isWorkSite(form, 'Chromium', 'mail.example.org')).toBe(true);
+    expect(browsers().work_apps[1]!.sites).toEqual(['linkedin.com']);
+  });
+
+  test('a browser with no source naming sites gets one for that site', () => {
+    const form = withWorkSite(editable(fromEngine), 'Firefox', 'mail.example.org', 'Firefox (work sites)');
+    expect(wire(form).work_apps).toEqual([
+      { name: 'Firefox (work sites)', app: 'Firefox', sites: ['mail.example.org'], off_hours: 'hold' },
+    ]);
+  });
+
+  test('a site already covered, itself or by its parent, is not added twice', () => {
+    const form = browsers();
+    expect(isWorkSite(form, 'chromium', 'www.linkedin.com')).toBe(true);
+    expect(isWorkSite(form, 'chromium', 'notlinkedin.com')).toBe(false);
+    expect(isWorkSite(form, 'firefox', 'linkedin.com')).toBe(false);
+    expect(withWorkSite(form, 'chromium', 'www.linkedin.com', 'x')).toEqual(form);
   });
 });
 

@@ -204,3 +204,38 @@ describe('"This is work"', () => {
     expect(settings.dirty).toBe(true);
   });
 });
+
+describe('"This is work" on a site', () => {
+  test('the saved form gets the site and is saved after the engine validates it', async () => {
+    const settings = await loaded();
+    await settings.addWorkSite('Chromium', 'mail.example.org', 'Chromium (work sites)');
+    const checked = sent.find((c) => c.cmd === 'validate_settings')?.args.form as { work_apps: unknown[] };
+    const saved = sent.find((c) => c.cmd === 'save_settings')?.args.form as { work_apps: unknown[] };
+    expect(saved).toEqual(checked);
+    expect(saved.work_apps).toEqual([
+      { name: 'Slack', app: 'slack', off_hours: 'hold' },
+      { name: 'Chromium (work sites)', app: 'Chromium', sites: ['mail.example.org'], off_hours: 'hold' },
+    ]);
+    expect(settings.draft.work_apps[1]?.sites).toEqual(['mail.example.org']);
+    expect(settings.dirty).toBe(false);
+  });
+
+  test('unsaved edits are kept and not saved with it', async () => {
+    const settings = await loaded();
+    settings.draft.hours.tue.push('10:00-12:00');
+    await settings.addWorkSite('Chromium', 'mail.example.org', 'Chromium (work sites)');
+    const saved = sent.find((c) => c.cmd === 'save_settings')?.args.form as { hours: Record<string, string[]> };
+    expect(saved.hours.tue ?? []).toEqual([]);
+    expect(settings.draft.hours.tue).toEqual(['10:00-12:00']);
+    expect(settings.draft.work_apps.map((a) => a.sites)).toEqual([[], ['mail.example.org']]);
+    expect(settings.dirty).toBe(true);
+  });
+
+  test('a refusal saves nothing', async () => {
+    const settings = await loaded();
+    handlers.validate_settings = () => [{ key: 'work_apps[2].sites', message: 'not a host' }];
+    await expect(settings.addWorkSite('Chromium', 'bad', 'Chromium (work sites)')).rejects.toThrow('not a host');
+    expect(sent.some((c) => c.cmd === 'save_settings')).toBe(false);
+    expect(settings.draft.work_apps).toHaveLength(1);
+  });
+});

@@ -344,7 +344,7 @@ mod tests {
                     next_start: s.until,
                     timezone: "Europe/Paris".into(),
                 },
-                route: "proxy".into(),
+                route: couper::live::Route::Proxy,
                 route_reason: String::new(),
                 display: Some("dunst".into()),
                 not_gating: why.clone(),
@@ -353,6 +353,7 @@ mod tests {
                 settings_refused: None,
                 calendar: None,
                 calendar_stale_since: None,
+                store_failure: None,
             };
             let json = serde_json::to_string(&status).unwrap_or_default();
             for lang in [Lang::En, Lang::Fr] {

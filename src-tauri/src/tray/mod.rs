@@ -7,6 +7,7 @@ pub mod look;
 
 use crate::backend::Backend;
 use crate::window::{self, Tab};
+use jiff::Timestamp;
 use look::{Icon, Look};
 use std::sync::Mutex;
 use tauri::image::Image;
@@ -94,7 +95,7 @@ pub struct Tray<R: Runtime> {
     gate_shown: Mutex<bool>,
     /// The icon shown, so that an unchanged one is not sent again.
     shown: Mutex<Option<Icon>>,
-    /// Redraws take turns (see `follow::redraw_tray`).
+    /// Redraws take turns (see [`redraw_tray`]).
     pub redrawing: tokio::sync::Mutex<()>,
 }
 
@@ -240,7 +241,7 @@ fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
                 }
                 // A check item toggles itself when clicked: put back what the state says,
                 // in case the click changed nothing (on call by a shift stays on call).
-                crate::follow::redraw_tray(&app, &backend).await;
+                redraw_tray(&app, &backend).await;
             });
         }
     }
@@ -291,6 +292,40 @@ async fn click<R: Runtime>(
         }
         MenuItemId::Held | MenuItemId::Settings | MenuItemId::Quit => Ok(()),
     }
+}
+
+/// Shows the state now in the tray, if there is one. Redraws take turns, each reading the
+/// state when its turn comes: the last one shows the latest state.
+pub async fn redraw_tray<R: Runtime>(app: &AppHandle<R>, backend: &Backend) {
+    let Some(tray) = app.try_state::<Tray<R>>() else {
+        return;
+    };
+    let _turn = tray.redrawing.lock().await;
+    let shown = match look_now(backend).await {
+        Ok(look) => tray.show(&look).map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    if let Err(e) = shown {
+        tracing::error!("tray: {e}");
+    }
+}
+
+/// What the tray shows now.
+pub async fn look_now(backend: &Backend) -> Result<Look, crate::CommandError> {
+    let status = backend.status().await?;
+    let lang = backend.lang().await;
+    let look = Look::of(
+        &status.status.state,
+        &backend.zone(&status),
+        Timestamp::now(),
+        lang,
+    )
+    .not_gating(status.not_gating.as_ref(), lang);
+    Ok(if backend.is_remote() {
+        look.in_front_of_couper_run(lang)
+    } else {
+        look
+    })
 }
 
 #[cfg(test)]

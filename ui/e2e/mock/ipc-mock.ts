@@ -98,6 +98,15 @@ let held: Json[] = [
 const seen: Json[] = [
   { app: 'Signal', count: 14, last_seen: '2026-11-28T22:41:00+01:00' },
   { app: 'Slack', count: 52, last_seen: '2026-11-28T21:04:00+01:00' },
+  {
+    app: 'Chromium',
+    count: 9,
+    last_seen: '2026-11-28T20:30:00+01:00',
+    sites: [
+      { site: 'www.linkedin.com', count: 6, last_seen: '2026-11-28T20:30:00+01:00' },
+      { site: 'mail.example.org', count: 3, last_seen: '2026-11-28T19:02:00+01:00' },
+    ],
+  },
   { app: 'Thunderbird', count: 6, last_seen: '2026-11-27T17:12:00+01:00' },
 ];
 

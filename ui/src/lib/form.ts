@@ -3,7 +3,7 @@
 // the engine's field errors placed next to their fields. Layout only: whether a value is
 // valid is the engine's answer to `validate_settings`, never decided here.
 
-import { WEEKDAYS, type FieldError, type Form, type Tab, type Weekday } from './ipc';
+import { WEEKDAYS, type FieldError, type Form, type Tab, type Weekday, type WorkApp } from './ipc';
 
 type Raw = Record<string, unknown>;
 
@@ -31,7 +31,7 @@ export function editable(raw: Raw): Form {
     extra_holidays: list<string>(form.extra_holidays),
     hours: hours as Form['hours'],
     time_off: list(form.time_off),
-    work_apps: list(form.work_apps),
+    work_apps: list<Raw>(form.work_apps).map((app) => ({ ...app, sites: list<string>(app.sites) })) as never,
     crisis: crisis as unknown as Form['crisis'],
     on_call: onCall as unknown as Form['on_call'],
     release: object(form.release),
@@ -53,9 +53,38 @@ export function wire(form: Form): Form {
   if (!copy.holidays) delete copy.holidays;
   if (!copy.language) delete copy.language;
   copy.time_off = copy.time_off.map((period) => withoutEmpty(period as unknown as Raw, ['label']) as never);
-  copy.work_apps = copy.work_apps.map((app) => withoutEmpty(app as unknown as Raw, ['account']) as never);
+  copy.work_apps = copy.work_apps.map((app) => {
+    const sent = withoutEmpty(app as unknown as Raw, ['account']);
+    if (Array.isArray(sent.sites) && sent.sites.length === 0) delete sent.sites;
+    return sent as never;
+  });
   if (!copy.crisis.repeat) delete copy.crisis.repeat;
   if (!copy.on_call.rotation) delete copy.on_call.rotation;
+  return copy;
+}
+
+// ---- Work sites ("This is work" on a site a browser named). ----
+
+const sameApp = (source: WorkApp, app: string) => source.app.trim().toLowerCase() === app.trim().toLowerCase();
+
+/** Whether `site` is a work site of `app` in `form` already (listed, or under a listed site). */
+export function isWorkSite(form: Form, app: string, site: string): boolean {
+  return form.work_apps.some(
+    (source) =>
+      sameApp(source, app) && (source.sites ?? []).some((listed) => site === listed || site.endsWith(`.${listed}`)),
+  );
+}
+
+/**
+ * `form` with `site` a work site of the browser `app`: added to the first of its sources
+ * that names sites, else in a new source `name` for that browser and that site alone.
+ */
+export function withWorkSite(form: Form, app: string, site: string, name: string): Form {
+  const copy = structuredClone(form);
+  if (isWorkSite(copy, app, site)) return copy;
+  const source = copy.work_apps.find((s) => sameApp(s, app) && (s.sites ?? []).length > 0);
+  if (source) source.sites = [...(source.sites ?? []), site];
+  else copy.work_apps.push({ name, app, sites: [site], off_hours: 'hold' });
   return copy;
 }
 

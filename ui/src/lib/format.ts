@@ -82,14 +82,17 @@ function instant(iso: string | null | undefined): Date | null | string {
 
 /**
  * `then` said from `now`, short, as Rust's `words::short`: "18:00" the same day, "Tue
- * 09:00" within a week, "Tue 2 Dec 09:00" further.
+ * 09:00" within the coming week, "Tue 2 Dec 09:00" further or in the past.
  */
 export function short(now: Date, then: Date, lang: Lang, zone?: string): string {
   const [here, there] = [wall(now, zone), wall(then, zone)];
   const said = parts(there, lang);
   const days = dayNumber(there) - dayNumber(here);
   if (days === 0) return translate(lang, 'when-today', { time: said.time });
-  if (days < 7) return translate(lang, 'when-this-week', { day: said.day, time: said.time });
+  // A past day always has its date: "Mon 18:05" would read as the Monday to come.
+  if (days > 0 && days < 7) {
+    return translate(lang, 'when-this-week', { day: said.day, time: said.time });
+  }
   return translate(lang, 'when-later', said);
 }
 

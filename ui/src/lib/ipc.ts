@@ -20,6 +20,8 @@ export interface WorkApp {
   name: string;
   app: string;
   account?: string | null;
+  /** For a browser: the sites (hosts) it is work for, subdomains included; none: every site. */
+  sites?: string[];
   off_hours?: 'hold' | 'drop';
 }
 
@@ -132,10 +134,19 @@ export interface Held {
   released_at: string | null;
 }
 
+/** A site a browser's notifications named (the host only). */
+export interface SeenSite {
+  site: string;
+  count: number;
+  last_seen: string;
+}
+
 export interface SeenApp {
   app: string;
   count: number;
   last_seen: string;
+  /** For a browser: the sites its notifications named, newest first. */
+  sites?: SeenSite[];
 }
 
 export interface Period {

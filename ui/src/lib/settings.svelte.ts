@@ -2,7 +2,7 @@
 // engine's verdict on the draft (field errors and the preview), refreshed a moment after
 // each edit. Saving asks the engine to validate first and saves nothing it refuses.
 
-import { editable, sameForm, wire } from './form';
+import { editable, sameForm, wire, withWorkSite } from './form';
 import { ipc, IpcError, type FieldError, type Form, type Preview, type SettingsFile } from './ipc';
 
 export type SaveState = 'idle' | 'saving' | 'saved' | 'invalid' | 'failed';
@@ -150,6 +150,21 @@ export class Settings {
     }
     const added = editable(form).work_apps.at(-1);
     if (added) this.draft.work_apps.push(added);
+    this.saved = editable(form);
+  }
+
+  /**
+   * "This is work" on a site a browser named: the saved form gets the site (see
+   * `withWorkSite`) and is saved as any form is, validated first; unsaved edits are kept.
+   */
+  async addWorkSite(app: string, site: string, name: string): Promise<void> {
+    const form = wire(withWorkSite(editable(this.saved), app, site, name));
+    const errors = await ipc.validateSettings(form);
+    if (errors.length) throw new Error(errors.map((e) => e.message).join('; '));
+    const dirty = this.dirty;
+    await ipc.saveSettings(form);
+    if (!dirty) this.draft = editable(form);
+    else this.draft = editable(withWorkSite($state.snapshot(this.draft) as Form, app, site, name));
     this.saved = editable(form);
   }
 }
