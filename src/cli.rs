@@ -128,6 +128,9 @@ pub enum Command {
         #[arg(long, value_name = "TIME")]
         at: Option<String>,
     },
+    /// A work profile for a browser: its own menu entry, everything it shows is work.
+    #[command(subcommand)]
+    Browser(crate::browser::Action),
 }
 
 /// `couper report`'s arguments (SPEC §8).
@@ -277,7 +280,7 @@ pub fn help_ids(cmd: &clap::Command) -> Vec<String> {
             ids.push(arg_id(name, arg.get_id().as_str()));
         }
         for sub in cmd.get_subcommands() {
-            walk(sub, Some(sub.get_name()), ids);
+            walk(sub, Some(&sub_name(name, sub.get_name())), ids);
         }
     }
     let mut ids = Vec::new();
@@ -290,6 +293,18 @@ fn about_id(name: Option<&str>) -> String {
     match name {
         None => "cli-about".to_string(),
         Some(name) => format!("cli-{name}"),
+    }
+}
+
+/// The name in ids of the subcommand `sub` of the command `name` (`browser-add`). Those
+/// of a `help` (`couper help browser add`) are the commands they help with.
+fn sub_name(name: Option<&str>, sub: &str) -> String {
+    let parent = name
+        .filter(|name| *name != "help")
+        .map(|name| name.strip_suffix("-help").unwrap_or(name));
+    match parent {
+        None => sub.to_string(),
+        Some(parent) => format!("{parent}-{sub}"),
     }
 }
 
@@ -320,7 +335,7 @@ fn say_help(cmd: clap::Command, name: Option<&str>, lang: Lang) -> clap::Command
                 .hide_possible_values(true)
         })
         .mut_subcommands(|sub| {
-            let name = sub.get_name().to_string();
+            let name = sub_name(name, sub.get_name());
             say_help(sub, Some(&name), lang)
         })
 }

@@ -5,6 +5,7 @@
 //! and the Linux gate. The tray app (`src-tauri/`) and the `couper` command both call it.
 #![deny(missing_docs)]
 
+pub mod browser;
 pub mod calendar;
 pub mod cli;
 pub mod control;

@@ -211,6 +211,10 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             history,
             at,
         } => reply(&path, asked, history, at, lang),
+        Command::Browser(action) => {
+            say(couper::browser::run(&action, &path, lang)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
         command => client(command, lang),
     }
 }
@@ -484,7 +488,8 @@ fn client(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
             | Command::Check
             | Command::Simulate { .. }
             | Command::Report(_)
-            | Command::Reply { .. } => {}
+            | Command::Reply { .. }
+            | Command::Browser(_) => {}
         }
         Ok(ExitCode::SUCCESS)
     })

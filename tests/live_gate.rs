@@ -1679,20 +1679,7 @@ fn browser_pages(path: &str) -> Option<String> {
 /// grants notifications to the two test origins.
 fn chromium(s: &Session, port: u16, urls: &[String]) -> tokio::process::Child {
     let profile = s.desk.dir().join("chromium-profile");
-    std::fs::create_dir_all(profile.join("Default")).unwrap();
-    let granted: serde_json::Map<String, Value> = ["127.0.0.1", "localhost"]
-        .iter()
-        .map(|host| {
-            (
-                format!("http://{host}:{port},*"),
-                serde_json::json!({ "setting": 1 }),
-            )
-        })
-        .collect();
-    let preferences = serde_json::json!({
-        "profile": { "content_settings": { "exceptions": { "notifications": granted } } }
-    });
-    std::fs::write(profile.join("Default/Preferences"), preferences.to_string()).unwrap();
+    grant_chromium_notifications(&profile, port);
     let home = s.desk.dir().join("home");
     std::fs::create_dir_all(&home).unwrap();
     let mut command = s.desk.app("/usr/bin/chromium");
@@ -1716,6 +1703,25 @@ fn chromium(s: &Session, port: u16, urls: &[String]) -> tokio::process::Child {
         command.arg("--no-sandbox");
     }
     command.args(urls).spawn().expect("chromium")
+}
+
+/// A fresh Chromium profile at `profile` that grants notifications to the two test
+/// origins on `port`.
+fn grant_chromium_notifications(profile: &std::path::Path, port: u16) {
+    std::fs::create_dir_all(profile.join("Default")).unwrap();
+    let granted: serde_json::Map<String, Value> = ["127.0.0.1", "localhost"]
+        .iter()
+        .map(|host| {
+            (
+                format!("http://{host}:{port},*"),
+                serde_json::json!({ "setting": 1 }),
+            )
+        })
+        .collect();
+    let preferences = serde_json::json!({
+        "profile": { "content_settings": { "exceptions": { "notifications": granted } } }
+    });
+    std::fs::write(profile.join("Default/Preferences"), preferences.to_string()).unwrap();
 }
 
 /// Issue 13, with Debian's Chromium as a user runs it (what it sends: app "Chromium",
@@ -1838,6 +1844,399 @@ sites = ["127.0.0.1"]
     pages_ask(&mut paths, &["/closed/work", "/closed/urgent"]).await;
     kill(browser.id().expect("pid"), libc::SIGTERM);
     let _ = tokio::time::timeout(PATIENCE, browser.wait()).await;
+}
+
+/// The test's home for the browsers and `couper browser` (never the user's own).
+fn browser_home(s: &Session) -> PathBuf {
+    let home = s.desk.dir().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    home
+}
+
+/// `command` with the test's home and XDG directories, on X11 only.
+fn at_home<'a>(
+    command: &'a mut tokio::process::Command,
+    home: &std::path::Path,
+) -> &'a mut tokio::process::Command {
+    command
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("XDG_CACHE_HOME", home.join(".cache"))
+        .env_remove("WAYLAND_DISPLAY")
+}
+
+/// `couper browser ARGS` in the test's home, to its end.
+async fn couper_browser(s: &Session, args: &[&str]) -> std::process::Output {
+    let home = browser_home(s);
+    let mut command = s.command(env!("CARGO_BIN_EXE_couper"));
+    at_home(&mut command, &home).arg("browser").args(args);
+    tokio::time::timeout(PATIENCE, command.output())
+        .await
+        .unwrap_or_else(|_| panic!("couper browser {args:?} did not end"))
+        .expect("couper")
+}
+
+/// `couper browser ARGS`, which must succeed: what it said.
+async fn couper_browser_ok(s: &Session, args: &[&str]) -> String {
+    let out = couper_browser(s, args).await;
+    let said = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(
+        out.status.success(),
+        "couper browser {args:?}: {said}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    said
+}
+
+fn needs(program: &str) {
+    if !std::path::Path::new(program).exists() {
+        panic!("{program} is missing: run scripts/setup --tests");
+    }
+}
+
+/// Issue 13: `couper browser add` makes a menu entry that desktop-file-validate accepts,
+/// a work source in the settings (the user's comments stay), a profile; `list` says it;
+/// `remove` takes entry and source away and leaves the profile's data where it says.
+#[tokio::test]
+async fn issue_13_couper_browser_add_makes_a_valid_menu_entry_and_a_work_source_and_remove_keeps_the_data(
+) {
+    needs("/usr/bin/firefox-esr");
+    needs("/usr/lib/chromium/chromium");
+    let s = Session::new(|d| format!("# My own words\n{}", settings(d, NEVER, ""))).await;
+    let home = browser_home(&s);
+    let applications = home.join(".local/share/applications");
+    for (browser, name, profile) in [
+        (
+            "firefox",
+            "Firefox (work)",
+            home.join(".config/mozilla/firefox/couper-work"),
+        ),
+        (
+            "chromium",
+            "Chromium (work)",
+            home.join(".local/share/couper/chromium-work"),
+        ),
+    ] {
+        let said = couper_browser_ok(&s, &["add", browser]).await;
+        let entry = applications.join(format!("couper-{browser}-work.desktop"));
+        assert!(
+            said.starts_with(&format!(
+                "{name} is made: its menu entry {}",
+                entry.display()
+            )),
+            "{said}"
+        );
+        let validated = std::process::Command::new("desktop-file-validate")
+            .arg(&entry)
+            .output()
+            .expect("desktop-file-validate (desktop-file-utils)");
+        assert!(
+            validated.status.success() && validated.stdout.is_empty(),
+            "{}{}",
+            String::from_utf8_lossy(&validated.stdout),
+            String::from_utf8_lossy(&validated.stderr)
+        );
+        let text = std::fs::read_to_string(&entry).unwrap();
+        assert!(text.contains(&format!("\nName={name}\n")), "{text}");
+        assert!(profile.is_dir(), "no profile at {}", profile.display());
+        // Made twice: one source still.
+        couper_browser_ok(&s, &["add", browser]).await;
+    }
+    // Firefox made its profile itself: its profile manager lists it.
+    let ini = std::fs::read_to_string(home.join(".config/mozilla/firefox/profiles.ini")).unwrap();
+    assert!(ini.contains("Name=couper-work\n"), "{ini}");
+    let text = std::fs::read_to_string(&s.settings).unwrap();
+    assert!(text.starts_with("# My own words\n"), "{text}");
+    assert_eq!(
+        text.matches("app = \"couper-firefox-work\"").count(),
+        1,
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("app = \"couper-chromium-work\"").count(),
+        1,
+        "{text}"
+    );
+    assert_eq!(s.ok(&["check"]).await, "ok");
+    let listed = couper_browser_ok(&s, &["list"]).await;
+    assert_eq!(listed.lines().count(), 2, "{listed}");
+    assert!(
+        listed.starts_with("Firefox (work): menu entry "),
+        "{listed}"
+    );
+
+    let said = couper_browser_ok(&s, &["remove", "firefox"]).await;
+    let kept = home.join(".config/mozilla/firefox/couper-work");
+    assert_eq!(
+        said,
+        format!(
+            "Firefox (work) is removed from the menu and the work sources; its profile's data stays in {}",
+            kept.display()
+        )
+    );
+    assert!(kept.is_dir());
+    assert!(!applications.join("couper-firefox-work.desktop").exists());
+    let text = std::fs::read_to_string(&s.settings).unwrap();
+    assert!(text.starts_with("# My own words\n"), "{text}");
+    assert!(!text.contains("couper-firefox-work"), "{text}");
+    assert!(text.contains("couper-chromium-work"), "{text}");
+    assert!(text.contains("app = \"slack\""), "{text}");
+    let listed = couper_browser_ok(&s, &["list"]).await;
+    assert!(
+        listed.starts_with("Chromium (work): ") && listed.lines().count() == 1,
+        "{listed}"
+    );
+}
+
+/// Held ones come back one by one (not as a digest).
+const REPLAY: &str = "[release]\nmode = \"replay\"\n";
+
+/// The page of the work profile tests, the same in both profiles, on one site.
+fn profile_pages(path: &str) -> Option<String> {
+    match path {
+        "/same" => Some(notifying_page(&[
+            r#""Same page", {body: "The same site in either profile", tag: "same"}"#,
+        ])),
+        path if path.starts_with("/clicked/") || path.starts_with("/closed/") => {
+            Some(String::new())
+        }
+        _ => None,
+    }
+}
+
+/// Starts the work profile that `couper browser add BROWSER` made, as its menu entry's
+/// `Exec` says (with the test's home), plus `more` arguments, once `before_start` has had
+/// its profile.
+fn start_work_profile(
+    s: &Session,
+    browser: &str,
+    before_start: impl FnOnce(&std::path::Path),
+    more: &[String],
+) -> tokio::process::Child {
+    let home = browser_home(s);
+    let entry = home.join(format!(
+        ".local/share/applications/couper-{browser}-work.desktop"
+    ));
+    let text = std::fs::read_to_string(&entry).unwrap();
+    let profile = couper::browser::entry_value(&text, "X-Couper-Profile").expect("its profile");
+    before_start(std::path::Path::new(&profile));
+    let exec = couper::browser::exec_args(&text);
+    let mut command = s.desk.app(&exec[0]);
+    at_home(&mut command, &home)
+        .args(&exec[1..])
+        .args(more)
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(s.desk.dir().join(format!("{browser}-work.log"))).unwrap());
+    command.spawn().expect("the work profile's browser")
+}
+
+/// Waits until `held` are held and `shown` reached dunst; the browsers' logs if not.
+async fn wait_for_browsers(s: &Session, held: usize, shown: u32, logs: &[&str]) -> Vec<Value> {
+    // Browsers take their time to start on a busy machine: a longer patience than dunst's.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
+    loop {
+        let now_held = s.held().await;
+        if now_held.len() >= held && s.dunst().received().await >= shown {
+            return now_held;
+        }
+        if tokio::time::Instant::now() > deadline {
+            let said: String = logs
+                .iter()
+                .map(|log| {
+                    let text = std::fs::read_to_string(s.desk.dir().join(log)).unwrap_or_default();
+                    format!("--- {log}:\n{text}\n")
+                })
+                .collect();
+            panic!(
+                "the browsers' notifications did not all come: held {now_held:?}, shown {}\n{}\n{said}",
+                s.dunst().received().await,
+                s.run_log()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// What the work profile's notification must be once held, and the personal one once shown.
+async fn work_held_personal_shown(
+    s: &mut Session,
+    held: &[Value],
+    source: &str,
+    entry: &str,
+    personal_class: &str,
+) {
+    assert_eq!(held.len(), 1, "{held:?}");
+    let h = &held[0];
+    assert_eq!(h["source"], source, "{h}");
+    assert_eq!(h["notification"]["summary"], "Same page", "{h}");
+    assert_eq!(
+        h["notification"]["hints"]["desktop-entry"]["str"], entry,
+        "{h}"
+    );
+    let reason = h["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.starts_with("held: ") && reason.contains(source),
+        "{reason}"
+    );
+    // Its windows have its menu entry's StartupWMClass; the personal profile's do not.
+    let windows = |class: &str| {
+        let mut search = s.desk.app("xdotool");
+        search.args(["search", "--class", &format!("^{class}$")]);
+        async move {
+            let found = tokio::time::timeout(PATIENCE, search.output())
+                .await
+                .expect("xdotool did not end")
+                .expect("xdotool");
+            String::from_utf8_lossy(&found.stdout).lines().count()
+        }
+    };
+    assert!(windows(entry).await > 0, "no window of class {entry}");
+    assert!(
+        windows(personal_class).await > 0,
+        "no window of class {personal_class}"
+    );
+    s.dunst().wait_displayed(1).await;
+    let shown = s.dunst().close_all_and_read().await;
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert!(
+        shown[0].message.starts_with("NORMAL Same page|")
+            && shown[0].message.contains("The same site in either profile"),
+        "{shown:?}"
+    );
+    // Back at work: the work profile's comes back with its title and text.
+    s.ok(&["on"]).await;
+    s.dunst().wait_displayed(1).await;
+    // dunst's history keeps the personal one: the rest is what was released.
+    let released: Vec<desktop::Shown> = s
+        .dunst()
+        .close_all_and_read()
+        .await
+        .into_iter()
+        .filter(|n| n.id != shown[0].id)
+        .collect();
+    assert_eq!(released.len(), 1, "{released:?}");
+    assert!(
+        released[0].message.starts_with("NORMAL Same page|")
+            && released[0]
+                .message
+                .contains("The same site in either profile"),
+        "{released:?}"
+    );
+}
+
+/// Issue 13, the work profile in Chromium: started as its menu entry says, the page's
+/// notification is held off hours (no site named anywhere: the profile is work), while
+/// the same page in the personal profile (Debian's `chromium`, as a user runs it) is
+/// shown at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_13_chromium_s_work_profile_made_by_couper_is_work_whatever_the_site_and_the_personal_profile_is_not(
+) {
+    needs("/usr/bin/chromium");
+    needs("/usr/lib/chromium/chromium");
+    let mut s = Session::new(|d| settings(d, NEVER, REPLAY)).await;
+    let (port, _paths) = serve_pages(profile_pages);
+    let url = format!("http://127.0.0.1:{port}/same");
+    // Made before the gate starts, so that it reads the source at once.
+    couper_browser_ok(&s, &["add", "chromium"]).await;
+    s.start().await;
+    let mut more: Vec<String> = [
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-gpu",
+        "--password-store=basic",
+        "--ozone-platform=x11",
+    ]
+    .map(String::from)
+    .to_vec();
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        more.push("--no-sandbox".into());
+    }
+    more.push(url.clone());
+    let mut work = start_work_profile(
+        &s,
+        "chromium",
+        |profile| grant_chromium_notifications(profile, port),
+        &more,
+    );
+    let mut personal = chromium(&s, port, &[url]);
+    let held = wait_for_browsers(&s, 1, 1, &["chromium-work.log", "chromium.log"]).await;
+    work_held_personal_shown(
+        &mut s,
+        &held,
+        "Chromium (work)",
+        "couper-chromium-work",
+        "chromium",
+    )
+    .await;
+    for browser in [&mut work, &mut personal] {
+        kill(browser.id().expect("pid"), libc::SIGTERM);
+        let _ = tokio::time::timeout(PATIENCE, browser.wait()).await;
+    }
+}
+
+/// A Firefox profile's `user.js` for the tests: notifications through the desktop's
+/// daemon, granted to every site, and no first-run pages.
+fn firefox_user_js(profile: &std::path::Path) {
+    std::fs::create_dir_all(profile).unwrap();
+    let prefs = [
+        ("alerts.useSystemBackend", "true"),
+        ("permissions.default.desktop-notification", "1"),
+        ("dom.webnotifications.requireuserinteraction", "false"),
+        ("browser.shell.checkDefaultBrowser", "false"),
+        ("browser.aboutwelcome.enabled", "false"),
+        ("browser.startup.homepage_override.mstone", "\"ignore\""),
+        ("datareporting.policy.dataSubmissionEnabled", "false"),
+        ("toolkit.telemetry.reportingpolicy.firstRun", "false"),
+        ("app.update.disabledForTesting", "true"),
+        ("browser.sessionstore.resume_from_crash", "false"),
+    ];
+    let text: String = prefs
+        .iter()
+        .map(|(key, value)| format!("user_pref(\"{key}\", {value});\n"))
+        .collect();
+    std::fs::write(profile.join("user.js"), text).unwrap();
+}
+
+/// Issue 13, the work profile in Firefox (which names no site at all): started as its
+/// menu entry says, non-headless on the test's display, the page's notification is held
+/// off hours, while the same page in a personal profile of plain `firefox-esr` is shown
+/// at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_13_firefox_s_work_profile_made_by_couper_is_work_and_a_personal_profile_is_not() {
+    needs("/usr/bin/firefox-esr");
+    let mut s = Session::new(|d| settings(d, NEVER, REPLAY)).await;
+    let (port, _paths) = serve_pages(profile_pages);
+    let url = format!("http://127.0.0.1:{port}/same");
+    // Made before the gate starts, so that it reads the source at once.
+    couper_browser_ok(&s, &["add", "firefox"]).await;
+    s.start().await;
+    let mut work = start_work_profile(&s, "firefox", firefox_user_js, std::slice::from_ref(&url));
+    let home = browser_home(&s);
+    let personal_profile = home.join("firefox-personal");
+    firefox_user_js(&personal_profile);
+    let mut command = s.desk.app("/usr/bin/firefox-esr");
+    at_home(&mut command, &home)
+        .arg("--profile")
+        .arg(&personal_profile)
+        .arg(&url)
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(s.desk.dir().join("firefox.log")).unwrap());
+    let mut personal = command.spawn().expect("firefox-esr");
+    let held = wait_for_browsers(&s, 1, 1, &["firefox-work.log", "firefox.log"]).await;
+    work_held_personal_shown(
+        &mut s,
+        &held,
+        "Firefox (work)",
+        "couper-firefox-work",
+        "firefox-esr",
+    )
+    .await;
+    for browser in [&mut work, &mut personal] {
+        kill(browser.id().expect("pid"), libc::SIGTERM);
+        let _ = tokio::time::timeout(PATIENCE, browser.wait()).await;
+    }
 }
 
 /// Issue 15: a notification whose hold the store cannot write is not answered as held: it

@@ -60,6 +60,14 @@ cli-reply = The auto-reply: when you will answer, in words, for the people waiti
 cli-reply-lang = fr or en (default: the settings' language, else your locale's)
 cli-reply-history = Read this store instead of asking the running gate
 cli-reply-at = As of this instant (RFC 3339) rather than now, from the settings and the store, without asking the running gate (to check what a reply will say)
+cli-browser = A work profile for a browser: a menu entry of its own, and everything it shows is work
+cli-browser-add = Make a work profile: a menu entry "Firefox (work)" that starts the browser with its own profile, and a work source for it
+cli-browser-add-browser = firefox or chromium
+cli-browser-remove = Remove a work profile's menu entry and work source (its data stays)
+cli-browser-remove-browser = firefox or chromium
+cli-browser-list = The work profiles made, with their menu entries and profiles
+cli-browser-help = Print this message or the help of the given subcommand(s)
+cli-browser-help-subcommand = Print help for the subcommand(s)
 
 ## What the commands print.
 couper-ok = ok

@@ -59,6 +59,14 @@ cli-reply = La réponse automatique : quand vous répondrez, en toutes lettres, 
 cli-reply-lang = fr ou en (par défaut : la langue des réglages, sinon celle de votre locale)
 cli-reply-history = Lire cette base au lieu de demander à la porte en marche
 cli-reply-at = À cet instant (RFC 3339) plutôt que maintenant, d'après les réglages et la base, sans demander à la porte en marche (pour vérifier ce que dira une réponse)
+cli-browser = Un profil de travail pour un navigateur : une entrée de menu à lui, et tout ce qu'il affiche est du travail
+cli-browser-add = Créer un profil de travail : une entrée de menu « Firefox (travail) » qui lance le navigateur avec son propre profil, et une source de travail pour lui
+cli-browser-add-browser = firefox ou chromium
+cli-browser-remove = Retirer l'entrée de menu et la source de travail d'un profil de travail (ses données restent)
+cli-browser-remove-browser = firefox ou chromium
+cli-browser-list = Les profils de travail créés, avec leurs entrées de menu et leurs profils
+cli-browser-help = Afficher ce message ou l'aide des commandes données
+cli-browser-help-subcommand = Afficher l'aide de ces commandes
 
 ## Ce qu'affichent les commandes.
 couper-ok = ok
