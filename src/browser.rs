@@ -68,6 +68,19 @@ impl Browser {
     /// Both, in the order they are listed.
     pub const ALL: [Browser; 2] = [Browser::Firefox, Browser::Chromium];
 
+    /// Its name on the command line and over IPC: `firefox` or `chromium`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Browser::Firefox => "firefox",
+            Browser::Chromium => "chromium",
+        }
+    }
+
+    /// The browser named `name` ([`Browser::name`]).
+    pub fn from_name(name: &str) -> Option<Browser> {
+        Browser::ALL.into_iter().find(|b| b.name() == name)
+    }
+
     /// Its name for people.
     pub fn label(self) -> &'static str {
         match self {
@@ -583,6 +596,46 @@ pub fn remove(
     ))
 }
 
+/// What the settings window shows of a browser's work profile.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ProfileInfo {
+    /// `firefox` or `chromium` ([`Browser::name`]).
+    pub browser: &'static str,
+    /// Its name for people: "Firefox".
+    pub label: &'static str,
+    /// Whether its program is found here.
+    pub installed: bool,
+    /// Whether its work profile's menu entry is there.
+    pub made: bool,
+    /// Whether the settings have its work source.
+    pub source: bool,
+    /// Where the profile's data is (or would be made).
+    pub profile: PathBuf,
+}
+
+/// Each browser's work profile, as [`list`] reads them, with `settings` for the sources.
+pub fn profiles(dirs: &Dirs, settings: &Settings) -> Vec<ProfileInfo> {
+    Browser::ALL
+        .into_iter()
+        .map(|browser| {
+            let text = std::fs::read_to_string(dirs.entry(browser)).ok();
+            let profile = text
+                .as_deref()
+                .and_then(|t| entry_value(t, "X-Couper-Profile"))
+                .map(PathBuf::from)
+                .unwrap_or_else(|| dirs.profile(browser));
+            ProfileInfo {
+                browser: browser.name(),
+                label: browser.label(),
+                installed: find(browser, dirs.path.as_deref()).is_some(),
+                made: text.is_some(),
+                source: settings.work_apps.iter().any(|a| is_source_of(a, browser)),
+                profile,
+            }
+        })
+        .collect()
+}
+
 /// The work profiles made: one line each.
 pub fn list(dirs: &Dirs, settings_path: &Path, lang: Lang) -> anyhow::Result<String> {
     let loaded = settings::load(settings_path).map_err(|e| anyhow::anyhow!(e.said(lang)))?;
@@ -745,5 +798,49 @@ mod tests {
         assert!(Browser::Chromium
             .looked_for()
             .starts_with("/usr/lib/chromium/chromium, "));
+    }
+
+    #[test]
+    fn profiles_say_which_browser_is_installed_made_and_a_work_source() {
+        let home = tempfile::tempdir().unwrap();
+        let bin = home.path().join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        let firefox = bin.join("firefox");
+        std::fs::write(&firefox, "#!/bin/sh\n").unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&firefox, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let dirs = Dirs {
+            home: home.path().to_path_buf(),
+            config: home.path().join(".config"),
+            data: home.path().join(".local/share"),
+            path: Some(std::env::join_paths([&bin]).unwrap()),
+        };
+        let settings = settings::parse("timezone = \"Europe/Paris\"\n", "settings.toml").unwrap();
+        let before = profiles(&dirs, &settings);
+        assert_eq!(before.len(), 2);
+        assert_eq!(before[0].browser, "firefox");
+        assert!(before[0].installed && !before[0].made && !before[0].source);
+        assert_eq!(
+            before[0].profile,
+            home.path().join(".config/mozilla/firefox/couper-work")
+        );
+        let made = Path::new("/somewhere/else/work");
+        std::fs::create_dir_all(dirs.applications()).unwrap();
+        std::fs::write(
+            dirs.entry(Browser::Firefox),
+            entry_text(Browser::Firefox, &firefox, made),
+        )
+        .unwrap();
+        let settings = with_source(&settings, Browser::Firefox, Lang::En).unwrap();
+        let after = profiles(&dirs, &settings);
+        assert!(after[0].made && after[0].source, "{after:?}");
+        assert_eq!(after[0].profile, made);
+        assert_eq!(after[1].browser, "chromium");
+        assert!(!after[1].made && !after[1].source, "{after:?}");
+        assert_eq!(Browser::from_name("chromium"), Some(Browser::Chromium));
+        assert_eq!(Browser::from_name("opera"), None);
+        let json = serde_json::to_value(&after[0]).unwrap();
+        assert_eq!(json["browser"], "firefox");
+        assert_eq!(json["profile"], "/somewhere/else/work");
     }
 }

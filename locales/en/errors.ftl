@@ -55,6 +55,7 @@ app-gate-silent = couper run did not answer: { $why }
 app-gate-unreadable = couper run answered what this app cannot read ({ $why }): are both the same version?
 app-autostart-failed = starting with the session: { $why }
 app-not-a-period = { $period } is neither "week" nor "month"
+app-not-a-browser = { $browser } is neither "firefox" nor "chromium"
 
 ## What stops the gate, or makes it stand aside (fail open): one line each, saying what
 ## to do next. `$name` is org.freedesktop.Notifications.

@@ -58,6 +58,7 @@ app-gate-silent = couper run n'a pas répondu : { $why }
 app-gate-unreadable = couper run a répondu ce que cette application ne sait pas lire ({ $why }) : les deux sont-ils de la même version ?
 app-autostart-failed = lancement à l'ouverture de session : { $why }
 app-not-a-period = { $period } n'est ni "week" ni "month"
+app-not-a-browser = { $browser } n'est ni "firefox" ni "chromium"
 
 ## Ce qui arrête la porte, ou la met de côté (elle laisse tout passer) : une ligne
 ## chacun, qui dit quoi faire. `$name` est org.freedesktop.Notifications.

@@ -304,6 +304,58 @@ impl Backend {
         }
     }
 
+    /// Makes (`add`) or removes `browser`'s work profile (`couper browser add|remove`)
+    /// in `dirs`, on the gate's settings file, and puts the new settings in force.
+    /// Returns what `couper browser` says of it.
+    pub async fn browser_profile(
+        &self,
+        dirs: couper::browser::Dirs,
+        browser: couper::browser::Browser,
+        add: bool,
+    ) -> Result<String> {
+        let view = self.settings().await?;
+        let lang = self.lang().await;
+        let path = view.path.clone();
+        let said = blocking(lang, move || {
+            let done = if add {
+                couper::browser::add(browser, &dirs, &path, lang)
+            } else {
+                couper::browser::remove(browser, &dirs, &path, lang)
+            };
+            done.map_err(|e| CommandError::Refused {
+                message: e.to_string(),
+            })
+        })
+        .await?;
+        match self {
+            Backend::Local(live) => live.reload_settings(),
+            Backend::Remote(remote) => {
+                // The headless gate reads its file again as it saves it.
+                let settings =
+                    couper::settings::load(&view.path).map_err(|e| CommandError::Refused {
+                        message: e.said(lang),
+                    })?;
+                let form = couper::settings::form::form_of(&settings);
+                remote
+                    .couper
+                    .save_settings(&form.to_string())
+                    .await
+                    .map_err(|e| remote.error(e))?;
+            }
+        }
+        Ok(said)
+    }
+
+    /// Each browser's work profile in `dirs`, with the settings in force for its source.
+    pub async fn browser_profiles(
+        &self,
+        dirs: couper::browser::Dirs,
+    ) -> Result<Vec<couper::browser::ProfileInfo>> {
+        let view = self.settings().await?;
+        let settings = couper::settings::form::settings_of(&view.form)?;
+        Ok(couper::browser::profiles(&dirs, &settings))
+    }
+
     /// A report or the on-call statement: `query` is a [`couper::report::Query`] as JSON.
     /// A period that is not one is refused on the `month` field.
     pub async fn report(&self, query: &Value) -> Result<String> {

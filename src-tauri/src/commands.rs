@@ -110,6 +110,67 @@ pub async fn add_work_app(backend: State<'_, Backend>, app: String) -> Result<Va
     backend.add_work_app(&app).await
 }
 
+/// Where the user's files are: the app's own (tests manage one), else this user's.
+fn browser_dirs<R: tauri::Runtime>(
+    app: &tauri::AppHandle<R>,
+    lang: Lang,
+) -> Result<couper::browser::Dirs> {
+    use tauri::Manager;
+    if let Some(dirs) = app.try_state::<couper::browser::Dirs>() {
+        return Ok(dirs.inner().clone());
+    }
+    couper::browser::Dirs::from_env().ok_or_else(|| CommandError::Refused {
+        message: couper::t!(lang, "browser-no-home"),
+    })
+}
+
+/// `firefox` or `chromium`, else refused on the `browser` field.
+fn browser_named(name: &str, lang: Lang) -> Result<couper::browser::Browser> {
+    couper::browser::Browser::from_name(name).ok_or_else(|| {
+        let browser = format!("{name:?}");
+        invalid(
+            "browser",
+            couper::t!(lang, "app-not-a-browser", browser = browser),
+        )
+    })
+}
+
+/// Each browser's work profile: installed here or not, made or not, its data's place.
+#[tauri::command]
+pub async fn browser_profiles<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    backend: State<'_, Backend>,
+) -> Result<Vec<couper::browser::ProfileInfo>> {
+    let dirs = browser_dirs(&app, backend.lang().await)?;
+    backend.browser_profiles(dirs).await
+}
+
+/// Makes a browser's work profile (`couper browser add`): its menu entry and its work
+/// source. Returns what was made, in words.
+#[tauri::command]
+pub async fn add_browser_profile<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    backend: State<'_, Backend>,
+    browser: String,
+) -> Result<String> {
+    let lang = backend.lang().await;
+    let (dirs, browser) = (browser_dirs(&app, lang)?, browser_named(&browser, lang)?);
+    backend.browser_profile(dirs, browser, true).await
+}
+
+/// Removes a browser's work profile's menu entry and work source (`couper browser
+/// remove`); its data stays. Returns where, in words.
+#[tauri::command]
+pub async fn remove_browser_profile<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    backend: State<'_, Backend>,
+    browser: String,
+) -> Result<String> {
+    let lang = backend.lang().await;
+    let (dirs, browser) = (browser_dirs(&app, lang)?, browser_named(&browser, lang)?);
+    backend.browser_profile(dirs, browser, false).await
+}
+
 /// The status, for the diagnostics tab (route, display daemon, settings path, refusal).
 #[tauri::command]
 pub async fn diagnostics(backend: State<'_, Backend>) -> Result<LiveStatus> {

@@ -465,3 +465,77 @@ fn the_report_the_statement_and_the_reply_come_from_the_gate() {
         assert!(!reply.as_str().unwrap().is_empty(), "{side:?}");
     }
 }
+
+#[test]
+fn a_work_browser_profile_made_from_the_window_has_its_entry_and_source_and_leaves_its_data() {
+    for (side, window) in Window::both(ALWAYS) {
+        use tauri::Manager;
+        let home = tempfile::tempdir().unwrap();
+        let bin = home.path().join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        let chromium = bin.join("chromium");
+        std::fs::write(&chromium, "#!/bin/sh\n").unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&chromium, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let dirs = couper::browser::Dirs {
+            home: home.path().to_path_buf(),
+            config: home.path().join(".config"),
+            data: home.path().join(".local/share"),
+            path: Some(std::env::join_paths([&bin]).unwrap()),
+        };
+        window._app.manage(dirs.clone());
+        let before = window.call("browser_profiles", json!({})).unwrap();
+        assert_eq!(before[1]["browser"], "chromium", "{side:?}");
+        assert_eq!(before[1]["installed"], true, "{side:?}");
+        assert_eq!(before[1]["made"], false, "{side:?}");
+
+        let said = window
+            .call("add_browser_profile", json!({ "browser": "chromium" }))
+            .unwrap();
+        assert!(
+            said.as_str().unwrap().contains("Chromium (work)"),
+            "{side:?}: {said}"
+        );
+        let entry = dirs.entry(couper::browser::Browser::Chromium);
+        let text = std::fs::read_to_string(&entry).unwrap();
+        assert!(
+            text.contains("\nName=Chromium (work)\n"),
+            "{side:?}: {text}"
+        );
+        assert!(
+            window.file().contains("app = \"couper-chromium-work\""),
+            "{side:?}: {}",
+            window.file()
+        );
+        // In force at once: the window's settings show the source.
+        let form = window.call("get_settings", json!({})).unwrap()["form"].clone();
+        assert_eq!(
+            form["work_apps"][0]["app"], "couper-chromium-work",
+            "{side:?}"
+        );
+        let made = window.call("browser_profiles", json!({})).unwrap();
+        assert_eq!(made[1]["made"], true, "{side:?}");
+        assert_eq!(made[1]["source"], true, "{side:?}");
+        let profile = dirs.profile(couper::browser::Browser::Chromium);
+        assert_eq!(
+            made[1]["profile"],
+            profile.display().to_string(),
+            "{side:?}"
+        );
+
+        window
+            .call("remove_browser_profile", json!({ "browser": "chromium" }))
+            .unwrap();
+        assert!(!entry.exists(), "{side:?}");
+        assert!(profile.is_dir(), "{side:?}: the data stays");
+        let form = window.call("get_settings", json!({})).unwrap()["form"].clone();
+        assert!(
+            form["work_apps"].as_array().is_none_or(|a| a.is_empty()),
+            "{side:?}: {form}"
+        );
+        let refused = window
+            .call("add_browser_profile", json!({ "browser": "opera" }))
+            .unwrap_err();
+        assert_eq!(refused["kind"], "invalid", "{side:?}");
+    }
+}
