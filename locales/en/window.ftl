@@ -133,6 +133,17 @@ apps-seen-sites = Sites seen in { $app }
 apps-site-this-is-work-label = { $site } in { $app }: this is work
 apps-site-added = { $site } is now a work site in { $app }.
 apps-site-is-work = Work site
+apps-browser-heading = Work browser profile
+apps-browser-intro = A browser does not say which of its notifications are work. A profile of its own for work, with its own menu entry, does: all of its notifications follow your hours, whatever the site.
+apps-browser-none = Neither Firefox nor Chromium is installed here.
+apps-browser-add = Make a work profile
+apps-browser-add-label = { $browser }: make a work profile
+apps-browser-remove = Remove the work profile
+apps-browser-remove-label = { $browser }: remove the work profile
+apps-browser-made = { $browser } (work) is in your menu: its notifications are work.
+apps-browser-data-stays = Removing it keeps its data (bookmarks, logins, history) in { $profile }.
+apps-browser-added = { $browser } (work) is made: start it from your menu.
+apps-browser-removed = { $browser } (work) is removed; its data stays in { $profile }.
 
 ## Crisis tab.
 crisis-heading = Crisis alerts

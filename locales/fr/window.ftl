@@ -133,6 +133,17 @@ apps-seen-sites = Sites vus dans { $app }
 apps-site-this-is-work-label = { $site } dans { $app } : c’est pro
 apps-site-added = { $site } est maintenant un site pro dans { $app }.
 apps-site-is-work = Site pro
+apps-browser-heading = Profil de navigateur pro
+apps-browser-intro = Un navigateur ne dit pas lesquelles de ses notifications sont pro. Un profil à lui pour le travail, avec sa propre entrée de menu, le dit : toutes ses notifications suivent vos horaires, quel que soit le site.
+apps-browser-none = Ni Firefox ni Chromium n’est installé ici.
+apps-browser-add = Créer un profil pro
+apps-browser-add-label = { $browser } : créer un profil pro
+apps-browser-remove = Retirer le profil pro
+apps-browser-remove-label = { $browser } : retirer le profil pro
+apps-browser-made = { $browser } (travail) est dans votre menu : ses notifications sont pro.
+apps-browser-data-stays = Le retirer garde ses données (marque-pages, identifiants, historique) dans { $profile }.
+apps-browser-added = { $browser } (travail) est créé : lancez-le depuis votre menu.
+apps-browser-removed = { $browser } (travail) est retiré ; ses données restent dans { $profile }.
 
 ## Onglet Crise.
 crisis-heading = Alertes de crise

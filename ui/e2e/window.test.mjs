@@ -183,6 +183,27 @@ describe('hours', () => {
 });
 
 describe('work apps', () => {
+  test('a work browser profile is made and removed in one click; its source shows in the form', () =>
+    withPage({ hash: '#apps' }, async (page) => {
+      const sources = () => page.locator('[data-testid^="work-app-"][data-testid$="-app"]');
+      const before = await sources().count();
+      await page.getByRole('button', { name: 'Firefox: make a work profile' }).click();
+      await page.getByText('Firefox (work) is made: start it from your menu.').waitFor();
+      await waitForCalls(page, (c) => c.some((x) => x.cmd === 'add_browser_profile' && x.args.browser === 'firefox'));
+      assert.equal(await sources().count(), before + 1);
+      assert.equal(await sources().nth(before).inputValue(), 'couper-firefox-work');
+      assert.match(
+        await page.getByTestId('browser-firefox-data').textContent(),
+        /keeps its data .* in \/home\/gwen\/\.config\/mozilla\/firefox\/couper-work/,
+      );
+      assert.equal(await page.getByTestId('save-state').textContent(), 'No unsaved changes.');
+
+      await page.getByRole('button', { name: 'Firefox: remove the work profile' }).click();
+      await page.getByText(/Firefox \(work\) is removed; its data stays in/).waitFor();
+      assert.equal(await sources().count(), before);
+      await page.getByTestId('browser-firefox-add').waitFor();
+    }));
+
   test('"This is work" on a seen app calls add_work_app and lists it', () =>
     withPage({ hash: '#apps' }, async (page) => {
       const seen = page.getByTestId('seen-apps').locator(':scope > li');

@@ -95,6 +95,12 @@ let held: Json[] = [
   },
 ];
 
+/** Firefox is installed, Chromium too; no work profile yet. */
+const profiles: Json[] = [
+  { browser: 'firefox', label: 'Firefox', installed: true, made: false, source: false, profile: '/home/gwen/.config/mozilla/firefox/couper-work' },
+  { browser: 'chromium', label: 'Chromium', installed: true, made: false, source: false, profile: '/home/gwen/.local/share/couper/chromium-work' },
+];
+
 const seen: Json[] = [
   { app: 'Signal', count: 14, last_seen: '2026-11-28T22:41:00+01:00' },
   { app: 'Slack', count: 52, last_seen: '2026-11-28T21:04:00+01:00' },
@@ -356,6 +362,19 @@ mockIPC(
         if (errors.length) throw { kind: 'invalid', fields: errors };
         current = structuredClone(a.form);
         return null;
+      }
+      case 'browser_profiles':
+        return structuredClone(profiles);
+      case 'add_browser_profile':
+      case 'remove_browser_profile': {
+        const p = profiles.find((x) => x.browser === a.browser);
+        const app = `couper-${a.browser}-work`;
+        const make = cmd === 'add_browser_profile';
+        p.made = make;
+        p.source = make;
+        current.work_apps = (current.work_apps ?? []).filter((w: Json) => w.app !== app);
+        if (make) current.work_apps.push({ name: `${p.label} (work)`, app, off_hours: 'hold' });
+        return make ? `made ${app}` : `removed ${app}`;
       }
       case 'add_work_app':
         current.work_apps = [...(current.work_apps ?? []), { name: a.app, app: String(a.app).toLowerCase(), off_hours: 'hold' }];

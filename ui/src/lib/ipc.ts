@@ -149,6 +149,21 @@ export interface SeenSite {
   last_seen: string;
 }
 
+/** A browser's work profile (`couper browser`), as `browser_profiles` says it. */
+export interface ProfileInfo {
+  browser: 'firefox' | 'chromium';
+  /** Its name for people: "Firefox". */
+  label: string;
+  /** Its program is found here. */
+  installed: boolean;
+  /** Its work profile's menu entry is there. */
+  made: boolean;
+  /** The settings have its work source. */
+  source: boolean;
+  /** Where the profile's data is (or would be made). */
+  profile: string;
+}
+
 export interface SeenApp {
   app: string;
   count: number;
@@ -321,6 +336,12 @@ export const ipc = {
   preview: (form: Form) => call<Preview>('preview', { form }),
   saveSettings: (form: Form) => call<void>('save_settings', { form }),
   addWorkApp: (app: string) => call<EngineForm>('add_work_app', { app }),
+  /** Each browser's work profile. */
+  browserProfiles: () => call<ProfileInfo[]>('browser_profiles'),
+  /** Makes a browser's work profile (menu entry and work source); says what was made. */
+  addBrowserProfile: (browser: ProfileInfo['browser']) => call<string>('add_browser_profile', { browser }),
+  /** Removes a browser's work profile's menu entry and work source; its data stays. */
+  removeBrowserProfile: (browser: ProfileInfo['browser']) => call<string>('remove_browser_profile', { browser }),
   diagnostics: () => call<Status>('diagnostics'),
   getAutostart: () => call<boolean>('get_autostart'),
   setAutostart: (on: boolean) => call<boolean>('set_autostart', { on }),

@@ -154,6 +154,25 @@ export class Settings {
   }
 
   /**
+   * After the engine added or removed the work source `app` itself (a work browser
+   * profile): the file is read again; unsaved edits are kept, with that source added to
+   * or taken from them as well.
+   */
+  async sourceChanged(app: string): Promise<void> {
+    const file = await ipc.getSettings();
+    if (!this.dirty) {
+      this.take(file);
+      return;
+    }
+    const fresh = editable(file.form);
+    const same = (a: { app: string }) => a.app.toLowerCase() === app.toLowerCase();
+    const source = fresh.work_apps.find(same);
+    const kept = this.draft.work_apps.filter((a) => !same(a));
+    this.draft.work_apps = source ? [...kept, source] : kept;
+    this.saved = fresh;
+  }
+
+  /**
    * "This is work" on a site a browser named: the saved form gets the site (see
    * `withWorkSite`) and is saved as any form is, validated first; unsaved edits are kept.
    */
