@@ -56,8 +56,8 @@ pub enum Command {
     /// Manual on call.
     #[command(name = "on-call")]
     OnCall {
-        /// on or off.
-        #[arg(value_parser = ["on", "off"])]
+        /// on, off, or toggle.
+        #[arg(value_parser = ["on", "off", "toggle"])]
         state: String,
     },
     /// The held queue.

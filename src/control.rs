@@ -8,7 +8,8 @@
 //! gate runs in it or it is the front door of a headless `couper run`: one app per
 //! session. A second start asks it to show its window ([`AppProxy::open_window`]).
 
-use crate::live::Live;
+use crate::engine::OnCallRequest;
+use crate::live::{Live, ModeError};
 use crate::settings::form::{form_of, settings_of, FieldError};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -160,13 +161,31 @@ impl Control {
     /// `off`, `on`, `auto` or `toggle`, with an optional end (`""`: none). Returns the
     /// new status.
     async fn set_mode(&self, mode: &str, until: &str) -> zbus::fdo::Result<String> {
-        self.live.set_mode(mode, until).map_err(refused)?;
+        self.live.set_mode(mode, until).map_err(|e| match e {
+            ModeError::Refused(why) => refused(why),
+            ModeError::Store(e) => failed(e),
+        })?;
         json(&self.live.status())
     }
 
-    /// The manual on-call toggle. Returns the new status.
+    /// The manual on-call switch, on or off. Returns the new status.
     async fn set_on_call(&self, on: bool) -> zbus::fdo::Result<String> {
-        self.live.set_on_call(on).map_err(failed)?;
+        let request = if on {
+            OnCallRequest::On
+        } else {
+            OnCallRequest::Off
+        };
+        self.live.set_on_call(request).map_err(failed)?;
+        json(&self.live.status())
+    }
+
+    /// The manual on-call switch the other way round from now, in one step (the tray's
+    /// item: no read of the status, then a set, that another front door could come
+    /// between). Returns the new status.
+    async fn toggle_on_call(&self) -> zbus::fdo::Result<String> {
+        self.live
+            .set_on_call(OnCallRequest::Toggle)
+            .map_err(failed)?;
         json(&self.live.status())
     }
 
@@ -357,6 +376,8 @@ pub trait Couper {
     fn set_mode(&self, mode: &str, until: &str) -> zbus::Result<String>;
     /// See [`Control::set_on_call`].
     fn set_on_call(&self, on: bool) -> zbus::Result<String>;
+    /// See [`Control::toggle_on_call`].
+    fn toggle_on_call(&self) -> zbus::Result<String>;
     /// See [`Control::held`].
     fn held(&self) -> zbus::Result<String>;
     /// See [`Control::release`].

@@ -46,6 +46,9 @@ pub async fn run(options: RunOptions, shutdown: CancellationToken) -> Result<(),
     start(options, shutdown).await?.wait().await
 }
 
+/// How long a stop waits for the daemon's tasks (a display that never answers).
+const TASKS_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// A running live gate (see [`start`]).
 #[derive(Debug)]
 pub struct Running {
@@ -53,6 +56,8 @@ pub struct Running {
     gate: Front,
     control: zbus::Connection,
     shutdown: CancellationToken,
+    /// The executor, the timers and the watchers: awaited before the gate says it stopped.
+    tasks: tokio_util::task::TaskTracker,
 }
 
 impl Running {
@@ -61,8 +66,10 @@ impl Running {
         self.live.clone()
     }
 
-    /// Waits until the gate ends (`shutdown` cancelled, or a failure); the names are
-    /// released and the display daemon is gone when it returns.
+    /// Waits until the gate ends (`shutdown` cancelled, or a failure). When it returns,
+    /// every task of the daemon has ended, what was released but not yet shown is held
+    /// again, the Service changes no more (nothing is written after this), the names are
+    /// released and the display daemon is gone.
     pub async fn wait(self) -> Result<(), LiveError> {
         let ended = match self.gate {
             Front::Proxy(keeper) => match keeper.await {
@@ -81,7 +88,16 @@ impl Running {
             }
         };
         self.shutdown.cancel();
+        if tokio::time::timeout(TASKS_PATIENCE, self.tasks.wait())
+            .await
+            .is_err()
+        {
+            // A display that never answers: the Service is closed all the same.
+            tracing::warn!("a task of the gate did not end in time; stopping without it");
+        }
+        self.live.close();
         let _ = self.control.release_name(control::NAME).await;
+        tracing::info!("Couper stopped");
         ended
     }
 }
@@ -168,6 +184,7 @@ pub async fn start(options: RunOptions, shutdown: CancellationToken) -> Result<R
             gate: Front::Steer(steering),
             control,
             shutdown,
+            tasks,
         });
     }
 
@@ -194,6 +211,7 @@ pub async fn start(options: RunOptions, shutdown: CancellationToken) -> Result<R
         gate: Front::Proxy(keeper),
         control,
         shutdown,
+        tasks,
     })
 }
 
@@ -207,7 +225,13 @@ fn spawn_tasks(
     outcomes: mpsc::UnboundedReceiver<Outcome>,
     shutdown: &CancellationToken,
 ) {
-    tasks.spawn(execute(live.clone(), screen, control.clone(), outcomes));
+    tasks.spawn(execute(
+        live.clone(),
+        screen,
+        control.clone(),
+        outcomes,
+        shutdown.clone(),
+    ));
     tasks.spawn(timers(live.clone(), shutdown.clone()));
     tasks.spawn(watch_settings(live.clone(), shutdown.clone()));
     tasks.spawn(watch_sleep(live.clone(), shutdown.clone()));
@@ -247,26 +271,34 @@ async fn owner_of(conn: &zbus::Connection, name: &str) -> String {
     }
 }
 
-/// Carries the Service's outcomes out on the display, in order.
+/// Carries the Service's outcomes out on the display, in order, until `shutdown`. Then
+/// what was released but not yet shown (a replay cut short, a release still queued) is
+/// held again, for the next run to show once.
 async fn execute(
     live: Arc<Live>,
     gate: impl Screen,
     control: zbus::Connection,
     mut outcomes: mpsc::UnboundedReceiver<Outcome>,
+    shutdown: CancellationToken,
 ) {
-    while let Some(outcome) = outcomes.recv().await {
+    loop {
+        let outcome = tokio::select! {
+            biased;
+            () = shutdown.cancelled() => break,
+            outcome = outcomes.recv() => match outcome {
+                Some(outcome) => outcome,
+                None => return,
+            },
+        };
         let result = match outcome {
-            Outcome::Show {
-                id: 0,
-                notification,
-                ..
-            } => post_own(&live, &notification).await,
             Outcome::Show {
                 id,
                 notification,
                 crisis,
             } => gate.show(id, &notification, crisis).await,
-            Outcome::Released { items, mode, .. } => release(&live, &gate, items, mode).await,
+            Outcome::Released {
+                items, mode, at, ..
+            } => release(&live, &gate, items, mode, at, &shutdown).await,
             Outcome::Close { id } => gate.close(id).await,
             Outcome::StateChanged => {
                 live.changes.send_modify(|n| *n = n.wrapping_add(1));
@@ -281,6 +313,11 @@ async fn execute(
         };
         if let Err(e) = result {
             tracing::error!("display: {e}");
+        }
+    }
+    while let Ok(outcome) = outcomes.try_recv() {
+        if let Outcome::Released { items, at, .. } = outcome {
+            live.put_back(&items, at);
         }
     }
 }
@@ -299,6 +336,8 @@ async fn release(
     gate: &impl Screen,
     items: Vec<Held>,
     mode: ReleaseMode,
+    at: jiff::Timestamp,
+    shutdown: &CancellationToken,
 ) -> Result<(), gate::GateError> {
     if items.is_empty() {
         return Ok(());
@@ -306,9 +345,21 @@ async fn release(
     if mode == ReleaseMode::Replay && items.len() <= REPLAY_MAX {
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
-                tokio::time::sleep(REPLAY_GAP).await;
+                tokio::select! {
+                    () = tokio::time::sleep(REPLAY_GAP) => {}
+                    () = shutdown.cancelled() => {
+                        live.put_back(&items[i..], at);
+                        return Ok(());
+                    }
+                }
             }
-            gate.show(item.id, &item.notification, false).await?;
+            let shown = gate.show(item.id, &item.notification, false).await;
+            if shown.is_err() && shutdown.is_cancelled() {
+                // The display went with the stop: this one was not shown either.
+                live.put_back(&items[i..], at);
+                return Ok(());
+            }
+            shown?;
         }
         return Ok(());
     }
@@ -461,8 +512,15 @@ async fn watch_calendar(live: Arc<Live>, shutdown: CancellationToken) {
             }
             reader.refresh_calendar();
         };
-        if let Err(e) = tokio::task::spawn_blocking(read).await {
-            tracing::error!("calendar: {e}");
+        // A slow server does not hold up a stop: the read goes on on its blocking thread,
+        // and changes nothing once the gate has stopped.
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            read = tokio::task::spawn_blocking(read) => {
+                if let Err(e) = read {
+                    tracing::error!("calendar: {e}");
+                }
+            }
         }
         tokio::select! {
             _ = shutdown.cancelled() => return,

@@ -72,6 +72,18 @@ pub enum ModeRequest {
     Toggle,
 }
 
+/// The manual on-call switch (`couper on-call`, the tray's item, the window).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnCallRequest {
+    /// On call now, by hand.
+    On,
+    /// Not on call by hand (a scheduled period still counts).
+    Off,
+    /// The tray's one-click item: the other way round from now, decided here, in one step
+    /// with the switch (never read by a front end, then set).
+    Toggle,
+}
+
 /// Which held notifications to release.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Which {
@@ -100,8 +112,8 @@ pub enum Event<'a> {
     },
     /// A manual mode.
     Mode(ModeRequest),
-    /// The manual on-call toggle.
-    OnCall(bool),
+    /// The manual on-call switch.
+    OnCall(OnCallRequest),
     /// New settings (already validated), compiled here.
     Settings(&'a Settings),
     /// New settings already compiled beside the engine ([`Rules::new`]): swapped in
@@ -375,7 +387,12 @@ impl Engine {
                 }
             }
             Event::Mode(request) => self.set_mode(request, now, &mut effects),
-            Event::OnCall(on) => {
+            Event::OnCall(request) => {
+                let on = match request {
+                    OnCallRequest::On => true,
+                    OnCallRequest::Off => false,
+                    OnCallRequest::Toggle => !self.on_call_manual,
+                };
                 if on != self.on_call_manual {
                     self.on_call_manual = on;
                     effects.push(Effect::OnCallChanged { at: now, on });

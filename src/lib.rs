@@ -15,6 +15,7 @@ pub mod engine;
 pub mod gate;
 pub mod holidays;
 pub mod i18n;
+pub mod ids;
 pub mod live;
 pub mod notification;
 pub mod on_call;

@@ -3,9 +3,10 @@
 //! [`Gatekeeper`]). It reads the clock, and only it; what runs around it (the routes, the
 //! executor of outcomes, timers and watchers) is composed in `daemon.rs`.
 
-use crate::engine::{Which, ALERT_APP};
+use crate::engine::{OnCallRequest, Which, ALERT_APP};
 use crate::gate::{self, Admission, Gatekeeper, Verdict};
 use crate::i18n::{Lang, Said};
+use crate::ids::Issuer;
 use crate::notification::{HintValue, Notification};
 use crate::service::{self, Admitted, Explanation, Outcome, Service, Status};
 use crate::settings::{self, Settings};
@@ -22,9 +23,6 @@ use tokio::sync::{mpsc, Notify};
 pub const REPLAY_MAX: usize = 20;
 /// The pause between two replayed notifications.
 pub(crate) const REPLAY_GAP: Duration = Duration::from_millis(1500);
-/// Ids answered when the store fails and a notification is shown unkept (fail open):
-/// far from the Service's ids (counting up from 1) and the gate's own (down from u32::MAX).
-const FAIL_OPEN_IDS: u32 = 0x8000_0000;
 /// How long the settings file must stay unchanged before it is read again.
 pub(crate) const SETTINGS_SETTLE: Duration = Duration::from_millis(100);
 /// Where the last good settings text is kept in the store.
@@ -83,6 +81,17 @@ impl LiveError {
             other => other.to_string(),
         }
     }
+}
+
+/// Why [`Live::set_mode`] changed nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ModeError {
+    /// Not a mode, or an end that is not a time to come (said in the gate's language).
+    #[error("{0}")]
+    Refused(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 /// Why [`Live::forget`] erased nothing.
@@ -220,11 +229,11 @@ pub struct Live {
     pub(crate) refusal: Mutex<Option<Said>>,
     /// The display daemon's command line and private bus address.
     pub(crate) display: Mutex<Option<(String, String)>>,
-    pub(crate) own_posts: Mutex<Vec<u32>>,
     pub(crate) changes: tokio::sync::watch::Sender<u64>,
     /// The team's calendar as last read (SPEC §8), and the nudge to read it again.
     pub(crate) calendar: Mutex<Option<crate::calendar::CalendarStatus>>,
     pub(crate) calendar_kick: Notify,
+    /// How many were shown unkept: the next fail-open id ([`Issuer::FailOpen`]).
     pub(crate) fail_open: AtomicU32,
     /// The steer route in force, if any (`None`: the proxy route).
     pub(crate) route: Mutex<Option<crate::steer::RouteInfo>>,
@@ -239,6 +248,8 @@ pub struct Live {
     pub(crate) replace: std::sync::atomic::AtomicBool,
     /// While the store fails to keep notifications (see [`StoreFailure`]).
     pub(crate) store_failure: Mutex<Option<StoreFailure>>,
+    /// Set once the daemon has stopped ([`Live::close`]): the Service changes no more.
+    stopped: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for Live {
@@ -283,7 +294,6 @@ impl Live {
             settings_path: settings_path.to_path_buf(),
             refusal: Mutex::new(refusal),
             display: Mutex::new(None),
-            own_posts: Mutex::new(Vec::new()),
             changes: tokio::sync::watch::Sender::new(0),
             calendar: Mutex::new(None),
             calendar_kick: Notify::new(),
@@ -294,6 +304,7 @@ impl Live {
             retry: Notify::new(),
             replace: std::sync::atomic::AtomicBool::new(false),
             store_failure: Mutex::new(None),
+            stopped: std::sync::atomic::AtomicBool::new(false),
         });
         live.send(outcomes);
         Ok((live, rx))
@@ -314,7 +325,7 @@ impl Live {
         f: impl FnOnce(&mut Service, Timestamp) -> Result<(T, Vec<Outcome>), StoreError>,
     ) -> Result<T, StoreError> {
         let (value, outcomes) = {
-            let mut service = lock(&self.service);
+            let mut service = self.change()?;
             let before = service.engine().state();
             let (value, mut outcomes) = f(&mut service, Timestamp::now())?;
             if service.engine().state() != before && !outcomes.contains(&Outcome::StateChanged) {
@@ -324,6 +335,41 @@ impl Live {
         };
         self.send(outcomes);
         Ok(value)
+    }
+
+    /// The Service, to change it: refused once the daemon has stopped.
+    fn change(&self) -> Result<MutexGuard<'_, Service>, StoreError> {
+        let service = lock(&self.service);
+        if self.stopped.load(Ordering::SeqCst) {
+            return Err(StoreError::Stopped {
+                path: service.store().path().to_path_buf(),
+            });
+        }
+        Ok(service)
+    }
+
+    /// Ends the Service's changes, once the daemon's tasks are done: the counts kept in
+    /// memory are written, then nothing more is (a read still under way on a blocking
+    /// thread, or a front door that still holds the service, changes nothing).
+    pub(crate) fn close(&self) {
+        let mut service = lock(&self.service);
+        if let Err(e) = service.write_seen() {
+            tracing::error!("writing the counts of apps seen: {e}");
+        }
+        self.stopped.store(true, Ordering::SeqCst);
+    }
+
+    /// Holds `items` again, released at `at` but never shown (the daemon stopped in the
+    /// middle of a replay): the next release shows them, each once.
+    pub(crate) fn put_back(&self, items: &[Held], at: Timestamp) {
+        let ids: Vec<u32> = items.iter().map(|h| h.id).collect();
+        match self.with(|s, _| {
+            s.put_back(&ids, at)
+                .map(|n| (n, vec![Outcome::StateChanged]))
+        }) {
+            Ok(n) => tracing::info!("{n} released but not shown are held again"),
+            Err(e) => tracing::error!("holding again what was not shown: {e}"),
+        }
     }
 
     /// A receiver that changes whenever the status does (mode, working time, on call,
@@ -419,7 +465,7 @@ impl Live {
 
     /// Keeps a front end's own value in the store (e.g. the tray app's first run).
     pub fn remember(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        lock(&self.service).remember(key, value)
+        self.change()?.remember(key, value)
     }
 
     /// A value kept with [`Live::remember`].
@@ -490,7 +536,7 @@ impl Live {
 
     /// `off`, `on`, `auto` or `toggle`, with an optional end as the user typed it.
     /// Refused in the gate's language.
-    pub fn set_mode(&self, mode: &str, until: &str) -> Result<(), String> {
+    pub fn set_mode(&self, mode: &str, until: &str) -> Result<(), ModeError> {
         let until = until.trim();
         let result = self.with(|s, now| {
             let zone = s.engine().settings().timezone.clone();
@@ -509,7 +555,7 @@ impl Live {
             };
             s.set_mode(request, now).map(|o| (Ok(()), o))
         });
-        result.map_err(|e| e.to_string())?
+        result?.map_err(ModeError::Refused)
     }
 
     /// Erases the history before `before` as the user typed it (see
@@ -526,9 +572,10 @@ impl Live {
         Ok(self.with(|s, _| s.forget(before).map(|n| (n, Vec::new())))?)
     }
 
-    /// The manual on-call toggle.
-    pub fn set_on_call(&self, on: bool) -> Result<(), StoreError> {
-        self.with(|s, now| s.set_on_call(on, now).map(|o| ((), o)))
+    /// The manual on-call switch: on, off, or the other way round from now (in one step
+    /// under the Service's lock).
+    pub fn set_on_call(&self, request: OnCallRequest) -> Result<(), StoreError> {
+        self.with(|s, now| s.set_on_call(request, now).map(|o| ((), o)))
     }
 
     /// The held queue.
@@ -701,16 +748,6 @@ impl Live {
     pub(crate) fn next_wake(&self) -> Option<Timestamp> {
         lock(&self.service).next_wake()
     }
-
-    /// Called with the list of the last release when the user opens the digest.
-    fn list_notification(&self) -> Option<Notification> {
-        let service = lock(&self.service);
-        let since = Timestamp::now()
-            .checked_sub(jiff::SignedDuration::from_hours(24 * 7))
-            .unwrap_or(Timestamp::UNIX_EPOCH);
-        let released = service.store().released_since(since).ok()?;
-        crate::service::held_list(&released, service.lang())
-    }
 }
 
 impl Gatekeeper for Live {
@@ -760,7 +797,7 @@ impl Gatekeeper for Live {
                 }
                 self.send(vec![Outcome::StateChanged]);
                 Admission {
-                    id: FAIL_OPEN_IDS + self.fail_open.fetch_add(1, Ordering::Relaxed) % 65_536,
+                    id: Issuer::FailOpen.nth(self.fail_open.fetch_add(1, Ordering::Relaxed)),
                     verdict: Verdict::Deliver,
                 }
             }
@@ -779,19 +816,6 @@ impl Gatekeeper for Live {
             tracing::error!("close {id}: {e}");
             Some(id)
         })
-    }
-
-    fn own_action(&self, id: u32, action_key: &str) {
-        let ours = lock(&self.own_posts).contains(&id);
-        if ours && matches!(action_key, "default" | "open") {
-            if let Some(list) = self.list_notification() {
-                let _ = self.outcomes.send(Outcome::Show {
-                    id: 0,
-                    notification: list,
-                    crisis: false,
-                });
-            }
-        }
     }
 }
 
@@ -835,6 +859,8 @@ pub fn init_logs() {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colours only on a terminal: the journal and log files get plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
 }
 

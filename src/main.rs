@@ -447,7 +447,11 @@ fn client(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
                 say(cli::status_line(&status, now(), lang)?)?;
             }
             Command::OnCall { state } => {
-                let status = couper.set_on_call(state == "on").await.map_err(refused)?;
+                let status = match state.as_str() {
+                    "toggle" => couper.toggle_on_call().await,
+                    on => couper.set_on_call(on == "on").await,
+                }
+                .map_err(refused)?;
                 say(cli::status_line(&status, now(), lang)?)?;
             }
             Command::Held { json } => {

@@ -6,8 +6,10 @@
 //! The Service reads no clock: every call takes `now`.
 
 use crate::engine::{
-    Action, Decision, Effect, Engine, Event, Mode, ModeRequest, ReleaseCause, State, Which,
+    Action, Decision, Effect, Engine, Event, Mode, ModeRequest, OnCallRequest, ReleaseCause, State,
+    Which,
 };
+use crate::ids::{Ids, Issuer};
 use crate::notification::Notification;
 use crate::settings::{ReleaseMode, Settings};
 use crate::store::{Held, HistoryEntry, Kind, SeenApp, Store, StoreError};
@@ -103,7 +105,8 @@ pub type Caller<'a> = Option<&'a str>;
 pub struct Service {
     engine: Engine,
     store: Store,
-    next_id: u32,
+    /// The ids the Service gives ([`Issuer::Service`]), going on from the store's last.
+    ids: Ids,
     personal: VecDeque<(u32, HistoryEntry)>,
     /// Seen-apps counts not yet written: app → (count, last seen).
     seen: HashMap<String, (u64, Timestamp)>,
@@ -142,13 +145,13 @@ impl Service {
             .into_iter()
             .map(|h| (h.id, h.held_at))
             .collect();
-        let next_id = store.max_id()?.saturating_add(1).max(1);
+        let ids = Ids::after(Issuer::Service, store.max_id()?);
         // The engine starts at `now`: a mode that ended while Couper was down ends now.
         let engine = Engine::new(settings, mode, on_call, held, now);
         let mut service = Service {
             engine,
             store,
-            next_id,
+            ids,
             personal: VecDeque::new(),
             seen: HashMap::new(),
             seen_sites: HashMap::new(),
@@ -209,7 +212,7 @@ impl Service {
     /// as a key binding's script sends each time (`dunstify -r 2593`), is the
     /// notification Couper gave for the first such call, as a daemon would keep it.
     pub fn stands_for(&self, id: u32) -> u32 {
-        if id < self.next_id {
+        if self.ids.gave(id) {
             return id;
         }
         self.chosen
@@ -241,7 +244,7 @@ impl Service {
         now: Timestamp,
     ) -> Result<Admitted, StoreError> {
         let target = self.stands_for(replaces_id);
-        let replacing = target != 0 && target < self.next_id && self.may_touch(caller, target)?;
+        let replacing = self.ids.gave(target) && self.may_touch(caller, target)?;
         if replaces_id != 0 && !replacing {
             tracing::debug!(
                 replaces_id,
@@ -251,9 +254,8 @@ impl Service {
         let id = if replacing {
             target
         } else {
-            let id = self.next_id;
-            self.next_id = self.next_id.checked_add(1).unwrap_or(1);
-            if replaces_id >= id {
+            let id = self.ids.take();
+            if replaces_id != 0 && !self.ids.gave(replaces_id) {
                 self.chosen.retain(|(c, _)| *c != replaces_id);
                 self.chosen.push_back((replaces_id, id));
                 if self.chosen.len() > CHOSEN_REMEMBERED {
@@ -408,9 +410,13 @@ impl Service {
         self.run(Event::Mode(request), now)
     }
 
-    /// The manual on-call toggle.
-    pub fn set_on_call(&mut self, on: bool, now: Timestamp) -> Result<Vec<Outcome>, StoreError> {
-        self.run(Event::OnCall(on), now)
+    /// The manual on-call switch.
+    pub fn set_on_call(
+        &mut self,
+        request: OnCallRequest,
+        now: Timestamp,
+    ) -> Result<Vec<Outcome>, StoreError> {
+        self.run(Event::OnCall(request), now)
     }
 
     /// New, validated settings.
@@ -439,6 +445,14 @@ impl Service {
     /// Releases held notifications by hand.
     pub fn release(&mut self, which: &Which, now: Timestamp) -> Result<Vec<Outcome>, StoreError> {
         self.run(Event::Release(which), now)
+    }
+
+    /// Holds again `ids`, released at `at` but never shown (see [`Store::put_back`]);
+    /// the engine's queue is read back from the store. Returns how many came back.
+    pub fn put_back(&mut self, ids: &[u32], at: Timestamp) -> Result<usize, StoreError> {
+        let back = self.store.put_back(ids, at);
+        self.resync_held();
+        back
     }
 
     /// Time passed (a timer fired).

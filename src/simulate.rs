@@ -169,7 +169,14 @@ pub fn run(
             }
             Input::Close(id) => write_outcomes(&service.close(id, at)?, &zone, out)?,
             Input::Mode(request) => write_outcomes(&service.set_mode(request, at)?, &zone, out)?,
-            Input::OnCall(on) => write_outcomes(&service.set_on_call(on, at)?, &zone, out)?,
+            Input::OnCall(on) => {
+                let request = if on {
+                    crate::engine::OnCallRequest::On
+                } else {
+                    crate::engine::OnCallRequest::Off
+                };
+                write_outcomes(&service.set_on_call(request, at)?, &zone, out)?
+            }
             Input::Release(which) => write_outcomes(&service.release(&which, at)?, &zone, out)?,
         }
     }

@@ -118,6 +118,13 @@ pub enum StoreError {
         /// Why.
         detail: String,
     },
+    /// The gate has stopped: it changes nothing more (nothing is written after it said
+    /// it stopped).
+    #[error("{path}: the gate has stopped")]
+    Stopped {
+        /// The database file.
+        path: PathBuf,
+    },
 }
 
 /// What kind of event a history row records.
@@ -500,6 +507,39 @@ impl Store {
         }
         tx.commit().map_err(err)?;
         Ok(released)
+    }
+
+    /// Undoes the release at `at` of `ids`, which were never shown (Couper stopped in the
+    /// middle of a replay): they are held again, and their release is no longer in the
+    /// history, so the next release shows each of them once. Returns how many came back.
+    pub fn put_back(&mut self, ids: &[u32], at: Timestamp) -> Result<usize, StoreError> {
+        let path = self.path.clone();
+        let err = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.savepoint().map_err(err)?;
+        let mut back = 0;
+        {
+            let mut unmark = tx
+                .prepare_cached(
+                    "UPDATE held SET released_at = NULL WHERE id = ?1 AND released_at = ?2",
+                )
+                .map_err(err)?;
+            let mut unsay = tx
+                .prepare_cached(
+                    "DELETE FROM history WHERE kind = 'release' AND id = ?1 AND at = ?2",
+                )
+                .map_err(err)?;
+            for &id in ids {
+                if unmark.execute(params![id, ms(at)]).map_err(err)? == 1 {
+                    unsay.execute(params![id, ms(at)]).map_err(err)?;
+                    back += 1;
+                }
+            }
+        }
+        tx.commit().map_err(err)?;
+        Ok(back)
     }
 
     /// Drops held `id` from the queue because its app withdrew it (or the user dismissed

@@ -330,6 +330,79 @@ async fn after_a_kill_9_activation_shows_notifications_and_the_next_run_releases
     );
 }
 
+/// Issue 15: a stop waits for every task of the daemon. Stopped (SIGTERM, as at logout)
+/// in the middle of a replay, Couper shows nothing more, holds again what it had not
+/// shown yet, says it stopped last, and the next run shows each of those once.
+#[tokio::test]
+async fn issue_15_a_stop_in_the_middle_of_a_replay_holds_again_what_was_not_shown() {
+    let mut s = Session::new(|d| settings(d, ALWAYS, "[release]\nmode = \"replay\"\n")).await;
+    s.start().await;
+    s.ok(&["off"]).await;
+    for summary in ["one", "two", "three", "four"] {
+        s.slack(summary, "held").await;
+    }
+    assert_eq!(s.held().await.len(), 4);
+
+    // The replay shows one now and the next 1.5 s later: the stop comes in between.
+    s.ok(&["on"]).await;
+    let dunst = s.dunst();
+    eventually("the replay starts", || async {
+        (dunst.displayed().await > 0).then_some(())
+    })
+    .await;
+    s.stop().await;
+    let log = s.run_log();
+    assert_eq!(
+        log.lines()
+            .rfind(|l| !l.trim().is_empty())
+            .map(|l| l.ends_with("Couper stopped")),
+        Some(true),
+        "\"Couper stopped\" is the last thing said:\n{log}"
+    );
+
+    // What the store says once it stopped: released (shown) ones, and held ones.
+    let db = rusqlite::Connection::open(&s.store).unwrap();
+    let summaries = |sql: &str| -> BTreeSet<String> {
+        let mut query = db.prepare(sql).unwrap();
+        let rows = query.query_map([], |row| row.get::<_, String>(0)).unwrap();
+        rows.collect::<Result<_, _>>().unwrap()
+    };
+    let released = summaries("SELECT summary FROM held WHERE released_at IS NOT NULL");
+    let held = summaries("SELECT summary FROM held WHERE released_at IS NULL");
+    assert!(!released.is_empty(), "the first one was shown, so released");
+    assert!(
+        !held.is_empty(),
+        "nothing is held again ({released:?} released): what the replay had not shown was lost, or it had ended"
+    );
+    assert_eq!(released.len() + held.len(), 4, "{released:?} {held:?}");
+    let releases: i64 = db
+        .query_row(
+            "SELECT COUNT(*) FROM history WHERE kind = 'release'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        releases as usize,
+        released.len(),
+        "a release only for what was shown"
+    );
+    drop(db);
+
+    // The next run (still working, still "on") shows the rest, each once, in order.
+    s.start().await;
+    s.dunst().wait_displayed(held.len() as u32).await;
+    let shown = s.dunst().close_all_and_read().await;
+    let again: Vec<String> = shown.into_iter().map(|shown| shown.message).collect();
+    let expected: Vec<String> = ["one", "two", "three", "four"]
+        .into_iter()
+        .filter(|summary| held.contains(*summary))
+        .map(|summary| format!("NORMAL {summary}|held"))
+        .collect();
+    assert_eq!(again, expected, "the rest, each once, in order");
+    assert!(s.held().await.is_empty());
+}
+
 #[tokio::test]
 async fn a_second_couper_run_refuses_in_one_line_and_the_first_keeps_serving() {
     let mut s = Session::new(|d| settings(d, ALWAYS, "")).await;
@@ -1226,6 +1299,40 @@ account = "R&D"
         explained.contains("Firefox is a work app, but not for this account"),
         "{explained}"
     );
+}
+
+/// Issue 15: the on-call toggle is decided in the gate, in one step: `couper on-call
+/// toggle` and a tool calling `ToggleOnCall` turn it the other way round each time.
+#[tokio::test]
+async fn issue_15_on_call_toggle_turns_the_switch_the_other_way_round_from_any_door() {
+    let mut s = Session::new(|d| settings(d, ALWAYS, "")).await;
+    s.start().await;
+    assert_eq!(s.status().await["on_call_manual"], false);
+    let said = s.ok(&["on-call", "toggle"]).await;
+    assert!(said.contains("On call"), "{said}");
+    assert_eq!(s.status().await["on_call_manual"], true);
+
+    let out = s
+        .desk
+        .run(
+            "gdbus",
+            &[
+                "call",
+                "--session",
+                "--dest",
+                "org.couper.Couper",
+                "--object-path",
+                "/org/couper/Couper",
+                "--method",
+                "org.couper.Couper1.ToggleOnCall",
+            ],
+        )
+        .await;
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(s.status().await["on_call_manual"], false);
+    s.ok(&["on-call", "toggle"]).await;
+    s.ok(&["on-call", "on"]).await;
+    assert_eq!(s.status().await["on_call_manual"], true, "on stays on");
 }
 
 #[tokio::test]

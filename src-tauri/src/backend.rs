@@ -6,7 +6,8 @@
 
 use crate::error::CommandError;
 use couper::control::{CouperProxy, SettingsView, INVALID_FORM, IO_FAILED, REFUSED};
-use couper::live::{Live, LiveStatus};
+use couper::engine::OnCallRequest;
+use couper::live::{Live, LiveStatus, ModeError};
 use couper::settings::form::FieldError;
 use couper::store::{Held, SeenApp};
 use couper::words::Lang;
@@ -184,22 +185,40 @@ impl Backend {
     pub async fn set_mode(&self, mode: &str, until: &str) -> Result<LiveStatus> {
         match self {
             Backend::Local(live) => {
-                live.set_mode(mode, until)
-                    .map_err(|message| CommandError::Refused { message })?;
+                live.set_mode(mode, until).map_err(|e| match e {
+                    ModeError::Refused(message) => CommandError::Refused { message },
+                    ModeError::Store(e) => e.into(),
+                })?;
                 Ok(live.status())
             }
             Backend::Remote(remote) => remote.decode(remote.couper.set_mode(mode, until).await),
         }
     }
 
-    /// The manual on-call toggle.
+    /// The manual on-call switch, on or off (the window).
     pub async fn set_on_call(&self, on: bool) -> Result<LiveStatus> {
         match self {
             Backend::Local(live) => {
-                live.set_on_call(on)?;
+                live.set_on_call(if on {
+                    OnCallRequest::On
+                } else {
+                    OnCallRequest::Off
+                })?;
                 Ok(live.status())
             }
             Backend::Remote(remote) => remote.decode(remote.couper.set_on_call(on).await),
+        }
+    }
+
+    /// The manual on-call switch the other way round from now, in one step in the gate
+    /// (the tray's item).
+    pub async fn toggle_on_call(&self) -> Result<LiveStatus> {
+        match self {
+            Backend::Local(live) => {
+                live.set_on_call(OnCallRequest::Toggle)?;
+                Ok(live.status())
+            }
+            Backend::Remote(remote) => remote.decode(remote.couper.toggle_on_call().await),
         }
     }
 

@@ -280,7 +280,7 @@ fn crises_pass_always_or_only_on_call() {
         "{}",
         e.reason(&d, Lang::En)
     );
-    e.handle(Event::OnCall(true), at("2026-11-28T21:05"));
+    e.handle(Event::OnCall(OnCallRequest::On), at("2026-11-28T21:05"));
     let (d, _) = notify(
         &mut e,
         2,
@@ -613,7 +613,7 @@ fn issue_14_a_reason_is_said_in_french_and_in_english_from_one_decision() {
          remise lundi 09:00 (une urgence : le mot d'urgence « bad buzz », mais les urgences \
          ne passent que pendant l'astreinte)"
     );
-    e.handle(Event::OnCall(true), at("2026-11-28T21:15"));
+    e.handle(Event::OnCall(OnCallRequest::On), at("2026-11-28T21:15"));
     let (d, _) = notify(
         &mut e,
         3,
@@ -998,4 +998,30 @@ fn a_silenced_work_site_and_one_during_i_m_working_say_the_site() {
         e.reason(&d, Lang::En),
         "delivered: business.facebook.com is a work site (Meta) and you said you are working until 23:00"
     );
+}
+
+#[test]
+fn the_on_call_toggle_turns_the_manual_switch_the_other_way_round_in_one_step() {
+    let mut e = engine(&settings(), at("2026-11-28T21:00"));
+    let changed = |effects: &[Effect]| {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::OnCallChanged { on, .. } => Some(*on),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    let on = e.handle(Event::OnCall(OnCallRequest::Toggle), at("2026-11-28T21:01"));
+    assert_eq!(changed(&on), [true]);
+    assert!(e.state().on_call_manual);
+    let again = e.handle(Event::OnCall(OnCallRequest::On), at("2026-11-28T21:02"));
+    assert_eq!(
+        changed(&again),
+        [] as [bool; 0],
+        "already on: nothing changes"
+    );
+    let off = e.handle(Event::OnCall(OnCallRequest::Toggle), at("2026-11-28T21:03"));
+    assert_eq!(changed(&off), [false]);
+    assert!(!e.state().on_call_manual);
 }

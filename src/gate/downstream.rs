@@ -136,7 +136,7 @@ pub(crate) struct Downstream {
     gatekeeper: Arc<dyn Gatekeeper>,
     shown: Shown,
     owners: HashMap<u32, Owner>,
-    next_own_id: u32,
+    own_ids: crate::ids::Ids,
     /// How the daemon is shown the site a browser names.
     site_form: wire::SiteForm,
 }
@@ -187,7 +187,7 @@ impl Downstream {
             gatekeeper,
             shown: Shown::default(),
             owners: HashMap::new(),
-            next_own_id: u32::MAX,
+            own_ids: crate::ids::Ids::new(crate::ids::Issuer::Gate),
             site_form,
         }
     }
@@ -423,15 +423,11 @@ impl Downstream {
         }
     }
 
-    /// A fresh id for Couper's own notifications, counting down from `u32::MAX` so that it
-    /// never meets the service's ids, which count up from 1.
+    /// A fresh id for Couper's own notifications, from the gate's own range
+    /// ([`Issuer::Gate`](crate::ids::Issuer::Gate)), which the service's never meet.
     fn own_id(&mut self) -> u32 {
         loop {
-            let id = self.next_own_id;
-            self.next_own_id = match self.next_own_id.checked_sub(1) {
-                Some(next) if next > u32::MAX / 2 => next,
-                _ => u32::MAX,
-            };
+            let id = self.own_ids.take();
             if !self.owners.contains_key(&id) && self.shown.daemon_id(id).is_none() {
                 return id;
             }

@@ -101,8 +101,11 @@ pub trait Gatekeeper: Send + Sync + 'static {
     /// id withdrawn (the one `id` stands for), or `None` when the id is another app's held
     /// one and the call changes nothing.
     fn close(&self, caller: Option<&str>, id: u32) -> Option<u32>;
-    /// The user invoked `action_key` on a notification Couper itself posted (the digest).
-    fn own_action(&self, id: u32, action_key: &str);
+    /// The user invoked `action_key` on a notification the gate posted in its own voice
+    /// ([`GateHandle::post_own`]). Nothing by default: the live gate posts its own
+    /// notifications as an app of the session ([`crate::voice`]), whose actions come back
+    /// there.
+    fn own_action(&self, _id: u32, _action_key: &str) {}
 }
 
 /// The gatekeeper's answer to one `Notify`.

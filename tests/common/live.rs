@@ -192,10 +192,15 @@ impl Session {
     /// Stops the running gate as the session does (SIGTERM), waits for it to end, and
     /// starts another on the same bus and store.
     pub async fn restart(&mut self) {
+        self.stop().await;
+        self.start().await;
+    }
+
+    /// Stops the running gate as the session does (SIGTERM) and waits for it to end.
+    pub async fn stop(&mut self) {
         let mut gate = self.gate.take().expect("a running gate");
         kill(gate.process.id().expect("pid"), libc::SIGTERM);
         let _ = gate.process.wait().await;
-        self.start().await;
     }
 
     /// Waits until `process` (a `couper run`) serves, and keeps it as the session's gate.

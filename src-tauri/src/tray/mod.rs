@@ -259,20 +259,11 @@ async fn click<R: Runtime>(
             .await
             .map(drop)
             .map_err(|e| e.to_string()),
-        MenuItemId::OnCall => {
-            let manual = backend
-                .status()
-                .await
-                .map_err(|e| e.to_string())?
-                .status
-                .state
-                .on_call_manual;
-            backend
-                .set_on_call(!manual)
-                .await
-                .map(drop)
-                .map_err(|e| e.to_string())
-        }
+        MenuItemId::OnCall => backend
+            .toggle_on_call()
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string()),
         MenuItemId::CopyReply => {
             let reply = backend
                 .reply(backend.lang().await)
