@@ -514,7 +514,7 @@ async fn is_process_of(conn: &Connection, owner: &OwnedUniqueName, pid: Option<u
     let Some(pid) = pid else {
         return true;
     };
-    let Ok(dbus) = zbus::fdo::DBusProxy::new(conn).await else {
+    let Ok(dbus) = super::proxies::bus(conn).await else {
         return false;
     };
     let Ok(mut process) = dbus
@@ -537,19 +537,12 @@ async fn is_process_of(conn: &Connection, owner: &OwnedUniqueName, pid: Option<u
 
 /// The unique name owning `org.freedesktop.Notifications` on `conn`'s bus, if any.
 pub(crate) async fn name_owner(conn: &Connection) -> Result<Option<OwnedUniqueName>, zbus::Error> {
-    let reply = conn
-        .call_method(
-            Some("org.freedesktop.DBus"),
-            "/org/freedesktop/DBus",
-            Some("org.freedesktop.DBus"),
-            "GetNameOwner",
-            &NOTIFICATIONS,
-        )
-        .await;
-    match reply {
-        Ok(reply) => Ok(Some(reply.body().deserialize::<OwnedUniqueName>()?)),
-        Err(zbus::Error::FDO(e)) if matches!(*e, zbus::fdo::Error::NameHasNoOwner(_)) => Ok(None),
-        Err(e) => Err(e),
+    let bus = super::proxies::bus(conn).await?;
+    let name = zbus::names::BusName::try_from(NOTIFICATIONS)?;
+    match bus.get_name_owner(name).await {
+        Ok(owner) => Ok(Some(owner)),
+        Err(zbus::fdo::Error::NameHasNoOwner(_)) => Ok(None),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -24,6 +24,7 @@ use zbus::message::Type;
 use zbus::names::OwnedUniqueName;
 use zbus::{Connection, MatchRule, Message, MessageStream};
 
+use super::proxies::{self, NotificationsProxy};
 use super::relay;
 use super::wire::{self, Extras};
 use super::{GateError, Gatekeeper, NOTIFICATIONS, PATH};
@@ -130,8 +131,8 @@ impl Shown {
 
 /// The display side's state, owned by its task.
 pub(crate) struct Downstream {
-    private: Connection,
-    daemon: OwnedUniqueName,
+    /// The display daemon, by its unique name on the private bus.
+    daemon: NotificationsProxy<'static>,
     session: Connection,
     gatekeeper: Arc<dyn Gatekeeper>,
     shown: Shown,
@@ -154,34 +155,38 @@ pub(crate) async fn subscribe(
     Ok(MessageStream::for_match_rule(rule, private, None).await?)
 }
 
+/// The display daemon, by its unique name on `private`'s bus.
+pub(crate) async fn daemon(
+    private: &Connection,
+    daemon: &OwnedUniqueName,
+) -> Result<NotificationsProxy<'static>, GateError> {
+    Ok(proxies::notifications(private, daemon.clone()).await?)
+}
+
 /// The daemon's capabilities (Couper reports them as its own, with
 /// [`wire::advertised`]'s).
 pub(crate) async fn capabilities(
+    daemon: &NotificationsProxy<'_>,
+) -> Result<Vec<String>, GateError> {
+    Ok(daemon.get_capabilities().await?)
+}
+
+/// The capabilities of `daemon` on `private`'s bus (see [`capabilities`]).
+pub(crate) async fn capabilities_of(
     private: &Connection,
     daemon: &OwnedUniqueName,
 ) -> Result<Vec<String>, GateError> {
-    let reply = private
-        .call_method(
-            Some(daemon.as_ref()),
-            PATH,
-            Some(NOTIFICATIONS),
-            "GetCapabilities",
-            &(),
-        )
-        .await?;
-    Ok(reply.body().deserialize()?)
+    capabilities(&self::daemon(private, daemon).await?).await
 }
 
 impl Downstream {
     pub(crate) fn new(
-        private: Connection,
-        daemon: OwnedUniqueName,
+        daemon: NotificationsProxy<'static>,
         session: Connection,
         gatekeeper: Arc<dyn Gatekeeper>,
         site_form: wire::SiteForm,
     ) -> Downstream {
         Downstream {
-            private,
             daemon,
             session,
             gatekeeper,
@@ -310,15 +315,9 @@ impl Downstream {
     ) -> Result<(), GateError> {
         let replaces = self.shown.daemon_id(id).unwrap_or(0);
         let n = wire::in_daemon_form(n, self.site_form);
-        let daemon_id = wire::notify(
-            &self.private,
-            self.daemon.as_str(),
-            &n,
-            replaces,
-            crisis,
-            &extras,
-        )
-        .await?;
+        // Awaited: the next request is applied once the daemon has answered this one, which
+        // keeps each app's order on the screen.
+        let daemon_id = wire::notify_to(&self.daemon, &n, replaces, crisis, &extras).await?;
         self.shown.insert(id, daemon_id);
         tracing::debug!(id, daemon_id, crisis, "shown");
         Ok(())
@@ -330,15 +329,7 @@ impl Downstream {
         }
         if let Some(daemon_id) = self.shown.daemon_id(id) {
             // The daemon answers with NotificationClosed, relayed to the app like any other.
-            self.private
-                .call_method(
-                    Some(self.daemon.as_ref()),
-                    PATH,
-                    Some(NOTIFICATIONS),
-                    "CloseNotification",
-                    &daemon_id,
-                )
-                .await?;
+            self.daemon.close_notification(daemon_id).await?;
         } else if let Some(Owner::App(app)) = self.owners.remove(&id) {
             // Held, never shown: the app still hears that it is gone.
             self.tell(&app, "NotificationClosed", &(id, CLOSED_BY_CALL))

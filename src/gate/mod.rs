@@ -44,6 +44,7 @@ mod error;
 mod ours;
 mod owner;
 mod private_bus;
+pub(crate) mod proxies;
 mod relay;
 mod server;
 pub(crate) mod wire;
@@ -346,22 +347,24 @@ pub async fn start(
         {
             // It owns the name; it serves once it answers (mako takes the name, then
             // fails to open its display and exits without answering).
-            Ok(mut daemon) => match downstream::capabilities(&private, &daemon.unique_name).await {
-                Ok(_) => {
-                    started = Some((candidate, daemon));
-                    break;
+            Ok(mut daemon) => {
+                match downstream::capabilities_of(&private, &daemon.unique_name).await {
+                    Ok(_) => {
+                        started = Some((candidate, daemon));
+                        break;
+                    }
+                    Err(e) => {
+                        child::stop(&mut daemon.child).await;
+                        let line = candidate.line();
+                        let e = GateError::DisplayExited {
+                            command: line.clone(),
+                            status: format!("it took the name but did not answer: {e}"),
+                        };
+                        tracing::warn!(command = %line, "the display daemon did not start: {e}");
+                        failed.push(e);
+                    }
                 }
-                Err(e) => {
-                    child::stop(&mut daemon.child).await;
-                    let line = candidate.line();
-                    let e = GateError::DisplayExited {
-                        command: line.clone(),
-                        status: format!("it took the name but did not answer: {e}"),
-                    };
-                    tracing::warn!(command = %line, "the display daemon did not start: {e}");
-                    failed.push(e);
-                }
-            },
+            }
             Err(e) => {
                 let line = candidate.line();
                 tracing::warn!(command = %line, "the display daemon did not start: {e}");
@@ -489,7 +492,8 @@ async fn serve(
     (stop, tracker, failures): (&CancellationToken, &TaskTracker, &mpsc::Sender<GateError>),
 ) -> Result<mpsc::Sender<Request>, GateError> {
     let daemon = &children.daemon.unique_name;
-    let daemon_capabilities = downstream::capabilities(private, daemon).await?;
+    let daemon_side = downstream::daemon(private, daemon).await?;
+    let daemon_capabilities = downstream::capabilities(&daemon_side).await?;
     let capabilities = wire::advertised(&daemon_capabilities);
     let signals = downstream::subscribe(private, daemon).await?;
     // Apps are answered before their notification is drawn; a daemon that takes its
@@ -497,8 +501,7 @@ async fn serve(
     // never the apps' wait, until it holds QUEUE.
     let (requests, inbox) = mpsc::channel(QUEUE);
     let display_side = Downstream::new(
-        private.clone(),
-        daemon.clone(),
+        daemon_side,
         session.clone(),
         gatekeeper.clone(),
         wire::SiteForm::of(&daemon_capabilities),

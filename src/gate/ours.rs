@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 use std::sync::Mutex;
 
+use zbus::names::BusName;
 use zbus::Connection;
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -30,16 +31,7 @@ impl Ours {
         if lock(&self.others).contains(caller) {
             return false;
         }
-        let pid = session
-            .call_method(
-                Some("org.freedesktop.DBus"),
-                "/org/freedesktop/DBus",
-                Some("org.freedesktop.DBus"),
-                "GetConnectionUnixProcessID",
-                &caller,
-            )
-            .await
-            .and_then(|reply| reply.body().deserialize::<u32>());
+        let pid = pid_of(session, caller).await;
         match pid {
             Ok(pid) if pid == std::process::id() => {
                 lock(&self.ours).insert(caller.to_string());
@@ -60,4 +52,11 @@ impl Ours {
             }
         }
     }
+}
+
+/// The pid of the process behind connection `caller`, as the bus gives it.
+async fn pid_of(session: &Connection, caller: &str) -> zbus::Result<u32> {
+    let caller = BusName::try_from(caller)?;
+    let bus = super::proxies::bus(session).await?;
+    Ok(bus.get_connection_unix_process_id(caller).await?)
 }

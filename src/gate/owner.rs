@@ -40,7 +40,7 @@ pub async fn holder(session: &Connection) -> Result<Option<Holder>, GateError> {
     let Some(unique) = name_owner(session).await.map_err(GateError::SessionBus)? else {
         return Ok(None);
     };
-    let pid = zbus::fdo::DBusProxy::new(session)
+    let pid = super::proxies::bus(session)
         .await
         .map_err(GateError::SessionBus)?
         .get_connection_unix_process_id(zbus::names::BusName::from(unique.as_ref()))

@@ -51,7 +51,6 @@ pub(crate) const FORWARD_TIMEOUT: Duration = Duration::from_secs(20);
 /// How many forwarded calls may wait for their answers at once, each way.
 pub(crate) const CONCURRENT: usize = 32;
 const BUS: &str = "org.freedesktop.DBus";
-const BUS_PATH: &str = "/org/freedesktop/DBus";
 
 /// One bus connection's side of the relay: it sends copies of calls there and hands each
 /// reply to the call waiting for it. Cheap to clone.
@@ -116,6 +115,8 @@ impl Relay {
         call: &Message,
         destination: &BusName<'_>,
     ) -> Result<Option<Message>, Unanswered> {
+        // Raw on purpose (a copy of an arbitrary call, sent as such, its reply read by serial
+        // in `Relay::new`): no typed proxy knows the calls of a daemon's tools.
         let copy = copy_call(call, destination).map_err(Unanswered::NotSent)?;
         let header = copy.header();
         if header.primary().flags().contains(Flags::NO_REPLY_EXPECTED) {
@@ -248,6 +249,8 @@ fn copy_call(call: &Message, destination: &BusName<'_>) -> zbus::Result<Message>
     let (Some(path), Some(member)) = (header.path(), header.member()) else {
         return Err(zbus::Error::MissingField);
     };
+    // Raw on purpose: any call of a daemon's tool or a session service's client, passed on
+    // as it came, which no typed proxy could know.
     let mut builder = Message::method_call(path.clone(), member.clone())
         .destination(destination.clone())
         .with_flags(header.primary().flags());
@@ -260,6 +263,7 @@ fn copy_call(call: &Message, destination: &BusName<'_>) -> zbus::Result<Message>
 /// The answer to `call` that says what `reply` (a reply or an error from the other bus)
 /// says.
 fn copy_reply(reply: &Message, call: &Header<'_>) -> zbus::Result<Message> {
+    // Raw on purpose: whatever the other side answered, passed back as it is.
     let builder = match reply.message_type() {
         Type::Error => {
             let header = reply.header();
@@ -284,6 +288,7 @@ pub(crate) async fn emit_again(signal: &Message, on: &Connection) {
     else {
         return;
     };
+    // Raw on purpose: any signal of the daemon or a session service, emitted again as it is.
     let builder = Message::signal(path.clone(), interface.clone(), member.clone());
     let sent = match with_body_of(builder, signal) {
         Ok(copy) => on.send(&copy).await,
@@ -373,11 +378,9 @@ fn spelled_signature(message: &Message) -> Option<String> {
 
 /// The unique name that owns `name` on `conn`'s bus, if any.
 async fn owner_of(conn: &Connection, name: &str) -> Option<OwnedUniqueName> {
-    let reply = conn
-        .call_method(Some(BUS), BUS_PATH, Some(BUS), "GetNameOwner", &name)
-        .await
-        .ok()?;
-    reply.body().deserialize().ok()
+    let name = BusName::try_from(name).ok()?;
+    let bus = super::proxies::bus(conn).await.ok()?;
+    bus.get_name_owner(name).await.ok()
 }
 
 /// Where a call on the session bus that Couper does not answer itself goes on the private

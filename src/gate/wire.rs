@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use zbus::{OwnedVariant, Variant};
 
+use super::proxies::NotificationsProxy;
 use crate::notification::{HintValue, Notification, Urgency};
 
 /// `Notify(app_name, replaces_id, app_icon, summary, body, actions, hints, expire_timeout)`.
@@ -148,8 +149,7 @@ pub(crate) fn from_notify(args: NotifyArgs) -> (u32, Notification, Extras) {
 }
 
 /// Sends `n` with `Notify` to `destination` on `conn` (in place of notification
-/// `replaces`, 0 for none), as the display gets it: the text cut for the display, the
-/// hints of [`display_hints`]. Returns the id the server gave it.
+/// `replaces`, 0 for none), as the display gets it: see [`notify_to`].
 pub(crate) async fn notify(
     conn: &zbus::Connection,
     destination: &str,
@@ -158,25 +158,32 @@ pub(crate) async fn notify(
     crisis: bool,
     extras: &Extras,
 ) -> zbus::Result<u32> {
-    let reply = conn
-        .call_method(
-            Some(destination),
-            super::PATH,
-            Some(super::NOTIFICATIONS),
-            "Notify",
-            &(
-                n.app.as_str(),
-                replaces,
-                n.icon.as_str(),
-                display_text(&n.summary),
-                display_text(&n.body),
-                &n.actions,
-                display_hints(n, crisis, extras),
-                n.expire_timeout,
-            ),
+    let server = super::proxies::notifications(conn, destination).await?;
+    notify_to(&server, n, replaces, crisis, extras).await
+}
+
+/// Sends `n` with `Notify` to `server` (in place of notification `replaces`, 0 for none),
+/// as the display gets it: the text cut for the display, the hints of [`display_hints`].
+/// Returns the id the server gave it, once it has answered.
+pub(crate) async fn notify_to(
+    server: &NotificationsProxy<'_>,
+    n: &Notification,
+    replaces: u32,
+    crisis: bool,
+    extras: &Extras,
+) -> zbus::Result<u32> {
+    server
+        .notify(
+            &n.app,
+            replaces,
+            &n.icon,
+            &display_text(&n.summary),
+            &display_text(&n.body),
+            &n.actions,
+            &display_hints(n, crisis, extras),
+            n.expire_timeout,
         )
-        .await?;
-    reply.body().deserialize()
+        .await
 }
 
 /// The hints to send the display daemon: the kept ones, the urgency (critical for a

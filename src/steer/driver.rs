@@ -424,7 +424,7 @@ pub async fn start<R: Route>(
 
 /// The unique name that owns `org.freedesktop.Notifications` now, if any.
 async fn name_owner(session: &Connection) -> Option<String> {
-    let dbus = zbus::fdo::DBusProxy::new(session).await.ok()?;
+    let dbus = crate::gate::proxies::bus(session).await.ok()?;
     let name = zbus::names::BusName::try_from(NOTIFICATIONS).ok()?;
     dbus.get_name_owner(name).await.ok().map(|o| o.to_string())
 }

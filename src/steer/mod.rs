@@ -26,7 +26,7 @@ pub mod journal;
 pub mod monitor;
 pub mod plasma;
 
-use crate::gate::{GateError, GateHandle, Verdict, NOTIFICATIONS};
+use crate::gate::{proxies, GateError, GateHandle, Verdict, NOTIFICATIONS};
 use crate::notification::{HintValue, Notification, Urgency};
 use crate::settings::Settings;
 use crate::store::StoreError;
@@ -250,7 +250,7 @@ const SHELL_NAMES: [(&str, Shell); 3] = [
 /// owning the name yet while a shell is on the bus means that shell (GNOME starts its
 /// helper on demand). Nothing here starts a service by activation.
 pub async fn detect(session: &Connection) -> Result<Option<(Shell, String)>, zbus::Error> {
-    let dbus = zbus::fdo::DBusProxy::new(session).await?;
+    let dbus = proxies::bus(session).await?;
     let owner = |name: &'static str| {
         let dbus = dbus.clone();
         async move {
@@ -318,27 +318,15 @@ fn recognise(
     }
 }
 
-/// The notification server's side of `org.freedesktop.Notifications`, as far as the route
-/// choice asks it.
-#[zbus::proxy(
-    interface = "org.freedesktop.Notifications",
-    default_service = "org.freedesktop.Notifications",
-    default_path = "/org/freedesktop/Notifications"
-)]
-trait NotificationServer {
-    /// Name, vendor, version and spec version.
-    fn get_server_information(&self) -> zbus::Result<(String, String, String, String)>;
-}
-
 /// What `GetServerInformation` says: the server's name and version. Asked only of an
 /// owner that is there (a call to an unowned name would start a daemon by activation).
 async fn server_information(session: &Connection) -> Option<(String, String)> {
-    let dbus = zbus::fdo::DBusProxy::new(session).await.ok()?;
+    let dbus = proxies::bus(session).await.ok()?;
     let name = zbus::names::BusName::try_from(NOTIFICATIONS).ok()?;
     if !dbus.name_has_owner(name).await.ok()? {
         return None;
     }
-    let server = NotificationServerProxy::new(session).await.ok()?;
+    let server = proxies::notifications(session, NOTIFICATIONS).await.ok()?;
     let (name, _vendor, version, _spec) = server.get_server_information().await.ok()?;
     Some((name, version))
 }
@@ -399,16 +387,10 @@ pub(crate) async fn close_notification(
     destination: &str,
     shell_id: u32,
 ) -> zbus::Result<()> {
-    session
-        .call_method(
-            Some(destination),
-            "/org/freedesktop/Notifications",
-            Some(NOTIFICATIONS),
-            "CloseNotification",
-            &shell_id,
-        )
+    proxies::notifications(session, destination)
+        .await?
+        .close_notification(shell_id)
         .await
-        .map(|_| ())
 }
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {

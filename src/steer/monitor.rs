@@ -68,29 +68,36 @@ pub async fn start(
     let conn = builder.build().await?;
     // The stream first: nothing that comes after BecomeMonitor's reply is missed.
     let mut stream = zbus::MessageStream::from(&conn);
-    let notify = format!("type='method_call',interface='{NOTIFICATIONS}',member='Notify'");
-    let close =
-        format!("type='method_call',interface='{NOTIFICATIONS}',member='CloseNotification'");
-    let reply = format!("type='method_return',sender='{NOTIFICATIONS}'");
-    let error = format!("type='error',sender='{NOTIFICATIONS}'");
-    let owners = format!(
-        "type='signal',sender='org.freedesktop.DBus',member='NameOwnerChanged',arg0='{NOTIFICATIONS}'"
-    );
+    let call = |member: &'static str| {
+        zbus::MatchRule::builder()
+            .msg_type(Type::MethodCall)
+            .interface(NOTIFICATIONS)
+            .member(member)
+            .build()
+    };
+    let from_server = |kind: Type| {
+        zbus::MatchRule::builder()
+            .msg_type(kind)
+            .sender(NOTIFICATIONS)
+            .build()
+    };
+    let owners = zbus::MatchRule::builder()
+        .msg_type(Type::Signal)
+        .sender("org.freedesktop.DBus")
+        .member("NameOwnerChanged")
+        .arg(0, NOTIFICATIONS)
+        .build();
     let rules = [
-        notify.as_str(),
-        close.as_str(),
-        reply.as_str(),
-        error.as_str(),
-        owners.as_str(),
+        call("Notify")?,
+        call("CloseNotification")?,
+        from_server(Type::MethodReturn)?,
+        from_server(Type::Error)?,
+        owners?,
     ];
-    conn.call_method(
-        Some("org.freedesktop.DBus"),
-        "/org/freedesktop/DBus",
-        Some("org.freedesktop.DBus.Monitoring"),
-        "BecomeMonitor",
-        &(&rules[..], 0u32),
-    )
-    .await?;
+    zbus::fdo::MonitoringProxy::new(&conn)
+        .await?
+        .become_monitor(&rules, 0)
+        .await?;
 
     let (tx, rx) = mpsc::channel(256);
     tokio::spawn(async move {

@@ -7,7 +7,7 @@ use zbus::message::Type;
 use zbus::names::{OwnedUniqueName, OwnedWellKnownName};
 use zbus::{Connection, MatchRule, MessageStream};
 
-use super::{owner_of, BUS, BUS_PATH};
+use super::{owner_of, BUS};
 use crate::gate::{GateError, NOTIFICATIONS};
 
 /// The names the display daemon owns on the private bus besides the spec's (swaync's
@@ -42,10 +42,9 @@ impl DaemonNames {
             changes,
             taken: Vec::new(),
         };
-        let listed = private
-            .call_method(Some(BUS), BUS_PATH, Some(BUS), "ListNames", &())
-            .await?;
-        for name in listed.body().deserialize::<Vec<String>>()? {
+        let bus = crate::gate::proxies::bus(private).await?;
+        let listed = bus.list_names().await.map_err(zbus::Error::from)?;
+        for name in listed {
             if names.is_daemon_own(&name) && owner_of(private, &name).await.as_ref() == Some(daemon)
             {
                 names.mirror(&name).await;

@@ -18,7 +18,7 @@ use zbus::message::Type;
 use zbus::names::{BusName, OwnedUniqueName, OwnedWellKnownName, WellKnownName};
 use zbus::{Connection, MatchRule, Message, MessageStream};
 
-use super::{emit_again, owner_of, Forwarder, Relay, BUS, BUS_PATH};
+use super::{emit_again, owner_of, Forwarder, Relay, BUS};
 use crate::gate::GateError;
 
 /// The session services the display daemon reaches through Couper, its own session bus
@@ -133,18 +133,23 @@ impl SessionServices {
 /// Which of `names` the session bus has: an owner now, or an activation file.
 async fn present_on(session: &Connection, names: &[&str]) -> Vec<String> {
     let mut known = Vec::new();
-    for list in ["ListNames", "ListActivatableNames"] {
-        let reply = session
-            .call_method(Some(BUS), BUS_PATH, Some(BUS), list, &())
-            .await;
-        match reply.and_then(|r| r.body().deserialize::<Vec<String>>()) {
-            Ok(listed) => known.extend(listed),
-            Err(e) => tracing::debug!("{list} on the session bus: {e}"),
+    match crate::gate::proxies::bus(session).await {
+        Ok(bus) => {
+            for (list, listed) in [
+                ("ListNames", bus.list_names().await),
+                ("ListActivatableNames", bus.list_activatable_names().await),
+            ] {
+                match listed {
+                    Ok(listed) => known.extend(listed),
+                    Err(e) => tracing::debug!("{list} on the session bus: {e}"),
+                }
+            }
         }
+        Err(e) => tracing::debug!("the session bus's own interface: {e}"),
     }
     names
         .iter()
-        .filter(|name| known.iter().any(|k| k == *name))
+        .filter(|name| known.iter().any(|k| k.as_str() == **name))
         .map(|name| name.to_string())
         .collect()
 }
@@ -307,19 +312,14 @@ impl ServiceSignals {
 
 /// The session's accessibility bus address, from its launcher, if it answers in time.
 async fn accessibility_bus(session: &Connection) -> Option<String> {
-    let asked = session.call_method(
-        Some(ACCESSIBILITY),
-        "/org/a11y/bus",
-        Some(ACCESSIBILITY),
-        "GetAddress",
-        &(),
-    );
+    let asked = async {
+        crate::gate::proxies::accessibility_bus(session)
+            .await?
+            .get_address()
+            .await
+    };
     match tokio::time::timeout(ACCESSIBILITY_TIMEOUT, asked).await {
-        Ok(Ok(reply)) => reply
-            .body()
-            .deserialize::<String>()
-            .ok()
-            .filter(|a| !a.is_empty()),
+        Ok(Ok(address)) => Some(address).filter(|a| !a.is_empty()),
         Ok(Err(e)) => {
             tracing::info!("the session's accessibility bus did not give its address: {e}");
             None
