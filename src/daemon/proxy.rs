@@ -50,15 +50,6 @@ impl Screen for ProxyScreen {
         }
     }
 
-    async fn post_own(&self, n: &Notification) -> Result<u32, GateError> {
-        match self.gate() {
-            Some(gate) => gate.post_own(n).await,
-            None => crate::voice::post(&self.session, n, false)
-                .await
-                .map_err(GateError::SessionBus),
-        }
-    }
-
     async fn close(&self, id: u32) -> Result<(), GateError> {
         match self.gate() {
             Some(gate) => gate.close(id).await,

@@ -35,8 +35,6 @@ struct IdMaps {
     to_shell: HashMap<u32, u32>,
     /// Couper's copies on screen (crisis re-posts, replays, alerts): Couper id → shell id.
     copies: HashMap<u32, u32>,
-    /// Couper's own posts (the digest), by shell id.
-    own: VecDeque<u32>,
     order: VecDeque<u32>,
 }
 
@@ -74,17 +72,9 @@ impl Ids {
         lock(&self.inner).copies.remove(&id)
     }
 
-    fn own(&self, shell_id: u32) {
-        let mut maps = lock(&self.inner);
-        maps.own.push_back(shell_id);
-        while maps.own.len() > 64 {
-            maps.own.pop_front();
-        }
-    }
-
     fn is_ours(&self, shell_id: u32) -> bool {
         let maps = lock(&self.inner);
-        maps.own.contains(&shell_id) || maps.copies.values().any(|s| *s == shell_id)
+        maps.copies.values().any(|s| *s == shell_id)
     }
 }
 
@@ -133,12 +123,6 @@ impl<R: Route> Screen for Handle<R> {
             .await?)
     }
 
-    async fn post_own(&self, n: &Notification) -> Result<u32, GateError> {
-        let shell_id = self.shared.notify(n).await?;
-        self.shared.ids.own(shell_id);
-        Ok(shell_id)
-    }
-
     async fn close(&self, id: u32) -> Result<(), GateError> {
         if let Some(shell_id) = self.shared.ids.take_copy(id) {
             self.shared
@@ -164,13 +148,6 @@ impl Screen for ShellHandle {
         match self {
             ShellHandle::Gnome(h) => h.show(id, n, crisis).await,
             ShellHandle::Plasma(h) => h.show(id, n, crisis).await,
-        }
-    }
-
-    async fn post_own(&self, n: &Notification) -> Result<u32, GateError> {
-        match self {
-            ShellHandle::Gnome(h) => h.post_own(n).await,
-            ShellHandle::Plasma(h) => h.post_own(n).await,
         }
     }
 

@@ -145,8 +145,6 @@ pub trait Screen: Clone + Send + Sync + 'static {
         n: &Notification,
         crisis: bool,
     ) -> impl Future<Output = Result<(), GateError>> + Send;
-    /// Posts Couper's own notification (the digest); returns the id it is shown under.
-    fn post_own(&self, n: &Notification) -> impl Future<Output = Result<u32, GateError>> + Send;
     /// Closes notification `id` if Couper shows it.
     fn close(&self, id: u32) -> impl Future<Output = Result<(), GateError>> + Send;
 }
@@ -159,10 +157,6 @@ impl Screen for GateHandle {
         crisis: bool,
     ) -> impl Future<Output = Result<(), GateError>> + Send {
         GateHandle::show(self, id, n, crisis)
-    }
-
-    fn post_own(&self, n: &Notification) -> impl Future<Output = Result<u32, GateError>> + Send {
-        GateHandle::post_own(self, n)
     }
 
     fn close(&self, id: u32) -> impl Future<Output = Result<(), GateError>> + Send {
