@@ -144,11 +144,15 @@ const SITE_IN_BODY: [&str; 6] = [
 /// Whether one of `names` is `browser` or begins with it and a separator
 /// (`chromium-work`, `firefox-esr`).
 fn names_one_of<'a>(mut names: impl Iterator<Item = &'a str>, browsers: &[&str]) -> bool {
+    // Compared in place, case-insensitively (the engine asks this on every
+    // notification: no lowercase copy).
     names.any(|name| {
-        let name = name.to_ascii_lowercase();
         browsers.iter().any(|b| {
-            name.strip_prefix(b)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '_', ' ']))
+            name.get(..b.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(b))
+                && name
+                    .get(b.len()..)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '_', ' ']))
         })
     })
 }
