@@ -48,6 +48,51 @@ impl CrisisMatcher {
     pub fn sender_in(&self, summary: &str) -> Option<&str> {
         self.senders.find(summary)
     }
+
+    /// [`CrisisMatcher::keyword_in`], else [`CrisisMatcher::sender_in`], in one pass
+    /// that folds each text once (the engine asks both on every work notification).
+    pub fn find(&self, summary: &str, body: &str) -> Option<Found<'_>> {
+        with_buffer(|buffer| {
+            fold_into(summary, buffer);
+            if let Some(keyword) = self.keywords.find_folded(buffer) {
+                return self.keywords.written(keyword).map(Found::Keyword);
+            }
+            let sender = self.senders.find_folded(buffer);
+            if !self.keywords.patterns.is_empty() && !body.is_empty() {
+                buffer.clear();
+                fold_into(body, buffer);
+                if let Some(keyword) = self.keywords.find_folded(buffer) {
+                    return self.keywords.written(keyword).map(Found::Keyword);
+                }
+            }
+            sender.and_then(|sender| self.senders.written(sender).map(Found::Sender))
+        })
+    }
+}
+
+/// What [`CrisisMatcher::find`] found, as the user wrote it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found<'a> {
+    /// A keyword, in the summary or the body.
+    Keyword(&'a str),
+    /// A sender, in the summary.
+    Sender(&'a str),
+}
+
+/// Runs `f` with the thread's folding buffer, emptied (a fresh one when it is in use),
+/// and lets a buffer grown past [`KEPT_BUFFER_BYTES`] go afterwards.
+fn with_buffer<R>(f: impl FnOnce(&mut String) -> R) -> R {
+    FOLDED.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buffer) => {
+            buffer.clear();
+            let result = f(&mut buffer);
+            if buffer.capacity() > KEPT_BUFFER_BYTES {
+                *buffer = String::new();
+            }
+            result
+        }
+        Err(_) => f(&mut String::new()),
+    })
 }
 
 /// Folds text for matching: Unicode compatibility decomposition (NFKD), combining marks
@@ -82,38 +127,114 @@ fn fold_into(text: &str, out: &mut String) {
         let mut chars = others.chars();
         let Some(c) = chars.next() else { break };
         rest = chars.as_str();
-        if c.is_whitespace() {
-            if !after_space {
-                out.push(' ');
-                after_space = true;
+        // Latin, Greek, Cyrillic…: folded once per process, then read from a table.
+        match two_byte_folds().get((c as usize).wrapping_sub(TABLE_FIRST)) {
+            Some(Fold::Text { len, bytes }) => {
+                let text = bytes.get(..usize::from(*len)).unwrap_or_default();
+                // The table holds whole strings: its bytes are UTF-8.
+                out.push_str(std::str::from_utf8(text).unwrap_or_default());
+                after_space = false;
             }
-            continue;
+            Some(Fold::Marks) => {}
+            Some(Fold::Other) | None => fold_char(c, out, &mut after_space),
         }
-        decompose_compatible(c, |d| {
-            if is_combining_mark(d) {
-                return;
-            }
-            if d.is_whitespace() {
-                if !after_space {
-                    out.push(' ');
-                    after_space = true;
-                }
-                return;
-            }
-            after_space = false;
-            for l in d.to_lowercase() {
-                match l {
-                    'ß' => out.push_str("ss"),
-                    'ς' => out.push('σ'),
-                    l if is_combining_mark(l) => {}
-                    l => out.push(l),
-                }
-            }
-        });
     }
     if let Some(folded) = out.get_mut(start..) {
         folded.make_ascii_lowercase();
     }
+}
+
+/// Folds one character that is not in an ASCII run, appending to `out`.
+fn fold_char(c: char, out: &mut String, after_space: &mut bool) {
+    if c.is_whitespace() {
+        if !*after_space {
+            out.push(' ');
+            *after_space = true;
+        }
+        return;
+    }
+    decompose_compatible(c, |d| {
+        if is_combining_mark(d) {
+            return;
+        }
+        if d.is_whitespace() {
+            if !*after_space {
+                out.push(' ');
+                *after_space = true;
+            }
+            return;
+        }
+        *after_space = false;
+        for l in d.to_lowercase() {
+            match l {
+                'ß' => out.push_str("ss"),
+                'ς' => out.push('σ'),
+                l if is_combining_mark(l) => {}
+                l => out.push(l),
+            }
+        }
+    });
+}
+
+/// The first character of the table of [`two_byte_folds`]: U+0080.
+const TABLE_FIRST: usize = 0x80;
+/// The characters of two UTF-8 bytes, U+0080 to U+07FF.
+const TABLE_LEN: usize = 0x800 - TABLE_FIRST;
+/// The longest folded text a table entry holds, in bytes.
+const TABLE_TEXT_MAX: usize = 6;
+
+/// What one character folds to, in the table.
+#[derive(Debug, Clone, Copy)]
+enum Fold {
+    /// This text (lowercase), after which a space is not a run's first.
+    Text {
+        len: u8,
+        bytes: [u8; TABLE_TEXT_MAX],
+    },
+    /// Nothing: it is made of combining marks only.
+    Marks,
+    /// Folded by [`fold_char`]: whitespace is in it, or its text is long.
+    Other,
+}
+
+/// The folds of U+0080..U+07FF, made by [`fold_char`] itself the first time they are
+/// needed, so the table cannot disagree with it.
+fn two_byte_folds() -> &'static [Fold] {
+    static TABLE: std::sync::OnceLock<Box<[Fold]>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut text = String::new();
+        (TABLE_FIRST..TABLE_FIRST + TABLE_LEN)
+            .map(|code| {
+                let Some(c) = u32::try_from(code).ok().and_then(char::from_u32) else {
+                    return Fold::Other;
+                };
+                // Folded after a letter and after a space: a character the table can
+                // hold folds alike in both, and either resets the state (a letter) or
+                // leaves it (marks only); whitespace in it shows in one of them.
+                let mut after_letter = false;
+                let mut after_space = true;
+                text.clear();
+                fold_char(c, &mut text, &mut after_letter);
+                let len = text.len();
+                fold_char(c, &mut text, &mut after_space);
+                let (first, second) = text.split_at(len);
+                let mut bytes = [0u8; TABLE_TEXT_MAX];
+                match (after_letter, after_space) {
+                    (false, true) if text.is_empty() => Fold::Marks,
+                    (false, false)
+                        if first == second && len <= TABLE_TEXT_MAX && !first.contains(' ') =>
+                    {
+                        bytes[..len].copy_from_slice(first.as_bytes());
+                        Fold::Text {
+                            len: len as u8,
+                            bytes,
+                        }
+                    }
+                    _ => Fold::Other,
+                }
+            })
+            .collect()
+    })
 }
 
 /// The length of the run of ASCII at the start of `bytes` that folds to itself but for
@@ -235,18 +356,15 @@ impl WordSet {
         if self.patterns.is_empty() || text.is_empty() {
             return None;
         }
-        let pattern = FOLDED.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut buffer) => {
-                buffer.clear();
-                fold_into(text, &mut buffer);
-                let found = self.find_folded(&buffer);
-                if buffer.capacity() > KEPT_BUFFER_BYTES {
-                    *buffer = String::new();
-                }
-                found
-            }
-            Err(_) => self.find_folded(&fold(text)),
+        let pattern = with_buffer(|buffer| {
+            fold_into(text, buffer);
+            self.find_folded(buffer)
         })?;
+        self.written(pattern)
+    }
+
+    /// The entry (as written) that pattern `pattern` stands for.
+    fn written(&self, pattern: usize) -> Option<&str> {
         let entry = self.patterns.get(pattern)?.entry;
         self.written.get(entry).map(String::as_str)
     }
@@ -414,6 +532,70 @@ mod tests {
                 "keywords {keywords:?}, summary {summary:?}, body {body:?}"
             );
         }
+    }
+
+    /// [`fold`] without its shortcuts: every character through [`fold_char`].
+    fn fold_one_by_one(text: &str) -> String {
+        let mut out = String::new();
+        let mut after_space = false;
+        for c in text.chars() {
+            fold_char(c, &mut out, &mut after_space);
+        }
+        out.make_ascii_lowercase();
+        out
+    }
+
+    #[test]
+    fn the_folding_table_agrees_with_folding_each_character() {
+        // Every character of two UTF-8 bytes (and a few beyond), alone, between letters,
+        // after and before whitespace, doubled, after a combining mark.
+        let chars = (0x80..0x800u32)
+            .chain([0x1e9e, 0x2028, 0x3000, 0xfb01, 0xff23, 0x1f525])
+            .filter_map(char::from_u32);
+        for c in chars {
+            for text in [
+                format!("{c}"),
+                format!("x{c}y"),
+                format!(" {c} "),
+                format!("a \t{c}  b"),
+                format!("{c}{c}"),
+                format!("e\u{301}{c}\u{301} z"),
+                format!("\u{a0}{c}\u{a0}"),
+            ] {
+                assert_eq!(
+                    fold(&text),
+                    fold_one_by_one(&text),
+                    "{text:?} (U+{:04X})",
+                    c as u32
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn one_search_finds_what_keyword_then_sender_find() {
+        let m = matcher(&["crise", "panne"], &["Alexandre Cherré", "Direction"]);
+        let cases: &[(&str, &str)] = &[
+            ("Alexandre Cherré", "une crise"),
+            ("Alexandre Cherré", "rien"),
+            ("Panne chez Direction", ""),
+            ("la direction", "PANNE générale"),
+            ("", "crise"),
+            ("", ""),
+            ("Collègue", "Réunion décalée"),
+        ];
+        for (summary, body) in cases {
+            let expected = m
+                .keyword_in(summary, body)
+                .map(Found::Keyword)
+                .or_else(|| m.sender_in(summary).map(Found::Sender));
+            assert_eq!(m.find(summary, body), expected, "{summary:?} {body:?}");
+        }
+        let senders_only = matcher(&[], &["Direction"]);
+        assert_eq!(
+            senders_only.find("Direction", "crise"),
+            Some(Found::Sender("Direction"))
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //! held notifications *at that instant*, a manual mode ends at its instant), then applies
 //! the event.
 
-use crate::crisis::CrisisMatcher;
+use crate::crisis::{CrisisMatcher, Found};
 use crate::notification::{Notification, Urgency};
 use crate::on_call::OnCallSchedule;
 use crate::schedule::Schedule;
@@ -785,7 +785,7 @@ impl Engine {
                 ),
                 OffHours::Hold => (
                     Action::Hold,
-                    self.next_start_from(now, self.mode),
+                    self.hold_until(now),
                     Why::Held {
                         blocked_crisis,
                         off_by_hand,
@@ -812,6 +812,18 @@ impl Engine {
         }
     }
 
+    /// When a notification held at `now` (the engine's clock) is expected back: the next
+    /// start of effective working time. Following the schedule outside working time,
+    /// that is the cached next change (no start lies between the last refresh and
+    /// `now`, or the clock would have stopped there), so most holds ask the schedule
+    /// nothing.
+    fn hold_until(&self, now: Timestamp) -> Option<Timestamp> {
+        match (self.mode, self.working, self.next_change) {
+            (Mode::Auto, false, Some(start)) if start > now => Some(start),
+            (mode, _, _) => self.next_start_from(now, mode),
+        }
+    }
+
     /// Whether `n` is a crisis (SPEC §4); `names_sites`: its source names sites, so it
     /// comes from a browser whatever its name.
     fn crisis(&mut self, n: &Notification, now: Timestamp, names_sites: bool) -> Option<CrisisWhy> {
@@ -827,13 +839,11 @@ impl Engine {
         }
         // The page's text: the site line the browser put first is not matched.
         let body = n.message();
-        if let Some(keyword) = self.c.rules.crisis.keyword_in(&n.summary, &body) {
-            return Some(CrisisWhy::Keyword(keyword.to_string()));
+        match self.c.rules.crisis.find(&n.summary, &body) {
+            Some(Found::Keyword(keyword)) => Some(CrisisWhy::Keyword(keyword.to_string())),
+            Some(Found::Sender(sender)) => Some(CrisisWhy::Sender(sender.to_string())),
+            None => repeat,
         }
-        if let Some(sender) = self.c.rules.crisis.sender_in(&n.summary) {
-            return Some(CrisisWhy::Sender(sender.to_string()));
-        }
-        repeat
     }
 
     /// Counts this notification for the repeat rule; `Some` when it reaches the count.

@@ -89,7 +89,7 @@ fn default_timeout() -> i32 {
 /// `text` with markup tags removed and entities decoded (see
 /// [`Notification::readable_body`]). A `<` that opens no tag (`a < b`, `<3`) stays.
 pub fn readable(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains(['<', '&']) {
+    if !text.bytes().any(|b| b == b'<' || b == b'&') {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut plain = String::with_capacity(text.len());
@@ -144,11 +144,15 @@ const SITE_IN_BODY: [&str; 6] = [
 /// Whether one of `names` is `browser` or begins with it and a separator
 /// (`chromium-work`, `firefox-esr`).
 fn names_one_of<'a>(mut names: impl Iterator<Item = &'a str>, browsers: &[&str]) -> bool {
+    // Compared in place, case-insensitively (the engine asks this on every
+    // notification: no lowercase copy).
     names.any(|name| {
-        let name = name.to_ascii_lowercase();
         browsers.iter().any(|b| {
-            name.strip_prefix(b)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '_', ' ']))
+            name.get(..b.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(b))
+                && name
+                    .get(b.len()..)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '_', ' ']))
         })
     })
 }
@@ -248,7 +252,14 @@ impl Notification {
     /// The names the app goes by: its `app_name`, its desktop entry (without
     /// `.desktop`) and, for a reverse-DNS entry such as `com.slack.Slack`, its last part.
     pub fn app_names(&self) -> impl Iterator<Item = &str> {
-        let entry = self.desktop_entry().map(|e| e.trim_end_matches(".desktop"));
+        let entry = self.desktop_entry().map(|mut e| {
+            // `trim_end_matches(".desktop")`, without building a substring searcher
+            // (this is asked several times for every notification).
+            while let Some(rest) = e.strip_suffix(".desktop") {
+                e = rest;
+            }
+            e
+        });
         let last = entry.and_then(|e| e.rsplit_once('.').map(|(_, last)| last));
         [Some(self.app.as_str()), entry, last].into_iter().flatten()
     }

@@ -113,6 +113,10 @@ pub fn run(
     out: &mut impl Write,
 ) -> Result<(), SimulateError> {
     let zone = settings.timezone.clone();
+    // Instants of lines and releases, and the expected returns of holds, apart: each
+    // mostly moves forward.
+    let mut stamps = Stamper::new(&zone);
+    let mut untils = Stamper::new(&zone);
     let mut store = Some(store);
     let mut service: Option<Service> = None;
     let mut last: Option<Timestamp> = None;
@@ -147,7 +151,7 @@ pub fn run(
                 let (mut s, outcomes) = Service::open(settings, store, at)?;
                 // The team's calendar, from the copy kept in the store (SPEC §8).
                 crate::calendar::restore(&mut s, at)?;
-                write_outcomes(&outcomes, &zone, out)?;
+                write_outcomes(&outcomes, &mut stamps, out)?;
                 service.insert(s)
             }
         };
@@ -155,29 +159,33 @@ pub fn run(
             Input::Notify { replaces, n } => {
                 let admitted = service.notify(replaces, &n, at)?;
                 // Releases that became due before this notification come first.
-                write_outcomes(&admitted.outcomes, &zone, out)?;
+                write_outcomes(&admitted.outcomes, &mut stamps, out)?;
                 let decision = DecisionOut {
-                    at: stamp(at, &zone),
+                    at: stamps.stamp(at),
                     id: admitted.id,
                     decision: admitted.decision.action.word(),
-                    until: admitted.decision.until.map(|u| stamp(u, &zone)),
+                    until: admitted.decision.until.map(|u| untils.stamp(u)),
                     work: admitted.work,
                     crisis: admitted.decision.crisis.is_some(),
                     reason: &admitted.reason,
                 };
                 writeln!(out, "{}", json(&decision))?;
             }
-            Input::Close(id) => write_outcomes(&service.close(id, at)?, &zone, out)?,
-            Input::Mode(request) => write_outcomes(&service.set_mode(request, at)?, &zone, out)?,
+            Input::Close(id) => write_outcomes(&service.close(id, at)?, &mut stamps, out)?,
+            Input::Mode(request) => {
+                write_outcomes(&service.set_mode(request, at)?, &mut stamps, out)?
+            }
             Input::OnCall(on) => {
                 let request = if on {
                     crate::engine::OnCallRequest::On
                 } else {
                     crate::engine::OnCallRequest::Off
                 };
-                write_outcomes(&service.set_on_call(request, at)?, &zone, out)?
+                write_outcomes(&service.set_on_call(request, at)?, &mut stamps, out)?
             }
-            Input::Release(which) => write_outcomes(&service.release(&which, at)?, &zone, out)?,
+            Input::Release(which) => {
+                write_outcomes(&service.release(&which, at)?, &mut stamps, out)?
+            }
         }
     }
     // The clock runs on to the last pending release.
@@ -186,7 +194,7 @@ pub fn run(
             let Some(next) = service.next_transition() else {
                 break;
             };
-            write_outcomes(&service.tick(next)?, &zone, out)?;
+            write_outcomes(&service.tick(next)?, &mut stamps, out)?;
         }
     }
     out.flush()?;
@@ -195,7 +203,7 @@ pub fn run(
 
 fn write_outcomes(
     outcomes: &[Outcome],
-    zone: &TimeZone,
+    stamps: &mut Stamper,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
     for outcome in outcomes {
@@ -204,7 +212,7 @@ fn write_outcomes(
                 continue;
             }
             let line = ReleaseOut {
-                at: stamp(*at, zone),
+                at: stamps.stamp(*at),
                 released: items.iter().map(|h| h.id).collect(),
             };
             writeln!(out, "{}", json(&line))?;
@@ -222,6 +230,57 @@ fn stamp(t: Timestamp, zone: &TimeZone) -> String {
     t.to_zoned_datetime(zone.clone())
         .strftime("%Y-%m-%dT%H:%M:%S%:z")
         .to_string()
+}
+
+/// [`stamp`] for instants that mostly move forward, as a replay's do: the zone's offset
+/// is kept with the stretch it holds for (up to the zone's next transition), so a line
+/// asks the zone nothing until the clock reaches that transition.
+struct Stamper {
+    zone: TimeZone,
+    /// The offset, from the first instant it was asked for up to the next transition
+    /// (`None`: the zone has no later one).
+    kept: Option<(Timestamp, Option<Timestamp>, jiff::tz::Offset)>,
+}
+
+impl Stamper {
+    fn new(zone: &TimeZone) -> Stamper {
+        Stamper {
+            zone: zone.clone(),
+            kept: None,
+        }
+    }
+
+    fn stamp(&mut self, t: Timestamp) -> String {
+        let offset = match self.kept {
+            Some((from, to, offset)) if from <= t && to.is_none_or(|to| t < to) => offset,
+            _ => {
+                let offset = self.zone.to_offset(t);
+                let next = self.zone.following(t).next().map(|tr| tr.timestamp());
+                self.kept = Some((t, next, offset));
+                offset
+            }
+        };
+        let local = offset.to_datetime(t);
+        let seconds = offset.seconds();
+        // Written by hand where it is plainly four-digit years and whole minutes of
+        // offset; anything else as `stamp` writes it.
+        if !(0..=9999).contains(&local.year()) || seconds % 60 != 0 {
+            return stamp(t, &self.zone);
+        }
+        let sign = if seconds < 0 { '-' } else { '+' };
+        let minutes = seconds.unsigned_abs() / 60;
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
+            local.year(),
+            local.month(),
+            local.day(),
+            local.hour(),
+            local.minute(),
+            local.second(),
+            minutes / 60,
+            minutes % 60
+        )
+    }
 }
 
 fn parse_time(field: &str, value: &str) -> Result<Timestamp, String> {
@@ -340,4 +399,52 @@ fn notification(n: NotifyIn) -> Result<Notification, String> {
         urgency,
         expire_timeout: -1,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::SignedDuration;
+
+    #[test]
+    fn kept_offsets_write_what_the_zone_says_across_both_changes_of_clocks_in_paris() {
+        let paris = TimeZone::get("Europe/Paris").expect("zone");
+        let mut stamper = Stamper::new(&paris);
+        // Each minute (and each second near the change) from the day before to the day
+        // after, forward, as a replay goes; then back and forth over the changes.
+        for (from, to) in [
+            ("2026-03-28T00:00:00Z", "2026-03-30T00:00:00Z"),
+            ("2026-10-24T00:00:00Z", "2026-10-26T00:00:00Z"),
+        ] {
+            let (from, to): (Timestamp, Timestamp) =
+                (from.parse().expect("time"), to.parse().expect("time"));
+            let mut t = from;
+            while t < to {
+                assert_eq!(stamper.stamp(t), stamp(t, &paris), "{t}");
+                t += SignedDuration::from_mins(1);
+            }
+        }
+        let change: Timestamp = "2026-03-29T01:00:00Z".parse().expect("time");
+        assert_eq!(stamper.stamp(change), "2026-03-29T03:00:00+02:00");
+        let before = change - SignedDuration::from_secs(1);
+        assert_eq!(stamper.stamp(before), "2026-03-29T01:59:59+01:00");
+        let change: Timestamp = "2026-10-25T01:00:00Z".parse().expect("time");
+        for t in [
+            change,
+            change - SignedDuration::from_secs(1),
+            change + SignedDuration::from_hours(24 * 200),
+            change - SignedDuration::from_hours(24 * 200),
+            change,
+        ] {
+            assert_eq!(stamper.stamp(t), stamp(t, &paris), "{t}");
+        }
+        assert_eq!(stamper.stamp(change), "2026-10-25T02:00:00+01:00");
+        // A zone without changes, an offset with seconds of the past, a far year.
+        let mut utc = Stamper::new(&TimeZone::UTC);
+        let t: Timestamp = "2026-11-28T21:04:00Z".parse().expect("time");
+        assert_eq!(utc.stamp(t), "2026-11-28T21:04:00+00:00");
+        let old: Timestamp = "1890-01-01T00:00:00Z".parse().expect("time");
+        assert_eq!(stamper.stamp(old), stamp(old, &paris));
+        assert_eq!(stamper.stamp(Timestamp::MAX), stamp(Timestamp::MAX, &paris));
+    }
 }

@@ -297,8 +297,13 @@ pub(crate) fn day_time(at: &ZonedDateTime, lang: Lang) -> String {
         lang,
         "reason-day-time",
         day = weekday_long(at.weekday(), lang),
-        time = at.strftime("%H:%M").to_string()
+        time = hour_minute(at)
     )
+}
+
+/// "21:04": `strftime("%H:%M")`, written directly (every stored reason has one or two).
+fn hour_minute(at: &ZonedDateTime) -> String {
+    format!("{:02}:{:02}", at.hour(), at.minute())
 }
 
 /// "Monday 14 July" / "lundi 14 juillet".
@@ -315,7 +320,7 @@ fn long_day(at: &ZonedDateTime, lang: Lang) -> String {
 /// `then` said from `now`: "18:00" the same day, "Monday 09:00" within a week,
 /// "Monday 4 January 09:00" further.
 pub(crate) fn short(now: &ZonedDateTime, then: &ZonedDateTime, lang: Lang) -> String {
-    let time = then.strftime("%H:%M").to_string();
+    let time = hour_minute(then);
     if then.date() == now.date() {
         time
     } else if then.date() < now.date().saturating_add(jiff::Span::new().days(6)) {

@@ -8,7 +8,7 @@
 
 use crate::notification::{on_site, Notification};
 use crate::settings::{OffHours, WorkApp};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 /// The app name of `couper alert` notifications.
@@ -25,6 +25,9 @@ struct Source {
     off_hours: OffHours,
 }
 
+/// App names up to this long are lowercased without allocating.
+const SHORT_KEY: usize = 64;
+
 /// Why no work source matched a notification.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Miss {
@@ -40,7 +43,9 @@ pub(crate) enum Miss {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Sources {
     sources: Vec<Source>,
-    by_app: HashMap<String, Vec<usize>>,
+    /// Hashed with Fx: the keys are short app names the user wrote, looked up on every
+    /// notification, where SipHash's resistance to chosen keys buys nothing.
+    by_app: FxHashMap<String, Vec<usize>>,
 }
 
 impl Sources {
@@ -130,10 +135,22 @@ impl Sources {
     }
 
     fn lookup(&self, key: &str) -> Option<&Vec<usize>> {
-        if key.bytes().any(|b| b.is_ascii_uppercase()) || !key.is_ascii() {
-            self.by_app.get(&key.to_lowercase())
-        } else {
-            self.by_app.get(key)
+        if !key.is_ascii() {
+            return self.by_app.get(&key.to_lowercase());
+        }
+        if !key.bytes().any(|b| b.is_ascii_uppercase()) {
+            return self.by_app.get(key);
+        }
+        // Most names are short ASCII (`Slack`, `WorkApp12`): lowercased on the stack.
+        let mut buffer = [0u8; SHORT_KEY];
+        match buffer.get_mut(..key.len()) {
+            Some(lower) => {
+                lower.copy_from_slice(key.as_bytes());
+                lower.make_ascii_lowercase();
+                let lower = std::str::from_utf8(lower).ok()?;
+                self.by_app.get(lower)
+            }
+            None => self.by_app.get(&key.to_ascii_lowercase()),
         }
     }
 

@@ -1025,3 +1025,37 @@ fn the_on_call_toggle_turns_the_manual_switch_the_other_way_round_in_one_step() 
     assert_eq!(changed(&off), [false]);
     assert!(!e.state().on_call_manual);
 }
+
+#[test]
+fn a_hold_across_a_change_of_clocks_is_expected_back_at_the_schedules_next_start() {
+    // Paris springs forward on Sunday 2026-03-29 (02:00 is 03:00) and falls back on
+    // Sunday 2026-10-25 (03:00 is 02:00 again); a Sunday range starts in each changed
+    // hour. A hold's expected return, kept by the engine from its last refresh, is the
+    // one the schedule computes afresh at every instant of both weekends.
+    let mut s = settings();
+    s.hours.days[6] = vec![range("02:30-04:00")];
+    for (from, to) in [
+        ("2026-03-27T18:00", "2026-03-30T10:00"),
+        ("2026-10-23T18:00", "2026-10-26T10:00"),
+    ] {
+        let (from, to) = (at(from), at(to));
+        let mut e = engine(&s, from);
+        let mut now = from;
+        let mut id = 0;
+        let mut held = 0;
+        while now < to {
+            id += 1;
+            let (d, _) = notify(&mut e, id, &slack("Bryan", "On publie ?"), now);
+            if d.action == Action::Hold {
+                held += 1;
+                assert_eq!(d.until, e.schedule().next_start(now), "held at {now}");
+            }
+            now += SignedDuration::from_mins(7);
+        }
+        assert!(held > 400, "{held} held");
+    }
+    // The Sunday range that starts in the skipped hour starts at the change itself.
+    let mut e = engine(&s, at("2026-03-28T20:00"));
+    let (d, _) = notify(&mut e, 1, &slack("Bryan", "hi"), at("2026-03-28T20:00"));
+    assert_eq!(d.until, Some("2026-03-29T01:00:00Z".parse().unwrap()));
+}
