@@ -598,8 +598,10 @@ pub fn remove(
 
 /// What the settings window shows of a browser's work profile.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProfileInfo {
     /// `firefox` or `chromium` ([`Browser::name`]).
+    #[cfg_attr(feature = "ts", ts(type = "\"firefox\" | \"chromium\""))]
     pub browser: &'static str,
     /// Its name for people: "Firefox".
     pub label: &'static str,

@@ -219,12 +219,15 @@ struct Failing {
 
 /// What `couper status` says about the calendar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CalendarStatus {
     /// The file or URL.
     pub location: String,
     /// When the copy in use was read (`None`: no good copy yet).
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>"))]
     pub fetched_at: Option<Timestamp>,
     /// Since when reading it fails (`None`: the last read was good).
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>"))]
     pub stale_since: Option<Timestamp>,
     /// Why the last read failed, in the gate's language.
     pub error: Option<String>,

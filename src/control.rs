@@ -43,8 +43,10 @@ pub const IO_FAILED: &str = "org.couper.Couper1.Error.Io";
 
 /// The settings as a front end shows them: the form, the file, the last refusal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SettingsView {
     /// The settings in force, in the layout of `settings.toml`.
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown>"))]
     pub form: Value,
     /// The settings file.
     pub path: PathBuf,

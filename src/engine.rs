@@ -33,6 +33,7 @@ pub const ON_DEFAULT: SignedDuration = SignedDuration::from_hours(1);
 
 /// The manual mode, persisted across restarts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "mode", rename_all = "lowercase")]
 pub enum Mode {
     /// Follow the schedule.
@@ -40,8 +41,10 @@ pub enum Mode {
     /// Not working time, whatever the schedule says.
     Off {
         /// When the user said it.
+        #[cfg_attr(feature = "ts", ts(as = "String"))]
         since: Timestamp,
         /// When it ends by itself; `None`: when the user changes it.
+        #[cfg_attr(feature = "ts", ts(as = "Option<String>"))]
         until: Option<Timestamp>,
         /// Whether `until` was given by the user (`--until`) rather than computed.
         explicit: bool,
@@ -49,6 +52,7 @@ pub enum Mode {
     /// Working time, whatever the schedule says.
     On {
         /// When it ends.
+        #[cfg_attr(feature = "ts", ts(as = "String"))]
         until: Timestamp,
     },
 }
@@ -253,12 +257,14 @@ pub enum Effect {
 
 /// A snapshot of the effective state, for `couper status` and the tray.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct State {
     /// The manual mode.
     pub mode: Mode,
     /// Whether it is working time now (schedule and mode).
     pub working: bool,
     /// When that changes, if known.
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>"))]
     pub until: Option<Timestamp>,
     /// Whether the user is on call now (scheduled or by hand).
     pub on_call: bool,

@@ -27,6 +27,8 @@ pub mod settings;
 pub mod simulate;
 pub mod steer;
 pub mod store;
+#[cfg(feature = "ts")]
+pub mod ts_bindings;
 pub mod userfile;
 pub mod voice;
 pub mod wall_timer;

@@ -107,6 +107,7 @@ pub enum ForgetError {
 
 /// The status as front ends show it: the Service's, plus the route and the settings.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LiveStatus {
     /// Mode, working, on call, held...
     #[serde(flatten)]
@@ -130,6 +131,7 @@ pub struct LiveStatus {
     /// The team's calendar, when the settings name one.
     pub calendar: Option<crate::calendar::CalendarStatus>,
     /// Since when the calendar cannot be read (its last good copy is in use).
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>"))]
     pub calendar_stale_since: Option<Timestamp>,
     /// While the store cannot keep notifications: since when, why, and how many were
     /// shown at once rather than kept (fail open). Cleared by the next one it keeps.
@@ -140,8 +142,10 @@ pub struct LiveStatus {
 /// The store could not keep a notification, so it was shown at once (SPEC: nothing is
 /// lost; a hold that is not on disk is no hold).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StoreFailure {
     /// The first failure of this run of them.
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
     pub since: Timestamp,
     /// The last failure, as the store said it (its file and SQLite's words).
     pub error: String,
@@ -151,6 +155,7 @@ pub struct StoreFailure {
 
 /// How Couper stands in front of the desktop's notifications.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Route {
     /// In front of the display daemon (the proxy gate).
@@ -185,6 +190,7 @@ impl std::fmt::Display for Route {
 
 /// Why Couper does not gate this session now, and what would put it in front.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NotGating {
     /// Why, in one line, in the gate's language.
     pub reason: String,

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 /// The urgency hint of the freedesktop spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Urgency {
     /// 0.
@@ -39,6 +40,7 @@ impl Urgency {
 
 /// A hint value, in the few shapes the freedesktop spec uses.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum HintValue {
     /// `s`
@@ -57,6 +59,7 @@ pub enum HintValue {
 
 /// One notification.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Notification {
     /// `app_name`.
     pub app: String,

@@ -16,10 +16,13 @@ use jiff::{SignedDuration, Timestamp};
 
 /// One on-call period as instants, half-open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Period {
     /// Start (inclusive).
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
     pub start: Timestamp,
     /// End (exclusive).
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
     pub end: Timestamp,
 }
 

@@ -70,6 +70,7 @@ impl ReportError {
 
 /// The work notifications of one app (or of all).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Figures {
     /// Held outside working time.
     pub held: u64,
@@ -99,6 +100,7 @@ impl Figures {
 
 /// One app's figures.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AppFigures {
     /// The work source's name (the app's when none).
     pub app: String,
@@ -109,6 +111,7 @@ pub struct AppFigures {
 
 /// A crisis let through outside working time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Interruption {
     /// When.
     pub at: Local,
@@ -122,6 +125,7 @@ pub struct Interruption {
 
 /// A period of "I'm working" (`on`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WorkedOutside {
     /// Start (within the report's days).
     pub start: Local,
@@ -135,6 +139,7 @@ pub struct WorkedOutside {
 
 /// One on-call period, cut to the report's days.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OnCallPeriod {
     /// Start of the part counted here.
     pub start: Local,
@@ -153,8 +158,10 @@ pub struct OnCallPeriod {
 
 /// A quarter of an hour's work notifications, for the week chart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HourCell {
     /// The local day.
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
     pub date: Date,
     /// The local hour (0-23).
     pub hour: i8,
@@ -168,6 +175,7 @@ pub struct HourCell {
 
 /// The disconnection report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Report {
     /// The user's zone.
     pub timezone: String,
@@ -191,6 +199,7 @@ pub struct Report {
 
 /// The monthly on-call statement.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Statement {
     /// The user's zone.
     pub timezone: String,

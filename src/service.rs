@@ -79,11 +79,13 @@ pub struct Explanation {
 
 /// The state for `couper status` and the tray.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Status {
     /// Engine state: mode, working, until, on call, held count.
     #[serde(flatten)]
     pub state: State,
     /// The next start of working time, if any.
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>"))]
     pub next_start: Option<Timestamp>,
     /// The user's zone.
     pub timezone: String,
@@ -862,12 +864,15 @@ pub fn held_list(released: &[Held], lang: Lang) -> Option<Notification> {
 
 /// What the settings window shows under the hours: where the schedule goes next.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Preview {
     /// Working time now, by the schedule (manual modes aside).
     pub working: bool,
     /// When the current working period ends, if working.
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>"))]
     pub next_end: Option<Timestamp>,
     /// The next start of working time after now (or after the current period).
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>"))]
     pub next_start: Option<Timestamp>,
     /// "Next: off at 18:00, back Wed 09:00", in the language asked for.
     pub text: String,

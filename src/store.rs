@@ -219,10 +219,12 @@ impl HistoryEntry {
 
 /// A held (or recently released) notification.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Held {
     /// Its id.
     pub id: u32,
     /// When it was held.
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
     pub held_at: Timestamp,
     /// The work source's name.
     pub source: Option<String>,
@@ -231,23 +233,27 @@ pub struct Held {
     /// Recognised as a crisis that did not pass.
     pub crisis: bool,
     /// When it is expected back.
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>"))]
     pub until: Option<Timestamp>,
     /// Why it was held: read from the store in its reader's language
     /// ([`Store::set_reader`]); written as given, a [`Said`] as stored
     /// ([`Said::to_stored`]) for both languages, or a plain line.
     pub reason: String,
     /// When it was released, if it was.
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>"))]
     pub released_at: Option<Timestamp>,
 }
 
 /// An app seen by Couper.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SeenApp {
     /// The app's name as sent.
     pub app: String,
     /// How many notifications.
     pub count: u64,
     /// The last one.
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
     pub last_seen: Timestamp,
     /// For a browser: the sites its notifications named, newest first (at most
     /// [`SITES_LISTED`]).
@@ -257,12 +263,14 @@ pub struct SeenApp {
 
 /// A site a browser's notifications named.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SeenSite {
     /// The host, lowercase (`mail.example.org`).
     pub site: String,
     /// How many notifications.
     pub count: u64,
     /// The last one.
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
     pub last_seen: Timestamp,
 }
 

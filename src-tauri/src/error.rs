@@ -8,6 +8,7 @@ use serde::Serialize;
 
 /// Why a command failed.
 #[derive(Debug, thiserror::Error, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CommandError {
     /// The settings form does not validate: what is wrong with which field.
@@ -98,6 +99,21 @@ impl CommandError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The window's generated types (`ui/src/lib/generated/`) are those of the Rust
+    /// types, this crate's and `couper`'s, and nothing else is there.
+    #[test]
+    fn ts_bindings_match_the_rust_types() {
+        use couper::ts_bindings::{Bindings, DIR};
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join(DIR);
+        let mut bindings = Bindings::default();
+        bindings.couper().add::<CommandError>();
+        if let Err(e) = bindings.check(&dir, true) {
+            panic!("{e}");
+        }
+    }
 
     #[test]
     fn errors_serialize_with_their_kind() {

@@ -26,8 +26,13 @@ impl Serialize for Hours {
     }
 }
 
+// In TypeScript: a number of hours, as it serializes.
+#[cfg(feature = "ts")]
+crate::ts_bindings::plain!(Hours, "number");
+
 /// Where an on-call period comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
     /// The settings' `shifts` and `rotation`.
@@ -40,6 +45,7 @@ pub enum Origin {
 
 /// A period's hours: all of them, and those of each category (which overlap).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Split {
     /// Every hour, once.
     pub hours: Hours,

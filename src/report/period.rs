@@ -95,6 +95,10 @@ impl Serialize for YearMonth {
     }
 }
 
+// In TypeScript: `YYYY-MM`, as it serializes.
+#[cfg(feature = "ts")]
+crate::ts_bindings::plain!(YearMonth, "string");
+
 impl<'de> Deserialize<'de> for YearMonth {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<YearMonth, D::Error> {
         let text = String::deserialize(d)?;
@@ -180,10 +184,13 @@ pub enum Format {
 
 /// The days of a period as instants in the user's zone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Days {
     /// The first day.
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
     pub first: Date,
     /// The last day (included).
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
     pub last: Date,
     /// The first day's start.
     pub from: Local,
@@ -268,6 +275,10 @@ impl Serialize for Local {
         s.collect_str(&self.0.strftime("%Y-%m-%dT%H:%M:%S%:z"))
     }
 }
+
+// In TypeScript: RFC 3339 with the offset, as it serializes.
+#[cfg(feature = "ts")]
+crate::ts_bindings::plain!(Local, "string");
 
 #[cfg(test)]
 mod tests {

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 /// One refusal, for the field it names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FieldError {
     /// The dotted key: `hours.mon`, `work_apps[2].off_hours`; empty for the whole form.
     pub key: String,

@@ -4,6 +4,55 @@
 
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type { CommandError } from './generated/CommandError';
+import type { FieldError } from './generated/FieldError';
+import type { Held } from './generated/Held';
+import type { Lang } from './generated/Lang';
+import type { LiveStatus } from './generated/LiveStatus';
+import type { Preview } from './generated/Preview';
+import type { ProfileInfo } from './generated/ProfileInfo';
+import type { Report } from './generated/Report';
+import type { SeenApp } from './generated/SeenApp';
+import type { SettingsView } from './generated/SettingsView';
+import type { Statement } from './generated/Statement';
+
+// What Rust sends and returns: generated from the Rust types (`ts-rs`, src/ts_bindings.rs)
+// into ./generated/, never written by hand; `scripts/ts-types` writes them anew, and the
+// Rust tests fail when they drift. Only the form's layout and the window's own types are
+// written here.
+export type { AppFigures } from './generated/AppFigures';
+export type { CalendarStatus } from './generated/CalendarStatus';
+export type { Days } from './generated/Days';
+export type { Figures } from './generated/Figures';
+export type { HourCell } from './generated/HourCell';
+export type { Interruption } from './generated/Interruption';
+export type { Mode } from './generated/Mode';
+export type { NotGating } from './generated/NotGating';
+export type { Notification } from './generated/Notification';
+export type { OnCallPeriod } from './generated/OnCallPeriod';
+export type { Origin } from './generated/Origin';
+export type { Period } from './generated/Period';
+export type { Route } from './generated/Route';
+export type { SeenSite } from './generated/SeenSite';
+export type { StoreFailure } from './generated/StoreFailure';
+export type { WorkedOutside } from './generated/WorkedOutside';
+export type {
+  CommandError,
+  FieldError,
+  Held,
+  Lang,
+  Preview,
+  ProfileInfo,
+  Report,
+  SeenApp,
+  Statement,
+};
+/** The status: `couper status --json` (Rust's `LiveStatus`). */
+export type Status = LiveStatus;
+/** The settings in force, their file, and the last refusal of a hand edit. */
+export type SettingsFile = SettingsView;
+/** Hours, a number rounded to the hundredth, split by category (the categories overlap). */
+export type { Split as HoursSplit } from './generated/Split';
 
 // ---- The settings form: the layout of settings.toml (SPEC §5) as JSON. ----
 
@@ -73,212 +122,10 @@ export interface Form {
   [other: string]: unknown;
 }
 
-/** One refusal of the engine, for the field its dotted `key` names (empty: the whole form). */
-export interface FieldError {
-  key: string;
-  message: string;
-}
-
 /** A form as `form_of` gives it: empty tables and lists may be left out. */
 export type EngineForm = Record<string, unknown>;
 
-export interface SettingsFile {
-  form: EngineForm;
-  path: string;
-  /** The last refusal of a hand edit, while the file stays refused. */
-  refused: string | null;
-}
-
-// ---- What the Service reports. ----
-
-export type Mode =
-  | { mode: 'auto' }
-  | { mode: 'off'; since: string; until: string | null; explicit: boolean }
-  | { mode: 'on'; until: string };
-
-export interface Status {
-  mode: Mode;
-  working: boolean;
-  until: string | null;
-  on_call: boolean;
-  on_call_manual: boolean;
-  held: number;
-  next_start: string | null;
-  timezone: string;
-  route: string;
-  route_reason: string;
-  display: string | null;
-  /** Why Couper does not gate the session now (it failed open), and whose daemon
-   * `retry(true)` would put Couper in front of. */
-  not_gating: { reason: string; replace: string | null } | null;
-  display_bus: string | null;
-  settings_path: string;
-  settings_refused: string | null;
-  /** While the store cannot keep notifications (they are shown at once instead). */
-  store_failure?: StoreFailure | null;
-}
-
-export interface StoreFailure {
-  since: string;
-  error: string;
-  shown_unkept: number;
-}
-
-export interface Notification {
-  app: string;
-  summary: string;
-  body: string;
-  [other: string]: unknown;
-}
-
-export interface Held {
-  id: number;
-  held_at: string;
-  source: string | null;
-  notification: Notification;
-  crisis: boolean;
-  until: string | null;
-  reason: string;
-  released_at: string | null;
-}
-
-/** A site a browser's notifications named (the host only). */
-export interface SeenSite {
-  site: string;
-  count: number;
-  last_seen: string;
-}
-
-/** A browser's work profile (`couper browser`), as `browser_profiles` says it. */
-export interface ProfileInfo {
-  browser: 'firefox' | 'chromium';
-  /** Its name for people: "Firefox". */
-  label: string;
-  /** Its program is found here. */
-  installed: boolean;
-  /** Its work profile's menu entry is there. */
-  made: boolean;
-  /** The settings have its work source. */
-  source: boolean;
-  /** Where the profile's data is (or would be made). */
-  profile: string;
-}
-
-export interface SeenApp {
-  app: string;
-  count: number;
-  last_seen: string;
-  /** For a browser: the sites its notifications named, newest first. */
-  sites?: SeenSite[];
-}
-
-export interface Period {
-  start: string;
-  end: string;
-}
-
-export interface Preview {
-  working: boolean;
-  next_end: string | null;
-  next_start: string | null;
-  text: string;
-  on_call: Period[];
-}
-
-export type Lang = 'fr' | 'en';
-
-// ---- Reports (SPEC §8), as `couper report --json` gives them. ----
-
-/** Hours, a number rounded to the hundredth, split by category (the categories overlap). */
-export interface HoursSplit {
-  hours: number;
-  night_hours: number;
-  sunday_hours: number;
-  holiday_hours: number;
-}
-
-export interface Figures {
-  held: number;
-  silenced: number;
-  delivered: number;
-  crises: number;
-}
-
-export interface AppFigures extends Figures {
-  app: string;
-}
-
-/** A crisis let through outside working time (an intervention when `on_call`). */
-export interface Interruption {
-  at: string;
-  app: string;
-  on_call: boolean;
-  why: string;
-}
-
-export interface WorkedOutside {
-  start: string;
-  end: string;
-  hours: number;
-  outside_hours: number;
-}
-
-export type Origin = 'schedule' | 'calendar' | 'manual';
-
-/** An on-call period cut to the report's days (`start`/`end`), with the whole period. */
-export interface OnCallPeriod extends HoursSplit {
-  start: string;
-  end: string;
-  period_start: string;
-  period_end: string;
-  origins: Origin[];
-}
-
-/** Work notifications of one local day and hour (`held` counts held and silenced). */
-export interface HourCell {
-  date: string;
-  hour: number;
-  held: number;
-  delivered: number;
-  crises: number;
-}
-
-export interface Days {
-  first: string;
-  last: string;
-  from: string;
-  to: string;
-}
-
-/** The disconnection report (`report` with `period: "week"`). */
-export interface Report {
-  timezone: string;
-  days: Days;
-  apps: AppFigures[];
-  total: Figures;
-  interruptions: Interruption[];
-  worked_outside: WorkedOutside[];
-  on_call: OnCallPeriod[];
-  on_call_hours: HoursSplit;
-  /** Non-empty cells only. */
-  by_hour: HourCell[];
-}
-
-/** The monthly on-call statement (`report` with `period: "month"`). */
-export interface Statement {
-  timezone: string;
-  month: string;
-  days: Days;
-  periods: OnCallPeriod[];
-  total: HoursSplit;
-  interventions: Interruption[];
-}
-
 // ---- Errors. ----
-
-export type CommandError =
-  | { kind: 'invalid'; fields: FieldError[] }
-  | { kind: 'store' | 'io' | 'refused'; message: string };
 
 /** A command failed: the Rust `CommandError`, or `ipc` when Tauri itself could not answer. */
 export class IpcError extends Error {
