@@ -1,4 +1,4 @@
-//! The standalone display daemons behind Couper's gate, for `tests/gate_daemons.rs`.
+//! The standalone display daemons behind Couper's gate, for `tests/desktop/gate_daemons.rs`.
 //!
 //! A [`Session`] is a session bus of the test's own, with a home, config, cache and
 //! runtime directory of its own, whose activation files are the system's minus every

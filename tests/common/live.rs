@@ -1,7 +1,7 @@
 //! `couper run` on a test desktop (tests/common/desktop.rs), driven as a user drives it:
 //! its settings file and store in the desktop's directory, the `couper` binary run with
 //! `COUPER_CONFIG` and `COUPER_STORE`, the CLI for everything else, and a zbus client as an
-//! app. Shared by tests/live_gate.rs and benches/gate.rs (the binary is
+//! app. Shared by tests/desktop/live_gate.rs and benches/gate.rs (the binary is
 //! `CARGO_BIN_EXE_couper`: the debug build for tests, the release build for benches).
 #![allow(dead_code)]
 

@@ -11,7 +11,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-const FIXTURE: &str = include_str!("fixtures/store-0.1.0.sql");
+const FIXTURE: &str = include_str!("../fixtures/store-0.1.0.sql");
 const SETTINGS: &str = "tests/fixtures/store-0.1.0-settings.toml";
 
 /// Schema 1 differed from 0.1.0's schema 2 by one index only (migration 2): the same

@@ -9,12 +9,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "common/desktop.rs"]
-mod desktop;
-#[path = "common/live.rs"]
-mod live;
-#[path = "common/poll.rs"]
-mod poll;
+use crate::desktop;
+use crate::live;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;

@@ -10,16 +10,9 @@ use couper::settings::{
 };
 use jiff::civil::{date, time, Weekday};
 
-#[path = "common/desktop.rs"]
-mod desktop;
-#[path = "common/files.rs"]
-mod hostile;
-#[path = "common/poll.rs"]
-mod poll;
-#[path = "common/probe.rs"]
-mod probe;
-#[path = "common/live.rs"]
-mod session;
+use crate::files as hostile;
+use crate::live as session;
+use crate::probe;
 
 /// The example file of SPEC §5, verbatim.
 const SPEC_EXAMPLE: &str = r#"timezone = "Europe/Paris"

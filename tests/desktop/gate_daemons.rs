@@ -8,17 +8,9 @@
 //! xfce4-notifyd, by its popups on the X display). A daemon that is not installed, or
 //! cannot run here, is reported and skipped; on CI (`CI` set) that fails instead.
 
-#[path = "common/daemons.rs"]
-mod daemons;
-#[path = "common/desktop.rs"]
-mod desktop;
-#[allow(clippy::unwrap_used)]
-#[path = "common/live.rs"]
-mod live;
-#[path = "common/poll.rs"]
-mod poll;
-#[path = "common/shells.rs"]
-mod shells;
+use crate::daemons;
+use crate::desktop;
+use crate::live;
 
 use std::collections::{BTreeSet, HashMap};
 use std::process::Stdio;

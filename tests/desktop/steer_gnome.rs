@@ -5,10 +5,7 @@
 //! the start of work, and every setting Couper touched has the user's value again after
 //! it stops — after a kill -9 too.
 
-#[path = "common/poll.rs"]
-mod poll;
-#[path = "common/shells.rs"]
-mod shells;
+use crate::shells;
 
 use shells::{Debian, Shell};
 use std::time::Duration;

@@ -4,12 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "common/desktop.rs"]
-mod desktop;
-#[path = "common/live.rs"]
-mod live;
-#[path = "common/poll.rs"]
-mod poll;
+use crate::live;
 
 use std::os::fd::{FromRawFd, OwnedFd};
 use std::path::{Path, PathBuf};

@@ -9,16 +9,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "common/desktop.rs"]
-mod desktop;
-#[path = "common/files.rs"]
-mod files;
-#[path = "common/poll.rs"]
-mod poll;
-#[path = "common/probe.rs"]
-mod probe;
-#[path = "common/live.rs"]
-mod session;
+use crate::desktop;
+use crate::files;
+use crate::live as session;
+use crate::probe;
 
 use couper::live::Live;
 use couper::on_call::Period;

@@ -2,10 +2,8 @@
 //! on the gate's private bus, and `notify-send` / `gdbus` as apps. What dunst shows is read
 //! back with `dunstctl`.
 
-#[path = "common/desktop.rs"]
-mod desktop;
-#[path = "common/poll.rs"]
-mod poll;
+use crate::desktop;
+use crate::poll;
 
 use std::process::Stdio;
 

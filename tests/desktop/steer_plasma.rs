@@ -6,10 +6,7 @@
 //! app whose popups are off), the digest comes at the start of work, and the user's own
 //! `plasmanotifyrc` is as it was after Couper stops — after a kill -9 too.
 
-#[path = "common/poll.rs"]
-mod poll;
-#[path = "common/shells.rs"]
-mod shells;
+use crate::shells;
 
 use shells::{Debian, Shell};
 use std::time::Duration;
