@@ -6,16 +6,9 @@
 //! It needs the real window: `ui/dist` built by `cd ui && npm ci && npm run build`
 //! (`scripts/test` does it first).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-#[path = "common/app.rs"]
-mod app;
-#[path = "../../tests/common/desktop.rs"]
-mod desktop;
-#[path = "../../tests/common/poll.rs"]
-mod poll;
-#[path = "common/webdriver.rs"]
-mod webdriver;
+use crate::app;
+use crate::desktop;
+use crate::webdriver;
 
 use app::{control, held, status, wait_for_gate, Files, APP};
 use desktop::{Desktop, Dunst, PATIENCE};

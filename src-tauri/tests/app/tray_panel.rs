@@ -7,16 +7,9 @@
 //! Nothing sleeps for a fixed time: the tests wait for the item's and the menu's own
 //! signals (`NewIcon`, `LayoutUpdated`, `ItemsPropertiesUpdated`) and re-read then.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-#[path = "common/app.rs"]
-mod app;
-#[path = "../../tests/common/desktop.rs"]
-mod desktop;
-#[path = "common/panel.rs"]
-mod panel;
-#[path = "../../tests/common/poll.rs"]
-mod poll;
+use crate::app;
+use crate::desktop;
+use crate::panel;
 
 use app::{
     control, held, spawn, spawn_with, status, until_window_shows, visible_windows, wait_for_gate,

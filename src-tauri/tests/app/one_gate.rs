@@ -8,16 +8,9 @@
 //! Nothing sleeps for a fixed time: the tests wait for processes to end, for the tray's own
 //! signals, and (X has no signal for it) poll for the window with a deadline.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-#[path = "common/app.rs"]
-mod app;
-#[path = "../../tests/common/desktop.rs"]
-mod desktop;
-#[path = "common/panel.rs"]
-mod panel;
-#[path = "../../tests/common/poll.rs"]
-mod poll;
+use crate::app;
+use crate::desktop;
+use crate::panel;
 
 use app::{
     couper, owner_pid, spawn, spawn_couper_run, until_window_shows, visible_windows, wait_for_gate,
