@@ -140,6 +140,11 @@ async fn run() {
     let mut hold = Session::new(|d| settings(d, NEVER, "")).await;
     hold.start().await;
     let pid = hold.gate_pid();
+    // Idle: start-up is over once the gate has released what it touched (resident.rs).
+    eventually("start-up is over", || async {
+        hold.run_log().contains("start-up over").then_some(())
+    })
+    .await;
     let idle = settled_rss(pid).await;
     println!("FIGURE couper run resident memory, idle (target < 10 MB): {idle:.1} MB");
     let hold_app = hold.app_connection().await;

@@ -237,7 +237,32 @@ fn spawn_tasks(
     tasks.spawn(watch_sleep(live.clone(), shutdown.clone()));
     tasks.spawn(watch_calendar(live.clone(), shutdown.clone()));
     tasks.spawn(crate::voice::watch_warnings(live.clone(), shutdown.clone()));
+    tasks.spawn(settle(shutdown.clone()));
     tasks.close();
+}
+
+/// How long after start the start-up's pages are released: the watchers, the first
+/// calendar read and the display daemon's first answers are done by then.
+const START_UP_SETTLES: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Once start-up is over, what it touched leaves the resident set
+/// ([`crate::resident`]). Once only: an idle gate still has no wake-ups.
+async fn settle(shutdown: CancellationToken) {
+    tokio::select! {
+        () = shutdown.cancelled() => return,
+        () = tokio::time::sleep(START_UP_SETTLES) => {}
+    }
+    let before = crate::resident::resident_bytes();
+    let released = crate::resident::release_start_up_pages();
+    let after = crate::resident::resident_bytes();
+    let mb =
+        |b: Option<u64>| b.map_or_else(|| "?".to_string(), |b| format!("{:.1}", b as f64 / 1e6));
+    tracing::info!(
+        "start-up over: {:.1} MB of code mappings released, resident {} MB then {} MB",
+        released as f64 / 1e6,
+        mb(before),
+        mb(after)
+    );
 }
 
 /// What the proxy gate may replace, after `options`.

@@ -21,6 +21,7 @@ pub mod notification;
 pub mod on_call;
 pub mod reply;
 pub mod report;
+pub mod resident;
 pub mod schedule;
 pub mod service;
 pub mod settings;
