@@ -323,7 +323,12 @@ async fn execute(
             } => gate.show(id, &notification, crisis).await,
             Outcome::Released {
                 items, mode, at, ..
-            } => release(&live, &gate, items, mode, at, &shutdown).await,
+            } => {
+                let released = release(&live, &gate, items, mode, at, &shutdown).await;
+                // What the released notifications took goes back to the system.
+                crate::resident::return_freed_heap();
+                released
+            }
             Outcome::Close { id } => gate.close(id).await,
             Outcome::StateChanged => {
                 live.changes.send_modify(|n| *n = n.wrapping_add(1));

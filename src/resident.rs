@@ -15,7 +15,8 @@
 //! mapping of them loses nothing, since every page reads back the same from the file
 //! (Linux refuses to write an executable that is running, and an upgrade replaces the
 //! file rather than rewriting it). Writable segments (relocated data, the heap, the
-//! stacks) are never touched. The kernel's own vDSO is left alone.
+//! stacks) are never touched. The kernel's own vDSO is left alone. After a release of
+//! held notifications, [`return_freed_heap`] gives back what they took.
 
 use std::ffi::CStr;
 
@@ -24,6 +25,16 @@ use std::ffi::CStr;
 /// released (0 where this is not Linux).
 pub fn release_start_up_pages() -> usize {
     imp::release()
+}
+
+/// Gives the heap's free memory back to the system (after a release of many held
+/// notifications, say): the allocator otherwise keeps it for later.
+pub fn return_freed_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages of glibc's own heap.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// The resident set of this process, in bytes, as `/proc/self/statm` counts it.
