@@ -340,6 +340,39 @@ pub struct Engine {
     working: bool,
     /// When the effective working state or the mode next changes (cache).
     next_change: Option<Timestamp>,
+    /// The last reason stored, and what it was rendered from (cache): one source's
+    /// notifications in the same second share their reason (a burst, a busy channel).
+    last_said: Option<(SaidOf, crate::i18n::Said)>,
+}
+
+/// What a stored reason is rendered from, beyond the rules: the decision without its id.
+/// Instants are kept to the second (the reason shows minutes; the time-off bounds it
+/// compares with are to the second).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SaidOf {
+    at: i64,
+    until: Option<i64>,
+    action: Action,
+    source: Option<Arc<str>>,
+    site: Option<String>,
+    crisis: Option<CrisisWhy>,
+    on_call: bool,
+    why: Why,
+}
+
+impl SaidOf {
+    fn of(d: &Decision) -> SaidOf {
+        SaidOf {
+            at: d.at.as_second(),
+            until: d.until.map(Timestamp::as_second),
+            action: d.action,
+            source: d.source.clone(),
+            site: d.site.clone(),
+            crisis: d.crisis.clone(),
+            on_call: d.on_call,
+            why: d.why.clone(),
+        }
+    }
 }
 
 /// Bound on the senders remembered for the repeat rule.
@@ -365,6 +398,7 @@ impl Engine {
             now,
             working: false,
             next_change: None,
+            last_said: None,
         };
         engine.refresh();
         engine
@@ -425,6 +459,7 @@ impl Engine {
 
     fn set_rules(&mut self, rules: &Rules, now: Timestamp, effects: &mut Vec<Effect>) {
         self.c = Compiled::new(rules, &self.extra_shifts);
+        self.last_said = None;
         self.recompute_off_end(now, effects);
         self.refresh();
         self.release_if_working(ReleaseCause::Settings, effects);
@@ -516,8 +551,16 @@ impl Engine {
     }
 
     /// [`Engine::reason`] in both languages, to be stored and read in the reader's.
-    pub fn reason_said(&self, decision: &Decision) -> crate::i18n::Said {
-        crate::i18n::Said::both(|lang| self.reason(decision, lang))
+    pub fn reason_said(&mut self, decision: &Decision) -> crate::i18n::Said {
+        let of = SaidOf::of(decision);
+        if let Some((last, said)) = &self.last_said {
+            if *last == of {
+                return said.clone();
+            }
+        }
+        let said = crate::i18n::Said::both(|lang| self.reason(decision, lang));
+        self.last_said = Some((of, said.clone()));
+        said
     }
 
     /// The next start of effective working time after `now`, given the mode.

@@ -10,9 +10,11 @@
 //! (`madvise(MADV_DONTNEED)`). The pages stay in the page cache: what a later
 //! notification runs comes back as a minor fault, in microseconds, and only that.
 //!
-//! Only segments that can never have been written are touched, the executable code and
-//! the read-only data of each loaded object (`PT_LOAD` without `PF_W`): dropping a
-//! mapping of them loses nothing, since every page reads back the same from the file
+//! Only segments mapped read-only are touched, the executable code and the read-only
+//! data of each loaded object (`PT_LOAD` without `PF_W`), and in them only the pages
+//! that are still the file's own (`/proc/self/pagemap`; a page something wrote, text
+//! relocations or a debugger's breakpoint, is a private copy and stays): dropping a
+//! mapping of those loses nothing, since every page reads back the same from the file
 //! (Linux refuses to write an executable that is running, and an upgrade replaces the
 //! file rather than rewriting it). Writable segments (relocated data, the heap, the
 //! stacks) are never touched. The kernel's own vDSO is left alone. After a release of
@@ -63,26 +65,69 @@ fn whole_pages(start: usize, end: usize, page: usize) -> Option<(usize, usize)> 
 #[cfg(target_os = "linux")]
 mod imp {
     use super::{page_size, whole_pages, CStr};
+    use std::os::unix::fs::FileExt;
+
+    /// `/proc/self/pagemap`: the page is present.
+    const PRESENT: u64 = 1 << 63;
+    /// `/proc/self/pagemap`: the page is the file's own (not a private, written copy).
+    const FILE_PAGE: u64 = 1 << 61;
 
     pub(super) fn release() -> usize {
-        let mut released = Released {
-            page: page_size(),
-            bytes: 0,
-        };
+        let page = page_size();
+        let mut segments: Vec<(usize, usize)> = Vec::new();
         // SAFETY: `each` only reads the program headers the loader hands it, and the
-        // pointer to `released` outlives the call.
+        // pointer to `segments` outlives the call.
         unsafe {
             libc::dl_iterate_phdr(
                 Some(each),
-                (&mut released as *mut Released).cast::<libc::c_void>(),
+                (&mut segments as *mut Vec<(usize, usize)>).cast::<libc::c_void>(),
             );
         }
-        released.bytes
-    }
-
-    struct Released {
-        page: usize,
-        bytes: usize,
+        // Only pages that are still the file's own are let go: a page some code wrote
+        // (text relocations, a debugger's breakpoint, a hook) is a private copy, kept.
+        let Ok(pagemap) = std::fs::File::open("/proc/self/pagemap") else {
+            return 0;
+        };
+        let mut released = 0;
+        for (start, end) in segments {
+            let Some((start, end)) = whole_pages(start, end, page) else {
+                continue;
+            };
+            let pages = (end - start) / page;
+            let mut entries = vec![0u8; pages * 8];
+            if pagemap
+                .read_exact_at(&mut entries, (start / page * 8) as u64)
+                .is_err()
+            {
+                continue;
+            }
+            let file_own = |i: usize| {
+                let mut entry = [0u8; 8];
+                entry.copy_from_slice(&entries[i * 8..i * 8 + 8]);
+                let entry = u64::from_le_bytes(entry);
+                entry & PRESENT != 0 && entry & FILE_PAGE != 0
+            };
+            let mut i = 0;
+            while i < pages {
+                if !file_own(i) {
+                    i += 1;
+                    continue;
+                }
+                let first = i;
+                while i < pages && file_own(i) {
+                    i += 1;
+                }
+                let (from, len) = (start + first * page, (i - first) * page);
+                // SAFETY: these pages lie in a read-only segment and are the file's own
+                // (pagemap): dropping them discards nothing that cannot be read back.
+                let done =
+                    unsafe { libc::madvise(from as *mut libc::c_void, len, libc::MADV_DONTNEED) };
+                if done == 0 {
+                    released += len;
+                }
+            }
+        }
+        released
     }
 
     unsafe extern "C" fn each(
@@ -91,8 +136,8 @@ mod imp {
         data: *mut libc::c_void,
     ) -> libc::c_int {
         // SAFETY: the loader passes a valid `dl_phdr_info` for the call's duration, and
-        // `data` is the `Released` that `release` gave.
-        let (info, released) = unsafe { (&*info, &mut *data.cast::<Released>()) };
+        // `data` is the list that `release` gave.
+        let (info, segments) = unsafe { (&*info, &mut *data.cast::<Vec<(usize, usize)>>()) };
         let name = if info.dlpi_name.is_null() {
             &[][..]
         } else {
@@ -109,19 +154,8 @@ mod imp {
                 continue;
             }
             let start = (info.dlpi_addr as usize).wrapping_add(header.p_vaddr as usize);
-            let Some(end) = start.checked_add(header.p_filesz as usize) else {
-                continue;
-            };
-            let Some((start, end)) = whole_pages(start, end, released.page) else {
-                continue;
-            };
-            // SAFETY: the range lies inside a read-only segment mapped from its file:
-            // dropping its pages discards nothing that cannot be read back.
-            let done = unsafe {
-                libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED)
-            };
-            if done == 0 {
-                released.bytes += end - start;
+            if let Some(end) = start.checked_add(header.p_filesz as usize) {
+                segments.push((start, end));
             }
         }
         0
@@ -145,6 +179,53 @@ mod tests {
         assert_eq!(whole_pages(1, 8192, 4096), Some((4096, 8192)));
         assert_eq!(whole_pages(4096, 8191, 4096), None);
         assert_eq!(whole_pages(100, 200, 4096), None);
+    }
+
+    /// Whether the page holding `at` is present and a private copy, by pagemap.
+    #[cfg(target_os = "linux")]
+    fn private_copy(at: usize) -> bool {
+        use std::os::unix::fs::FileExt;
+        let page = page_size();
+        let mut entry = [0u8; 8];
+        let pagemap = std::fs::File::open("/proc/self/pagemap").expect("pagemap");
+        pagemap
+            .read_exact_at(&mut entry, (at / page * 8) as u64)
+            .expect("an entry");
+        let entry = u64::from_le_bytes(entry);
+        entry & (1 << 63) != 0 && entry & (1 << 61) == 0
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_read_only_page_something_wrote_is_kept() {
+        // A page of this binary's read-only data, written once (its own byte put back),
+        // as text relocations or a debugger's breakpoint do: now a private copy.
+        static TEXT: &str = "Couper: a page of read-only data, written once by this test";
+        let at = TEXT.as_ptr() as usize;
+        let page = page_size();
+        let start = at / page * page;
+        // SAFETY: the page is made writable, its byte written back unchanged, and made
+        // read-only again before anything else reads it through another path.
+        unsafe {
+            assert_eq!(
+                libc::mprotect(
+                    start as *mut libc::c_void,
+                    page,
+                    libc::PROT_READ | libc::PROT_WRITE
+                ),
+                0
+            );
+            let byte = std::ptr::read_volatile(at as *const u8);
+            std::ptr::write_volatile(at as *mut u8, byte);
+            assert_eq!(
+                libc::mprotect(start as *mut libc::c_void, page, libc::PROT_READ),
+                0
+            );
+        }
+        assert!(private_copy(at));
+        release_start_up_pages();
+        assert!(private_copy(at), "the written page was let go");
+        assert!(TEXT.starts_with("Couper: a page"));
     }
 
     #[cfg(target_os = "linux")]

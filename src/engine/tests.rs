@@ -3,7 +3,8 @@
 use super::*;
 use crate::notification::HintValue;
 use crate::settings::{
-    CrisisSettings, DayRange, OnCallSettings, Repeat, Settings, WeeklyHours, WorkApp,
+    CrisisSettings, DayRange, OnCallSettings, Repeat, Settings, TimeOff, TimeOffBound, WeeklyHours,
+    WorkApp,
 };
 use crate::words::Lang;
 use jiff::tz::TimeZone;
@@ -1058,4 +1059,33 @@ fn a_hold_across_a_change_of_clocks_is_expected_back_at_the_schedules_next_start
     let mut e = engine(&s, at("2026-03-28T20:00"));
     let (d, _) = notify(&mut e, 1, &slack("Bryan", "hi"), at("2026-03-28T20:00"));
     assert_eq!(d.until, Some("2026-03-29T01:00:00Z".parse().unwrap()));
+}
+
+#[test]
+fn issue_15_a_stored_reason_said_again_is_the_one_its_rules_give() {
+    let s = settings();
+    let mut e = engine(&s, at("2026-11-28T21:00"));
+    let n = slack("Bryan", "On publie ?");
+    let (first, _) = notify(&mut e, 1, &n, at("2026-11-28T21:04"));
+    let (second, _) = notify(&mut e, 2, &n, at("2026-11-28T21:04"));
+    let said = e.reason_said(&first);
+    // The same decision in the same second: the same words, both languages.
+    assert_eq!(e.reason_said(&second), said);
+    assert_eq!(said.fr, e.reason(&second, Lang::Fr));
+    // New rules (the day becomes time off): the words follow them, not the last ones.
+    let mut off = settings();
+    off.time_off = vec![TimeOff {
+        start: TimeOffBound::Date("2026-11-28".parse().unwrap()),
+        end: TimeOffBound::Date("2026-11-28".parse().unwrap()),
+        label: Some("Pont".into()),
+    }];
+    e.handle(Event::Settings(&off), at("2026-11-28T21:04"));
+    let (third, _) = notify(&mut e, 3, &n, at("2026-11-28T21:04"));
+    let again = e.reason_said(&third);
+    assert_ne!(again, said);
+    assert_eq!(again.en, e.reason(&third, Lang::En));
+    assert!(again.en.contains("Pont"), "{}", again.en);
+    // Another second: rendered anew.
+    let (fourth, _) = notify(&mut e, 4, &n, at("2026-11-28T21:06"));
+    assert!(e.reason_said(&fourth).en.contains("21:06"));
 }
