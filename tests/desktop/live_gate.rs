@@ -1725,11 +1725,15 @@ fn serve_pages(page: fn(&str) -> Option<String>) -> (u16, std::sync::mpsc::Recei
     (port, paths)
 }
 
+/// How long a browser may take on a busy machine (to start, to post, to run a page's
+/// handler): longer than dunst's patience.
+const BROWSER_PATIENCE: Duration = Duration::from_secs(90);
+
 /// Waits for the pages to ask for each of `wanted`, in any order (what their `onclick`
 /// or `onclose` fetches).
 async fn pages_ask(paths: &mut std::sync::mpsc::Receiver<String>, wanted: &[&str]) {
     let mut missing: BTreeSet<&str> = wanted.iter().copied().collect();
-    let deadline = std::time::Instant::now() + PATIENCE;
+    let deadline = std::time::Instant::now() + BROWSER_PATIENCE;
     while !missing.is_empty() {
         let left = deadline.saturating_duration_since(std::time::Instant::now());
         match tokio::task::block_in_place(|| paths.recv_timeout(left)) {
@@ -1858,7 +1862,7 @@ sites = ["127.0.0.1"]
         ],
     );
     // Chromium takes its time to start on a busy machine: a longer patience than dunst's.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
+    let deadline = tokio::time::Instant::now() + BROWSER_PATIENCE;
     let held = loop {
         let held = s.held().await;
         if held.len() >= 2 && s.dunst().received().await >= 1 {
@@ -2137,7 +2141,7 @@ fn start_work_profile(
 /// Waits until `held` are held and `shown` reached dunst; the browsers' logs if not.
 async fn wait_for_browsers(s: &Session, held: usize, shown: u32, logs: &[&str]) -> Vec<Value> {
     // Browsers take their time to start on a busy machine: a longer patience than dunst's.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
+    let deadline = tokio::time::Instant::now() + BROWSER_PATIENCE;
     loop {
         let now_held = s.held().await;
         if now_held.len() >= held && s.dunst().received().await >= shown {
