@@ -18,7 +18,7 @@ use crate::schedule::Schedule;
 use crate::settings::{CrisisPass, OffHours, Settings, Shift};
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 mod reason;
@@ -332,8 +332,9 @@ pub struct Engine {
     on_call_manual: bool,
     /// Held ids and when they were held, in id order.
     held: BTreeMap<u32, Timestamp>,
-    /// Recent notifications per sender (app, summary), for the repeat rule.
-    recent: HashMap<(String, String), VecDeque<Timestamp>>,
+    /// Recent notifications per sender (app, summary), for the repeat rule, by
+    /// [`sender_key`].
+    recent: rustc_hash::FxHashMap<u64, VecDeque<Timestamp>>,
     /// The engine's clock: the latest instant it was given.
     now: Timestamp,
     /// Effective working state at `now`.
@@ -375,6 +376,24 @@ impl SaidOf {
     }
 }
 
+/// The repeat rule's key for a sender: its app (in any case) and summary, hashed to 64
+/// bits without copying either (every notification is counted). Two senders whose keys
+/// collide would count together; among the few thousand kept that has a chance of about
+/// one in 10^12, and an app gains nothing by it that repeating itself would not give.
+fn sender_key(app: &str, summary: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut key = rustc_hash::FxHasher::default();
+    let mut chars = 0;
+    for c in app.chars().flat_map(char::to_lowercase) {
+        key.write_u32(u32::from(c));
+        chars += 1;
+    }
+    key.write_usize(chars);
+    key.write(summary.as_bytes());
+    key.write_usize(summary.len());
+    key.finish()
+}
+
 /// Bound on the senders remembered for the repeat rule.
 const RECENT_SENDERS_MAX: usize = 4096;
 
@@ -394,7 +413,7 @@ impl Engine {
             mode,
             on_call_manual,
             held: held.into_iter().collect(),
-            recent: HashMap::new(),
+            recent: rustc_hash::FxHashMap::default(),
             now,
             working: false,
             next_change: None,
@@ -899,7 +918,7 @@ impl Engine {
     fn count_repeat(&mut self, n: &Notification, now: Timestamp) -> Option<CrisisWhy> {
         let rule = self.c.rules.settings.crisis.repeat?;
         let window = SignedDuration::from_mins(i64::from(rule.minutes));
-        let key = (n.app.to_lowercase(), n.summary.clone());
+        let key = sender_key(&n.app, &n.summary);
         if self.recent.len() >= RECENT_SENDERS_MAX && !self.recent.contains_key(&key) {
             self.recent.clear();
         }

@@ -1089,3 +1089,13 @@ fn issue_15_a_stored_reason_said_again_is_the_one_its_rules_give() {
     let (fourth, _) = notify(&mut e, 4, &n, at("2026-11-28T21:06"));
     assert!(e.reason_said(&fourth).en.contains("21:06"));
 }
+
+#[test]
+fn issue_15_a_sender_is_one_whatever_the_case_of_its_app_and_others_are_apart() {
+    assert_eq!(sender_key("Slack", "Bryan"), sender_key("slack", "Bryan"));
+    assert_eq!(sender_key("ÉQUIPE", "Anne"), sender_key("équipe", "Anne"));
+    assert_ne!(sender_key("Slack", "Bryan"), sender_key("Slack", "bryan"));
+    // The boundary between app and summary is kept.
+    assert_ne!(sender_key("ab", "c"), sender_key("a", "bc"));
+    assert_ne!(sender_key("Slack", "Bryan"), sender_key("Teams", "Bryan"));
+}
