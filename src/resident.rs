@@ -46,6 +46,13 @@ pub fn resident_bytes() -> Option<u64> {
     Some(pages * page_size() as u64)
 }
 
+/// `/proc/self/pagemap`: the page is present.
+#[cfg(target_os = "linux")]
+const PRESENT: u64 = 1 << 63;
+/// `/proc/self/pagemap`: the page is the file's own (not a private, written copy).
+#[cfg(target_os = "linux")]
+const FILE_PAGE: u64 = 1 << 61;
+
 fn page_size() -> usize {
     // SAFETY: sysconf only reads a constant of the system.
     let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
@@ -65,12 +72,8 @@ fn whole_pages(start: usize, end: usize, page: usize) -> Option<(usize, usize)> 
 #[cfg(target_os = "linux")]
 mod imp {
     use super::{page_size, whole_pages, CStr};
+    use super::{FILE_PAGE, PRESENT};
     use std::os::unix::fs::FileExt;
-
-    /// `/proc/self/pagemap`: the page is present.
-    const PRESENT: u64 = 1 << 63;
-    /// `/proc/self/pagemap`: the page is the file's own (not a private, written copy).
-    const FILE_PAGE: u64 = 1 << 61;
 
     pub(super) fn release() -> usize {
         let page = page_size();
@@ -192,7 +195,7 @@ mod tests {
             .read_exact_at(&mut entry, (at / page * 8) as u64)
             .expect("an entry");
         let entry = u64::from_le_bytes(entry);
-        entry & (1 << 63) != 0 && entry & (1 << 61) == 0
+        entry & PRESENT != 0 && entry & FILE_PAGE == 0
     }
 
     #[cfg(target_os = "linux")]
