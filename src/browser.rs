@@ -261,7 +261,7 @@ pub fn command_line(browser: Browser, program: &Path, profile: &Path) -> Vec<Str
 /// The menu entry of `browser`'s work profile at `profile`, started with `program`.
 pub fn entry_text(browser: Browser, program: &Path, profile: &Path) -> String {
     let label = browser.label();
-    let say = |lang: Lang, id: &str| crate::i18n::text(lang, id, &[("browser", label.into())]);
+    let say = |lang: Lang, id: &str| crate::i18n::text(lang, id, [("browser", label.into())]);
     let mut exec: Vec<String> = command_line(browser, program, profile)
         .iter()
         .map(|arg| exec_quoted(arg))
@@ -658,7 +658,7 @@ pub fn list(dirs: &Dirs, settings_path: &Path, lang: Lang) -> anyhow::Result<Str
         lines.push(crate::i18n::text(
             lang,
             id,
-            &[
+            [
                 (
                     "name",
                     t!(lang, "browser-entry-name", browser = browser.label()).into(),

@@ -322,7 +322,7 @@ fn arg_id(name: Option<&str>, arg: &str) -> String {
 /// `cmd`, the command `name` (`None`: `couper` itself), with its help said in `lang`,
 /// and its subcommands'.
 fn say_help(cmd: clap::Command, name: Option<&str>, lang: Lang) -> clap::Command {
-    let say = |id: &str| crate::i18n::text(lang, id, &[]);
+    let say = |id: &str| crate::i18n::text(lang, id, []);
     let template = help_template(&cmd, lang);
     cmd.about(say(&about_id(name)))
         .long_about(None)
@@ -354,7 +354,7 @@ fn help_template(cmd: &clap::Command, lang: Lang) -> String {
         };
         styled(
             styles.get_header(),
-            format!("{}{colon}", crate::i18n::text(lang, id, &[])),
+            format!("{}{colon}", crate::i18n::text(lang, id, [])),
         )
     };
     let mut sections = Vec::new();
@@ -547,7 +547,7 @@ pub fn status_text(status: &str, now: Timestamp, lang: Lang) -> anyhow::Result<S
     // The same column whichever lines there are: after the longest label of all.
     let width = STATUS_LABELS
         .iter()
-        .map(|id| crate::i18n::text(lang, id, &[]).chars().count())
+        .map(|id| crate::i18n::text(lang, id, []).chars().count())
         .max()
         .unwrap_or(0)
         + 2;
@@ -705,7 +705,7 @@ mod tests {
         );
         ids.push("cli-heading-options".into());
         ids.into_iter()
-            .filter(|id| crate::i18n::text(lang, id, &[]) == *id)
+            .filter(|id| crate::i18n::text(lang, id, []) == *id)
             .collect()
     }
 

@@ -54,18 +54,24 @@ impl CrisisMatcher {
     pub fn find(&self, summary: &str, body: &str) -> Option<Found<'_>> {
         with_buffer(|buffer| {
             fold_into(summary, buffer);
-            if let Some(keyword) = self.keywords.find_folded(buffer) {
+            let summary_end = buffer.len();
+            if !self.keywords.patterns.is_empty() && !body.is_empty() {
+                // Both texts searched at once. Folded text and keywords hold no line
+                // break, so no hit spans the two, and one in the summary ends first.
+                buffer.push('\n');
+                fold_into(body, buffer);
+            }
+            let keyword = self.keywords.first_hit(buffer);
+            if let Some((_, keyword)) = keyword.filter(|(end, _)| *end <= summary_end) {
                 return self.keywords.written(keyword).map(Found::Keyword);
             }
-            let sender = self.senders.find_folded(buffer);
-            if !self.keywords.patterns.is_empty() && !body.is_empty() {
-                buffer.clear();
-                fold_into(body, buffer);
-                if let Some(keyword) = self.keywords.find_folded(buffer) {
-                    return self.keywords.written(keyword).map(Found::Keyword);
-                }
+            let sender = buffer
+                .get(..summary_end)
+                .and_then(|summary| self.senders.find_folded(summary));
+            match keyword {
+                Some((_, keyword)) => self.keywords.written(keyword).map(Found::Keyword),
+                None => sender.and_then(|sender| self.senders.written(sender).map(Found::Sender)),
             }
-            sender.and_then(|sender| self.senders.written(sender).map(Found::Sender))
         })
     }
 }
@@ -129,6 +135,10 @@ fn fold_into(text: &str, out: &mut String) {
         rest = chars.as_str();
         // Latin, Greek, Cyrillic…: folded once per process, then read from a table.
         match two_byte_folds().get((c as usize).wrapping_sub(TABLE_FIRST)) {
+            Some(Fold::Char(c)) => {
+                out.push(*c);
+                after_space = false;
+            }
             Some(Fold::Text { len, bytes }) => {
                 let text = bytes.get(..usize::from(*len)).unwrap_or_default();
                 // The table holds whole strings: its bytes are UTF-8.
@@ -186,6 +196,8 @@ const TABLE_TEXT_MAX: usize = 6;
 /// What one character folds to, in the table.
 #[derive(Debug, Clone, Copy)]
 enum Fold {
+    /// This one character (lowercase), after which a space is not a run's first.
+    Char(char),
     /// This text (lowercase), after which a space is not a run's first.
     Text {
         len: u8,
@@ -224,6 +236,10 @@ fn two_byte_folds() -> &'static [Fold] {
                     (false, false)
                         if first == second && len <= TABLE_TEXT_MAX && !first.contains(' ') =>
                     {
+                        let mut chars = first.chars();
+                        if let (Some(c), None) = (chars.next(), chars.next()) {
+                            return Fold::Char(c);
+                        }
                         bytes[..len].copy_from_slice(first.as_bytes());
                         Fold::Text {
                             len: len as u8,
@@ -372,11 +388,16 @@ impl WordSet {
     /// The pattern of the first whole-word hit in text already folded: the one that
     /// ends first, then the longest, then the first written.
     fn find_folded(&self, folded: &str) -> Option<usize> {
+        self.first_hit(folded).map(|(_, id)| id)
+    }
+
+    /// [`WordSet::find_folded`], with the hit's end.
+    fn first_hit(&self, folded: &str) -> Option<(usize, usize)> {
         self.parts
             .iter()
             .filter_map(|part| self.first_in(part, folded))
             .min()
-            .map(|(_, _, id)| id)
+            .map(|(end, _, id)| (end, id))
     }
 
     /// The first whole-word hit of `part`'s patterns in `folded`, as (end, start,
@@ -462,6 +483,35 @@ mod tests {
             senders: senders.iter().map(|s| s.to_string()).collect(),
             ..CrisisSettings::default()
         })
+    }
+
+    proptest::proptest! {
+        /// The one pass over the summary and the body finds what the two searches find
+        /// apart: a keyword in the summary, else one in the body, else a sender in the
+        /// summary; a phrase never spans the two.
+        #[test]
+        fn one_pass_finds_what_the_searches_apart_find(
+            summary in "(crise|bad|buzz|Gwen|Direction|Crisé|ok|[ \n.a-zé]){0,8}",
+            body in "(crise|bad|buzz|Gwen|Direction|ok|[ \n.a-zé]){0,8}",
+        ) {
+            let m = matcher(&["crise", "bad buzz", "buzz bad"], &["Gwen", "direction"]);
+            let apart = m
+                .keyword_in(&summary, &body)
+                .map(Found::Keyword)
+                .or_else(|| m.sender_in(&summary).map(Found::Sender));
+            proptest::prop_assert_eq!(m.find(&summary, &body), apart);
+        }
+    }
+
+    #[test]
+    fn a_phrase_split_between_summary_and_body_is_no_keyword() {
+        let m = matcher(&["bad buzz"], &["gwen"]);
+        assert_eq!(m.find("un bad", "buzz ici"), None);
+        assert_eq!(
+            m.find("Gwen", "un bad buzz"),
+            Some(Found::Keyword("bad buzz"))
+        );
+        assert_eq!(m.find("Gwen", "rien"), Some(Found::Sender("gwen")));
     }
 
     #[test]

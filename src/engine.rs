@@ -12,7 +12,7 @@
 //! the event.
 
 use crate::crisis::{CrisisMatcher, Found};
-use crate::notification::{Notification, Urgency};
+use crate::notification::{Notification, Reading, Urgency};
 use crate::on_call::OnCallSchedule;
 use crate::schedule::Schedule;
 use crate::settings::{CrisisPass, OffHours, Settings, Shift};
@@ -795,6 +795,7 @@ impl Engine {
 
     fn decide(&mut self, id: u32, n: &Notification, replacing: bool, now: Timestamp) -> Decision {
         let on_call = self.is_on_call(now);
+        let n = &n.reading();
         let found = self.c.rules.sources.find(n);
         let Ok(index) = found else {
             if replacing {
@@ -810,10 +811,14 @@ impl Engine {
                 on_call,
                 site: None,
                 why: match found {
-                    Err(Miss::App) | Ok(_) => Why::Personal { app: n.app.clone() },
-                    Err(Miss::Account) => Why::OtherAccount { app: n.app.clone() },
+                    Err(Miss::App) | Ok(_) => Why::Personal {
+                        app: n.n.app.clone(),
+                    },
+                    Err(Miss::Account) => Why::OtherAccount {
+                        app: n.n.app.clone(),
+                    },
                     Err(Miss::Site(site)) => Why::OtherSite {
-                        app: n.app.clone(),
+                        app: n.n.app.clone(),
                         site,
                     },
                 },
@@ -821,7 +826,11 @@ impl Engine {
         };
         let names_sites = self.c.rules.sources.names_sites(index);
         // The site said in the reason: the work site it matched.
-        let site = if names_sites { n.site() } else { None };
+        let site = if names_sites {
+            n.site().map(str::to_string)
+        } else {
+            None
+        };
         let source = self.c.rules.sources.name(index);
         let off_hours = self.c.rules.sources.off_hours(index);
         let crisis = self.crisis(n, now, names_sites);
@@ -894,20 +903,19 @@ impl Engine {
 
     /// Whether `n` is a crisis (SPEC §4); `names_sites`: its source names sites, so it
     /// comes from a browser whatever its name.
-    fn crisis(&mut self, n: &Notification, now: Timestamp, names_sites: bool) -> Option<CrisisWhy> {
-        let repeat = self.count_repeat(n, now);
+    fn crisis(&mut self, n: &Reading<'_>, now: Timestamp, names_sites: bool) -> Option<CrisisWhy> {
+        let repeat = self.count_repeat(n.n, now);
         let settings = &self.c.rules.settings.crisis;
-        if n.crisis_hint() {
+        if n.n.crisis_hint() {
             return Some(CrisisWhy::Hint);
         }
         // A browser's critical urgency is its page's `requireInteraction`, not a crisis.
         let browser = names_sites || n.from_browser();
-        if settings.critical_urgency && n.urgency == Urgency::Critical && !browser {
+        if settings.critical_urgency && n.n.urgency == Urgency::Critical && !browser {
             return Some(CrisisWhy::Critical);
         }
         // The page's text: the site line the browser put first is not matched.
-        let body = n.message();
-        match self.c.rules.crisis.find(&n.summary, &body) {
+        match self.c.rules.crisis.find(&n.n.summary, n.message()) {
             Some(Found::Keyword(keyword)) => Some(CrisisWhy::Keyword(keyword.to_string())),
             Some(Found::Sender(sender)) => Some(CrisisWhy::Sender(sender.to_string())),
             None => repeat,

@@ -114,15 +114,16 @@ pub type Arg<'a> = FluentValue<'a>;
 
 /// Message `id` in `lang`, with its placeables filled from `args`. A message the
 /// catalogue lacks says its id (the catalogue test fails first).
-pub fn text(lang: Lang, id: &str, args: &[(&str, Arg<'_>)]) -> String {
+pub fn text<'a, const N: usize>(lang: Lang, id: &str, args: [(&'a str, Arg<'a>); N]) -> String {
     let bundle = &BUNDLES[lang as usize];
     let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
         tracing::error!("the catalogue has no message {id:?} in {}", lang.tag());
         return id.to_string();
     };
-    let mut fluent_args = FluentArgs::with_capacity(args.len());
+    let mut fluent_args = FluentArgs::with_capacity(N);
+    // Moved in, not copied: a placeable is often a text said just before.
     for (name, value) in args {
-        fluent_args.set(*name, value.clone());
+        fluent_args.set(name, value);
     }
     let mut errors = Vec::new();
     let said = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
@@ -136,13 +137,13 @@ pub fn text(lang: Lang, id: &str, args: &[(&str, Arg<'_>)]) -> String {
 #[macro_export]
 macro_rules! t {
     ($lang:expr, $id:literal $(,)?) => {
-        $crate::i18n::text($lang, $id, &[])
+        $crate::i18n::text($lang, $id, [])
     };
     ($lang:expr, $id:literal, $($name:ident = $value:expr),+ $(,)?) => {
         $crate::i18n::text(
             $lang,
             $id,
-            &[$((stringify!($name), $crate::i18n::Arg::from($value))),+],
+            [$((stringify!($name), $crate::i18n::Arg::from($value))),+],
         )
     };
 }

@@ -92,7 +92,7 @@ fn default_timeout() -> i32 {
 /// `text` with markup tags removed and entities decoded (see
 /// [`Notification::readable_body`]). A `<` that opens no tag (`a < b`, `<3`) stays.
 pub fn readable(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.bytes().any(|b| b == b'<' || b == b'&') {
+    if memchr::memchr2(b'<', b'&', text.as_bytes()).is_none() {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut plain = String::with_capacity(text.len());
@@ -150,9 +150,13 @@ fn names_one_of<'a>(mut names: impl Iterator<Item = &'a str>, browsers: &[&str])
     // Compared in place, case-insensitively (the engine asks this on every
     // notification: no lowercase copy).
     names.any(|name| {
+        // Most names are no browser's from their first letter.
+        let first = name.as_bytes().first().map(u8::to_ascii_lowercase);
         browsers.iter().any(|b| {
-            name.get(..b.len())
-                .is_some_and(|head| head.eq_ignore_ascii_case(b))
+            b.as_bytes().first() == first.as_ref()
+                && name
+                    .get(..b.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(b))
                 && name
                     .get(b.len()..)
                     .is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '_', ' ']))
@@ -218,53 +222,131 @@ fn leading_site(body: &str) -> Option<(String, usize)> {
     Some((site_host(&readable(line))?, after))
 }
 
+/// A notification as the engine reads it to decide, each part worked out once however
+/// often it is asked for: the names its app goes by, whether a browser sent it (and one
+/// that begins the body with the site), the site, and the page's text. A decision asks
+/// for these several times (the work sources, the accounts, the crisis rules).
+#[derive(Debug)]
+pub struct Reading<'a> {
+    /// The notification.
+    pub n: &'a Notification,
+    names: [Option<&'a str>; 3],
+    browser: bool,
+    site_in_body: bool,
+    origin: Option<&'a str>,
+    site: std::cell::OnceCell<Option<String>>,
+    message: std::cell::OnceCell<std::borrow::Cow<'a, str>>,
+}
+
+impl<'a> Reading<'a> {
+    fn new(n: &'a Notification) -> Reading<'a> {
+        let names = n.names();
+        let named = || names.iter().flatten().copied();
+        let origin = match n.hints.get("x-kde-origin-name") {
+            Some(HintValue::Str(origin)) => Some(origin.as_str()),
+            _ => None,
+        };
+        let browser = names_one_of(named(), &BROWSERS);
+        Reading {
+            n,
+            names,
+            browser,
+            // Those browsers are among the others.
+            site_in_body: browser && origin.is_none() && names_one_of(named(), &SITE_IN_BODY),
+            origin,
+            site: std::cell::OnceCell::new(),
+            message: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The names the app goes by: see [`Notification::app_names`].
+    pub fn app_names(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.names.iter().flatten().copied()
+    }
+
+    /// See [`Notification::from_browser`].
+    pub fn from_browser(&self) -> bool {
+        self.browser
+    }
+
+    /// See [`Notification::site`].
+    pub fn site(&self) -> Option<&str> {
+        self.site
+            .get_or_init(|| match self.origin {
+                Some(origin) => site_host(origin),
+                None if self.site_in_body => leading_site(&self.n.body).map(|(host, _)| host),
+                None => None,
+            })
+            .as_deref()
+    }
+
+    /// See [`Notification::message`].
+    pub fn message(&self) -> &str {
+        self.message.get_or_init(|| self.read_message())
+    }
+
+    fn into_message(mut self) -> std::borrow::Cow<'a, str> {
+        match self.message.take() {
+            Some(message) => message,
+            None => self.read_message(),
+        }
+    }
+
+    fn read_message(&self) -> std::borrow::Cow<'a, str> {
+        let body = self.n.body.as_str();
+        if self.site_in_body {
+            if let Some((_, after)) = leading_site(body) {
+                return std::borrow::Cow::Owned(readable(&body[after..]).into_owned());
+            }
+        }
+        readable(body)
+    }
+}
+
 impl Notification {
     /// The site a web browser says this notification is for, lowercase, without port:
     /// the `x-kde-origin-name` hint, else the leading site line of a Chromium-family
     /// browser's body. A page's own text never counts (Chromium puts the site before
     /// it; Firefox names none).
     pub fn site(&self) -> Option<String> {
-        if let Some(HintValue::Str(origin)) = self.hints.get("x-kde-origin-name") {
-            return site_host(origin);
-        }
-        if !names_one_of(self.app_names(), &SITE_IN_BODY) {
-            return None;
-        }
-        leading_site(&self.body).map(|(host, _)| host)
+        self.reading().site().map(str::to_string)
     }
 
     /// The page's text as the user reads it: the body without the leading site line
     /// (see [`Notification::site`]), markup removed and entities decoded. Accounts,
     /// keywords and senders are matched against it.
     pub fn message(&self) -> std::borrow::Cow<'_, str> {
-        let has_hint = matches!(self.hints.get("x-kde-origin-name"), Some(HintValue::Str(_)));
-        if !has_hint && names_one_of(self.app_names(), &SITE_IN_BODY) {
-            if let Some((_, after)) = leading_site(&self.body) {
-                return std::borrow::Cow::Owned(readable(&self.body[after..]).into_owned());
-            }
-        }
-        self.readable_body()
+        self.reading().into_message()
     }
 
     /// Whether a web browser sent it (by its app name or desktop entry). A page cannot
     /// set the urgency: the browser makes a `requireInteraction` notification critical.
     pub fn from_browser(&self) -> bool {
-        names_one_of(self.app_names(), &BROWSERS)
+        self.reading().from_browser()
+    }
+
+    /// What is read of it to decide, worked out once: see [`Reading`].
+    pub fn reading(&self) -> Reading<'_> {
+        Reading::new(self)
     }
 
     /// The names the app goes by: its `app_name`, its desktop entry (without
     /// `.desktop`) and, for a reverse-DNS entry such as `com.slack.Slack`, its last part.
     pub fn app_names(&self) -> impl Iterator<Item = &str> {
+        self.names().into_iter().flatten()
+    }
+
+    fn names(&self) -> [Option<&str>; 3] {
         let entry = self.desktop_entry().map(|mut e| {
             // `trim_end_matches(".desktop")`, without building a substring searcher
-            // (this is asked several times for every notification).
+            // (this is asked for every notification).
             while let Some(rest) = e.strip_suffix(".desktop") {
                 e = rest;
             }
             e
         });
         let last = entry.and_then(|e| e.rsplit_once('.').map(|(_, last)| last));
-        [Some(self.app.as_str()), entry, last].into_iter().flatten()
+        [Some(self.app.as_str()), entry, last]
     }
 
     /// The body as the user reads it: markup tags removed (`<b>`, `<a href=…>`, as the

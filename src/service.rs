@@ -602,7 +602,11 @@ impl Service {
     /// are a convenience for the window, not something a crash must keep, and a write per
     /// notification doubled the cost of a delivery.
     fn count_seen(&mut self, n: &Notification, now: Timestamp) -> Result<(), StoreError> {
-        let entry = self.seen.entry(n.app.clone()).or_insert((0, now));
+        // Looked up before it is copied: most apps are seen already.
+        let entry = match self.seen.get_mut(&n.app) {
+            Some(entry) => entry,
+            None => self.seen.entry(n.app.clone()).or_insert((0, now)),
+        };
         entry.0 += 1;
         entry.1 = now;
         if let Some(site) = n.site() {

@@ -9,28 +9,56 @@ pub use crate::i18n::Lang;
 /// The days' keys in the catalogue, Monday first.
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
-fn day_key(day: Weekday) -> &'static str {
-    DAYS[day.to_monday_zero_offset() as usize]
+/// The names of the days (short and full, Monday first) and of the months (full and
+/// short) in one language, read from the catalogue once: every reason says one.
+struct Names {
+    days_short: [String; 7],
+    days: [String; 7],
+    months: [String; 12],
+    months_short: [String; 12],
+}
+
+static NAMES: std::sync::LazyLock<[Names; 2]> =
+    std::sync::LazyLock::new(|| [Names::of(Lang::En), Names::of(Lang::Fr)]);
+
+impl Names {
+    fn of(lang: Lang) -> Names {
+        let say = |id: String| crate::i18n::text(lang, &id, []);
+        Names {
+            days_short: DAYS.map(|d| say(format!("day-short-{d}"))),
+            days: DAYS.map(|d| say(format!("day-{d}"))),
+            months: std::array::from_fn(|m| say(format!("month-{}", m + 1))),
+            months_short: std::array::from_fn(|m| say(format!("month-short-{}", m + 1))),
+        }
+    }
+
+    fn get(lang: Lang) -> &'static Names {
+        &NAMES[lang as usize]
+    }
+}
+
+fn month_index(month: i8) -> usize {
+    usize::try_from(month.clamp(1, 12) - 1).unwrap_or(0)
 }
 
 /// The short weekday name: "Wed" / "mer.".
-pub fn weekday_short(day: Weekday, lang: Lang) -> String {
-    crate::i18n::text(lang, &format!("day-short-{}", day_key(day)), &[])
+pub fn weekday_short(day: Weekday, lang: Lang) -> &'static str {
+    &Names::get(lang).days_short[day.to_monday_zero_offset() as usize]
 }
 
 /// The full weekday name: "Wednesday" / "mercredi".
-pub fn weekday_long(day: Weekday, lang: Lang) -> String {
-    crate::i18n::text(lang, &format!("day-{}", day_key(day)), &[])
+pub fn weekday_long(day: Weekday, lang: Lang) -> &'static str {
+    &Names::get(lang).days[day.to_monday_zero_offset() as usize]
 }
 
 /// The month's name: "November" / "novembre".
-pub fn month_name(month: i8, lang: Lang) -> String {
-    crate::i18n::text(lang, &format!("month-{}", month.clamp(1, 12)), &[])
+pub fn month_name(month: i8, lang: Lang) -> &'static str {
+    &Names::get(lang).months[month_index(month)]
 }
 
 /// The month's short name: "Nov" / "nov.".
-pub fn month_short(month: i8, lang: Lang) -> String {
-    crate::i18n::text(lang, &format!("month-short-{}", month.clamp(1, 12)), &[])
+pub fn month_short(month: i8, lang: Lang) -> &'static str {
+    &Names::get(lang).months_short[month_index(month)]
 }
 
 /// `then` said from `now`, short: "18:00" the same day, "Wed 09:00" within the coming

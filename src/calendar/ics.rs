@@ -260,7 +260,7 @@ fn occurrences(
 /// "its DTEND: why" and the like: what the event has wrong, the library's words after.
 fn its(id: &'static str, e: impl std::fmt::Display) -> Said {
     let why = e.to_string();
-    Said::both(|lang| crate::i18n::text(lang, id, &[("why", why.as_str().into())]))
+    Said::both(|lang| crate::i18n::text(lang, id, [("why", why.as_str().into())]))
 }
 
 fn length(event: &Event, start: &When, zone: &TimeZone) -> Result<Span, Said> {
