@@ -345,6 +345,8 @@ impl Store {
             .map_err(sqlite)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(sqlite)?;
+        // Room for every statement below and the writes' own three.
+        conn.set_prepared_statement_cache_capacity(32);
         Migrations::from_slice(MIGRATIONS)
             .to_latest(&mut conn)
             .map_err(|source| StoreError::Migration {
@@ -405,7 +407,7 @@ impl Store {
             what: "notification",
             detail: e.to_string(),
         })?;
-        let tx = self.conn.savepoint().map_err(|e| StoreError::Sqlite {
+        let tx = Write::begin(&self.conn).map_err(|e| StoreError::Sqlite {
             path: self.path.clone(),
             source: e,
         })?;
@@ -448,7 +450,7 @@ impl Store {
             path: path.clone(),
             source,
         };
-        let tx = self.conn.savepoint().map_err(err)?;
+        let tx = Write::begin(&self.conn).map_err(err)?;
         for entry in entries {
             insert_history(&tx, entry).map_err(err)?;
         }
@@ -470,7 +472,7 @@ impl Store {
             source,
         };
         let reader = self.reader;
-        let tx = self.conn.savepoint().map_err(err)?;
+        let tx = Write::begin(&self.conn).map_err(err)?;
         let mut released = Vec::with_capacity(ids.len());
         {
             let mut select = tx
@@ -526,7 +528,7 @@ impl Store {
             path: path.clone(),
             source,
         };
-        let tx = self.conn.savepoint().map_err(err)?;
+        let tx = Write::begin(&self.conn).map_err(err)?;
         let mut back = 0;
         {
             let mut unmark = tx
@@ -558,7 +560,7 @@ impl Store {
             path: path.clone(),
             source,
         };
-        let tx = self.conn.savepoint().map_err(err)?;
+        let tx = Write::begin(&self.conn).map_err(err)?;
         let row: Option<(String, Option<String>)> = tx
             .prepare_cached("SELECT app, source FROM held WHERE id = ?1 AND released_at IS NULL")
             .and_then(|mut s| {
@@ -864,7 +866,7 @@ impl Store {
     /// decisions were erased.
     pub fn forget(&mut self, before: Option<Timestamp>) -> Result<usize, StoreError> {
         let before = before.map_or(i64::MAX, ms);
-        let tx = self.conn.savepoint().map_err(|e| StoreError::Sqlite {
+        let tx = Write::begin(&self.conn).map_err(|e| StoreError::Sqlite {
             path: self.path.clone(),
             source: e,
         })?;
@@ -1051,6 +1053,51 @@ fn held_from_row(row: &rusqlite::Row<'_>, lang: Lang) -> rusqlite::Result<HeldRo
         reason: read_reason(&row.get::<_, String>(6)?, lang),
         released_at: row.get::<_, Option<i64>>(7)?.map(from_ms),
     }))
+}
+
+/// One write, atomic: a savepoint (a transaction of its own in a durable store, a part
+/// of the one long transaction of a scratch store), rolled back when dropped uncommitted.
+/// Its three statements are prepared once and kept in the connection's cache, where
+/// rusqlite's `Savepoint` parses them again on every write.
+struct Write<'c> {
+    conn: &'c Connection,
+    done: bool,
+}
+
+impl<'c> Write<'c> {
+    fn begin(conn: &'c Connection) -> rusqlite::Result<Write<'c>> {
+        conn.prepare_cached("SAVEPOINT couper_write")?.execute([])?;
+        Ok(Write { conn, done: false })
+    }
+
+    fn commit(mut self) -> rusqlite::Result<()> {
+        self.conn
+            .prepare_cached("RELEASE couper_write")?
+            .execute([])?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for Write<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        self.conn
+    }
+}
+
+impl Drop for Write<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            for undo in ["ROLLBACK TO couper_write", "RELEASE couper_write"] {
+                let _ = self
+                    .conn
+                    .prepare_cached(undo)
+                    .and_then(|mut stmt| stmt.execute([]));
+            }
+        }
+    }
 }
 
 /// A stored reason in `lang`.
@@ -1304,6 +1351,30 @@ mod tests {
             & 0o777;
         assert_eq!(file, 0o600);
         assert_eq!(parent, 0o700);
+    }
+
+    #[test]
+    fn a_write_that_fails_half_way_leaves_nothing_and_the_next_write_lands() {
+        let dir = tempfile::tempdir().unwrap();
+        let t: Timestamp = "2026-11-28T20:04:00Z".parse().unwrap();
+        for durable in [true, false] {
+            let path = dir.path().join(format!("w{durable}.sqlite3"));
+            let mut store = Store::open_with(&path, durable).unwrap();
+            {
+                // The hold's row is written, then the write gives up before its end.
+                let tx = Write::begin(&store.conn).unwrap();
+                insert_history(&tx, &entry(7, t)).unwrap();
+                drop(tx);
+            }
+            assert!(store.history_of(7).unwrap().is_empty(), "durable {durable}");
+            store.hold(&held(8, t), &entry(8, t)).unwrap();
+            drop(store);
+            let store = Store::open_with(&path, durable).unwrap();
+            if durable {
+                assert_eq!(store.held().unwrap().len(), 1);
+                assert_eq!(store.history_of(8).unwrap().len(), 1);
+            }
+        }
     }
 
     #[test]
