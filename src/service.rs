@@ -128,8 +128,12 @@ impl Drop for Service {
     }
 }
 
-/// How many notifications are counted in memory before the seen-apps list is written.
-const SEEN_WRITE_EVERY: usize = 32;
+/// How many notifications are counted in memory before the seen-apps list is written
+/// (and it is written when the gate stops, and before the window reads it). A batch
+/// writes one row per app in it, so a busy desktop's few apps cost a write each per
+/// batch: at 32, a replay spent more on these counts than on deciding. A crash loses at
+/// most this many counts of a list that only orders the window's suggestions.
+const SEEN_WRITE_EVERY: usize = 256;
 
 impl Service {
     /// Opens the service on `store` with `settings` at `now`: restores the mode, the

@@ -307,8 +307,9 @@ impl Store {
         Store::open_with(path, true)
     }
 
-    /// Opens a scratch store (the replay's temporary database): the same schema and
-    /// code, without waiting for the disk, since nothing in it must survive a crash.
+    /// Opens a scratch store (the replay's temporary database): the same tables and
+    /// code, without waiting for the disk, since nothing in it must survive a crash, and
+    /// without the history's indexes, since nothing reads its history.
     pub fn open_scratch(path: &Path) -> Result<Store, StoreError> {
         Store::open_with(path, false)
     }
@@ -356,7 +357,17 @@ impl Store {
         if !durable {
             // A scratch store is one long transaction: each write below is a savepoint
             // inside it, exactly as it is a transaction of its own in a durable store.
-            conn.execute_batch("BEGIN").map_err(sqlite)?;
+            // Its history is written and never read (the replay's file is thrown away:
+            // `--history` keeps one in a durable store), so it goes without the indexes
+            // that serve the reports' and `explain`'s reads: three B-tree inserts fewer
+            // per decision. A read would still be answered, by a scan.
+            conn.execute_batch(
+                "BEGIN;
+                 DROP INDEX history_at;
+                 DROP INDEX history_id;
+                 DROP INDEX history_kind_at;",
+            )
+            .map_err(sqlite)?;
         }
         Ok(Store {
             conn,
