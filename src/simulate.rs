@@ -169,7 +169,7 @@ pub fn run(
                     crisis: admitted.decision.crisis.is_some(),
                     reason: &admitted.reason,
                 };
-                writeln!(out, "{}", json(&decision))?;
+                write_json(out, &decision)?;
             }
             Input::Close(id) => write_outcomes(&service.close(id, at)?, &mut stamps, out)?,
             Input::Mode(request) => {
@@ -215,14 +215,16 @@ fn write_outcomes(
                 at: stamps.stamp(*at),
                 released: items.iter().map(|h| h.id).collect(),
             };
-            writeln!(out, "{}", json(&line))?;
+            write_json(out, &line)?;
         }
     }
     Ok(())
 }
 
-fn json(value: &impl Serialize) -> String {
-    serde_json::to_string(value).unwrap_or_default()
+/// `value` as one JSON line, written straight to `out`.
+fn write_json(out: &mut impl Write, value: &impl Serialize) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    out.write_all(b"\n")
 }
 
 /// RFC 3339 with the offset of the user's zone.

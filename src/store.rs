@@ -486,27 +486,21 @@ impl Store {
         let tx = Write::begin(&self.conn).map_err(err)?;
         let mut released = Vec::with_capacity(ids.len());
         {
-            let mut select = tx
-                .prepare_cached(&format!(
-                    "SELECT {HELD_COLUMNS} FROM held WHERE id = ?1 AND released_at IS NULL"
-                ))
-                .map_err(err)?;
-            let mut mark = tx
-                .prepare_cached("UPDATE held SET released_at = ?2 WHERE id = ?1")
-                .map_err(err)?;
+            // Marked and read back in one statement; a row that cannot be read undoes
+            // the whole release (the write is dropped uncommitted).
+            let mut mark = tx.prepare_cached(RELEASE_ONE).map_err(err)?;
             let reason = serde_json::to_string(&cause).unwrap_or_default();
             for &id in ids {
-                let row = select
-                    .query_row(params![id], |row| held_from_row(row, reader))
+                let row = mark
+                    .query_row(params![id, ms(at)], |row| held_from_row(row, reader))
                     .optional()
                     .map_err(err)?;
                 let Some(held) = row else { continue };
-                let mut held = held.map_err(|detail| StoreError::Corrupt {
+                let held = held.map_err(|detail| StoreError::Corrupt {
                     path: path.clone(),
                     what: "held notification",
                     detail,
                 })?;
-                mark.execute(params![id, ms(at)]).map_err(err)?;
                 insert_history(
                     &tx,
                     &HistoryEntry {
@@ -522,7 +516,6 @@ impl Store {
                     },
                 )
                 .map_err(err)?;
-                held.released_at = Some(at);
                 released.push(held);
             }
         }
@@ -1046,6 +1039,11 @@ impl Store {
 
 const HELD_COLUMNS: &str = "id, held_at, source, notification, crisis, until, reason, released_at";
 
+/// Marks held notification `?1` released at `?2`, unless it was already, and returns it
+/// as [`held_from_row`] reads it.
+const RELEASE_ONE: &str = "UPDATE held SET released_at = ?2 WHERE id = ?1 AND released_at IS NULL
+     RETURNING id, held_at, source, notification, crisis, until, reason, released_at";
+
 type HeldRow = Result<Held, String>;
 
 fn held_from_row(row: &rusqlite::Row<'_>, lang: Lang) -> rusqlite::Result<HeldRow> {
@@ -1331,6 +1329,58 @@ mod tests {
         assert!(again.is_empty(), "released twice");
         assert!(store.held().unwrap().is_empty());
         assert_eq!(store.released_since(t).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_release_that_meets_an_unreadable_row_releases_none_of_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("s.sqlite3")).unwrap();
+        let t: Timestamp = "2026-11-28T20:04:00Z".parse().unwrap();
+        store.hold(&held(1, t), &entry(1, t)).unwrap();
+        store.hold(&held(2, t), &entry(2, t)).unwrap();
+        store
+            .conn
+            .execute("UPDATE held SET notification = 'not json' WHERE id = 2", [])
+            .unwrap();
+        let refused = store.release(&[1, 2], t, ReleaseCause::Schedule);
+        assert!(
+            matches!(refused, Err(StoreError::Corrupt { .. })),
+            "{refused:?}"
+        );
+        // The first was not marked released on its own: both are still pending, and
+        // neither has a release in the history.
+        let pending: i64 = store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM held WHERE released_at IS NULL",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(pending, 2);
+        assert!(store.released_since(t).unwrap().is_empty());
+        for id in [1, 2] {
+            assert!(store
+                .history_of(id)
+                .unwrap()
+                .iter()
+                .all(|e| e.kind != Kind::Release));
+        }
+        // Once the row is readable again, the release goes through, once.
+        store
+            .conn
+            .execute(
+                "UPDATE held SET notification = (SELECT notification FROM held WHERE id = 1) WHERE id = 2",
+                [],
+            )
+            .unwrap();
+        assert_eq!(
+            store
+                .release(&[1, 2], t, ReleaseCause::Schedule)
+                .unwrap()
+                .len(),
+            2
+        );
     }
 
     #[test]
