@@ -135,6 +135,7 @@ pub async fn start(options: RunOptions, shutdown: CancellationToken) -> Result<R
         }
     }
     let store = Store::open(&options.store_path)?;
+    let settings_watch = watch_settings_file(&options.settings_path);
     let (live, outcomes) = Live::open(&options.settings_path, store)?;
 
     // The control name first: it is the one-gate-per-session lock.
@@ -178,7 +179,15 @@ pub async fn start(options: RunOptions, shutdown: CancellationToken) -> Result<R
         )
         .await?;
         tracing::info!("Couper is running (steer route)");
-        spawn_tasks(&tasks, &live, screen, &control, outcomes, &shutdown);
+        spawn_tasks(
+            &tasks,
+            &live,
+            screen,
+            &control,
+            outcomes,
+            settings_watch,
+            &shutdown,
+        );
         return Ok(Running {
             live,
             gate: Front::Steer(steering),
@@ -205,7 +214,15 @@ pub async fn start(options: RunOptions, shutdown: CancellationToken) -> Result<R
     ));
     // Returns once the gate serves, or has stood aside and said why.
     let _ = first_done.await;
-    spawn_tasks(&tasks, &live, screen, &control, outcomes, &shutdown);
+    spawn_tasks(
+        &tasks,
+        &live,
+        screen,
+        &control,
+        outcomes,
+        settings_watch,
+        &shutdown,
+    );
     Ok(Running {
         live,
         gate: Front::Proxy(keeper),
@@ -223,6 +240,7 @@ fn spawn_tasks(
     screen: impl Screen,
     control: &zbus::Connection,
     outcomes: mpsc::UnboundedReceiver<Outcome>,
+    settings_watch: Option<SettingsWatch>,
     shutdown: &CancellationToken,
 ) {
     tasks.spawn(execute(
@@ -233,7 +251,11 @@ fn spawn_tasks(
         shutdown.clone(),
     ));
     tasks.spawn(timers(live.clone(), shutdown.clone()));
-    tasks.spawn(watch_settings(live.clone(), shutdown.clone()));
+    tasks.spawn(watch_settings(
+        live.clone(),
+        settings_watch,
+        shutdown.clone(),
+    ));
     tasks.spawn(watch_sleep(live.clone(), shutdown.clone()));
     tasks.spawn(watch_calendar(live.clone(), shutdown.clone()));
     tasks.spawn(crate::voice::watch_warnings(live.clone(), shutdown.clone()));
@@ -430,20 +452,24 @@ async fn timers(live: Arc<Live>, shutdown: CancellationToken) {
     }
 }
 
-/// Re-reads the settings whenever the file changes (editors replace it: the directory
-/// is watched).
-async fn watch_settings(live: Arc<Live>, shutdown: CancellationToken) {
+/// The settings file's watch, armed before the settings are first read so that no edit
+/// falls between the read and the watch: the watcher, and one message per change.
+struct SettingsWatch {
+    _watcher: notify::RecommendedWatcher,
+    changes: mpsc::UnboundedReceiver<()>,
+}
+
+/// Watches the directory of `path` (editors replace the file); `None`, said in the log,
+/// when it cannot be watched.
+fn watch_settings_file(path: &Path) -> Option<SettingsWatch> {
     use notify::Watcher;
-    let path = live.settings_path.clone();
-    let Some(dir) = path.parent().map(Path::to_path_buf) else {
-        return;
-    };
+    let dir = path.parent()?.to_path_buf();
     if let Err(e) = crate::store::create_private_dir(&dir) {
         tracing::warn!("{}: {e}: settings changes are not watched", dir.display());
-        return;
+        return None;
     }
     let name = path.file_name().map(|n| n.to_os_string());
-    let (tx, mut rx) = mpsc::unbounded_channel();
+    let (tx, changes) = mpsc::unbounded_channel();
     let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         if let Ok(event) = event {
             let ours = event
@@ -460,13 +486,32 @@ async fn watch_settings(live: Arc<Live>, shutdown: CancellationToken) {
         Ok(w) => w,
         Err(e) => {
             tracing::warn!("settings changes are not watched: {e}");
-            return;
+            return None;
         }
     };
     if let Err(e) = watcher.watch(&dir, notify::RecursiveMode::NonRecursive) {
         tracing::warn!("{}: settings changes are not watched: {e}", dir.display());
-        return;
+        return None;
     }
+    Some(SettingsWatch {
+        _watcher: watcher,
+        changes,
+    })
+}
+
+/// Re-reads the settings whenever the file changes, as `watch` sees it.
+async fn watch_settings(
+    live: Arc<Live>,
+    watch: Option<SettingsWatch>,
+    shutdown: CancellationToken,
+) {
+    let Some(SettingsWatch {
+        _watcher,
+        changes: mut rx,
+    }) = watch
+    else {
+        return;
+    };
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => return,

@@ -1730,8 +1730,8 @@ fn serve_pages(page: fn(&str) -> Option<String>) -> (u16, std::sync::mpsc::Recei
 const BROWSER_PATIENCE: Duration = Duration::from_secs(90);
 
 /// Waits for the pages to ask for each of `wanted`, in any order (what their `onclick`
-/// or `onclose` fetches).
-async fn pages_ask(paths: &mut std::sync::mpsc::Receiver<String>, wanted: &[&str]) {
+/// or `onclose` fetches); if they do not, says what Couper and Chromium logged.
+async fn pages_ask(s: &Session, paths: &mut std::sync::mpsc::Receiver<String>, wanted: &[&str]) {
     let mut missing: BTreeSet<&str> = wanted.iter().copied().collect();
     let deadline = std::time::Instant::now() + BROWSER_PATIENCE;
     while !missing.is_empty() {
@@ -1740,7 +1740,14 @@ async fn pages_ask(paths: &mut std::sync::mpsc::Receiver<String>, wanted: &[&str
             Ok(asked) => {
                 missing.remove(asked.as_str());
             }
-            Err(_) => panic!("the pages did not ask for {missing:?}"),
+            Err(_) => {
+                let chromium =
+                    std::fs::read_to_string(s.desk.dir().join("chromium.log")).unwrap_or_default();
+                panic!(
+                    "the pages did not ask for {missing:?}\n{}\nchromium said:\n{chromium}",
+                    s.run_log()
+                )
+            }
         }
     }
 }
@@ -1893,7 +1900,7 @@ sites = ["127.0.0.1"]
     // Clicked in dunst: the page's onclick runs, through Couper.
     s.dunst().wait_displayed(1).await;
     s.dunst().action(0).await;
-    pages_ask(&mut paths, &["/clicked/home"]).await;
+    pages_ask(&s, &mut paths, &["/clicked/home"]).await;
     let shown = s.dunst().close_all_and_read().await;
     assert_eq!(shown.len(), 1, "{shown:?}");
     assert!(
@@ -1948,7 +1955,7 @@ sites = ["127.0.0.1"]
         ]
     );
     // Closed in dunst once released: the page's onclose runs for each.
-    pages_ask(&mut paths, &["/closed/work", "/closed/urgent"]).await;
+    pages_ask(&s, &mut paths, &["/closed/work", "/closed/urgent"]).await;
     kill(browser.id().expect("pid"), libc::SIGTERM);
     let _ = tokio::time::timeout(PATIENCE, browser.wait()).await;
 }
