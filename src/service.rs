@@ -118,6 +118,9 @@ pub struct Service {
     /// Ids apps chose themselves (`replaces_id` above any Couper gave, as `dunstify -r
     /// 2593` sends every time) → the Couper id that stands for it, in the order seen.
     chosen: VecDeque<(u32, u32)>,
+    /// The locale's language, read once: the process's environment does not change, and
+    /// reading it took three `getenv`s under a lock per notification.
+    locale: Lang,
 }
 
 impl Drop for Service {
@@ -163,6 +166,7 @@ impl Service {
             seen_sites: HashMap::new(),
             seen_unwritten: 0,
             chosen: VecDeque::new(),
+            locale: Lang::from_env(),
         };
         service.store.set_reader(service.lang());
         service.forget_old_releases(now)?;
@@ -285,8 +289,11 @@ impl Service {
             match effect {
                 Effect::Decided(decision) => {
                     let lang = self.lang();
-                    let (reason, stored) = if decision.source.is_none() {
-                        // Personal: kept in memory only, for `explain` in this language.
+                    let stored_later =
+                        decision.action == Action::Hold || self.store.keeps_history();
+                    let (reason, stored) = if decision.source.is_none() || !stored_later {
+                        // Personal: kept in memory only, for `explain` in this language; or
+                        // a delivery in a store that keeps no history (the replay's).
                         let reason = self.engine.reason(&decision, lang);
                         (reason.clone(), reason)
                     } else {
@@ -598,7 +605,7 @@ impl Service {
     /// The language the Service speaks: the settings' `language`, else the locale's.
     /// Reasons are stored in both; this is the one they are read in.
     pub fn lang(&self) -> Lang {
-        Lang::chosen(self.engine.settings().language)
+        self.engine.settings().language.unwrap_or(self.locale)
     }
 
     /// Counts one notification for the seen-apps list, and the site it names for a

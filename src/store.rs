@@ -281,6 +281,26 @@ pub struct Store {
     path: PathBuf,
     /// The language held notifications' reasons are read in.
     reader: Lang,
+    /// Whether the decisions' history is written (a scratch store's is not).
+    history: History,
+}
+
+/// Whether a store writes the history of decisions: a durable store does; a scratch
+/// store (the replay's throwaway file) does not, since nothing reads it back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum History {
+    Kept,
+    Dropped,
+}
+
+impl History {
+    /// Records `entry` in `conn`'s history, when it is kept.
+    fn insert(self, conn: &Connection, entry: &HistoryEntry) -> rusqlite::Result<()> {
+        match self {
+            History::Kept => insert_history(conn, entry),
+            History::Dropped => Ok(()),
+        }
+    }
 }
 
 /// The default store path: the platform data dir (`~/.local/share/couper/couper.sqlite3`).
@@ -309,7 +329,9 @@ impl Store {
 
     /// Opens a scratch store (the replay's temporary database): the same tables and
     /// code, without waiting for the disk, since nothing in it must survive a crash, and
-    /// without the history's indexes, since nothing reads its history.
+    /// without a history of decisions, since nothing reads it back (the replay's file is
+    /// thrown away: `couper simulate --history PATH` keeps one in a durable store). Its
+    /// history reads answer nothing.
     pub fn open_scratch(path: &Path) -> Result<Store, StoreError> {
         Store::open_with(path, false)
     }
@@ -357,22 +379,17 @@ impl Store {
         if !durable {
             // A scratch store is one long transaction: each write below is a savepoint
             // inside it, exactly as it is a transaction of its own in a durable store.
-            // Its history is written and never read (the replay's file is thrown away:
-            // `--history` keeps one in a durable store), so it goes without the indexes
-            // that serve the reports' and `explain`'s reads: three B-tree inserts fewer
-            // per decision. A read would still be answered, by a scan.
-            conn.execute_batch(
-                "BEGIN;
-                 DROP INDEX history_at;
-                 DROP INDEX history_id;
-                 DROP INDEX history_kind_at;",
-            )
-            .map_err(sqlite)?;
+            conn.execute_batch("BEGIN;").map_err(sqlite)?;
         }
         Ok(Store {
             conn,
             path: path.to_path_buf(),
             reader: Lang::chosen(None),
+            history: if durable {
+                History::Kept
+            } else {
+                History::Dropped
+            },
         })
     }
 
@@ -444,14 +461,16 @@ impl Store {
                     owner,
                 ])
             })
-            .and_then(|_| insert_history(&tx, entry))
+            .and_then(|_| self.history.insert(&tx, entry))
             .and_then(|_| tx.commit());
         result.map_err(|e| self.err(e))
     }
 
     /// Records one history row.
     pub fn record(&mut self, entry: &HistoryEntry) -> Result<(), StoreError> {
-        insert_history(&self.conn, entry).map_err(|e| self.err(e))
+        self.history
+            .insert(&self.conn, entry)
+            .map_err(|e| self.err(e))
     }
 
     /// Records several history rows in one transaction.
@@ -463,7 +482,7 @@ impl Store {
         };
         let tx = Write::begin(&self.conn).map_err(err)?;
         for entry in entries {
-            insert_history(&tx, entry).map_err(err)?;
+            self.history.insert(&tx, entry).map_err(err)?;
         }
         tx.commit().map_err(err)
     }
@@ -501,21 +520,22 @@ impl Store {
                     what: "held notification",
                     detail,
                 })?;
-                insert_history(
-                    &tx,
-                    &HistoryEntry {
-                        at,
-                        kind: Kind::Release,
-                        id: Some(id),
-                        app: held.notification.app.clone(),
-                        source: held.source.clone(),
-                        crisis: held.crisis,
-                        working: true,
-                        on_call: false,
-                        reason: reason.clone(),
-                    },
-                )
-                .map_err(err)?;
+                self.history
+                    .insert(
+                        &tx,
+                        &HistoryEntry {
+                            at,
+                            kind: Kind::Release,
+                            id: Some(id),
+                            app: held.notification.app.clone(),
+                            source: held.source.clone(),
+                            crisis: held.crisis,
+                            working: true,
+                            on_call: false,
+                            reason: reason.clone(),
+                        },
+                    )
+                    .map_err(err)?;
                 released.push(held);
             }
         }
@@ -578,21 +598,22 @@ impl Store {
         tx.prepare_cached("DELETE FROM held WHERE id = ?1")
             .and_then(|mut s| s.execute(params![id]))
             .map_err(err)?;
-        insert_history(
-            &tx,
-            &HistoryEntry {
-                at,
-                kind: Kind::Withdraw,
-                id: Some(id),
-                app,
-                source,
-                crisis: false,
-                working,
-                on_call: false,
-                reason: Said::both(|lang| crate::t!(lang, "reason-withdrawn")).to_stored(),
-            },
-        )
-        .map_err(err)?;
+        self.history
+            .insert(
+                &tx,
+                &HistoryEntry {
+                    at,
+                    kind: Kind::Withdraw,
+                    id: Some(id),
+                    app,
+                    source,
+                    crisis: false,
+                    working,
+                    on_call: false,
+                    reason: Said::both(|lang| crate::t!(lang, "reason-withdrawn")).to_stored(),
+                },
+            )
+            .map_err(err)?;
         tx.commit().map_err(err)?;
         Ok(true)
     }
@@ -754,6 +775,11 @@ impl Store {
             )
             .map(|v| u32::try_from(v).unwrap_or(u32::MAX))
             .map_err(|e| self.err(e))
+    }
+
+    /// Whether the decisions' history is written (not in a scratch store).
+    pub fn keeps_history(&self) -> bool {
+        self.history == History::Kept
     }
 
     /// The history rows of notification `id`, in order.
@@ -1421,14 +1447,25 @@ mod tests {
         for durable in [true, false] {
             let path = dir.path().join(format!("w{durable}.sqlite3"));
             let mut store = Store::open_with(&path, durable).unwrap();
-            // A history row is written, then the write gives up before its end.
+            // A held row is written, then the write gives up before its end.
             let tx = Write::begin(&store.conn).unwrap();
-            insert_history(&tx, &entry(7, t)).unwrap();
+            tx.execute(
+                "INSERT INTO held (id, held_at, app, summary, notification, reason)
+                 VALUES (7, 0, 'Slack', 'Brief', '{}', '')",
+                [],
+            )
+            .unwrap();
             drop(tx);
-            assert!(store.history_of(7).unwrap().is_empty(), "durable {durable}");
+            assert!(store.held().unwrap().is_empty(), "durable {durable}");
             store.hold(&held(8, t), &entry(8, t)).unwrap();
             assert_eq!(store.held().unwrap().len(), 1, "durable {durable}");
-            assert_eq!(store.history_of(8).unwrap().len(), 1, "durable {durable}");
+            // The replay's scratch store keeps no history; the durable one does.
+            let history = usize::from(durable);
+            assert_eq!(
+                store.history_of(8).unwrap().len(),
+                history,
+                "durable {durable}"
+            );
         }
         // The durable store's write was committed: it is there once reopened.
         let store = Store::open(&dir.path().join("wtrue.sqlite3")).unwrap();

@@ -278,4 +278,11 @@ fn history_kept_with_history_path_survives_the_replay() {
     assert!(store.held().unwrap().is_empty(), "everything was released");
     let explained = store.history_of(10).unwrap();
     assert_eq!(explained.len(), 2, "held, then released: {explained:?}");
+    // Without --history the replay keeps no history (a throwaway store): the same lines.
+    let scratch = couper(&["simulate", "--config", config.to_str().unwrap()], &input);
+    assert!(scratch.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&scratch.stdout),
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
