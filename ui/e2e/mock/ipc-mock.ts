@@ -3,22 +3,61 @@
 // of a community manager. It records every command it is sent (window.__couperMock.calls)
 // and can emit the Rust events. `preview` answers a different text for different Monday
 // hours; `validate_settings` refuses a range with equal ends with the engine's words.
+//
+// Every fixture and every answer is typed with what the window itself expects: the Rust
+// types as ts-rs generates them (src/lib/generated/, through src/lib/ipc.ts) and the
+// window's form. So when a Rust type changes and the mock does not follow, svelte-check
+// (`npm run build`) fails here, rather than the e2e passing on shapes the tray app no
+// longer sends.
 
 import { mockIPC } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
-
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { InvokeArgs } from '@tauri-apps/api/core';
+import type {
+  CommandError,
+  Events,
+  FieldError,
+  Form,
+  Held,
+  HourCell,
+  Interruption,
+  Lang,
+  Notification,
+  OnCallPeriod,
+  Preview,
+  ProfileInfo,
+  Report,
+  SeenApp,
+  SettingsFile,
+  Statement,
+  Status,
+} from '../../src/lib/ipc';
 
 interface Config {
   /** What the `locale` command answers; `null`: the command fails (no Tauri locale). */
-  lang?: 'fr' | 'en' | null;
+  lang?: Lang | null;
   /** What `get_autostart` answers first (default: on, as after the first start). */
   autostart?: boolean;
 }
 
-const config: Config = (window as Json).__COUPER_MOCK_CONFIG__ ?? {};
+/** The page as the tests see it: they set the config before the window loads, and drive the mock. */
+type MockWindow = Window & { __COUPER_MOCK_CONFIG__?: Config; __couperMock?: unknown };
+const page = window as MockWindow;
 
-const form: Json = {
+const config: Config = page.__COUPER_MOCK_CONFIG__ ?? {};
+
+/** A command fails as Rust's `CommandError` says it, so a renamed kind fails the check. */
+function fail(error: CommandError): never {
+  throw error;
+}
+
+/** Emits a Rust event with the payload the window's `on` expects of it. */
+const send = <E extends keyof Events>(event: E, payload: Events[E]) => emit(event, payload);
+
+// The settings, in the window's layout of them (`Form`). The engine's form may leave an
+// empty day out; the window fills it in (`editable`, src/lib/form.ts), so the free
+// Saturday is written here as the window sees it.
+const form: Form = {
   timezone: 'Europe/Paris',
   holidays: 'FR',
   extra_holidays: ['2026-05-29'],
@@ -28,6 +67,7 @@ const form: Json = {
     wed: ['09:00-18:00'],
     thu: ['09:00-18:00'],
     fri: ['09:00-17:00'],
+    sat: [],
     sun: ['21:00-01:00'],
   },
   time_off: [{ start: '2026-12-24', end: '2027-01-01', label: 'Noël' }],
@@ -52,7 +92,7 @@ const form: Json = {
 
 const path = '/home/gwen/.config/couper/settings.toml';
 
-const status: Json = {
+const status: Status = {
   mode: { mode: 'auto' },
   working: false,
   until: '2026-11-30T09:00:00+01:00',
@@ -69,14 +109,29 @@ const status: Json = {
   display_bus: 'unix:path=/run/user/1000/couper/display-bus',
   settings_path: path,
   settings_refused: null,
+  calendar: null,
+  calendar_stale_since: null,
+  store_failure: null,
 };
 
-let held: Json[] = [
+/** A notification as a plain `notify-send` sends it: no icon, actions nor hints. */
+const notification = (app: string, summary: string, body: string): Notification => ({
+  app,
+  summary,
+  body,
+  icon: '',
+  actions: [],
+  hints: {},
+  urgency: 'normal',
+  expire_timeout: -1,
+});
+
+let held: Held[] = [
   {
     id: 7,
     held_at: '2026-11-28T21:04:00+01:00',
     source: 'Slack',
-    notification: { app: 'Slack', summary: 'Bryan', body: 'On publie ?' },
+    notification: notification('Slack', 'Bryan', 'On publie ?'),
     crisis: false,
     until: '2026-11-30T09:00:00+01:00',
     reason: 'held: Slack is a work app and Saturday 21:04 is outside your hours; delivered Monday 09:00',
@@ -86,7 +141,7 @@ let held: Json[] = [
     id: 9,
     held_at: '2026-11-28T22:30:00+01:00',
     source: 'Gmail (work account)',
-    notification: { app: 'Firefox', summary: 'Maëlle — planning de décembre', body: 'Tu peux relire avant lundi ?' },
+    notification: notification('Firefox', 'Maëlle — planning de décembre', 'Tu peux relire avant lundi ?'),
     crisis: false,
     until: '2026-11-30T09:00:00+01:00',
     reason:
@@ -96,14 +151,15 @@ let held: Json[] = [
 ];
 
 /** Firefox is installed, Chromium too; no work profile yet. */
-const profiles: Json[] = [
+const profiles: ProfileInfo[] = [
   { browser: 'firefox', label: 'Firefox', installed: true, made: false, source: false, profile: '/home/gwen/.config/mozilla/firefox/couper-work' },
   { browser: 'chromium', label: 'Chromium', installed: true, made: false, source: false, profile: '/home/gwen/.local/share/couper/chromium-work' },
 ];
 
-const seen: Json[] = [
-  { app: 'Signal', count: 14, last_seen: '2026-11-28T22:41:00+01:00' },
-  { app: 'Slack', count: 52, last_seen: '2026-11-28T21:04:00+01:00' },
+// Rust always sends `sites`, empty for an app that is no browser.
+const seen: SeenApp[] = [
+  { app: 'Signal', count: 14, last_seen: '2026-11-28T22:41:00+01:00', sites: [] },
+  { app: 'Slack', count: 52, last_seen: '2026-11-28T21:04:00+01:00', sites: [] },
   {
     app: 'Chromium',
     count: 9,
@@ -113,7 +169,7 @@ const seen: Json[] = [
       { site: 'mail.example.org', count: 3, last_seen: '2026-11-28T19:02:00+01:00' },
     ],
   },
-  { app: 'Thunderbird', count: 6, last_seen: '2026-11-27T17:12:00+01:00' },
+  { app: 'Thunderbird', count: 6, last_seen: '2026-11-27T17:12:00+01:00', sites: [] },
 ];
 
 // ---- Reports: the week of Monday 23 November 2026 and the on-call statement of
@@ -122,7 +178,7 @@ const seen: Json[] = [
 // public holiday), and three crises in the week: one off call (Tuesday 21:10) and two
 // during the rotation (interventions, with the one of 11 November).
 
-const cell = (date: string, hour: number, held: number, delivered: number, crises = 0) => ({
+const cell = (date: string, hour: number, held: number, delivered: number, crises = 0): HourCell => ({
   date,
   hour,
   held,
@@ -130,13 +186,27 @@ const cell = (date: string, hour: number, held: number, delivered: number, crise
   crises,
 });
 
-const rotation = {
+const rotation: Pick<OnCallPeriod, 'period_start' | 'period_end' | 'origins'> = {
   period_start: '2026-11-27T18:00:00+01:00',
   period_end: '2026-11-30T09:00:00+01:00',
   origins: ['schedule'],
 };
 
-const weekReport: Json = {
+/** The two crises of the rotation: interruptions of the week, interventions of the month. */
+const siteDown: Interruption = {
+  at: '2026-11-28T21:35:00+01:00',
+  app: 'Slack',
+  on_call: true,
+  why: 'Slack sent "Site down"; it comes from Alexandre Cherré, and crises always pass',
+};
+const repeated: Interruption = {
+  at: '2026-11-29T10:15:00+01:00',
+  app: 'Gmail (work account)',
+  on_call: true,
+  why: 'Gmail (work account) sent the same message 3 times in 10 minutes, and crises always pass',
+};
+
+const weekReport: Report = {
   timezone: 'Europe/Paris',
   days: {
     first: '2026-11-23',
@@ -156,18 +226,8 @@ const weekReport: Json = {
       on_call: false,
       why: 'Slack sent "bad buzz on the client account"; it contains the keyword "bad buzz", and crises always pass',
     },
-    {
-      at: '2026-11-28T21:35:00+01:00',
-      app: 'Slack',
-      on_call: true,
-      why: 'Slack sent "Site down"; it comes from Alexandre Cherré, and crises always pass',
-    },
-    {
-      at: '2026-11-29T10:15:00+01:00',
-      app: 'Gmail (work account)',
-      on_call: true,
-      why: 'Gmail (work account) sent the same message 3 times in 10 minutes, and crises always pass',
-    },
+    siteDown,
+    repeated,
   ],
   worked_outside: [
     { start: '2026-11-26T18:00:00+01:00', end: '2026-11-26T19:30:00+01:00', hours: 1.5, outside_hours: 1.5 },
@@ -215,7 +275,7 @@ const weekReport: Json = {
   ],
 };
 
-const statement: Json = {
+const statement: Statement = {
   timezone: 'Europe/Paris',
   month: '2026-11',
   days: {
@@ -254,13 +314,13 @@ const statement: Json = {
       on_call: true,
       why: 'Slack sent "Serveur en panne"; it comes from Alexandre Cherré, and crises always pass',
     },
-    weekReport.interruptions[1],
-    weekReport.interruptions[2],
+    siteDown,
+    repeated,
   ],
 };
 
 /** `couper report --on-call --month 2026-11 --csv`, in each language. */
-const statementCsv: Record<'en' | 'fr', string> = {
+const statementCsv: Record<Lang, string> = {
   en:
     '\ufeffrow,start,end,hours,night hours,Sunday hours,holiday hours,origin,period start,period end,app,reason\r\n' +
     'period,2026-11-11 20:00,2026-11-12 02:30,6.5,5.5,0,4,manual,2026-11-11 20:00,2026-11-12 02:30,,\r\n' +
@@ -279,7 +339,7 @@ const statementCsv: Record<'en' | 'fr', string> = {
     'intervention;2026-11-29 10:15;;;;;;;;;Gmail (work account);répété 3 fois en 10 minutes\r\n',
 };
 
-const replies: Record<'en' | 'fr', string> = {
+const replies: Record<Lang, string> = {
   en: 'Thanks for your message! We will answer Monday 30 November at 9:00.',
   fr: 'Merci pour votre message ! Nous vous répondrons lundi 30 novembre à 9 h.',
 };
@@ -287,33 +347,59 @@ const replies: Record<'en' | 'fr', string> = {
 let autostart = config.autostart ?? true;
 /** Set by `forget` with no date: the week's report is empty from then on. */
 let forgotten = false;
-const calls: { cmd: string; args: Json }[] = [];
+const calls: { cmd: string; args: unknown }[] = [];
+
+/**
+ * The arguments of the commands, as the window's `ipc` (src/lib/ipc.ts) sends them. They
+ * come in untyped; each command reads only its own, so each is typed as it is sent.
+ */
+type Args = {
+  form: Form;
+  browser: ProfileInfo['browser'];
+  app: string;
+  ids: number[];
+  all: boolean;
+  id: number;
+  on: boolean;
+  period: 'week' | 'month';
+  month?: string;
+  lang?: Lang;
+  before?: string;
+};
+
+/** The window sends named arguments (or none), never raw bytes: the mock reads no other. */
+function named(payload: InvokeArgs | undefined): Record<string, unknown> {
+  if (payload === undefined) return {};
+  if (Array.isArray(payload) || payload instanceof ArrayBuffer || payload instanceof Uint8Array)
+    fail({ kind: 'io', message: 'the mock reads named arguments only' });
+  return payload;
+}
 
 const SHAPE = /^\d{1,2}:\d{2}-\d{1,2}:\d{2}$/;
 
 /** The refusals the engine would give for the hours (the part of it the tests use). */
-function validate(f: Json): { key: string; message: string }[] {
-  const errors: { key: string; message: string }[] = [];
-  for (const [day, ranges] of Object.entries<string[]>(f.hours ?? {})) {
+function validate(f: Form): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const [day, ranges] of Object.entries(f.hours)) {
     for (const range of ranges) {
       if (!SHAPE.test(range)) errors.push({ key: `hours.${day}`, message: `${JSON.stringify(range)} is not HH:MM-HH:MM` });
       else if (range.split('-')[0] === range.split('-')[1])
         errors.push({ key: `hours.${day}`, message: `${JSON.stringify(range)} starts and ends at the same time` });
     }
   }
-  (f.work_apps ?? []).forEach((app: Json, i: number) => {
-    if (!String(app.name ?? '').trim()) errors.push({ key: `work_apps[${i + 1}].name`, message: 'empty name' });
-    if (!String(app.app ?? '').trim()) errors.push({ key: `work_apps[${i + 1}].app`, message: 'empty app' });
+  f.work_apps.forEach((app, i) => {
+    if (!app.name.trim()) errors.push({ key: `work_apps[${i + 1}].name`, message: 'empty name' });
+    if (!app.app.trim()) errors.push({ key: `work_apps[${i + 1}].app`, message: 'empty app' });
   });
   return errors;
 }
 
 const lang = () => config.lang ?? 'en';
 
-function preview(f: Json) {
+function preview(f: Form): Preview {
   const errors = validate(f);
-  if (errors.length) throw { kind: 'invalid', fields: errors };
-  const monday: string[] = f.hours?.mon ?? [];
+  if (errors.length) fail({ kind: 'invalid', fields: errors });
+  const monday = f.hours.mon;
   const end = monday.length ? monday[monday.length - 1]!.split('-')[1] : null;
   const text =
     end === null
@@ -332,24 +418,25 @@ function preview(f: Json) {
   };
 }
 
-const settingsFile = () => ({ form: structuredClone(current), path, refused: status.settings_refused });
-let current: Json = structuredClone(form);
+const settingsFile = (): SettingsFile => ({ form: structuredClone(current), path, refused: status.settings_refused });
+let current: Form = structuredClone(form);
 
 function statusChanged() {
   status.held = held.length;
-  void emit('status-changed', structuredClone(status));
+  void send('status-changed', structuredClone(status));
 }
 
 mockIPC(
   (cmd, args) => {
-    const a = (args ?? {}) as Json;
-    calls.push({ cmd, args: structuredClone(a) });
+    const given = named(args);
+    calls.push({ cmd, args: structuredClone(given) });
+    const a = given as Args;
     switch (cmd) {
       case 'status':
       case 'diagnostics':
         return structuredClone(status);
       case 'locale':
-        if (config.lang === null) throw { kind: 'io', message: 'no locale here' };
+        if (config.lang === null) fail({ kind: 'io', message: 'no locale here' });
         return lang();
       case 'get_settings':
         return settingsFile();
@@ -359,7 +446,7 @@ mockIPC(
         return preview(a.form);
       case 'save_settings': {
         const errors = validate(a.form);
-        if (errors.length) throw { kind: 'invalid', fields: errors };
+        if (errors.length) fail({ kind: 'invalid', fields: errors });
         current = structuredClone(a.form);
         return null;
       }
@@ -368,16 +455,17 @@ mockIPC(
       case 'add_browser_profile':
       case 'remove_browser_profile': {
         const p = profiles.find((x) => x.browser === a.browser);
+        if (!p) fail({ kind: 'io', message: `no browser ${JSON.stringify(a.browser)}` });
         const app = `couper-${a.browser}-work`;
         const make = cmd === 'add_browser_profile';
         p.made = make;
         p.source = make;
-        current.work_apps = (current.work_apps ?? []).filter((w: Json) => w.app !== app);
+        current.work_apps = current.work_apps.filter((w) => w.app !== app);
         if (make) current.work_apps.push({ name: `${p.label} (work)`, app, off_hours: 'hold' });
         return make ? `made ${app}` : `removed ${app}`;
       }
       case 'add_work_app':
-        current.work_apps = [...(current.work_apps ?? []), { name: a.app, app: String(a.app).toLowerCase(), off_hours: 'hold' }];
+        current.work_apps = [...current.work_apps, { name: a.app, app: a.app.toLowerCase(), off_hours: 'hold' }];
         return structuredClone(current);
       case 'seen_apps':
         return structuredClone(seen);
@@ -407,21 +495,21 @@ mockIPC(
       case 'report':
         if (a.period === 'week')
           return forgotten
-            ? { ...structuredClone(weekReport), apps: [], total: { held: 0, silenced: 0, delivered: 0, crises: 0 }, interruptions: [], worked_outside: [], by_hour: [] }
+            ? ({ ...structuredClone(weekReport), apps: [], total: { held: 0, silenced: 0, delivered: 0, crises: 0 }, interruptions: [], worked_outside: [], by_hour: [] } satisfies Report)
             : structuredClone(weekReport);
         if (a.period === 'month') {
-          if (a.month !== undefined && a.month !== statement.month) return { ...structuredClone(statement), month: a.month, periods: [], interventions: [] };
+          if (a.month !== undefined && a.month !== statement.month) return { ...structuredClone(statement), month: a.month, periods: [], interventions: [] } satisfies Statement;
           return structuredClone(statement);
         }
-        throw { kind: 'io', message: `unknown period ${JSON.stringify(a.period)}` };
+        fail({ kind: 'io', message: `unknown period ${JSON.stringify(a.period)}` });
       case 'report_csv':
-        if (a.month !== statement.month) throw { kind: 'io', message: `no statement for ${a.month}` };
-        return statementCsv[(a.lang ?? lang()) as 'en' | 'fr'];
+        if (a.month !== statement.month) fail({ kind: 'io', message: `no statement for ${a.month}` });
+        return statementCsv[a.lang ?? lang()];
       case 'reply':
-        return replies[(a.lang ?? lang()) as 'en' | 'fr'];
+        return replies[a.lang ?? lang()];
       case 'forget':
         if (a.before !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(a.before))
-          throw { kind: 'invalid', fields: [{ key: 'before', message: `--before ${JSON.stringify(a.before)} is not a date` }] };
+          fail({ kind: 'invalid', fields: [{ key: 'before', message: `--before ${JSON.stringify(a.before)} is not a date` }] });
         if (a.before === undefined) forgotten = true;
         return a.before === undefined ? 117 : 42;
       case 'get_autostart':
@@ -430,13 +518,13 @@ mockIPC(
         autostart = a.on;
         return autostart;
       default:
-        throw { kind: 'io', message: `the mock has no command ${cmd}` };
+        fail({ kind: 'io', message: `the mock has no command ${cmd}` });
     }
   },
   { shouldMockEvents: true },
 );
 
-(window as Json).__couperMock = {
+page.__couperMock = {
   calls,
   /** The canned report answers, for the tests to compare with. */
   report: { week: weekReport, statement, csv: statementCsv },
@@ -446,17 +534,17 @@ mockIPC(
   standAside(reason: string, replace: string | null) {
     status.not_gating = { reason, replace };
     status.route = 'none';
-    return emit('status-changed', structuredClone(status));
+    return send('status-changed', structuredClone(status));
   },
   /** The store cannot keep notifications, as `status-changed` says it. */
   storeFails(error: string, shownUnkept: number) {
     status.store_failure = { since: '2026-11-27T21:04:00+01:00', error, shown_unkept: shownUnkept };
-    return emit('status-changed', structuredClone(status));
+    return send('status-changed', structuredClone(status));
   },
   /** A hand edit of the file: the new form, as `settings-changed` carries it. */
-  handEdit(change: (f: Json) => void, refused: string | null = null) {
+  handEdit(change: (f: Form) => void, refused: string | null = null) {
     change(current);
     status.settings_refused = refused;
-    return emit('settings-changed', settingsFile());
+    return send('settings-changed', settingsFile());
   },
 };
