@@ -289,11 +289,9 @@ impl Service {
             match effect {
                 Effect::Decided(decision) => {
                     let lang = self.lang();
-                    let stored_later =
-                        decision.action == Action::Hold || self.store.keeps_history();
-                    let (reason, stored) = if decision.source.is_none() || !stored_later {
+                    let (reason, stored) = if decision.source.is_none() || self.store.is_scratch() {
                         // Personal: kept in memory only, for `explain` in this language; or
-                        // a delivery in a store that keeps no history (the replay's).
+                        // in the replay's store, which is read in this language only.
                         let reason = self.engine.reason(&decision, lang);
                         (reason.clone(), reason)
                     } else {

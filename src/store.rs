@@ -19,6 +19,8 @@ use rusqlite_migration::{Migrations, M};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
+mod queue;
+
 /// The schema, one entry per version. Never edit a released entry: add one.
 const MIGRATIONS: &[M<'static>] = &[
     M::up(
@@ -281,26 +283,9 @@ pub struct Store {
     path: PathBuf,
     /// The language held notifications' reasons are read in.
     reader: Lang,
-    /// Whether the decisions' history is written (a scratch store's is not).
-    history: History,
-}
-
-/// Whether a store writes the history of decisions: a durable store does; a scratch
-/// store (the replay's throwaway file) does not, since nothing reads it back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum History {
-    Kept,
-    Dropped,
-}
-
-impl History {
-    /// Records `entry` in `conn`'s history, when it is kept.
-    fn insert(self, conn: &Connection, entry: &HistoryEntry) -> rusqlite::Result<()> {
-        match self {
-            History::Kept => insert_history(conn, entry),
-            History::Dropped => Ok(()),
-        }
-    }
+    /// A scratch store's held queue, in memory (`None`: the `held` table). A scratch
+    /// store also keeps no history of decisions.
+    queue: Option<queue::Queue>,
 }
 
 /// The default store path: the platform data dir (`~/.local/share/couper/couper.sqlite3`).
@@ -327,11 +312,11 @@ impl Store {
         Store::open_with(path, true)
     }
 
-    /// Opens a scratch store (the replay's temporary database): the same tables and
-    /// code, without waiting for the disk, since nothing in it must survive a crash, and
-    /// without a history of decisions, since nothing reads it back (the replay's file is
-    /// thrown away: `couper simulate --history PATH` keeps one in a durable store). Its
-    /// history reads answer nothing.
+    /// Opens a scratch store (the replay's temporary database): the answers of a durable
+    /// store, without waiting for the disk, since nothing in it must survive a crash. Its
+    /// held queue is in memory, and it keeps no history of decisions, since nothing reads
+    /// that back (the replay's file is thrown away: `couper simulate --history PATH`
+    /// keeps one in a durable store): its history reads answer nothing.
     pub fn open_scratch(path: &Path) -> Result<Store, StoreError> {
         Store::open_with(path, false)
     }
@@ -385,11 +370,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             reader: Lang::chosen(None),
-            history: if durable {
-                History::Kept
-            } else {
-                History::Dropped
-            },
+            queue: (!durable).then(queue::Queue::default),
         })
     }
 
@@ -430,6 +411,10 @@ impl Store {
         owner: Option<&str>,
         entry: &HistoryEntry,
     ) -> Result<(), StoreError> {
+        if let Some(queue) = self.queue.as_mut() {
+            queue.hold(held, owner);
+            return Ok(());
+        }
         let json = serde_json::to_string(&held.notification).map_err(|e| StoreError::Corrupt {
             path: self.path.clone(),
             what: "notification",
@@ -461,20 +446,24 @@ impl Store {
                     owner,
                 ])
             })
-            .and_then(|_| self.history.insert(&tx, entry))
+            .and_then(|_| insert_history(&tx, entry))
             .and_then(|_| tx.commit());
         result.map_err(|e| self.err(e))
     }
 
     /// Records one history row.
     pub fn record(&mut self, entry: &HistoryEntry) -> Result<(), StoreError> {
-        self.history
-            .insert(&self.conn, entry)
-            .map_err(|e| self.err(e))
+        if self.queue.is_some() {
+            return Ok(());
+        }
+        insert_history(&self.conn, entry).map_err(|e| self.err(e))
     }
 
     /// Records several history rows in one transaction.
     pub fn record_all(&mut self, entries: &[HistoryEntry]) -> Result<(), StoreError> {
+        if self.queue.is_some() {
+            return Ok(());
+        }
         let path = self.path.clone();
         let err = |source| StoreError::Sqlite {
             path: path.clone(),
@@ -482,7 +471,7 @@ impl Store {
         };
         let tx = Write::begin(&self.conn).map_err(err)?;
         for entry in entries {
-            self.history.insert(&tx, entry).map_err(err)?;
+            insert_history(&tx, entry).map_err(err)?;
         }
         tx.commit().map_err(err)
     }
@@ -496,6 +485,9 @@ impl Store {
         at: Timestamp,
         cause: ReleaseCause,
     ) -> Result<Vec<Held>, StoreError> {
+        if let Some(queue) = self.queue.as_mut() {
+            return Ok(queue.release(ids, at, self.reader));
+        }
         let path = self.path.clone();
         let err = |source| StoreError::Sqlite {
             path: path.clone(),
@@ -520,22 +512,21 @@ impl Store {
                     what: "held notification",
                     detail,
                 })?;
-                self.history
-                    .insert(
-                        &tx,
-                        &HistoryEntry {
-                            at,
-                            kind: Kind::Release,
-                            id: Some(id),
-                            app: held.notification.app.clone(),
-                            source: held.source.clone(),
-                            crisis: held.crisis,
-                            working: true,
-                            on_call: false,
-                            reason: reason.clone(),
-                        },
-                    )
-                    .map_err(err)?;
+                insert_history(
+                    &tx,
+                    &HistoryEntry {
+                        at,
+                        kind: Kind::Release,
+                        id: Some(id),
+                        app: held.notification.app.clone(),
+                        source: held.source.clone(),
+                        crisis: held.crisis,
+                        working: true,
+                        on_call: false,
+                        reason: reason.clone(),
+                    },
+                )
+                .map_err(err)?;
                 released.push(held);
             }
         }
@@ -547,6 +538,9 @@ impl Store {
     /// middle of a replay): they are held again, and their release is no longer in the
     /// history, so the next release shows each of them once. Returns how many came back.
     pub fn put_back(&mut self, ids: &[u32], at: Timestamp) -> Result<usize, StoreError> {
+        if let Some(queue) = self.queue.as_mut() {
+            return Ok(queue.put_back(ids, at));
+        }
         let path = self.path.clone();
         let err = |source| StoreError::Sqlite {
             path: path.clone(),
@@ -579,6 +573,9 @@ impl Store {
     /// Drops held `id` from the queue because its app withdrew it (or the user dismissed
     /// it), and records that, in one transaction. Returns whether it was held.
     pub fn withdraw(&mut self, id: u32, at: Timestamp, working: bool) -> Result<bool, StoreError> {
+        if let Some(queue) = self.queue.as_mut() {
+            return Ok(queue.withdraw(id));
+        }
         let path = self.path.clone();
         let err = |source| StoreError::Sqlite {
             path: path.clone(),
@@ -598,28 +595,30 @@ impl Store {
         tx.prepare_cached("DELETE FROM held WHERE id = ?1")
             .and_then(|mut s| s.execute(params![id]))
             .map_err(err)?;
-        self.history
-            .insert(
-                &tx,
-                &HistoryEntry {
-                    at,
-                    kind: Kind::Withdraw,
-                    id: Some(id),
-                    app,
-                    source,
-                    crisis: false,
-                    working,
-                    on_call: false,
-                    reason: Said::both(|lang| crate::t!(lang, "reason-withdrawn")).to_stored(),
-                },
-            )
-            .map_err(err)?;
+        insert_history(
+            &tx,
+            &HistoryEntry {
+                at,
+                kind: Kind::Withdraw,
+                id: Some(id),
+                app,
+                source,
+                crisis: false,
+                working,
+                on_call: false,
+                reason: Said::both(|lang| crate::t!(lang, "reason-withdrawn")).to_stored(),
+            },
+        )
+        .map_err(err)?;
         tx.commit().map_err(err)?;
         Ok(true)
     }
 
     /// Drops `id` from the queue (withdrawn by its app, or dismissed by the user).
     pub fn remove_held(&mut self, id: u32) -> Result<bool, StoreError> {
+        if let Some(queue) = self.queue.as_mut() {
+            return Ok(queue.remove(id));
+        }
         self.conn
             .execute("DELETE FROM held WHERE id = ?1", params![id])
             .map(|n| n > 0)
@@ -629,6 +628,9 @@ impl Store {
     /// Who posted held `id`: `None` when it is not held, `Some(None)` when it was held
     /// before Couper kept owners.
     pub fn held_owner(&self, id: u32) -> Result<Option<Option<String>>, StoreError> {
+        if let Some(queue) = &self.queue {
+            return Ok(queue.owner(id));
+        }
         self.conn
             .prepare_cached("SELECT owner FROM held WHERE id = ?1 AND released_at IS NULL")
             .and_then(|mut s| s.query_row(params![id], |r| r.get(0)).optional())
@@ -653,6 +655,9 @@ impl Store {
 
     /// The notifications held now, oldest first.
     pub fn held(&self) -> Result<Vec<Held>, StoreError> {
+        if let Some(queue) = &self.queue {
+            return Ok(queue.held_after(0, self.reader).collect());
+        }
         self.query_held("released_at IS NULL ORDER BY id")
     }
 
@@ -682,6 +687,18 @@ impl Store {
             what: "held notification",
             detail,
         };
+        if let Some(queue) = &self.queue {
+            let mut page = Page::new(max_bytes);
+            for held in queue.held_after(after, self.reader) {
+                let json = serde_json::to_string(&held.notification)
+                    .map_err(|e| corrupt(e.to_string()))?;
+                if page.full_before(json.len()) {
+                    break;
+                }
+                page.push(held.id, &held).map_err(corrupt)?;
+            }
+            return Ok(page.end());
+        }
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
@@ -690,14 +707,11 @@ impl Store {
             ))
             .map_err(|e| self.err(e))?;
         let mut rows = stmt.query(params![after]).map_err(|e| self.err(e))?;
-        let mut out = String::from("[");
-        let mut last = 0;
-        let mut bytes = 0usize;
+        let mut page = Page::new(max_bytes);
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
             let get = |e| self.err(e);
             let json: String = row.get(3).map_err(get)?;
-            bytes = bytes.saturating_add(json.len());
-            if bytes > max_bytes && last != 0 {
+            if page.full_before(json.len()) {
                 break;
             }
             let notification: &serde_json::value::RawValue =
@@ -712,18 +726,16 @@ impl Store {
                 reason: read_reason(&row.get::<_, String>(6).map_err(get)?, self.reader),
                 released_at: row.get::<_, Option<i64>>(7).map_err(get)?.map(from_ms),
             };
-            if last != 0 {
-                out.push(',');
-            }
-            out.push_str(&serde_json::to_string(&item).map_err(|e| corrupt(e.to_string()))?);
-            last = item.id;
+            page.push(item.id, &item).map_err(corrupt)?;
         }
-        out.push(']');
-        Ok((out, last))
+        Ok(page.end())
     }
 
     /// The notifications released since `since`, newest release first.
     pub fn released_since(&self, since: Timestamp) -> Result<Vec<Held>, StoreError> {
+        if let Some(queue) = &self.queue {
+            return Ok(queue.released_since(since, self.reader));
+        }
         self.query_held(&format!(
             "released_at >= {} ORDER BY released_at DESC, id",
             ms(since)
@@ -732,6 +744,9 @@ impl Store {
 
     /// Forgets the content of notifications released before `before`.
     pub fn purge_released(&mut self, before: Timestamp) -> Result<usize, StoreError> {
+        if let Some(queue) = self.queue.as_mut() {
+            return Ok(queue.purge_released(Some(before)));
+        }
         self.conn
             .execute(
                 "DELETE FROM held WHERE released_at IS NOT NULL AND released_at < ?1",
@@ -766,6 +781,7 @@ impl Store {
 
     /// The largest notification id the store knows (held or in the history).
     pub fn max_id(&self) -> Result<u32, StoreError> {
+        let queued = self.queue.as_ref().map_or(0, queue::Queue::max_id);
         self.conn
             .query_row(
                 "SELECT max(coalesce((SELECT max(id) FROM held), 0),
@@ -773,13 +789,15 @@ impl Store {
                 [],
                 |row| row.get::<_, i64>(0),
             )
-            .map(|v| u32::try_from(v).unwrap_or(u32::MAX))
+            .map(|v| u32::try_from(v).unwrap_or(u32::MAX).max(queued))
             .map_err(|e| self.err(e))
     }
 
-    /// Whether the decisions' history is written (not in a scratch store).
-    pub fn keeps_history(&self) -> bool {
-        self.history == History::Kept
+    /// Whether this is a scratch store (the replay's, [`Store::open_scratch`]): its held
+    /// queue in memory, no history of decisions, and the reasons it is given kept as
+    /// they are, since it is read in the replay's one language only.
+    pub fn is_scratch(&self) -> bool {
+        self.queue.is_some()
     }
 
     /// The history rows of notification `id`, in order.
@@ -895,6 +913,9 @@ impl Store {
     /// held queue is left alone: it is not history yet. One transaction; returns how many
     /// decisions were erased.
     pub fn forget(&mut self, before: Option<Timestamp>) -> Result<usize, StoreError> {
+        if let Some(queue) = self.queue.as_mut() {
+            queue.purge_released(before);
+        }
         let before = before.map_or(i64::MAX, ms);
         let tx = Write::begin(&self.conn).map_err(|e| StoreError::Sqlite {
             path: self.path.clone(),
@@ -1060,6 +1081,48 @@ impl Store {
             )
             .map(|_| ())
             .map_err(|e| self.err(e))
+    }
+}
+
+/// A page of the held queue as a JSON list, up to a budget of notification text (at
+/// least one item).
+struct Page {
+    out: String,
+    last: u32,
+    bytes: usize,
+    max_bytes: usize,
+}
+
+impl Page {
+    fn new(max_bytes: usize) -> Page {
+        Page {
+            out: String::from("["),
+            last: 0,
+            bytes: 0,
+            max_bytes,
+        }
+    }
+
+    /// Counts a notification of `len` bytes; whether the page is full without it.
+    fn full_before(&mut self, len: usize) -> bool {
+        self.bytes = self.bytes.saturating_add(len);
+        self.bytes > self.max_bytes && self.last != 0
+    }
+
+    fn push(&mut self, id: u32, item: &impl Serialize) -> Result<(), String> {
+        if self.last != 0 {
+            self.out.push(',');
+        }
+        self.out
+            .push_str(&serde_json::to_string(item).map_err(|e| e.to_string())?);
+        self.last = id;
+        Ok(())
+    }
+
+    /// The list, and the last id in it (0: none).
+    fn end(mut self) -> (String, u32) {
+        self.out.push(']');
+        (self.out, self.last)
     }
 }
 
@@ -1441,22 +1504,100 @@ mod tests {
     }
 
     #[test]
+    fn a_scratch_store_answers_for_its_held_queue_as_a_durable_one_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let t: Timestamp = "2026-11-28T20:04:00.123456Z".parse().unwrap();
+        let later = |s: i64| t + jiff::SignedDuration::from_secs(s);
+        let said = Said {
+            en: "held: Slack".into(),
+            fr: "retenue : Slack".into(),
+        };
+        // Every answer about the held queue, in order, after the same writes.
+        let run = |mut store: Store| -> Vec<String> {
+            store.set_reader(Lang::Fr);
+            let mut said_then = Vec::new();
+            let mut say = |what: String| said_then.push(what);
+            for id in 1..=5 {
+                let mut h = held(id, t);
+                h.reason = said.to_stored();
+                h.until = Some(later(3600));
+                store.hold_owned(&h, Some(":1.7"), &entry(id, t)).unwrap();
+            }
+            // (The history, which a scratch store does not keep, knows no more ids here.)
+            say(format!("{:?}", store.max_id().unwrap()));
+            // Replaced, by its owner who is not named: held again, first held at `t`.
+            let mut newer = held(2, later(60));
+            newer.notification.body = "Plus tard".into();
+            store
+                .hold_owned(&newer, None, &entry(2, later(60)))
+                .unwrap();
+            say(format!("{:?}", store.held_owner(2).unwrap()));
+            say(format!(
+                "{:?}",
+                store.release(&[4, 2, 9, 2], later(120), ReleaseCause::Manual)
+            ));
+            say(format!(
+                "{:?}",
+                store.put_back(&[2, 3], later(120)).unwrap()
+            ));
+            say(format!(
+                "{:?}",
+                store.withdraw(3, later(130), false).unwrap()
+            ));
+            say(format!(
+                "{:?}",
+                store.withdraw(4, later(130), false).unwrap()
+            ));
+            say(format!("{:?}", store.held_owner(4).unwrap()));
+            say(format!("{:?}", store.remove_held(5).unwrap()));
+            say(format!("{:?}", store.remove_held(5).unwrap()));
+            say(format!("{:?}", store.held_page_json(0, 1).unwrap()));
+            say(format!(
+                "{:?}",
+                store.held_page_json(1, usize::MAX).unwrap()
+            ));
+            say(format!(
+                "{:?}",
+                store.release(&[1], later(200), ReleaseCause::Manual)
+            ));
+            say(format!("{:?}", store.released_since(later(120)).unwrap()));
+            say(format!("{:?}", store.purge_released(later(150)).unwrap()));
+            say(format!("{:?}", store.released_since(t).unwrap()));
+            store.forget(None).unwrap();
+            say(format!("{:?}", store.released_since(t).unwrap()));
+            say(format!("{:?}", store.held().unwrap()));
+            say(format!("{:?}", store.max_id().unwrap()));
+            said_then
+        };
+        let durable = run(Store::open(&dir.path().join("d.sqlite3")).unwrap());
+        let scratch = run(Store::open_scratch(&dir.path().join("s.sqlite3")).unwrap());
+        for (d, s) in durable.iter().zip(&scratch) {
+            assert_eq!(d, s);
+        }
+        assert_eq!(durable.len(), scratch.len());
+        // Not vacuous: the queue said something of each.
+        assert_eq!(durable[0], "5");
+        assert!(durable[2].contains("retenue : Slack"), "{durable:?}");
+        assert_eq!(durable[3], "1", "2 put back");
+        assert!(
+            durable.last().is_some_and(|last| last == "2"),
+            "{durable:?}"
+        );
+    }
+
+    #[test]
     fn a_write_that_fails_half_way_leaves_nothing_and_the_next_write_lands() {
         let dir = tempfile::tempdir().unwrap();
         let t: Timestamp = "2026-11-28T20:04:00Z".parse().unwrap();
         for durable in [true, false] {
             let path = dir.path().join(format!("w{durable}.sqlite3"));
             let mut store = Store::open_with(&path, durable).unwrap();
-            // A held row is written, then the write gives up before its end.
+            // A row is written, then the write gives up before its end.
             let tx = Write::begin(&store.conn).unwrap();
-            tx.execute(
-                "INSERT INTO held (id, held_at, app, summary, notification, reason)
-                 VALUES (7, 0, 'Slack', 'Brief', '{}', '')",
-                [],
-            )
-            .unwrap();
+            tx.execute("INSERT INTO state (key, value) VALUES ('half', 'done')", [])
+                .unwrap();
             drop(tx);
-            assert!(store.held().unwrap().is_empty(), "durable {durable}");
+            assert_eq!(store.state("half").unwrap(), None, "durable {durable}");
             store.hold(&held(8, t), &entry(8, t)).unwrap();
             assert_eq!(store.held().unwrap().len(), 1, "durable {durable}");
             // The replay's scratch store keeps no history; the durable one does.

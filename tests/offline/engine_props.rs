@@ -218,4 +218,52 @@ proptest! {
         }
         prop_assert_eq!(released.len(), held.len());
     }
+
+    #[test]
+    fn a_replay_says_the_same_lines_on_its_scratch_store_as_on_a_durable_one(
+        settings in settings(),
+        steps in prop::collection::vec(step(), 1..60),
+        gaps in times(60),
+        replacing in prop::collection::vec(any::<bool>(), 60),
+    ) {
+        // The timeline as `couper simulate` reads it: notifications (some replacing an
+        // earlier one), withdrawals, modes, and releases by hand for the restarts.
+        let mut now: Timestamp = "2026-03-20T00:00:00Z".parse().unwrap();
+        let mut input = String::new();
+        let mut posted = 0u32;
+        for (i, step) in steps.iter().enumerate() {
+            now += SignedDuration::from_secs(gaps[i % gaps.len()]);
+            let event = match step {
+                Step::Notify { work } => {
+                    let n = note(*work);
+                    let replaces = if replacing[i] && posted > 0 { posted } else { 0 };
+                    if replaces == 0 {
+                        posted += 1;
+                    }
+                    serde_json::json!({"notify": {"app": n.app, "summary": n.summary,
+                        "body": format!("{} {i}", n.body), "replaces": replaces}})
+                }
+                Step::Close { back } => serde_json::json!({"close": posted.saturating_sub(*back)}),
+                Step::Off => serde_json::json!({"mode": "off"}),
+                Step::On => serde_json::json!({"mode": "on"}),
+                Step::Auto => serde_json::json!({"mode": "auto"}),
+                Step::Restart => serde_json::json!({"release": "all"}),
+            };
+            let mut line = event;
+            line["at"] = now.to_string().into();
+            input.push_str(&line.to_string());
+            input.push('\n');
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let replay = |store: Store| {
+            let mut out = Vec::new();
+            couper::simulate::run(&settings, store, input.as_bytes(), &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let durable = replay(Store::open(&dir.path().join("durable.sqlite3")).unwrap());
+        let scratch = replay(Store::open_scratch(&dir.path().join("scratch.sqlite3")).unwrap());
+        prop_assert_eq!(&scratch, &durable);
+        let notifications = steps.iter().filter(|s| matches!(s, Step::Notify { .. })).count();
+        prop_assert!(durable.lines().count() >= notifications, "a line per notification at least");
+    }
 }
