@@ -344,6 +344,8 @@ pub struct Engine {
     /// The last reason stored, and what it was rendered from (cache): one source's
     /// notifications in the same second share their reason (a burst, a busy channel).
     last_said: Option<(SaidOf, crate::i18n::Said)>,
+    /// The time phrases of the reasons said last.
+    phrases: reason::Phrases,
 }
 
 /// What a stored reason is rendered from, beyond the rules: the decision without its id.
@@ -418,6 +420,7 @@ impl Engine {
             working: false,
             next_change: None,
             last_said: None,
+            phrases: reason::Phrases::default(),
         };
         engine.refresh();
         engine
@@ -560,12 +563,13 @@ impl Engine {
     }
 
     /// The one-line human reason for `decision`, in the user's zone, in `lang`.
-    pub fn reason(&self, decision: &Decision, lang: crate::words::Lang) -> String {
+    pub fn reason(&mut self, decision: &Decision, lang: crate::words::Lang) -> String {
         reason::render(
             decision,
             &self.c.rules.settings,
             &self.c.rules.schedule,
             lang,
+            &mut self.phrases,
         )
     }
 

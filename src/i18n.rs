@@ -159,7 +159,7 @@ pub struct Said {
 
 impl Said {
     /// The text `say` gives in each language.
-    pub fn both(say: impl Fn(Lang) -> String) -> Said {
+    pub fn both(mut say: impl FnMut(Lang) -> String) -> Said {
         Said {
             en: say(Lang::En),
             fr: say(Lang::Fr),

@@ -269,19 +269,28 @@ impl Stamper {
         if !(0..=9999).contains(&local.year()) || seconds % 60 != 0 {
             return stamp(t, &self.zone);
         }
-        let sign = if seconds < 0 { '-' } else { '+' };
         let minutes = seconds.unsigned_abs() / 60;
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
-            local.year(),
-            local.month(),
-            local.day(),
-            local.hour(),
-            local.minute(),
-            local.second(),
-            minutes / 60,
-            minutes % 60
-        )
+        // Digits into place, not `format!` (a tenth of a replay went to its padding).
+        let mut text = *b"0000-00-00T00:00:00+00:00";
+        let mut put = |at: usize, width: usize, value: u32| {
+            let mut value = value;
+            for i in (at..at + width).rev() {
+                text[i] = b'0' + (value % 10) as u8;
+                value /= 10;
+            }
+        };
+        put(0, 4, local.year().unsigned_abs().into());
+        put(5, 2, local.month().unsigned_abs().into());
+        put(8, 2, local.day().unsigned_abs().into());
+        put(11, 2, local.hour().unsigned_abs().into());
+        put(14, 2, local.minute().unsigned_abs().into());
+        put(17, 2, local.second().unsigned_abs().into());
+        put(20, 2, minutes / 60);
+        put(23, 2, minutes % 60);
+        if seconds < 0 {
+            text[19] = b'-';
+        }
+        text.iter().map(|&b| char::from(b)).collect()
     }
 }
 
@@ -441,6 +450,12 @@ mod tests {
             assert_eq!(stamper.stamp(t), stamp(t, &paris), "{t}");
         }
         assert_eq!(stamper.stamp(change), "2026-10-25T02:00:00+01:00");
+        // West of Greenwich: the offset's sign.
+        let new_york = TimeZone::get("America/New_York").expect("zone");
+        let mut west = Stamper::new(&new_york);
+        let t: Timestamp = "2026-11-28T21:04:05Z".parse().expect("time");
+        assert_eq!(west.stamp(t), "2026-11-28T16:04:05-05:00");
+        assert_eq!(west.stamp(t), stamp(t, &new_york));
         // A zone without changes, an offset with seconds of the past, a far year.
         let mut utc = Stamper::new(&TimeZone::UTC);
         let t: Timestamp = "2026-11-28T21:04:00Z".parse().expect("time");

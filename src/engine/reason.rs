@@ -58,7 +58,13 @@ pub enum Why {
 }
 
 /// Renders the reason of `d` in the zone of `settings`, in `lang`.
-pub(super) fn render(d: &Decision, settings: &Settings, schedule: &Schedule, lang: Lang) -> String {
+pub(super) fn render(
+    d: &Decision,
+    settings: &Settings,
+    schedule: &Schedule,
+    lang: Lang,
+    phrases: &mut Phrases,
+) -> String {
     let zone = &settings.timezone;
     let at = d.at.to_zoned_datetime(zone.clone());
     let source = d.source.as_deref().unwrap_or("");
@@ -80,7 +86,7 @@ pub(super) fn render(d: &Decision, settings: &Settings, schedule: &Schedule, lan
         Why::Working {
             on_until: Some(until),
         } => {
-            let until = short(&at, &until.to_zoned_datetime(zone.clone()), lang);
+            let until = phrases.short(&at, &until.to_zoned_datetime(zone.clone()), lang);
             match site {
                 Some(site) => t!(
                     lang,
@@ -98,13 +104,13 @@ pub(super) fn render(d: &Decision, settings: &Settings, schedule: &Schedule, lan
                 "reason-working-site",
                 site = site,
                 source = source,
-                when = day_time(&at, lang)
+                when = phrases.day_time(&at, lang)
             ),
             None => t!(
                 lang,
                 "reason-working",
                 source = source,
-                when = day_time(&at, lang)
+                when = phrases.day_time(&at, lang)
             ),
         },
         Why::CrisisLetThrough { off_by_hand } => {
@@ -114,7 +120,7 @@ pub(super) fn render(d: &Decision, settings: &Settings, schedule: &Schedule, lan
                 t!(lang, "reason-pass-always")
             };
             let crisis = crisis_words(d.crisis.as_ref(), lang);
-            let outside = outside(&at, settings, schedule, *off_by_hand, lang);
+            let outside = outside(&at, settings, schedule, *off_by_hand, lang, phrases);
             let rest = match site {
                 Some(site) => t!(
                     lang,
@@ -140,10 +146,10 @@ pub(super) fn render(d: &Decision, settings: &Settings, schedule: &Schedule, lan
             blocked_crisis,
             off_by_hand,
         } => {
-            let outside = outside(&at, settings, schedule, *off_by_hand, lang);
+            let outside = outside(&at, settings, schedule, *off_by_hand, lang, phrases);
             let when = d
                 .until
-                .map(|until| short(&at, &until.to_zoned_datetime(zone.clone()), lang));
+                .map(|until| phrases.short(&at, &until.to_zoned_datetime(zone.clone()), lang));
             let line = match (when, site) {
                 (Some(when), Some(site)) => t!(
                     lang,
@@ -180,7 +186,7 @@ pub(super) fn render(d: &Decision, settings: &Settings, schedule: &Schedule, lan
             blocked_crisis,
             off_by_hand,
         } => {
-            let outside = outside(&at, settings, schedule, *off_by_hand, lang);
+            let outside = outside(&at, settings, schedule, *off_by_hand, lang, phrases);
             let line = match site {
                 Some(site) => t!(
                     lang,
@@ -223,25 +229,34 @@ fn outside(
     schedule: &Schedule,
     off_by_hand: bool,
     lang: Lang,
+    phrases: &mut Phrases,
 ) -> String {
     if off_by_hand {
-        return t!(lang, "reason-off-by-hand", when = day_time(at, lang));
+        return t!(
+            lang,
+            "reason-off-by-hand",
+            when = phrases.day_time(at, lang)
+        );
     }
     if let Some(label) = time_off_label(settings, at) {
         return match label {
             Some(label) => t!(
                 lang,
                 "reason-time-off-label",
-                when = day_time(at, lang),
+                when = phrases.day_time(at, lang),
                 label = label
             ),
-            None => t!(lang, "reason-time-off", when = day_time(at, lang)),
+            None => t!(lang, "reason-time-off", when = phrases.day_time(at, lang)),
         };
     }
     if schedule.is_holiday(schedule.work_day(at.timestamp())) {
         return t!(lang, "reason-holiday", day = long_day(at, lang));
     }
-    t!(lang, "reason-outside-hours", when = day_time(at, lang))
+    t!(
+        lang,
+        "reason-outside-hours",
+        when = phrases.day_time(at, lang)
+    )
 }
 
 /// `Some(label)` when `at` falls in a time-off period.
@@ -292,6 +307,41 @@ fn starts_with_vowel(name: &str) -> bool {
 }
 
 /// "Saturday 21:04" / "samedi 21:04".
+/// The time phrases said last, by what they are made of: a run of notifications (a
+/// replay's, a busy evening's) says the same minute, and the same return to work, many
+/// times in a row. Each is the very text [`day_time`] and [`short`] give.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Phrases {
+    day_time: Option<((jiff::civil::Weekday, i8, i8, Lang), String)>,
+    short: Option<((jiff::civil::Date, jiff::civil::DateTime, Lang), String)>,
+}
+
+impl Phrases {
+    fn day_time(&mut self, at: &ZonedDateTime, lang: Lang) -> String {
+        let key = (at.weekday(), at.hour(), at.minute(), lang);
+        match &self.day_time {
+            Some((kept, said)) if *kept == key => said.clone(),
+            _ => {
+                let said = day_time(at, lang);
+                self.day_time = Some((key, said.clone()));
+                said
+            }
+        }
+    }
+
+    fn short(&mut self, now: &ZonedDateTime, then: &ZonedDateTime, lang: Lang) -> String {
+        let key = (now.date(), then.datetime(), lang);
+        match &self.short {
+            Some((kept, said)) if *kept == key => said.clone(),
+            _ => {
+                let said = short(now, then, lang);
+                self.short = Some((key, said.clone()));
+                said
+            }
+        }
+    }
+}
+
 pub(crate) fn day_time(at: &ZonedDateTime, lang: Lang) -> String {
     t!(
         lang,
@@ -339,5 +389,40 @@ pub(crate) fn short(now: &ZonedDateTime, then: &ZonedDateTime, lang: Lang) -> St
             month = month_name(then.month(), lang),
             time = time
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::SignedDuration;
+
+    #[test]
+    fn the_kept_time_phrases_are_the_ones_said_afresh() {
+        let zone = jiff::tz::TimeZone::get("Europe/Paris").expect("zone");
+        let start: Timestamp = "2026-10-24T21:59:30Z".parse().expect("time");
+        let mut phrases = Phrases::default();
+        let mut said = std::collections::BTreeSet::new();
+        // Steps of 20 s to 7 days, across the change of clocks, the languages in turn,
+        // returns the same day, within the week and later.
+        for i in 0..400i64 {
+            let now =
+                (start + SignedDuration::from_secs(i * i * 20)).to_zoned_datetime(zone.clone());
+            let then =
+                (start + SignedDuration::from_hours(i % 9 * 20)).to_zoned_datetime(zone.clone());
+            for lang in [Lang::Fr, Lang::En, Lang::En] {
+                let day_time_said = phrases.day_time(&now, lang);
+                assert_eq!(day_time_said, day_time(&now, lang), "{now} {lang:?}");
+                let short_said = phrases.short(&now, &then, lang);
+                assert_eq!(
+                    short_said,
+                    short(&now, &then, lang),
+                    "{now} {then} {lang:?}"
+                );
+                said.insert(day_time_said);
+                said.insert(short_said);
+            }
+        }
+        assert!(said.len() > 400, "{} phrases only", said.len());
     }
 }
