@@ -392,7 +392,7 @@ pub async fn start(
         &session,
         &private,
         &children,
-        replacing.as_ref(),
+        (replacing.as_ref(), config.take_over),
         services,
         (&stop, &tracker, &failures),
     )
@@ -487,7 +487,7 @@ async fn serve(
     session: &Connection,
     private: &Connection,
     children: &Children,
-    replacing: Option<&Holder>,
+    (replacing, policy): (Option<&Holder>, TakeOver),
     services: relay::SessionServices,
     (stop, tracker, failures): (&CancellationToken, &TaskTracker, &mpsc::Sender<GateError>),
 ) -> Result<mpsc::Sender<Request>, GateError> {
@@ -545,25 +545,28 @@ async fn serve(
 
     match replacing {
         Some(holder) => take_over(session, holder).await?,
-        None => take_name(session).await?,
+        None => take_name(session, policy).await?,
     }
     Ok(requests)
 }
 
-/// Takes the name, which nobody holds.
-async fn take_name(session: &Connection) -> Result<(), GateError> {
+/// Takes the name, which nobody held when the gate started. If a daemon took it since
+/// (an app's call found it free while Couper started its own, and the bus started one),
+/// it is taken over as one found at the start would have been, when `policy` allows.
+async fn take_name(session: &Connection, policy: TakeOver) -> Result<(), GateError> {
     let taken = session
         .request_name_with_flags(NOTIFICATIONS, RequestNameFlags::DO_NOT_QUEUE)
         .await;
     match taken {
         Ok(RequestNameReply::PrimaryOwner | RequestNameReply::AlreadyOwner) => Ok(()),
-        Ok(_) | Err(zbus::Error::NameTaken) => Err(match owner::holder(session).await {
-            Ok(Some(holder)) => holder.taken(),
-            _ => GateError::NameTaken {
+        Ok(_) | Err(zbus::Error::NameTaken) => match owner::holder(session).await {
+            Ok(Some(holder)) if replaceable(&holder, policy) => take_over(session, &holder).await,
+            Ok(Some(holder)) => Err(holder.taken()),
+            _ => Err(GateError::NameTaken {
                 owner: "another program".into(),
                 pid: None,
-            },
-        }),
+            }),
+        },
         Err(e) => Err(GateError::SessionBus(e)),
     }
 }

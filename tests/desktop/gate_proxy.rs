@@ -262,6 +262,85 @@ async fn a_second_gate_on_the_same_session_is_told_who_owns_the_name() {
 }
 
 #[tokio::test]
+async fn a_daemon_the_bus_starts_while_the_gate_starts_its_own_is_taken_over() {
+    let desk = Desktop::start().await;
+    let (keeper, mut events) = Keeper::new();
+    // The gate's dunst waits for a word on a pipe: the moment, while Couper starts its own
+    // daemon, when the name is still free (a session's first seconds, apps starting).
+    let go = desk.dir().join("go");
+    let fifo = std::ffi::CString::new(go.to_str().expect("path")).expect("path");
+    // SAFETY: mkfifo(3) on a path of this test's own directory.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    let mut config = desk.gate_config();
+    let dunst = config.display_command.take().expect("dunst");
+    let mut waits = vec![
+        "sh".to_string(),
+        "-c".into(),
+        format!("read _ < '{}'; exec \"$@\"", go.display()),
+        "sh".into(),
+    ];
+    waits.extend(dunst);
+    config.display_command = Some(waits);
+    config.take_over = gate::TakeOver::Activated;
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    let starting = tokio::spawn(gate::start(keeper, config, shutdown.clone()));
+    // The gate's daemon is waiting once the pipe has its reader.
+    let word = poll::within(
+        "the gate's daemon to wait on the pipe",
+        PATIENCE,
+        || async {
+            use std::os::unix::fs::OpenOptionsExt;
+            std::fs::OpenOptions::new()
+                .write(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(&go)
+                .ok()
+        },
+    )
+    .await;
+    // An app's call finds the name free: the bus starts the session's dunst for it.
+    let info = gdbus(&desk, desk.session_bus(), "GetServerInformation", &[]).await;
+    assert!(info.contains("dunst"), "{info}");
+    let session = zbus::connection::Builder::address(desk.session_bus())
+        .build()
+        .await
+        .expect("session");
+    let dbus = zbus::fdo::DBusProxy::new(&session).await.expect("dbus");
+    let notifications = || zbus::names::BusName::try_from(gate::NOTIFICATIONS).expect("name");
+    let activated = dbus
+        .get_connection_unix_process_id(notifications())
+        .await
+        .expect("the activated dunst's pid");
+    assert_ne!(activated, std::process::id());
+
+    std::io::Write::write_all(&mut &word, b"go\n").expect("the word");
+    drop(word);
+    let gate = starting
+        .await
+        .expect("the gate's task")
+        .expect("the gate takes the name over from the daemon the bus started");
+    assert_eq!(
+        dbus.get_connection_unix_process_id(notifications())
+            .await
+            .expect("the owner's pid"),
+        std::process::id()
+    );
+    // Apps' notifications go through Couper now, and the other dunst is gone.
+    desk.run("notify-send", &["-a", "Slack", "Standup", "in 5 minutes"])
+        .await;
+    let (_, _, notification) = notified(&mut events).await;
+    assert_eq!(notification.summary, "Standup");
+    poll::within("the activated dunst to end", PATIENCE, || async {
+        // SAFETY: kill(2) with signal 0 only asks whether the process still exists.
+        let gone = unsafe { libc::kill(activated as libc::pid_t, 0) } != 0;
+        gone.then_some(())
+    })
+    .await;
+    shutdown.cancel();
+    gate.wait().await.expect("a clean stop");
+}
+
+#[tokio::test]
 async fn a_stopped_gate_gives_the_name_back_and_ends_its_private_bus() {
     let desk = Desktop::start().await;
     let (keeper, _events) = Keeper::new();

@@ -131,7 +131,9 @@ async fn an_app_started_next_to_couper_run_is_its_front_door() {
     assert_eq!(owner_pid(&desk, couper::control::NAME).await, gate_pid);
     assert_eq!(
         owner_pid(&desk, "org.freedesktop.Notifications").await,
-        gate_pid
+        gate_pid,
+        "app {app_pid}\n{}",
+        couper_run_log(&desk)
     );
     assert_eq!(owner_pid(&desk, couper::control::APP_NAME).await, app_pid);
 
