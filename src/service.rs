@@ -368,7 +368,7 @@ impl Service {
         }
         match d.action {
             Action::Hold => self.store.hold_owned(
-                &Held {
+                Held {
                     id: d.id,
                     held_at: d.at,
                     source: entry.source.clone(),

@@ -400,14 +400,14 @@ impl Store {
     /// Holds `n` (or updates the held one with the same id in place) and records the
     /// decision, in one committed transaction.
     pub fn hold(&mut self, held: &Held, entry: &HistoryEntry) -> Result<(), StoreError> {
-        self.hold_owned(held, None, entry)
+        self.hold_owned(held.clone(), None, entry)
     }
 
     /// [`Store::hold`], with the bus connection that posted it (`owner`), which alone may
     /// replace or withdraw it.
     pub fn hold_owned(
         &mut self,
-        held: &Held,
+        held: Held,
         owner: Option<&str>,
         entry: &HistoryEntry,
     ) -> Result<(), StoreError> {
@@ -1521,16 +1521,14 @@ mod tests {
                 let mut h = held(id, t);
                 h.reason = said.to_stored();
                 h.until = Some(later(3600));
-                store.hold_owned(&h, Some(":1.7"), &entry(id, t)).unwrap();
+                store.hold_owned(h, Some(":1.7"), &entry(id, t)).unwrap();
             }
             // (The history, which a scratch store does not keep, knows no more ids here.)
             say(format!("{:?}", store.max_id().unwrap()));
             // Replaced, by its owner who is not named: held again, first held at `t`.
             let mut newer = held(2, later(60));
             newer.notification.body = "Plus tard".into();
-            store
-                .hold_owned(&newer, None, &entry(2, later(60)))
-                .unwrap();
+            store.hold_owned(newer, None, &entry(2, later(60))).unwrap();
             say(format!("{:?}", store.held_owner(2).unwrap()));
             say(format!(
                 "{:?}",

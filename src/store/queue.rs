@@ -30,12 +30,13 @@ fn kept(t: Timestamp) -> Timestamp {
 impl Queue {
     /// Holds `held`, or replaces the row of its id (keeping when it was first held, and
     /// its owner when `owner` is `None`), held again if it had been released.
-    pub(super) fn hold(&mut self, held: &Held, owner: Option<&str>) {
-        let mut new = held.clone();
-        new.held_at = kept(held.held_at);
-        new.until = held.until.map(kept);
+    pub(super) fn hold(&mut self, held: Held, owner: Option<&str>) {
+        let id = held.id;
+        let mut new = held;
+        new.held_at = kept(new.held_at);
+        new.until = new.until.map(kept);
         new.released_at = None;
-        match self.rows.get_mut(&held.id) {
+        match self.rows.get_mut(&id) {
             Some(row) => {
                 new.held_at = row.held.held_at;
                 row.held = new;
@@ -45,7 +46,7 @@ impl Queue {
             }
             None => {
                 self.rows.insert(
-                    held.id,
+                    id,
                     Row {
                         held: new,
                         owner: owner.map(str::to_string),
