@@ -167,7 +167,13 @@ pub async fn start(options: RunOptions, shutdown: CancellationToken) -> Result<R
         tracing::error!("putting back the desktop settings of an earlier run: {e}");
     }
 
-    let tasks = tokio_util::task::TaskTracker::new();
+    let parts = Parts {
+        live: live.clone(),
+        control: control.clone(),
+        outcomes,
+        settings_watch,
+        shutdown: shutdown.clone(),
+    };
     if let Some((shell, reason)) = steer {
         let (steering, screen) = crate::steer::start_live(
             live.clone(),
@@ -179,22 +185,7 @@ pub async fn start(options: RunOptions, shutdown: CancellationToken) -> Result<R
         )
         .await?;
         tracing::info!("Couper is running (steer route)");
-        spawn_tasks(
-            &tasks,
-            &live,
-            screen,
-            &control,
-            outcomes,
-            settings_watch,
-            &shutdown,
-        );
-        return Ok(Running {
-            live,
-            gate: Front::Steer(steering),
-            control,
-            shutdown,
-            tasks,
-        });
+        return Ok(parts.run(Front::Steer(steering), screen));
     }
 
     let config = GateConfig {
@@ -214,53 +205,56 @@ pub async fn start(options: RunOptions, shutdown: CancellationToken) -> Result<R
     ));
     // Returns once the gate serves, or has stood aside and said why.
     let _ = first_done.await;
-    spawn_tasks(
-        &tasks,
-        &live,
-        screen,
-        &control,
-        outcomes,
-        settings_watch,
-        &shutdown,
-    );
-    Ok(Running {
-        live,
-        gate: Front::Proxy(keeper),
-        control,
-        shutdown,
-        tasks,
-    })
+    Ok(parts.run(Front::Proxy(keeper), screen))
 }
 
-/// The daemon's tasks, whatever the route: the executor of outcomes on `screen`, the
-/// wall-clock timer and the watchers.
-fn spawn_tasks(
-    tasks: &tokio_util::task::TaskTracker,
-    live: &Arc<Live>,
-    screen: impl Screen,
-    control: &zbus::Connection,
+/// What the daemon's tasks are made of, whatever the route.
+struct Parts {
+    live: Arc<Live>,
+    control: zbus::Connection,
     outcomes: mpsc::UnboundedReceiver<Outcome>,
     settings_watch: Option<SettingsWatch>,
-    shutdown: &CancellationToken,
-) {
-    tasks.spawn(execute(
-        live.clone(),
-        screen,
-        control.clone(),
-        outcomes,
-        shutdown.clone(),
-    ));
-    tasks.spawn(timers(live.clone(), shutdown.clone()));
-    tasks.spawn(watch_settings(
-        live.clone(),
-        settings_watch,
-        shutdown.clone(),
-    ));
-    tasks.spawn(watch_sleep(live.clone(), shutdown.clone()));
-    tasks.spawn(watch_calendar(live.clone(), shutdown.clone()));
-    tasks.spawn(crate::voice::watch_warnings(live.clone(), shutdown.clone()));
-    tasks.spawn(settle(shutdown.clone()));
-    tasks.close();
+    shutdown: CancellationToken,
+}
+
+impl Parts {
+    /// Starts the daemon's tasks in front of `gate`: the executor of outcomes on `screen`,
+    /// the wall-clock timer and the watchers, all tracked.
+    fn run(self, gate: Front, screen: impl Screen) -> Running {
+        let Parts {
+            live,
+            control,
+            outcomes,
+            settings_watch,
+            shutdown,
+        } = self;
+        let tasks = tokio_util::task::TaskTracker::new();
+        tasks.spawn(execute(
+            live.clone(),
+            screen,
+            control.clone(),
+            outcomes,
+            shutdown.clone(),
+        ));
+        tasks.spawn(timers(live.clone(), shutdown.clone()));
+        tasks.spawn(watch_settings(
+            live.clone(),
+            settings_watch,
+            shutdown.clone(),
+        ));
+        tasks.spawn(watch_sleep(live.clone(), shutdown.clone()));
+        tasks.spawn(watch_calendar(live.clone(), shutdown.clone()));
+        tasks.spawn(crate::voice::watch_warnings(live.clone(), shutdown.clone()));
+        tasks.spawn(settle(shutdown.clone()));
+        tasks.close();
+        Running {
+            live,
+            gate,
+            control,
+            shutdown,
+            tasks,
+        }
+    }
 }
 
 /// How long after start the start-up's pages are released: the watchers, the first
