@@ -11,7 +11,9 @@
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use fluent_syntax::ast;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// A language Couper speaks.
@@ -85,9 +87,32 @@ pub fn files(lang: Lang) -> &'static [File] {
 
 type Bundle = FluentBundle<FluentResource>;
 
-static BUNDLES: LazyLock<[Bundle; 2]> = LazyLock::new(|| [bundle(Lang::En), bundle(Lang::Fr)]);
+/// One language's catalogue: its Fluent bundle, and each message by id, with its plain
+/// form when it has one.
+struct Catalogue {
+    bundle: &'static Bundle,
+    messages: HashMap<String, Message>,
+}
 
-fn bundle(lang: Lang) -> Bundle {
+/// A message of the catalogue.
+struct Message {
+    pattern: &'static ast::Pattern<&'static str>,
+    /// When the message is only text and `{ $variable }`s (most are: every reason is), its
+    /// pieces in order, so that saying it is a concatenation; Fluent says the others.
+    plain: Option<Box<[Piece]>>,
+}
+
+/// A piece of a plain message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Piece {
+    Text(&'static str),
+    Variable(&'static str),
+}
+
+static CATALOGUES: LazyLock<[Catalogue; 2]> =
+    LazyLock::new(|| [catalogue(Lang::En), catalogue(Lang::Fr)]);
+
+fn catalogue(lang: Lang) -> Catalogue {
     let id = match lang {
         Lang::En => unic_langid::langid!("en"),
         Lang::Fr => unic_langid::langid!("fr"),
@@ -96,17 +121,78 @@ fn bundle(lang: Lang) -> Bundle {
     // No bidi isolation marks around placeables: both languages are left to right, and
     // the window (useIsolating: false) must print the very same characters.
     bundle.set_use_isolating(false);
+    let mut ids = Vec::new();
     for (name, text) in files(lang) {
         // A file that does not parse keeps what did parse; the catalogue test fails on it.
         let resource = FluentResource::try_new((*text).to_string()).unwrap_or_else(|(r, e)| {
             tracing::error!("locales/{}/{name}.ftl: {e:?}", lang.tag());
             r
         });
+        ids.extend(resource.entries().filter_map(|entry| match entry {
+            ast::Entry::Message(m) => Some(m.id.name.to_string()),
+            _ => None,
+        }));
         if let Err(errors) = bundle.add_resource(resource) {
             tracing::error!("locales/{}/{name}.ftl: {errors:?}", lang.tag());
         }
     }
-    bundle
+    // The catalogue lives as long as Couper: its messages borrow from it.
+    let bundle: &'static Bundle = Box::leak(Box::new(bundle));
+    let messages = ids
+        .into_iter()
+        .filter_map(|id| {
+            let pattern = bundle.get_message(&id)?.value()?;
+            let plain = plain_pieces(pattern);
+            Some((id, Message { pattern, plain }))
+        })
+        .collect();
+    Catalogue { bundle, messages }
+}
+
+/// The pieces of `pattern` when it is only text and variables.
+fn plain_pieces(pattern: &'static ast::Pattern<&'static str>) -> Option<Box<[Piece]>> {
+    pattern
+        .elements
+        .iter()
+        .map(|element| match element {
+            ast::PatternElement::TextElement { value } => Some(Piece::Text(value)),
+            ast::PatternElement::Placeable {
+                expression:
+                    ast::Expression::Inline(ast::InlineExpression::VariableReference { id }),
+            } => Some(Piece::Variable(id.name)),
+            ast::PatternElement::Placeable { .. } => None,
+        })
+        .collect()
+}
+
+/// A plain message's pieces filled from `args`; `None` when one of its variables is not
+/// given as text (a number, or missing: Fluent formats the one and reports the other).
+fn fill(pieces: &[Piece], args: &[(&str, Arg<'_>)]) -> Option<String> {
+    let value = |name: &str| {
+        // The last given wins, as in FluentArgs.
+        args.iter()
+            .rev()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, v)| match v {
+                FluentValue::String(s) => Some(s.as_ref()),
+                _ => None,
+            })
+    };
+    let mut len = 0;
+    for piece in pieces {
+        len += match piece {
+            Piece::Text(text) => text.len(),
+            Piece::Variable(name) => value(name)?.len(),
+        };
+    }
+    let mut said = String::with_capacity(len);
+    for piece in pieces {
+        said.push_str(match piece {
+            Piece::Text(text) => text,
+            Piece::Variable(name) => value(name)?,
+        });
+    }
+    Some(said)
 }
 
 /// A value for a placeable: text or a number.
@@ -115,11 +201,25 @@ pub type Arg<'a> = FluentValue<'a>;
 /// Message `id` in `lang`, with its placeables filled from `args`. A message the
 /// catalogue lacks says its id (the catalogue test fails first).
 pub fn text<'a, const N: usize>(lang: Lang, id: &str, args: [(&'a str, Arg<'a>); N]) -> String {
-    let bundle = &BUNDLES[lang as usize];
-    let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+    let catalogue = &CATALOGUES[lang as usize];
+    let Some(message) = catalogue.messages.get(id) else {
         tracing::error!("the catalogue has no message {id:?} in {}", lang.tag());
         return id.to_string();
     };
+    if let Some(said) = message.plain.as_deref().and_then(|p| fill(p, &args)) {
+        return said;
+    }
+    fluent(catalogue.bundle, message.pattern, id, lang, args)
+}
+
+/// `pattern` said by Fluent.
+fn fluent<'a, const N: usize>(
+    bundle: &'static Bundle,
+    pattern: &'static ast::Pattern<&'static str>,
+    id: &str,
+    lang: Lang,
+    args: [(&'a str, Arg<'a>); N],
+) -> String {
     let mut fluent_args = FluentArgs::with_capacity(N);
     // Moved in, not copied: a placeable is often a text said just before.
     for (name, value) in args {
@@ -317,6 +417,68 @@ mod tests {
         let said = t!(Lang::Fr, "state-off-until", until = "mar. 09:00");
         assert_eq!(said, "Déconnecté jusqu'à mar. 09:00");
         assert_eq!(t!(Lang::En, "state-held", count = 3), "3 held");
+    }
+
+    /// Every plain message says, through its pieces, the very text Fluent says.
+    #[test]
+    fn a_plain_message_says_what_fluent_says() {
+        let mut plain = 0;
+        for lang in [Lang::En, Lang::Fr] {
+            let catalogue = &CATALOGUES[lang as usize];
+            for (id, message) in &catalogue.messages {
+                let Some(pieces) = &message.plain else {
+                    continue;
+                };
+                plain += 1;
+                let args: Vec<(&str, Arg)> = pieces
+                    .iter()
+                    .filter_map(|p| match p {
+                        Piece::Variable(name) => Some((*name, format!("«{name}»").into())),
+                        Piece::Text(_) => None,
+                    })
+                    .collect();
+                let mut fluent_args = FluentArgs::new();
+                for (name, value) in &args {
+                    fluent_args.set(*name, value.clone());
+                }
+                let mut errors = Vec::new();
+                let by_fluent = catalogue.bundle.format_pattern(
+                    message.pattern,
+                    Some(&fluent_args),
+                    &mut errors,
+                );
+                assert!(errors.is_empty(), "{id}: {errors:?}");
+                assert_eq!(
+                    fill(pieces, &args).as_deref(),
+                    Some(by_fluent.as_ref()),
+                    "{} {id}",
+                    lang.tag()
+                );
+            }
+        }
+        // Most are plain: every reason, every state.
+        assert!(plain > 200, "{plain} plain messages only");
+        // One with a choice is not, and still says its choice.
+        assert!(CATALOGUES[0].messages["why-crisis-sender"].plain.is_none());
+        assert_eq!(
+            t!(
+                Lang::Fr,
+                "why-crisis-sender",
+                sender = "Alexandre",
+                vowel = "yes"
+            ),
+            "un message d'Alexandre"
+        );
+    }
+
+    #[test]
+    fn a_plain_message_given_a_number_or_missing_a_text_is_said_by_fluent() {
+        // A number: Fluent's formatting, as before.
+        assert_eq!(t!(Lang::En, "state-held", count = 3), "3 held");
+        assert!(CATALOGUES[0].messages["state-held"].plain.is_some());
+        // A text left out: Fluent's placeholder, not an empty gap.
+        let said = text(Lang::En, "state-off-until", []);
+        assert!(said.contains("{$until}"), "{said}");
     }
 
     #[test]
