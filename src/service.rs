@@ -635,13 +635,21 @@ impl Service {
 
     /// Writes the seen-apps and seen-sites counts not yet in the store.
     pub fn write_seen(&mut self) -> Result<(), StoreError> {
-        for (app, (count, last)) in std::mem::take(&mut self.seen) {
-            self.store.seen(&app, count, last)?;
-        }
-        for ((app, site), (count, last)) in std::mem::take(&mut self.seen_sites) {
-            self.store.seen_site(&app, &site, count, last)?;
-        }
+        // Tried again after as many notifications again when the store fails.
         self.seen_unwritten = 0;
+        if !self.seen.is_empty() || !self.seen_sites.is_empty() {
+            // In one transaction; kept in memory until it is written.
+            self.store.seen_counts(
+                self.seen
+                    .iter()
+                    .map(|(app, (count, last))| (app.as_str(), *count, *last)),
+                self.seen_sites.iter().map(|((app, site), (count, last))| {
+                    (app.as_str(), site.as_str(), *count, *last)
+                }),
+            )?;
+            self.seen.clear();
+            self.seen_sites.clear();
+        }
         Ok(())
     }
 
@@ -993,6 +1001,53 @@ mod seen_tests {
         let seen = service.seen_apps(10).unwrap();
         assert_eq!((seen[0].app.as_str(), seen[0].count), ("WhatsApp", 45));
     }
+
+    #[test]
+    fn seen_counts_the_store_refused_are_kept_and_written_whole_once_it_takes_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("couper.sqlite3");
+        let settings = crate::settings::parse("timezone = \"Europe/Paris\"\n", "t").unwrap();
+        let now: Timestamp = "2026-11-28T21:00:00+01:00".parse().unwrap();
+        let (mut service, _) = Service::open(&settings, Store::open(&path).unwrap(), now).unwrap();
+        let whatsapp = Notification {
+            app: "WhatsApp".into(),
+            summary: "Maman".into(),
+            ..Default::default()
+        };
+        let linkedin = Notification {
+            app: "Chromium".into(),
+            summary: "Inbox".into(),
+            body: "www.linkedin.com\n\nUn message".into(),
+            ..Default::default()
+        };
+        service.notify(0, &whatsapp, now).unwrap();
+        service.notify(0, &linkedin, now).unwrap();
+        // The disk refuses the sites (as a full one would) after the apps went in.
+        let other = rusqlite::Connection::open(&path).unwrap();
+        other
+            .execute_batch(
+                "CREATE TRIGGER refuse BEFORE INSERT ON seen_sites
+                 BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
+            )
+            .unwrap();
+        assert!(service.write_seen().is_err());
+        let counted: i64 = other
+            .query_row("SELECT count(*) FROM seen_apps", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            counted, 0,
+            "all or nothing: no app counted without its sites"
+        );
+        other.execute_batch("DROP TRIGGER refuse;").unwrap();
+        service.notify(0, &whatsapp, now).unwrap();
+        let seen = service.seen_apps(10).unwrap();
+        let count = |app: &str| seen.iter().find(|a| a.app == app).map(|a| a.count);
+        assert_eq!(count("WhatsApp"), Some(2));
+        assert_eq!(count("Chromium"), Some(1));
+        let chromium = seen.iter().find(|a| a.app == "Chromium").unwrap();
+        assert_eq!(chromium.sites.len(), 1, "{:?}", chromium.sites);
+    }
+
     #[test]
     fn a_browser_s_sites_are_seen_by_host_alone_and_forgotten_with_the_history() {
         use crate::notification::HintValue;

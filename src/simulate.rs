@@ -10,6 +10,7 @@ use crate::store::{Store, StoreError};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 
@@ -32,18 +33,21 @@ pub enum SimulateError {
     Store(#[from] StoreError),
 }
 
+/// One input line. Its short texts are borrowed from the line when they can be (no
+/// escapes): a replay reads a hundred thousand.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Line {
-    at: String,
-    #[serde(default)]
-    notify: Option<NotifyIn>,
+struct Line<'a> {
+    #[serde(borrow)]
+    at: Cow<'a, str>,
+    #[serde(default, borrow)]
+    notify: Option<NotifyIn<'a>>,
     #[serde(default)]
     close: Option<u32>,
-    #[serde(default)]
-    mode: Option<String>,
-    #[serde(default)]
-    until: Option<String>,
+    #[serde(default, borrow)]
+    mode: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    until: Option<Cow<'a, str>>,
     #[serde(default)]
     on_call: Option<bool>,
     #[serde(default)]
@@ -59,14 +63,14 @@ enum ReleaseIn {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct NotifyIn {
+struct NotifyIn<'a> {
     app: String,
     #[serde(default)]
     summary: String,
     #[serde(default)]
     body: String,
-    #[serde(default)]
-    urgency: Option<String>,
+    #[serde(default, borrow)]
+    urgency: Option<Cow<'a, str>>,
     #[serde(default)]
     hints: BTreeMap<String, serde_json::Value>,
     #[serde(default)]
@@ -120,13 +124,22 @@ pub fn run(
     let mut store = Some(store);
     let mut service: Option<Service> = None;
     let mut last: Option<Timestamp> = None;
-    for (index, line) in input.lines().enumerate() {
-        let number = index + 1;
-        let line = line?;
+    let mut input = input;
+    // One buffer for every line, as `lines()` would split them.
+    let mut buffer = String::new();
+    let mut number = 0;
+    loop {
+        buffer.clear();
+        if input.read_line(&mut buffer)? == 0 {
+            break;
+        }
+        number += 1;
+        let line = buffer.strip_suffix('\n').unwrap_or(&buffer);
+        let line = line.strip_suffix('\r').unwrap_or(line);
         if line.trim().is_empty() {
             continue;
         }
-        let (at, event) = parse_line(&line).map_err(|reason| SimulateError::Line {
+        let (at, event) = parse_line(line).map_err(|reason| SimulateError::Line {
             line: number,
             reason,
         })?;
@@ -318,18 +331,23 @@ fn parse_line(text: &str) -> Result<(Timestamp, Input), String> {
         .as_deref()
         .map(|u| parse_time("until", u))
         .transpose()?;
-    let mut events = Vec::new();
+    // One event a line: the first found, and a second one refused.
+    let mut event: Option<Input> = None;
+    let mut found = |input: Input| match event.replace(input) {
+        None => Ok(()),
+        Some(_) => Err("more than one event on one line".to_string()),
+    };
     if let Some(n) = line.notify {
-        events.push(Input::Notify {
+        found(Input::Notify {
             replaces: n.replaces.unwrap_or(0),
             n: notification(n)?,
-        });
+        })?;
     }
     if let Some(id) = line.close {
-        events.push(Input::Close(id));
+        found(Input::Close(id))?;
     }
     if let Some(mode) = line.mode {
-        events.push(Input::Mode(match mode.as_str() {
+        found(Input::Mode(match mode.as_ref() {
             "off" => ModeRequest::Off { until },
             "on" => ModeRequest::On { until },
             "auto" => ModeRequest::Auto,
@@ -339,15 +357,15 @@ fn parse_line(text: &str) -> Result<(Timestamp, Input), String> {
                     "\"mode\": {other:?} is not one of \"off\", \"on\", \"auto\", \"toggle\""
                 ))
             }
-        }));
+        }))?;
     } else if until.is_some() {
         return Err("\"until\" goes with \"mode\"".into());
     }
     if let Some(on) = line.on_call {
-        events.push(Input::OnCall(on));
+        found(Input::OnCall(on))?;
     }
     if let Some(release) = line.release {
-        events.push(Input::Release(match release {
+        found(Input::Release(match release {
             ReleaseIn::All(s) if s == "all" => Which::All,
             ReleaseIn::All(s) => {
                 return Err(format!(
@@ -355,19 +373,18 @@ fn parse_line(text: &str) -> Result<(Timestamp, Input), String> {
                 ))
             }
             ReleaseIn::Ids(ids) => Which::Ids(ids),
-        }));
+        }))?;
     }
-    match events.len() {
-        1 => Ok((at, events.remove(0))),
-        0 => Err(
+    match event {
+        Some(event) => Ok((at, event)),
+        None => Err(
             "no event: expected one of \"notify\", \"close\", \"mode\", \"on_call\", \"release\""
                 .into(),
         ),
-        _ => Err("more than one event on one line".into()),
     }
 }
 
-fn notification(n: NotifyIn) -> Result<Notification, String> {
+fn notification(n: NotifyIn<'_>) -> Result<Notification, String> {
     let urgency = match n.urgency.as_deref() {
         None | Some("normal") => Urgency::Normal,
         Some("low") => Urgency::Low,

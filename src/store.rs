@@ -944,15 +944,7 @@ impl Store {
 
     /// Counts `count` notifications from `app`, the last at `at`.
     pub fn seen(&mut self, app: &str, count: u64, at: Timestamp) -> Result<(), StoreError> {
-        let count = i64::try_from(count).unwrap_or(i64::MAX);
-        self.conn
-            .prepare_cached(
-                "INSERT INTO seen_apps (app, count, last_seen) VALUES (?1, ?3, ?2)
-                 ON CONFLICT(app) DO UPDATE SET count = count + ?3, last_seen = max(last_seen, ?2)",
-            )
-            .and_then(|mut stmt| stmt.execute(params![app, ms(at), count]))
-            .map(|_| ())
-            .map_err(|e| self.err(e))
+        self.seen_counts([(app, count, at)], [])
     }
 
     /// Counts `count` notifications from `app` naming `site`, the last at `at`.
@@ -963,15 +955,37 @@ impl Store {
         count: u64,
         at: Timestamp,
     ) -> Result<(), StoreError> {
-        let count = i64::try_from(count).unwrap_or(i64::MAX);
-        self.conn
-            .prepare_cached(
-                "INSERT INTO seen_sites (app, site, count, last_seen) VALUES (?1, ?2, ?4, ?3)
-                 ON CONFLICT(app, site) DO UPDATE SET count = count + ?4, last_seen = max(last_seen, ?3)",
-            )
-            .and_then(|mut stmt| stmt.execute(params![app, site, ms(at), count]))
-            .map(|_| ())
-            .map_err(|e| self.err(e))
+        self.seen_counts([], [(app, site, count, at)])
+    }
+
+    /// Counts notifications per app (`app`, how many, the last at) and per app and site,
+    /// in one transaction: all of them or, when the store fails, none.
+    pub fn seen_counts<'a>(
+        &mut self,
+        apps: impl IntoIterator<Item = (&'a str, u64, Timestamp)>,
+        sites: impl IntoIterator<Item = (&'a str, &'a str, u64, Timestamp)>,
+    ) -> Result<(), StoreError> {
+        let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        let counted = Write::begin(&self.conn).and_then(|tx| {
+            {
+                let mut stmt = tx.prepare_cached(
+                    "INSERT INTO seen_apps (app, count, last_seen) VALUES (?1, ?3, ?2)
+                     ON CONFLICT(app) DO UPDATE SET count = count + ?3, last_seen = max(last_seen, ?2)",
+                )?;
+                for (app, n, at) in apps {
+                    stmt.execute(params![app, ms(at), count(n)])?;
+                }
+                let mut stmt = tx.prepare_cached(
+                    "INSERT INTO seen_sites (app, site, count, last_seen) VALUES (?1, ?2, ?4, ?3)
+                     ON CONFLICT(app, site) DO UPDATE SET count = count + ?4, last_seen = max(last_seen, ?3)",
+                )?;
+                for (app, site, n, at) in sites {
+                    stmt.execute(params![app, site, ms(at), count(n)])?;
+                }
+            }
+            tx.commit()
+        });
+        counted.map_err(|e| self.err(e))
     }
 
     /// The apps seen, newest first, each with the sites it named.
