@@ -421,29 +421,14 @@ describe('changes from outside the window', () => {
     withPage({}, async (page) => {
       await page.getByText('Off until Mon 09:00 · 2 held').waitFor();
       await page.evaluate(() =>
-        window.__couperMock.emit('status-changed', {
-          mode: { mode: 'on', until: '2026-11-28T23:00:00+01:00' },
-          working: true,
-          until: '2026-11-28T23:00:00+01:00',
-          on_call: true,
-          on_call_manual: true,
-          held: 0,
-          next_start: null,
-          timezone: 'Europe/Paris',
-          route: 'proxy',
-          route_reason: '',
-          display: 'dunst',
-          display_bus: null,
-          settings_path: '/tmp/s.toml',
-          settings_refused: null,
-        }),
+        window.__couperMock.workingOnCall('2026-11-28T23:00:00+01:00'),
       );
       await page.getByText('Working until Sat 23:00 · On call').waitFor();
     }));
 
   test('the tray can open a tab (show-tab event, or the URL hash)', () =>
     withPage({}, async (page) => {
-      await page.evaluate(() => window.__couperMock.emit('show-tab', 'held'));
+      await page.evaluate(() => window.__couperMock.showTab('held'));
       await page.getByTestId('panel-held').waitFor();
       await page.evaluate(() => (location.hash = '#diagnostics'));
       await page.getByTestId('panel-diagnostics').waitFor();

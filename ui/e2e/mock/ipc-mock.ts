@@ -528,8 +528,19 @@ page.__couperMock = {
   calls,
   /** The canned report answers, for the tests to compare with. */
   report: { week: weekReport, statement, csv: statementCsv },
-  /** Emits a Rust event to the window. */
-  emit: (event: string, payload: unknown) => emit(event, payload),
+  /** The tray asks the window to show a tab, as `show-tab` says it. */
+  showTab: (tab: Events['show-tab']) => send('show-tab', tab),
+  /** The user said "I'm working" until `until` and went on call: `status-changed`. */
+  workingOnCall(until: string) {
+    status.mode = { mode: 'on', until };
+    status.working = true;
+    status.until = until;
+    status.on_call = true;
+    status.on_call_manual = true;
+    status.held = 0;
+    status.next_start = null;
+    return send('status-changed', structuredClone(status));
+  },
   /** Couper stands aside (fails open), as `status-changed` says it. */
   standAside(reason: string, replace: string | null) {
     status.not_gating = { reason, replace };
