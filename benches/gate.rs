@@ -3,7 +3,8 @@
 //! session bus, apps calling it over D-Bus.
 //!
 //! - The floor: the round trip of `Peer.Ping` to Couper, which it answers without
-//!   deciding anything.
+//!   deciding anything, made just before each `Notify` measured (the same burst of Pings
+//!   for the burst).
 //! - Every kind of `Notify` (personal, work delivered, held, crisis, replaced), answered
 //!   with p99 under 1 ms and median under 3 times the Ping's, whatever the display
 //!   daemon's speed: here a daemon that takes 10 ms to answer each call, one at a time
@@ -73,16 +74,15 @@ async fn run() {
     // Working time around the clock: personal, work delivered, replaced.
     let working = slow_session(ALWAYS).await;
     let app = working.app_connection().await;
-    let floor = pings(&app, CALLS).await;
-    say_floor("working time", &floor);
     calls(&app, WARM_UP, Kind::Personal).await;
-    let mut figures = vec![
-        ("personal", calls(&app, CALLS, Kind::Personal).await),
-        ("work, delivered", calls(&app, CALLS, Kind::Work).await),
-        ("work, replaced", calls(&app, CALLS, Kind::Replaced).await),
-    ];
-    for (what, times) in &mut figures {
-        say_notify(what, times, &floor);
+    for (what, kind) in [
+        ("personal", Kind::Personal),
+        ("work, delivered", Kind::Work),
+        ("work, replaced", Kind::Replaced),
+    ] {
+        let mut measured = calls(&app, CALLS, kind).await;
+        say_floor(&format!("beside {what}"), &measured.pings);
+        say_notify(what, &mut measured.times, &measured.pings);
     }
     // All in flight at once, each call queues behind those sent before it: its floor is
     // the same burst of Pings.
@@ -124,15 +124,14 @@ async fn run() {
     // Outside working time: held, and crises (which always get through).
     let off = slow_session(NEVER).await;
     let app = off.app_connection().await;
-    let floor = pings(&app, CALLS).await;
-    say_floor("outside working time", &floor);
     calls(&app, WARM_UP, Kind::Held).await;
-    let mut figures = vec![
-        ("work, held", calls(&app, CALLS, Kind::Held).await),
-        ("crisis, delivered", calls(&app, CALLS, Kind::Crisis).await),
-    ];
-    for (what, times) in &mut figures {
-        say_notify(what, times, &floor);
+    for (what, kind) in [
+        ("work, held", Kind::Held),
+        ("crisis, delivered", Kind::Crisis),
+    ] {
+        let mut measured = calls(&app, CALLS, kind).await;
+        say_floor(&format!("beside {what}"), &measured.pings);
+        say_notify(what, &mut measured.times, &measured.pings);
     }
     drop(off);
 
@@ -214,12 +213,19 @@ enum Kind {
     Crisis,
 }
 
-/// `n` sequential `Notify` calls of `kind`; the round trip of each, as the app sees it.
-async fn calls(app: &zbus::Connection, n: usize, kind: Kind) -> Vec<Duration> {
+/// `n` sequential `Notify` calls of `kind`, each just after a `Peer.Ping`: the round trip
+/// of each, as the app sees it, and of the Pings beside them, so that the floor is taken at
+/// the same moments as what it is the floor of (on a shared machine it moves by half from
+/// one second to the next).
+async fn calls(app: &zbus::Connection, n: usize, kind: Kind) -> Measured {
     let mut times = Vec::with_capacity(n);
+    let mut pings = Vec::with_capacity(n);
     let mut last = 0;
     for i in 0..n {
         let body = format!("message {i}");
+        let t0 = Instant::now();
+        ping(app).await;
+        pings.push(t0.elapsed());
         let t0 = Instant::now();
         last = match kind {
             Kind::Personal => notify(app, "firefox", "Anne", &body, HashMap::new()).await,
@@ -240,7 +246,13 @@ async fn calls(app: &zbus::Connection, n: usize, kind: Kind) -> Vec<Duration> {
         };
         times.push(t0.elapsed());
     }
-    times
+    Measured { times, pings }
+}
+
+/// Round trips of `Notify` calls, and of the Pings made beside them.
+struct Measured {
+    times: Vec<Duration>,
+    pings: Vec<Duration>,
 }
 
 /// `n` calls made by `call` (given its index) from one app, all sent before any answer is
@@ -270,17 +282,6 @@ async fn ping(app: &zbus::Connection) {
     )
     .await
     .expect("Ping");
-}
-
-/// `n` sequential `Peer.Ping` calls to Couper.
-async fn pings(app: &zbus::Connection, n: usize) -> Vec<Duration> {
-    let mut times = Vec::with_capacity(n);
-    for _ in 0..WARM_UP + n {
-        let t0 = Instant::now();
-        ping(app).await;
-        times.push(t0.elapsed());
-    }
-    times.split_off(WARM_UP)
 }
 
 fn say_floor(when: &str, floor: &[Duration]) {
