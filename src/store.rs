@@ -284,7 +284,7 @@ pub struct Store {
     /// The language held notifications' reasons are read in.
     reader: Lang,
     /// A scratch store's held queue, in memory (`None`: the `held` table). A scratch
-    /// store also keeps no history of decisions.
+    /// store also keeps no history of decisions, nor counts of the apps seen.
     queue: Option<queue::Queue>,
 }
 
@@ -314,9 +314,10 @@ impl Store {
 
     /// Opens a scratch store (the replay's temporary database): the answers of a durable
     /// store, without waiting for the disk, since nothing in it must survive a crash. Its
-    /// held queue is in memory, and it keeps no history of decisions, since nothing reads
-    /// that back (the replay's file is thrown away: `couper simulate --history PATH`
-    /// keeps one in a durable store): its history reads answer nothing.
+    /// held queue is in memory, and it keeps no history of decisions nor counts of the
+    /// apps seen, since nothing reads them back (the replay's file is thrown away: `couper
+    /// simulate --history PATH` keeps one in a durable store): its history reads answer
+    /// nothing.
     pub fn open_scratch(path: &Path) -> Result<Store, StoreError> {
         Store::open_with(path, false)
     }
@@ -794,7 +795,7 @@ impl Store {
     }
 
     /// Whether this is a scratch store (the replay's, [`Store::open_scratch`]): its held
-    /// queue in memory, no history of decisions, and the reasons it is given kept as
+    /// queue in memory, no history (of decisions, of apps seen), and the reasons it is given kept as
     /// they are, since it is read in the replay's one language only.
     pub fn is_scratch(&self) -> bool {
         self.queue.is_some()
@@ -965,6 +966,10 @@ impl Store {
         apps: impl IntoIterator<Item = (&'a str, u64, Timestamp)>,
         sites: impl IntoIterator<Item = (&'a str, &'a str, u64, Timestamp)>,
     ) -> Result<(), StoreError> {
+        // The replay's scratch store keeps no history, and these counts are history.
+        if self.is_scratch() {
+            return Ok(());
+        }
         let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
         let counted = Write::begin(&self.conn).and_then(|tx| {
             {
@@ -1515,6 +1520,34 @@ mod tests {
             & 0o777;
         assert_eq!(file, 0o600);
         assert_eq!(parent, 0o700);
+    }
+
+    #[test]
+    fn only_a_durable_store_counts_the_apps_seen() {
+        let dir = tempfile::tempdir().unwrap();
+        let t: Timestamp = "2026-11-28T20:04:00Z".parse().unwrap();
+        for durable in [true, false] {
+            let mut store =
+                Store::open_with(&dir.path().join(format!("s{durable}.sqlite3")), durable).unwrap();
+            store
+                .seen_counts(
+                    [("Slack", 2, t), ("Chromium", 1, t)],
+                    [("Chromium", "www.linkedin.com", 1, t)],
+                )
+                .unwrap();
+            let apps: Vec<_> = store
+                .seen_apps(10)
+                .unwrap()
+                .into_iter()
+                .map(|a| (a.app, a.count, a.sites.len()))
+                .collect();
+            let expected = if durable {
+                vec![("Slack".to_string(), 2, 0), ("Chromium".to_string(), 1, 1)]
+            } else {
+                Vec::new()
+            };
+            assert_eq!(apps, expected, "durable {durable}");
+        }
     }
 
     #[test]
