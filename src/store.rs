@@ -795,8 +795,8 @@ impl Store {
     }
 
     /// Whether this is a scratch store (the replay's, [`Store::open_scratch`]): its held
-    /// queue in memory, no history (of decisions, of apps seen), and the reasons it is given kept as
-    /// they are, since it is read in the replay's one language only.
+    /// queue in memory, no history (of decisions, of apps seen), and the reasons it is
+    /// given kept as they are, since it is read in the replay's one language only.
     pub fn is_scratch(&self) -> bool {
         self.queue.is_some()
     }
@@ -941,22 +941,6 @@ impl Store {
             })
             .and_then(|n| tx.commit().map(|()| n));
         erased.map_err(|e| self.err(e))
-    }
-
-    /// Counts `count` notifications from `app`, the last at `at`.
-    pub fn seen(&mut self, app: &str, count: u64, at: Timestamp) -> Result<(), StoreError> {
-        self.seen_counts([(app, count, at)], [])
-    }
-
-    /// Counts `count` notifications from `app` naming `site`, the last at `at`.
-    pub fn seen_site(
-        &mut self,
-        app: &str,
-        site: &str,
-        count: u64,
-        at: Timestamp,
-    ) -> Result<(), StoreError> {
-        self.seen_counts([], [(app, site, count, at)])
     }
 
     /// Counts notifications per app (`app`, how many, the last at) and per app and site,
@@ -1677,8 +1661,8 @@ mod tests {
                 )
                 .unwrap();
             store.set_on_call(true, t).unwrap();
-            store.seen("Slack", 1, t).unwrap();
-            store.seen("Slack", 1, t).unwrap();
+            store.seen_counts([("Slack", 1, t)], []).unwrap();
+            store.seen_counts([("Slack", 1, t)], []).unwrap();
         }
         let store = Store::open(&path).unwrap();
         assert!(matches!(store.mode().unwrap(), Mode::Off { .. }));
@@ -1692,16 +1676,14 @@ mod tests {
         let mut store = Store::open(&dir.path().join("s.sqlite3")).unwrap();
         let monday: Timestamp = "2026-11-23T10:00:00Z".parse().unwrap();
         let friday: Timestamp = "2026-11-27T10:00:00Z".parse().unwrap();
-        store.seen("Chromium", 3, friday).unwrap();
-        store
-            .seen_site("Chromium", "old.example.org", 1, monday)
-            .unwrap();
-        store
-            .seen_site("Chromium", "mail.example.org", 1, monday)
-            .unwrap();
-        store
-            .seen_site("Chromium", "mail.example.org", 1, friday)
-            .unwrap();
+        store.seen_counts([("Chromium", 3, friday)], []).unwrap();
+        for (site, at) in [
+            ("old.example.org", monday),
+            ("mail.example.org", monday),
+            ("mail.example.org", friday),
+        ] {
+            store.seen_counts([], [("Chromium", site, 1, at)]).unwrap();
+        }
         store
             .forget(Some("2026-11-25T00:00:00Z".parse().unwrap()))
             .unwrap();

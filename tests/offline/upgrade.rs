@@ -98,7 +98,7 @@ fn check_kept(sql: &str) {
     assert!(store.seen_apps(10).unwrap()[1].sites.is_empty());
     let at = "2026-11-26T10:00:00Z".parse().unwrap();
     store
-        .seen_site("Firefox", "mail.example.org", 1, at)
+        .seen_counts([], [("Firefox", "mail.example.org", 1, at)])
         .unwrap();
     assert_eq!(
         store.seen_apps(10).unwrap()[1].sites[0].site,
